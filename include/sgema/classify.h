@@ -1,0 +1,60 @@
+/* Classification of a trial's limit (MODEL.md "Limits and their classes"). */
+#ifndef SGEMA_CLASSIFY_H
+#define SGEMA_CLASSIFY_H
+
+#include "sgema/integrate.h"
+#include "sgema/problem.h"
+
+typedef enum {
+  SGEMA_CLASS_ORIGIN,
+  SGEMA_CLASS_STABLE,
+  SGEMA_CLASS_SADDLE,
+  SGEMA_CLASS_PARTIAL,
+  SGEMA_CLASS_NOT_CONVERGED,
+  SGEMA_CLASS_DIVERGED,
+  SGEMA_CLASS_COUNT
+} sgema_class;
+
+typedef enum { SGEMA_SPHERE_NONE, SGEMA_SPHERE_S1, SGEMA_SPHERE_S2 } sgema_sphere;
+
+const char *sgema_class_name(sgema_class c);  /* "origin", ..., "diverged" */
+const char *sgema_sphere_name(sgema_sphere s); /* "none", "S1", "S2" */
+
+typedef struct {
+  double origin_tol;   /* origin when |A|_F < origin_tol */
+  double rank_tol;     /* singular values of A above rank_tol count towards rank(A) */
+  double saddle_tol;   /* saddle when the largest real part (symmetry zeros excluded) > saddle_tol */
+  double symmetry_tol; /* relative tolerance on the singular values of the O(n) orbit's tangents */
+  double sphere_tol;   /* m = 1: on S_i when ||a| - r_i| <= sphere_tol * r_i */
+} sgema_classification;
+
+void sgema_classification_default(sgema_classification *s);
+int sgema_classification_validate(const sgema_classification *s);
+
+typedef struct {
+  sgema_class cls;
+  int rank;              /* numerical rank of A; -1 when not converged */
+  double max_re;         /* largest real part of the Jacobian's spectrum, symmetry zeros excluded */
+  int symmetry_zeros;    /* how many zero eigenvalues were attributed to the O(n) symmetry */
+  double a_norm;         /* |A|_F */
+  double delta, r1, r2;  /* m = 1: Delta = tau^2 - 4 rho lambda and the radii (NaN when Delta < 0) */
+  sgema_sphere sphere;   /* m = 1 and converged: which sphere |a| lies on */
+  int sphere_agrees;     /* m = 1: 1 if (S2, stable), (S1, saddle) or (none, origin); 0 if not; -1 n/a */
+} sgema_limit;
+
+typedef struct sgema_classifier sgema_classifier;
+
+sgema_classifier *sgema_classifier_alloc(int m, int n);
+void sgema_classifier_free(sgema_classifier *c);
+
+/* Classifies the state y reached at time t with the integration outcome end. */
+int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
+                   double t, const double *y, sgema_end end, sgema_limit *out);
+
+/* The reduced spectrum at (t, y): largest real part of the eigenvalues of the Jacobian restricted
+ * to the complement of the O(n) orbit's tangent space, and that space's dimension. */
+int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s,
+                              const sgema_problem *p, double t, const double *y, double *max_re,
+                              int *symmetry_zeros);
+
+#endif

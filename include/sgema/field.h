@@ -1,0 +1,32 @@
+/* The vector fields of SG, EMA and GD (paper Eq. 5, MODEL.md), their analytic Jacobians. */
+#ifndef SGEMA_FIELD_H
+#define SGEMA_FIELD_H
+
+#include "sgema/problem.h"
+
+typedef struct sgema_field sgema_field;
+
+/* Scratch for problems up to m x n; allocated once per worker. */
+sgema_field *sgema_field_alloc(int m, int n);
+void sgema_field_free(sgema_field *w);
+
+/* f = dy/dt at (t, y). */
+void sgema_field_eval(sgema_field *w, const sgema_problem *p, double t, const double *y, double *f);
+
+/* jv = J(t, y) v, the directional derivative of the field. */
+void sgema_field_jvp(sgema_field *w, const sgema_problem *p, double t, const double *y,
+                     const double *v, double *jv);
+
+/* Dense Jacobian J (N x N, row-major, J[i*N + j] = d f_i / d y_j) and, when dfdt is not NULL,
+ * the explicit time derivative of f (nonzero only for EMA under a moving momentum). */
+void sgema_field_jacobian(sgema_field *w, const sgema_problem *p, double t, const double *y,
+                          double *J, double *dfdt);
+
+/* For tests: 1 makes every call use the generic code instead of the copies specialised for
+ * common dimensions (not thread-safe; call before any evaluation). */
+void sgema_field_use_generic(int on);
+
+/* Euclidean norm of a vector of length len. */
+double sgema_norm2(const double *x, size_t len);
+
+#endif

@@ -1,0 +1,92 @@
+/* Integration of one trial's dynamics to its limit: converged, diverged, or stopped at the horizon. */
+#ifndef SGEMA_INTEGRATE_H
+#define SGEMA_INTEGRATE_H
+
+#include "sgema/problem.h"
+
+/* Steppers. hybrid (the default): GSL's rk8pd stepper under our own step control while the problem
+ * is not stiff, then RODAS4, our L-stable Rosenbrock method with the analytic Jacobian. rodas4:
+ * RODAS4 throughout. The others: GSL's odeiv2 steppers under GSL's own driver, the cross-check.
+ * The discrete algorithm (Eq. 4) ignores the stepper. */
+#define SGEMA_METHOD_LIST(X)                                                                       \
+  X(SGEMA_METHOD_HYBRID, "hybrid")                                                                 \
+  X(SGEMA_METHOD_RODAS4, "rodas4")                                                                 \
+  X(SGEMA_METHOD_RK8PD, "rk8pd")                                                                   \
+  X(SGEMA_METHOD_RKF45, "rkf45")                                                                   \
+  X(SGEMA_METHOD_RKCK, "rkck")                                                                     \
+  X(SGEMA_METHOD_RK4IMP, "rk4imp")                                                                 \
+  X(SGEMA_METHOD_BSIMP, "bsimp")                                                                   \
+  X(SGEMA_METHOD_MSBDF, "msbdf")
+
+typedef enum {
+#define SGEMA_METHOD_ENUM(code, name) code,
+  SGEMA_METHOD_LIST(SGEMA_METHOD_ENUM)
+#undef SGEMA_METHOD_ENUM
+      SGEMA_METHOD_COUNT
+} sgema_method;
+
+const char *sgema_method_name(sgema_method m);
+int sgema_method_parse(const char *name); /* -1 when unknown */
+
+typedef struct {
+  sgema_method method;
+  double rtol, atol;   /* local error tolerances of the stepper */
+  double h0;           /* first step */
+  double t_max;        /* horizon (iterations for the discrete algorithm) */
+  long max_steps;      /* watchdog on accepted + rejected steps */
+  double f_tol;        /* converged when |f(t, y)|_2 < f_tol */
+  double diverge_norm; /* diverged when max |y_i| > diverge_norm or y is not finite */
+  /* The tail (hybrid and rodas4). Once |f| < tail_f the trial is within about tail_f / |slowest
+   * rate| of its limit; from there RODAS4 measures each step's local error against the step's own
+   * displacement, |err| <= atol + tail_rtol |y_new - y|_inf, so that the slow exponential approach
+   * to the limit (rate down to lambda = 0.01, thousands of time units) takes a few long L-stable
+   * steps instead of thousands of short accurate ones. The limit moves by at most about
+   * tail_rtol times the tail's path length. */
+  double tail_f;
+  double tail_rtol;
+  /* hybrid: leave the explicit stepper when h times the Jacobian's spectral radius exceeds
+   * stiff_ratio (rk8pd is stable to about 6 on the negative real axis). */
+  double stiff_ratio;
+} sgema_integration;
+
+void sgema_integration_default(sgema_integration *s);
+int sgema_integration_validate(const sgema_integration *s);
+
+typedef enum {
+  SGEMA_END_CONVERGED,
+  SGEMA_END_DIVERGED,
+  SGEMA_END_T_MAX,     /* reached the horizon without converging */
+  SGEMA_END_MAX_STEPS, /* the step watchdog fired */
+  SGEMA_END_STEP_FAIL  /* the stepper could not continue (step size underflow, GSL failure) */
+} sgema_end;
+
+const char *sgema_end_name(sgema_end e);
+
+typedef struct {
+  sgema_end end;
+  double t_end;
+  double f_norm; /* |f| at t_end */
+  long steps;    /* accepted steps (iterations for the discrete algorithm) */
+  long rejected;
+  long rhs_evals;
+  long jac_evals;
+} sgema_integration_stats;
+
+/* Called at t = 0 and after every accepted step with the state and the field there. A nonzero
+ * return stops the integration with that status. */
+typedef struct {
+  int (*on_step)(void *ctx, double t, const double *y, const double *f);
+  void *ctx;
+} sgema_observer;
+
+typedef struct sgema_integrator sgema_integrator;
+
+/* A workspace for problems up to m x n with these settings; allocated once, reused per trial. */
+sgema_integrator *sgema_integrator_alloc(const sgema_integration *s, int m, int n);
+void sgema_integrator_free(sgema_integrator *it);
+
+/* Integrates p from y (overwritten with the final state) at t = 0. obs may be NULL. */
+int sgema_integrator_run(sgema_integrator *it, const sgema_problem *p, double *y,
+                         const sgema_observer *obs, sgema_integration_stats *out);
+
+#endif

@@ -1,0 +1,64 @@
+/* One trial end to end: sample, integrate, classify, verify. No MPI and no I/O in here. */
+#ifndef SGEMA_TRIAL_H
+#define SGEMA_TRIAL_H
+
+#include "sgema/classify.h"
+#include "sgema/integrate.h"
+#include "sgema/problem.h"
+#include "sgema/sample.h"
+#include "sgema/trajectory.h"
+#include "sgema/verify.h"
+
+#include <stdint.h>
+
+/* Every setting of a run of trials, with the defaults of sgema_settings_default(). */
+typedef struct {
+  sgema_alg alg;
+  int m, n;
+  sgema_time_kind time;
+  double mu, nu;           /* discrete algorithm's learning rates */
+  sgema_momentum momentum; /* EMA */
+  sgema_sampling sampling;
+  sgema_integration integration;
+  sgema_classification classification;
+  double invariant_window;
+} sgema_settings;
+
+void sgema_settings_default(sgema_settings *s);
+/* Validates every part; returns the first error status, and in *what (if not NULL) the name of the
+ * offending setting. */
+int sgema_settings_validate(const sgema_settings *s, const char **what);
+
+/* Everything known about one trial. y0 and y_end point into the workspace that filled the record
+ * and stay valid until its next use. */
+typedef struct {
+  uint64_t seed;
+  uint32_t run, trial;
+  long draws; /* statistics draws (rejection sampling); 0 when the inputs were given explicitly */
+  sgema_problem problem;
+  const double *y0, *y_end;
+  sgema_integration_stats integ;
+  sgema_limit limit;
+  sgema_verification verify;
+} sgema_record;
+
+typedef struct sgema_trial sgema_trial;
+
+sgema_trial *sgema_trial_alloc(const sgema_settings *s);
+void sgema_trial_free(sgema_trial *t);
+
+/* Draws trial (seed, run, trial) into rec (problem, y0, draws) without solving it. */
+int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial, sgema_record *rec);
+
+/* Solves rec->problem from the initial state y0 (length sgema_problem_dim), filling the rest of rec.
+ * traj may be NULL. */
+int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema_trajectory *traj);
+
+/* Sample then solve. */
+int sgema_trial_run(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial, sgema_record *rec,
+                    sgema_trajectory *traj);
+
+/* The problem skeleton these settings describe (alg, m, n, momentum, time, mu, nu). */
+void sgema_settings_problem(const sgema_settings *s, sgema_problem *p);
+
+#endif

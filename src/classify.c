@@ -1,0 +1,317 @@
+/* Classification of a limit: origin, stable, saddle, partial, from |A|, rank(A) and the spectrum. */
+#include "sgema/classify.h"
+#include "sgema/field.h"
+#include "sgema/status.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const class_names[SGEMA_CLASS_COUNT] = {"origin",  "stable",        "saddle",
+                                                           "partial", "not_converged", "diverged"};
+static const char *const sphere_names[] = {"none", "S1", "S2"};
+
+const char *sgema_class_name(sgema_class c) {
+  return (unsigned)c < SGEMA_CLASS_COUNT ? class_names[c] : "unknown";
+}
+
+const char *sgema_sphere_name(sgema_sphere s) {
+  return (unsigned)s <= SGEMA_SPHERE_S2 ? sphere_names[s] : "unknown";
+}
+
+struct sgema_classifier {
+  size_t N_max, K_max;
+  sgema_field *field;
+  double *J;              /* N x N Jacobian */
+  gsl_matrix *T;          /* N x K orbit tangents, then their left singular vectors */
+  gsl_matrix *V;          /* K x K */
+  gsl_vector *sv, *work;  /* K */
+  gsl_matrix *Q;          /* N x N: [orbit basis | complement] */
+  gsl_matrix *R;          /* N x K */
+  gsl_vector *tau;        /* K */
+  gsl_matrix *JQ, *Jr;    /* N x N products */
+  gsl_vector_complex *eval;
+  gsl_eigen_nonsymm_workspace **eig; /* one per reduced size, made on first use */
+  gsl_matrix *Asv, *Asv_V;           /* SVD of A: n x m, m x m */
+  gsl_vector *Asv_s, *Asv_work;
+};
+
+void sgema_classifier_free(sgema_classifier *c) {
+  if (!c)
+    return;
+  sgema_field_free(c->field);
+  free(c->J);
+  gsl_matrix_free(c->T);
+  gsl_matrix_free(c->V);
+  gsl_vector_free(c->sv);
+  gsl_vector_free(c->work);
+  gsl_matrix_free(c->Q);
+  gsl_matrix_free(c->R);
+  gsl_vector_free(c->tau);
+  gsl_matrix_free(c->JQ);
+  gsl_matrix_free(c->Jr);
+  gsl_vector_complex_free(c->eval);
+  if (c->eig)
+    for (size_t i = 0; i <= c->N_max; i++)
+      if (c->eig[i])
+        gsl_eigen_nonsymm_free(c->eig[i]);
+  free(c->eig);
+  gsl_matrix_free(c->Asv);
+  gsl_matrix_free(c->Asv_V);
+  gsl_vector_free(c->Asv_s);
+  gsl_vector_free(c->Asv_work);
+  free(c);
+}
+
+sgema_classifier *sgema_classifier_alloc(int m, int n) {
+  if (m < 1 || n <= m || m > SGEMA_MAX_M || n > SGEMA_MAX_N)
+    return NULL;
+  gsl_set_error_handler_off();
+  sgema_classifier *c = calloc(1, sizeof *c);
+  if (!c)
+    return NULL;
+  size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n), K = (size_t)n * (n - 1) / 2;
+  c->N_max = N;
+  c->K_max = K;
+  c->field = sgema_field_alloc(m, n);
+  c->J = malloc(N * N * sizeof(double));
+  c->T = gsl_matrix_alloc(N, K);
+  c->V = gsl_matrix_alloc(K, K);
+  c->sv = gsl_vector_alloc(K);
+  c->work = gsl_vector_alloc(K);
+  c->Q = gsl_matrix_alloc(N, N);
+  c->R = gsl_matrix_alloc(N, K);
+  c->tau = gsl_vector_alloc(K);
+  c->JQ = gsl_matrix_alloc(N, N);
+  c->Jr = gsl_matrix_alloc(N, N);
+  c->eval = gsl_vector_complex_alloc(N);
+  c->eig = calloc(N + 1, sizeof *c->eig);
+  c->Asv = gsl_matrix_alloc(n, m);
+  c->Asv_V = gsl_matrix_alloc(m, m);
+  c->Asv_s = gsl_vector_alloc(m);
+  c->Asv_work = gsl_vector_alloc(m);
+  if (!c->field || !c->J || !c->T || !c->V || !c->sv || !c->work || !c->Q || !c->R || !c->tau ||
+      !c->JQ || !c->Jr || !c->eval || !c->eig || !c->Asv || !c->Asv_V || !c->Asv_s ||
+      !c->Asv_work) {
+    sgema_classifier_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* After the linear momentum schedule reaches alpha = 1 the target C is frozen: it is a parameter,
+ * not a state, and rotating (A, B) alone is no symmetry. */
+static int target_frozen(const sgema_problem *p, double t) {
+  return p->alg == SGEMA_ALG_EMA && sgema_momentum_alpha(&p->momentum, t) == 1.0 &&
+         sgema_momentum_dalpha(&p->momentum, t) == 0.0;
+}
+
+/* Column q of T: the tangent (X A, X B - B X, X C) of the O(n) orbit for X = E_ij - E_ji.
+ * The field is equivariant under A -> QA, B -> Q B Q^T, C -> QC, so at an equilibrium these
+ * directions are in the Jacobian's kernel: J is block triangular in [orbit | complement] and its
+ * spectrum is {0 (orbit dimension times)} plus the spectrum of the complement block. */
+static void orbit_tangents(sgema_classifier *c, const sgema_problem *p, const double *y, size_t N) {
+  int m = p->m, n = p->n;
+  double *yy = (double *)y;
+  const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy), *C = sgema_state_C(p, yy);
+  size_t q = 0;
+  double tv[SGEMA_MAX_N * SGEMA_MAX_M * 2 + SGEMA_MAX_N * SGEMA_MAX_N];
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++, q++) {
+      memset(tv, 0, N * sizeof(double));
+      double *tA = sgema_state_A(p, tv), *tB = sgema_state_B(p, tv);
+      for (int k = 0; k < m; k++) { /* X A: row i gets A_j, row j gets -A_i */
+        tA[i * m + k] = A[j * m + k];
+        tA[j * m + k] = -A[i * m + k];
+      }
+      for (int k = 0; k < n; k++) { /* X B - B X */
+        tB[i * n + k] += B[j * n + k];
+        tB[j * n + k] -= B[i * n + k];
+        tB[k * n + j] -= B[k * n + i];
+        tB[k * n + i] += B[k * n + j];
+      }
+      if (p->alg == SGEMA_ALG_EMA) {
+        double *tC = sgema_state_C(p, tv);
+        for (int k = 0; k < m; k++) {
+          tC[i * m + k] = C[j * m + k];
+          tC[j * m + k] = -C[i * m + k];
+        }
+      }
+      for (size_t r = 0; r < N; r++)
+        gsl_matrix_set(c->T, r, q, tv[r]);
+    }
+}
+
+/* Orthonormal basis of the orbit's tangent space in the first k columns of c->Q and of its
+ * complement in the rest; returns k. */
+static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
+                       const double *y, size_t N, size_t *k_out) {
+  size_t K = (size_t)p->n * (p->n - 1) / 2;
+  gsl_matrix_view T = gsl_matrix_submatrix(c->T, 0, 0, N, K);
+  gsl_matrix_view V = gsl_matrix_submatrix(c->V, 0, 0, K, K);
+  gsl_vector_view sv = gsl_vector_subvector(c->sv, 0, K), wk = gsl_vector_subvector(c->work, 0, K);
+  orbit_tangents(c, p, y, N);
+  if (gsl_linalg_SV_decomp(&T.matrix, &V.matrix, &sv.vector, &wk.vector) != GSL_SUCCESS)
+    return SGEMA_ELINALG;
+  size_t k = 0;
+  double smax = gsl_vector_get(&sv.vector, 0);
+  while (k < K && smax > 0.0 && gsl_vector_get(&sv.vector, k) > s->symmetry_tol * smax)
+    k++;
+  gsl_matrix_view Q = gsl_matrix_submatrix(c->Q, 0, 0, N, N);
+  if (k == 0) {
+    gsl_matrix_set_identity(&Q.matrix);
+  } else {
+    gsl_matrix_view U = gsl_matrix_submatrix(c->T, 0, 0, N, k);
+    gsl_matrix_view R = gsl_matrix_submatrix(c->R, 0, 0, N, k);
+    gsl_vector_view tau = gsl_vector_subvector(c->tau, 0, k);
+    if (gsl_linalg_QR_decomp(&U.matrix, &tau.vector) != GSL_SUCCESS ||
+        gsl_linalg_QR_unpack(&U.matrix, &tau.vector, &Q.matrix, &R.matrix) != GSL_SUCCESS)
+      return SGEMA_ELINALG;
+  }
+  *k_out = k;
+  return SGEMA_OK;
+}
+
+static gsl_eigen_nonsymm_workspace *eigen_workspace(sgema_classifier *c, size_t size) {
+  if (!c->eig[size]) {
+    c->eig[size] = gsl_eigen_nonsymm_alloc(size);
+    if (c->eig[size])
+      gsl_eigen_nonsymm_params(0, 1, c->eig[size]); /* eigenvalues only, balanced */
+  }
+  return c->eig[size];
+}
+
+int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s,
+                              const sgema_problem *p, double t, const double *y, double *max_re,
+                              int *symmetry_zeros) {
+  size_t N = sgema_problem_dim(p), Nfull = N, k = 0;
+  if (N > c->N_max)
+    return SGEMA_EDIM;
+  sgema_field_jacobian(c->field, p, t, y, c->J, NULL);
+  int frozen = target_frozen(p, t);
+  if (frozen) {
+    N = sgema_problem_dim_for(SGEMA_ALG_SG, p->m, p->n); /* the (A, B) block */
+    gsl_matrix_view Q = gsl_matrix_submatrix(c->Q, 0, 0, N, N);
+    gsl_matrix_set_identity(&Q.matrix);
+  } else {
+    int st = orbit_basis(c, s, p, y, N, &k);
+    if (st != SGEMA_OK)
+      return st;
+  }
+  size_t nr = N - k;
+  *symmetry_zeros = (int)k;
+  if (nr == 0) {
+    *max_re = 0.0;
+    return SGEMA_OK;
+  }
+  /* Jr = Qc^T J Qc, Qc = the complement columns of Q. */
+  gsl_matrix_const_view J = gsl_matrix_const_view_array_with_tda(c->J, N, N, Nfull);
+  gsl_matrix_view Qc = gsl_matrix_submatrix(c->Q, 0, k, N, nr);
+  gsl_matrix_view JQ = gsl_matrix_submatrix(c->JQ, 0, 0, N, nr);
+  gsl_matrix_view Jr = gsl_matrix_submatrix(c->Jr, 0, 0, nr, nr);
+  gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &J.matrix, &Qc.matrix, 0.0, &JQ.matrix);
+  gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Qc.matrix, &JQ.matrix, 0.0, &Jr.matrix);
+  gsl_eigen_nonsymm_workspace *ws = eigen_workspace(c, nr);
+  gsl_vector_complex_view ev = gsl_vector_complex_subvector(c->eval, 0, nr);
+  if (!ws)
+    return SGEMA_ENOMEM;
+  if (gsl_eigen_nonsymm(&Jr.matrix, &ev.vector, ws) != GSL_SUCCESS)
+    return SGEMA_ELINALG;
+  double mx = -INFINITY;
+  for (size_t i = 0; i < nr; i++)
+    mx = fmax(mx, GSL_REAL(gsl_vector_complex_get(&ev.vector, i)));
+  *max_re = mx;
+  return SGEMA_OK;
+}
+
+static int rank_of_A(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
+                     const double *A, int *rank) {
+  int m = p->m, n = p->n;
+  gsl_matrix_view M = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
+  gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
+  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m), W = gsl_vector_subvector(c->Asv_work, 0, m);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < m; j++)
+      gsl_matrix_set(&M.matrix, i, j, A[i * m + j]);
+  if (gsl_linalg_SV_decomp(&M.matrix, &V.matrix, &S.vector, &W.vector) != GSL_SUCCESS)
+    return SGEMA_ELINALG;
+  int r = 0;
+  for (int i = 0; i < m; i++)
+    r += gsl_vector_get(&S.vector, i) > s->rank_tol;
+  *rank = r;
+  return SGEMA_OK;
+}
+
+/* m = 1: Delta and the radii of the spheres of nonzero equilibria (Prop. 4.11). */
+static void spheres(const sgema_problem *p, sgema_limit *out) {
+  out->delta = out->r1 = out->r2 = NAN;
+  if (p->m != 1)
+    return;
+  double rho = p->Sxx[0], tau = p->Syx[0];
+  out->delta = tau * tau - 4.0 * rho * p->lambda;
+  if (out->delta >= 0.0) {
+    double sq = sqrt(out->delta);
+    out->r1 = (fabs(tau) - sq) / (2.0 * rho);
+    out->r2 = (fabs(tau) + sq) / (2.0 * rho);
+  }
+}
+
+static sgema_sphere nearest_sphere(const sgema_classification *s, const sgema_limit *lim) {
+  if (!(lim->delta >= 0.0))
+    return SGEMA_SPHERE_NONE;
+  double d1 = fabs(lim->a_norm - lim->r1) / lim->r1, d2 = fabs(lim->a_norm - lim->r2) / lim->r2;
+  if (d2 <= s->sphere_tol && d2 <= d1)
+    return SGEMA_SPHERE_S2;
+  if (d1 <= s->sphere_tol)
+    return SGEMA_SPHERE_S1;
+  return SGEMA_SPHERE_NONE;
+}
+
+static int sphere_agreement(sgema_class cls, sgema_sphere sp) {
+  switch (cls) {
+  case SGEMA_CLASS_ORIGIN:
+    return sp == SGEMA_SPHERE_NONE;
+  case SGEMA_CLASS_STABLE:
+    return sp == SGEMA_SPHERE_S2;
+  case SGEMA_CLASS_SADDLE:
+    return sp == SGEMA_SPHERE_S1;
+  default:
+    return -1;
+  }
+}
+
+int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
+                   double t, const double *y, sgema_end end, sgema_limit *out) {
+  size_t nm = (size_t)p->n * p->m;
+  out->rank = -1;
+  out->max_re = NAN;
+  out->symmetry_zeros = 0;
+  out->sphere = SGEMA_SPHERE_NONE;
+  out->sphere_agrees = -1;
+  out->a_norm = sgema_norm2(y, nm);
+  spheres(p, out);
+  if (end != SGEMA_END_CONVERGED) {
+    out->cls = end == SGEMA_END_DIVERGED ? SGEMA_CLASS_DIVERGED : SGEMA_CLASS_NOT_CONVERGED;
+    return SGEMA_OK;
+  }
+  int st = rank_of_A(c, s, p, y, &out->rank);
+  if (st == SGEMA_OK)
+    st = sgema_classifier_spectrum(c, s, p, t, y, &out->max_re, &out->symmetry_zeros);
+  if (st != SGEMA_OK)
+    return st;
+  if (out->a_norm < s->origin_tol || out->rank == 0)
+    out->cls = SGEMA_CLASS_ORIGIN;
+  else if (out->max_re > s->saddle_tol)
+    out->cls = SGEMA_CLASS_SADDLE;
+  else
+    out->cls = out->rank == p->m ? SGEMA_CLASS_STABLE : SGEMA_CLASS_PARTIAL;
+  if (p->m == 1) {
+    out->sphere = out->cls == SGEMA_CLASS_ORIGIN ? SGEMA_SPHERE_NONE : nearest_sphere(s, out);
+    out->sphere_agrees = sphere_agreement(out->cls, out->sphere);
+  }
+  return SGEMA_OK;
+}

@@ -1,0 +1,158 @@
+/* The integration driver: method table, end-of-step tests, kink and horizon handling. */
+#include "integrate_impl.h"
+#include "sgema/status.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const method_names[] = {
+#define SGEMA_METHOD_NAME(code, name) name,
+    SGEMA_METHOD_LIST(SGEMA_METHOD_NAME)
+#undef SGEMA_METHOD_NAME
+};
+
+static const integ_method *const method_table[] = {
+    &integ_hybrid,     &integ_rodas4,     &integ_gsl_rk8pd, &integ_gsl_rkf45, &integ_gsl_rkck,
+    &integ_gsl_rk4imp, &integ_gsl_bsimp, &integ_gsl_msbdf,
+};
+
+const char *sgema_method_name(sgema_method m) {
+  return (unsigned)m < SGEMA_METHOD_COUNT ? method_names[m] : "unknown";
+}
+
+int sgema_method_parse(const char *name) {
+  for (int i = 0; i < SGEMA_METHOD_COUNT; i++)
+    if (strcmp(name, method_names[i]) == 0)
+      return i;
+  return -1;
+}
+
+static const char *const end_names[] = {"converged", "diverged", "t_max", "max_steps", "step_fail"};
+
+const char *sgema_end_name(sgema_end e) {
+  return (unsigned)e <= SGEMA_END_STEP_FAIL ? end_names[e] : "unknown";
+}
+
+struct sgema_integrator {
+  sgema_integration s;
+  const integ_method *method;
+  void *impl;      /* the method's workspace, for states of length impl_N */
+  size_t impl_N;
+  sgema_field *field;
+  double *f;       /* field scratch for the discrete algorithm */
+  size_t N_max;
+};
+
+sgema_integrator *sgema_integrator_alloc(const sgema_integration *s, int m, int n) {
+  if (sgema_integration_validate(s) != SGEMA_OK || m < 1 || n <= m || m > SGEMA_MAX_M ||
+      n > SGEMA_MAX_N)
+    return NULL;
+  sgema_integrator *it = calloc(1, sizeof *it);
+  if (!it)
+    return NULL;
+  it->s = *s;
+  it->method = method_table[s->method];
+  it->N_max = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n);
+  it->field = sgema_field_alloc(m, n);
+  it->f = malloc(it->N_max * sizeof(double));
+  if (!it->field || !it->f) {
+    sgema_integrator_free(it);
+    return NULL;
+  }
+  return it;
+}
+
+void sgema_integrator_free(sgema_integrator *it) {
+  if (!it)
+    return;
+  if (it->impl)
+    it->method->free(it->impl);
+  sgema_field_free(it->field);
+  free(it->f);
+  free(it);
+}
+
+/* The method's workspace depends on the state length, which is fixed for a run (same algorithm
+ * and dimensions), so this allocates once per worker and run. */
+static int ensure_impl(sgema_integrator *it, size_t N) {
+  if (it->impl && it->impl_N == N)
+    return SGEMA_OK;
+  if (it->impl)
+    it->method->free(it->impl);
+  it->impl = it->method->alloc(&it->s, N);
+  it->impl_N = it->impl ? N : 0;
+  return it->impl ? SGEMA_OK : SGEMA_ENOMEM;
+}
+
+int sgema_integrator_run(sgema_integrator *it, const sgema_problem *p, double *y,
+                         const sgema_observer *obs, sgema_integration_stats *out) {
+  if (p->m * p->n > 0 && sgema_problem_dim(p) > it->N_max)
+    return SGEMA_EDIM;
+  memset(out, 0, sizeof *out);
+  integ_run r = {&it->s, p, it->field, obs, out, sgema_problem_dim(p)};
+  if (p->time == SGEMA_TIME_DISCRETE)
+    return integ_discrete_run(&r, y, it->f);
+  int st = ensure_impl(it, r.N);
+  if (st != SGEMA_OK)
+    return st;
+  return it->method->run(it->impl, &r, y);
+}
+
+void integ_eval(integ_run *r, double t, const double *y, double *f) {
+  sgema_field_eval(r->field, r->p, t, y, f);
+  r->st->rhs_evals++;
+}
+
+static int blown_up(const double *y, size_t N, double bound) {
+  for (size_t i = 0; i < N; i++)
+    if (!(fabs(y[i]) <= bound)) /* also true for NaN */
+      return 1;
+  return 0;
+}
+
+int integ_accept(integ_run *r, double t, const double *y, const double *f, int *status) {
+  sgema_integration_stats *st = r->st;
+  st->t_end = t;
+  st->f_norm = sgema_norm2(f, r->N);
+  if (r->obs && r->obs->on_step) {
+    int rc = r->obs->on_step(r->obs->ctx, t, y, f);
+    if (rc != 0) {
+      *status = rc;
+      st->end = SGEMA_END_STEP_FAIL;
+      return 1;
+    }
+  }
+  if (blown_up(y, r->N, r->s->diverge_norm) || !isfinite(st->f_norm)) {
+    st->end = SGEMA_END_DIVERGED;
+    return 1;
+  }
+  if (st->f_norm < r->s->f_tol) {
+    st->end = SGEMA_END_CONVERGED;
+    return 1;
+  }
+  if (t >= r->s->t_max) {
+    st->end = SGEMA_END_T_MAX;
+    return 1;
+  }
+  if (st->steps + st->rejected >= r->s->max_steps) {
+    st->end = SGEMA_END_MAX_STEPS;
+    return 1;
+  }
+  return 0;
+}
+
+static double next_stop(const integ_run *r, double t) {
+  double kink = sgema_momentum_kink(&r->p->momentum);
+  double stop = r->s->t_max;
+  if (r->p->alg == SGEMA_ALG_EMA && kink > t && kink < stop)
+    stop = kink;
+  return stop;
+}
+
+double integ_step_limit(const integ_run *r, double t) { return next_stop(r, t) - t; }
+
+double integ_advance(const integ_run *r, double t, double h) {
+  double stop = next_stop(r, t);
+  return h >= stop - t ? stop : t + h;
+}

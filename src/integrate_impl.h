@@ -1,0 +1,46 @@
+/* Private interface between the integration driver and its methods (a GSL-style method table). */
+#ifndef SGEMA_INTEGRATE_IMPL_H
+#define SGEMA_INTEGRATE_IMPL_H
+
+#include "sgema/field.h"
+#include "sgema/integrate.h"
+
+/* One integration in progress: what every method needs and fills. */
+typedef struct {
+  const sgema_integration *s;
+  const sgema_problem *p;
+  sgema_field *field;
+  const sgema_observer *obs;
+  sgema_integration_stats *st;
+  size_t N;
+} integ_run;
+
+/* A method: allocates its workspace for states of length N (once per worker), runs one trial. */
+typedef struct {
+  sgema_method method;
+  void *(*alloc)(const sgema_integration *s, size_t N);
+  void (*free)(void *impl);
+  int (*run)(void *impl, integ_run *r, double *y);
+} integ_method;
+
+extern const integ_method integ_hybrid, integ_rodas4;
+extern const integ_method integ_gsl_rk8pd, integ_gsl_rkf45, integ_gsl_rkck, integ_gsl_rk4imp,
+    integ_gsl_bsimp, integ_gsl_msbdf;
+
+/* The discrete algorithm of Eq. 4 (no stepper). */
+int integ_discrete_run(integ_run *r, double *y, double *f);
+
+/* Evaluates f at (t, y), counting the evaluation. */
+void integ_eval(integ_run *r, double t, const double *y, double *f);
+
+/* The end-of-step test shared by all methods, at an accepted state (t, y) with field f: calls the
+ * observer, then returns 1 (and sets st->end, t_end, f_norm) when the trial ends at this state. */
+int integ_accept(integ_run *r, double t, const double *y, const double *f, int *status);
+
+/* The largest step that neither crosses the momentum schedule's kink nor the horizon. */
+double integ_step_limit(const integ_run *r, double t);
+
+/* t + h, snapped onto the kink or the horizon when the step was limited to reach it exactly. */
+double integ_advance(const integ_run *r, double t, double h);
+
+#endif

@@ -1,0 +1,129 @@
+/* Problem validation, state layout, the momentum schedule and the default Syy. */
+#include "sgema/problem.h"
+#include "sgema/status.h"
+
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <string.h>
+
+static const char *const alg_names[] = {"sg", "ema", "gd"};
+
+const char *sgema_alg_name(sgema_alg alg) {
+  return (unsigned)alg < 3 ? alg_names[alg] : "unknown";
+}
+
+int sgema_alg_parse(const char *name) {
+  for (int i = 0; i < 3; i++)
+    if (strcmp(name, alg_names[i]) == 0)
+      return i;
+  return -1;
+}
+
+size_t sgema_problem_dim_for(sgema_alg alg, int m, int n) {
+  size_t nm = (size_t)n * m, nn = (size_t)n * n;
+  return alg == SGEMA_ALG_EMA ? 2 * nm + nn : nm + nn;
+}
+
+size_t sgema_problem_dim(const sgema_problem *p) { return sgema_problem_dim_for(p->alg, p->m, p->n); }
+
+static int all_finite(const double *x, int len) {
+  for (int i = 0; i < len; i++)
+    if (!isfinite(x[i]))
+      return 0;
+  return 1;
+}
+
+static int is_symmetric(const double *S, int m) {
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < i; j++)
+      if (fabs(S[i * m + j] - S[j * m + i]) > 1e-12 * (fabs(S[i * m + j]) + fabs(S[j * m + i]) + 1e-300))
+        return 0;
+  return 1;
+}
+
+static int momentum_valid(const sgema_momentum *mo) {
+  if (!(mo->a0 >= 0.0 && mo->a0 <= 1.0))
+    return 0;
+  if (mo->kind == SGEMA_MOMENTUM_LINEAR)
+    return mo->a1 >= 0.0 && mo->a1 <= 1.0 && mo->T > 0.0 && isfinite(mo->T);
+  return mo->kind == SGEMA_MOMENTUM_CONSTANT;
+}
+
+int sgema_problem_validate(const sgema_problem *p) {
+  if (p->m < 1 || p->n <= p->m || p->m > SGEMA_MAX_M || p->n > SGEMA_MAX_N)
+    return SGEMA_EDIM;
+  if ((unsigned)p->alg > SGEMA_ALG_GD)
+    return SGEMA_EINVAL;
+  if (!(p->lambda > 0.0) || !isfinite(p->lambda))
+    return SGEMA_EINVAL;
+  int mm = p->m * p->m;
+  if (!all_finite(p->Sxx, mm) || !all_finite(p->Syx, mm) || !all_finite(p->Syy, mm))
+    return SGEMA_EINVAL;
+  if (!is_symmetric(p->Sxx, p->m) || !is_symmetric(p->Syy, p->m))
+    return SGEMA_EINVAL;
+  if (p->alg == SGEMA_ALG_EMA && !momentum_valid(&p->momentum))
+    return SGEMA_EINVAL;
+  if (p->time == SGEMA_TIME_DISCRETE && !(p->mu > 0.0 && p->nu > 0.0 && isfinite(p->mu) && isfinite(p->nu)))
+    return SGEMA_EINVAL;
+  return SGEMA_OK;
+}
+
+double sgema_momentum_alpha(const sgema_momentum *mo, double t) {
+  if (mo->kind == SGEMA_MOMENTUM_CONSTANT)
+    return mo->a0;
+  double s = t / mo->T;
+  if (s >= 1.0)
+    return mo->a1;
+  if (s <= 0.0)
+    return mo->a0;
+  return mo->a0 + (mo->a1 - mo->a0) * s;
+}
+
+double sgema_momentum_dalpha(const sgema_momentum *mo, double t) {
+  if (mo->kind == SGEMA_MOMENTUM_CONSTANT || t >= mo->T || t < 0.0)
+    return 0.0;
+  return (mo->a1 - mo->a0) / mo->T;
+}
+
+double sgema_momentum_kink(const sgema_momentum *mo) {
+  return mo->kind == SGEMA_MOMENTUM_LINEAR ? mo->T : INFINITY;
+}
+
+int sgema_problem_default_syy(sgema_problem *p) {
+  int m = p->m;
+  double inv[SGEMA_MAX_M * SGEMA_MAX_M], lu[SGEMA_MAX_M * SGEMA_MAX_M];
+  memcpy(lu, p->Sxx, sizeof(double) * m * m);
+  gsl_matrix_view LU = gsl_matrix_view_array(lu, m, m);
+  gsl_matrix_view INV = gsl_matrix_view_array(inv, m, m);
+  gsl_permutation *perm = gsl_permutation_alloc(m);
+  if (!perm)
+    return SGEMA_ENOMEM;
+  int sign, st = gsl_linalg_LU_decomp(&LU.matrix, perm, &sign);
+  if (st == 0)
+    st = gsl_linalg_LU_invert(&LU.matrix, perm, &INV.matrix);
+  gsl_permutation_free(perm);
+  if (st != 0 || !all_finite(inv, m * m))
+    return SGEMA_ELINALG;
+  /* Syy = Syx inv Syx^T + Sxx, symmetrised so that rounding cannot break symmetry. */
+  double T[SGEMA_MAX_M * SGEMA_MAX_M];
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double s = 0.0;
+      for (int k = 0; k < m; k++)
+        s += p->Syx[i * m + k] * inv[k * m + j];
+      T[i * m + j] = s;
+    }
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double s = 0.0;
+      for (int k = 0; k < m; k++)
+        s += T[i * m + k] * p->Syx[j * m + k];
+      p->Syy[i * m + j] = s + p->Sxx[i * m + j];
+    }
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < i; j++) {
+      double s = 0.5 * (p->Syy[i * m + j] + p->Syy[j * m + i]);
+      p->Syy[i * m + j] = p->Syy[j * m + i] = s;
+    }
+  return SGEMA_OK;
+}

@@ -1,0 +1,216 @@
+/* A trial's complete record as JSON, in the layout that record.h specifies and other tools parse.
+ */
+#include "json_writer.h"
+#include "sgema/record.h"
+#include "sgema/status.h"
+
+#include <stddef.h>
+
+/* The CMake project version; the build should pass it so that the two cannot drift. */
+#ifndef SGEMA_VERSION
+#define SGEMA_VERSION "0.1.0"
+#endif
+
+static const char *time_name(sgema_time_kind k) {
+  return k == SGEMA_TIME_DISCRETE ? "discrete" : "flow";
+}
+
+static const char *momentum_kind_name(sgema_momentum_kind k) {
+  return k == SGEMA_MOMENTUM_LINEAR ? "linear" : "constant";
+}
+
+static const char *target_name(sgema_target_init t) {
+  return t == SGEMA_TARGET_INDEPENDENT ? "independent" : "copy";
+}
+
+static void momentum(jw_writer *w, const sgema_momentum *mo) {
+  jw_object_begin(w, "momentum");
+  jw_string(w, "kind", momentum_kind_name(mo->kind));
+  jw_double(w, "a0", mo->a0);
+  jw_double(w, "a1", mo->a1);
+  jw_double(w, "T", mo->T);
+  jw_object_end(w);
+}
+
+static void range(jw_writer *w, const char *key, double lo, double hi) {
+  jw_array_begin_inline(w, key);
+  jw_double(w, NULL, lo);
+  jw_double(w, NULL, hi);
+  jw_array_end(w);
+}
+
+static void settings(jw_writer *w, const sgema_settings *s) {
+  jw_object_begin(w, "settings");
+  jw_string(w, "alg", sgema_alg_name(s->alg));
+  jw_long(w, "m", s->m);
+  jw_long(w, "n", s->n);
+  jw_string(w, "time", time_name(s->time));
+  jw_double(w, "mu", s->mu);
+  jw_double(w, "nu", s->nu);
+  momentum(w, &s->momentum);
+
+  const sgema_sampling *sa = &s->sampling;
+  jw_object_begin(w, "sampling");
+  jw_string(w, "stats", sgema_stats_name(sa->stats));
+  range(w, "rho", sa->rho_lo, sa->rho_hi);
+  range(w, "tau", sa->tau_lo, sa->tau_hi);
+  range(w, "lambda", sa->lambda_lo, sa->lambda_hi);
+  jw_double(w, "sigma", sa->sigma);
+  jw_bool(w, "condition_delta", sa->condition_delta);
+  jw_long(w, "max_draws", sa->max_draws);
+  jw_string(w, "target", target_name(sa->target));
+  jw_object_end(w);
+
+  const sgema_integration *in = &s->integration;
+  jw_object_begin(w, "integration");
+  jw_string(w, "method", sgema_method_name(in->method));
+  jw_double(w, "rtol", in->rtol);
+  jw_double(w, "atol", in->atol);
+  jw_double(w, "h0", in->h0);
+  jw_double(w, "t_max", in->t_max);
+  jw_long(w, "max_steps", in->max_steps);
+  jw_double(w, "f_tol", in->f_tol);
+  jw_double(w, "diverge_norm", in->diverge_norm);
+  jw_object_end(w);
+
+  const sgema_classification *cl = &s->classification;
+  jw_object_begin(w, "classification");
+  jw_double(w, "origin_tol", cl->origin_tol);
+  jw_double(w, "rank_tol", cl->rank_tol);
+  jw_double(w, "saddle_tol", cl->saddle_tol);
+  jw_double(w, "symmetry_tol", cl->symmetry_tol);
+  jw_double(w, "sphere_tol", cl->sphere_tol);
+  jw_object_end(w);
+
+  jw_double(w, "invariant_window", s->invariant_window);
+  jw_object_end(w);
+}
+
+/* Explicit inputs have no (seed, run, trial) that reproduces them; draws is 0 then. */
+static void trial(jw_writer *w, const sgema_record *rec, int explicit_inputs) {
+  jw_object_begin(w, "trial");
+  if (explicit_inputs) {
+    jw_null(w, "seed");
+    jw_null(w, "run");
+    jw_null(w, "trial");
+  } else {
+    jw_u64(w, "seed", rec->seed);
+    jw_long(w, "run", (long)rec->run);
+    jw_long(w, "trial", (long)rec->trial);
+  }
+  jw_long(w, "draws", rec->draws);
+  jw_object_end(w);
+}
+
+static void problem(jw_writer *w, const sgema_problem *p) {
+  jw_object_begin(w, "problem");
+  jw_string(w, "alg", sgema_alg_name(p->alg));
+  jw_long(w, "m", p->m);
+  jw_long(w, "n", p->n);
+  jw_string(w, "time", time_name(p->time));
+  jw_double(w, "lambda", p->lambda);
+  jw_matrix(w, "Sxx", p->Sxx, p->m, p->m);
+  jw_matrix(w, "Syx", p->Syx, p->m, p->m);
+  jw_matrix(w, "Syy", p->Syy, p->m, p->m);
+  momentum(w, &p->momentum);
+  jw_double(w, "mu", p->mu);
+  jw_double(w, "nu", p->nu);
+  jw_object_end(w);
+}
+
+/* The state blocks A (n x m), B (n x n) and, for EMA only, C (n x m), as members of the open
+ * object; offsets as in problem.h (its accessors take a mutable pointer). */
+static void state_members(jw_writer *w, const sgema_problem *p, const double *y) {
+  size_t nm = (size_t)p->n * p->m, nn = (size_t)p->n * p->n;
+  jw_matrix(w, "A", y, p->n, p->m);
+  jw_matrix(w, "B", y + nm, p->n, p->n);
+  if (p->alg == SGEMA_ALG_EMA)
+    jw_matrix(w, "C", y + nm + nn, p->n, p->m);
+}
+
+static void state(jw_writer *w, const char *key, const sgema_problem *p, const double *y) {
+  jw_object_begin(w, key);
+  state_members(w, p, y);
+  jw_object_end(w);
+}
+
+static void result(jw_writer *w, const sgema_record *rec) {
+  const sgema_limit *l = &rec->limit;
+  const sgema_integration_stats *in = &rec->integ;
+  jw_object_begin(w, "result");
+  jw_string(w, "class", sgema_class_name(l->cls));
+  jw_string(w, "end", sgema_end_name(in->end));
+  jw_double(w, "t_end", in->t_end);
+  jw_double(w, "field_norm", in->f_norm);
+  jw_long(w, "steps", in->steps);
+  jw_long(w, "rejected", in->rejected);
+  jw_long(w, "rhs_evals", in->rhs_evals);
+  jw_long(w, "jac_evals", in->jac_evals);
+  jw_long(w, "rank", l->rank);
+  jw_double(w, "max_real_eig", l->max_re);
+  jw_long(w, "symmetry_zeros", l->symmetry_zeros);
+  jw_double(w, "a_norm", l->a_norm);
+  jw_double(w, "delta", l->delta);
+  jw_double(w, "r1", l->r1);
+  jw_double(w, "r2", l->r2);
+  jw_string(w, "sphere", sgema_sphere_name(l->sphere));
+  if (l->sphere_agrees < 0)
+    jw_null(w, "sphere_agrees");
+  else
+    jw_bool(w, "sphere_agrees", l->sphere_agrees);
+  jw_object_end(w);
+}
+
+static void verification(jw_writer *w, const sgema_verification *v) {
+  jw_object_begin(w, "verification");
+  jw_double(w, "eq6_residual", v->eq6);
+  jw_double(w, "eq7_residual", v->eq7);
+  jw_double(w, "balance", v->balance);
+  jw_double(w, "invariant_drift", v->invariant_drift);
+  jw_double(w, "invariant_window_end", v->invariant_t);
+  jw_double(w, "c_minus_a", v->c_minus_a);
+  jw_double(w, "ebar_start", v->ebar_start);
+  jw_double(w, "ebar_end", v->ebar_end);
+  jw_double(w, "fbar_start", v->fbar_start);
+  jw_double(w, "fbar_end", v->fbar_end);
+  jw_object_end(w);
+}
+
+static void trajectory(jw_writer *w, const sgema_problem *p, const sgema_trajectory *tr) {
+  jw_array_begin(w, "trajectory");
+  size_t count = sgema_trajectory_count(tr);
+  for (size_t i = 0; i < count; i++) {
+    jw_object_begin(w, NULL);
+    jw_double(w, "t", sgema_trajectory_time(tr, i));
+    state_members(w, p, sgema_trajectory_state(tr, i));
+    jw_double(w, "ebar", sgema_trajectory_ebar(tr, i));
+    jw_double(w, "fbar", sgema_trajectory_fbar(tr, i));
+    jw_object_end(w);
+  }
+  jw_array_end(w);
+}
+
+int sgema_record_write_json(FILE *out, const sgema_record *rec, const sgema_settings *s,
+                            const sgema_record_format *fmt) {
+  static const sgema_record_format plain = {0, 0, NULL};
+  if (!out || !rec || !s || !rec->y0 || !rec->y_end)
+    return SGEMA_EINVAL;
+  if (!fmt)
+    fmt = &plain;
+  jw_writer w;
+  jw_init(&w, out, fmt->compact);
+  jw_object_begin(&w, NULL);
+  jw_string(&w, "program", "sgema");
+  jw_string(&w, "version", SGEMA_VERSION);
+  settings(&w, s);
+  trial(&w, rec, fmt->explicit_inputs);
+  problem(&w, &rec->problem);
+  state(&w, "initial", &rec->problem, rec->y0);
+  state(&w, "final", &rec->problem, rec->y_end);
+  result(&w, rec);
+  verification(&w, &rec->verify);
+  if (fmt->traj)
+    trajectory(&w, &rec->problem, fmt->traj);
+  jw_object_end(&w);
+  return jw_finish(&w) == 0 ? SGEMA_OK : SGEMA_EIO;
+}

@@ -1,0 +1,116 @@
+/* Trajectory recording at chosen times by cubic Hermite interpolation between accepted steps. */
+#include "sgema/trajectory.h"
+#include "sgema/objective.h"
+#include "sgema/status.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sgema_trajectory {
+  size_t N, count, next;
+  double *times, *states, *ebar, *fbar;
+  const sgema_problem *p;
+  int have_prev;
+  double t_prev, *y_prev, *f_prev;
+};
+
+sgema_trajectory *sgema_trajectory_alloc(size_t N, const double *times, size_t count) {
+  if (N == 0 || count == 0)
+    return NULL;
+  for (size_t i = 1; i < count; i++)
+    if (!(times[i] > times[i - 1]))
+      return NULL;
+  sgema_trajectory *tr = calloc(1, sizeof *tr);
+  if (!tr)
+    return NULL;
+  tr->N = N;
+  tr->count = count;
+  tr->times = malloc(count * (N + 3) * sizeof(double) + 2 * N * sizeof(double));
+  if (!tr->times) {
+    free(tr);
+    return NULL;
+  }
+  memcpy(tr->times, times, count * sizeof(double));
+  tr->states = tr->times + count;
+  tr->ebar = tr->states + count * N;
+  tr->fbar = tr->ebar + count;
+  tr->y_prev = tr->fbar + count;
+  tr->f_prev = tr->y_prev + N;
+  return tr;
+}
+
+sgema_trajectory *sgema_trajectory_alloc_uniform(size_t N, double t_last, size_t count) {
+  if (count == 0 || !(t_last > 0.0) || !isfinite(t_last))
+    return NULL;
+  double *times = malloc(count * sizeof(double));
+  if (!times)
+    return NULL;
+  for (size_t i = 0; i < count; i++)
+    times[i] = count == 1 ? 0.0 : t_last * (double)i / (double)(count - 1);
+  sgema_trajectory *tr = sgema_trajectory_alloc(N, times, count);
+  free(times);
+  return tr;
+}
+
+void sgema_trajectory_free(sgema_trajectory *tr) {
+  if (!tr)
+    return;
+  free(tr->times);
+  free(tr);
+}
+
+int sgema_trajectory_start(sgema_trajectory *tr, const sgema_problem *p) {
+  if (sgema_problem_dim(p) != tr->N)
+    return SGEMA_EDIM;
+  tr->p = p;
+  tr->next = 0;
+  tr->have_prev = 0;
+  return SGEMA_OK;
+}
+
+static void store(sgema_trajectory *tr, const double *y) {
+  const sgema_problem *p = tr->p;
+  double *dst = tr->states + tr->next * tr->N;
+  if (dst != y)
+    memcpy(dst, y, tr->N * sizeof(double));
+  tr->ebar[tr->next] = sgema_objective_ebar(p, sgema_state_A(p, dst), sgema_state_B(p, dst));
+  tr->fbar[tr->next] =
+      sgema_objective_fbar(p, sgema_state_A(p, dst), sgema_state_B(p, dst), sgema_state_C(p, dst));
+  tr->next++;
+}
+
+/* Cubic Hermite interpolant at time tau between (t0, y0, f0) and (t1, y1, f1), into out. */
+static void hermite(size_t N, double t0, const double *y0, const double *f0, double t1,
+                    const double *y1, const double *f1, double tau, double *out) {
+  double h = t1 - t0, s = (tau - t0) / h, s2 = s * s, s3 = s2 * s;
+  double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
+  for (size_t i = 0; i < N; i++)
+    out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i];
+}
+
+void sgema_trajectory_step(sgema_trajectory *tr, double t, const double *y, const double *f) {
+  /* The discrete algorithm has no derivative to interpolate with: record the iterate itself. */
+  int interpolate = tr->have_prev && tr->p->time == SGEMA_TIME_FLOW;
+  while (tr->next < tr->count && tr->times[tr->next] <= t) {
+    if (interpolate && tr->times[tr->next] < t) {
+      double *dst = tr->states + tr->next * tr->N;
+      hermite(tr->N, tr->t_prev, tr->y_prev, tr->f_prev, t, y, f, tr->times[tr->next], dst);
+      store(tr, dst);
+    } else {
+      store(tr, y);
+    }
+  }
+  tr->t_prev = t;
+  memcpy(tr->y_prev, y, tr->N * sizeof(double));
+  memcpy(tr->f_prev, f, tr->N * sizeof(double));
+  tr->have_prev = 1;
+}
+
+size_t sgema_trajectory_count(const sgema_trajectory *tr) { return tr->next; }
+double sgema_trajectory_time(const sgema_trajectory *tr, size_t i) { return tr->times[i]; }
+const double *sgema_trajectory_state(const sgema_trajectory *tr, size_t i) {
+  return tr->states + i * tr->N;
+}
+double sgema_trajectory_ebar(const sgema_trajectory *tr, size_t i) { return tr->ebar[i]; }
+double sgema_trajectory_fbar(const sgema_trajectory *tr, size_t i) { return tr->fbar[i]; }

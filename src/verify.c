@@ -1,0 +1,135 @@
+/* The verification record: Eq. 6/7 residuals, balance, invariant drift, |C - A|, objectives. */
+#include "sgema/verify.h"
+#include "sgema/field.h"
+#include "sgema/objective.h"
+#include "small_matrix.h"
+
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NN_MAX (SGEMA_MAX_N * SGEMA_MAX_N)
+#define MM_MAX (SGEMA_MAX_M * SGEMA_MAX_M)
+
+struct sgema_verifier {
+  const sgema_problem *p;
+  double K0[NN_MAX], D[NN_MAX], T[NN_MAX];
+  double k0_norm;
+  double window_end; /* ln(window) / (2 lambda): where |B^T B - A A^T| has decayed by `window` */
+  double max_drift, t_covered;
+  double ebar0, fbar0;
+};
+
+sgema_verifier *sgema_verifier_alloc(int m, int n) {
+  if (m < 1 || n <= m || m > SGEMA_MAX_M || n > SGEMA_MAX_N)
+    return NULL;
+  return calloc(1, sizeof(sgema_verifier));
+}
+
+void sgema_verifier_free(sgema_verifier *v) { free(v); }
+
+/* D = B^T B - A A^T (n x n). */
+static void imbalance(const sgema_problem *p, const double *y, double *D, double *T) {
+  int m = p->m, n = p->n;
+  double *yy = (double *)y;
+  const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy);
+  sm_mul_tn(n, n, n, B, B, D);
+  sm_mul_nt(n, m, n, A, A, T);
+  for (int i = 0; i < n * n; i++)
+    D[i] -= T[i];
+}
+
+void sgema_verifier_start(sgema_verifier *v, const sgema_problem *p, double window,
+                          const double *y0) {
+  v->p = p;
+  imbalance(p, y0, v->K0, v->T);
+  v->k0_norm = sgema_norm2(v->K0, (size_t)p->n * p->n);
+  v->window_end = log(window) / (2.0 * p->lambda);
+  v->max_drift = 0.0;
+  v->t_covered = 0.0;
+  double *yy = (double *)y0;
+  v->ebar0 = sgema_objective_ebar(p, sgema_state_A(p, yy), sgema_state_B(p, yy));
+  v->fbar0 = sgema_objective_fbar(p, sgema_state_A(p, yy), sgema_state_B(p, yy), sgema_state_C(p, yy));
+}
+
+void sgema_verifier_step(sgema_verifier *v, double t, const double *y) {
+  const sgema_problem *p = v->p;
+  if (p->alg == SGEMA_ALG_GD || p->time == SGEMA_TIME_DISCRETE || t > v->window_end ||
+      !(v->k0_norm > 0.0))
+    return;
+  imbalance(p, y, v->D, v->T);
+  double g = exp(2.0 * p->lambda * t);
+  for (int i = 0; i < p->n * p->n; i++)
+    v->D[i] = g * v->D[i] - v->K0[i];
+  double drift = sgema_norm2(v->D, (size_t)p->n * p->n) / v->k0_norm;
+  if (!(drift <= v->max_drift)) /* keeps NaN */
+    v->max_drift = drift;
+  v->t_covered = t;
+}
+
+double sgema_verify_eq6(const sgema_problem *p, const double *A) {
+  int m = p->m, n = p->n;
+  double S[MM_MAX], L1[MM_MAX], L2[MM_MAX], L[MM_MAX], Sxy[MM_MAX], T1[MM_MAX], T2[MM_MAX];
+  sm_mul_tn(m, n, m, A, A, S);
+  sm_mul(m, m, m, p->Sxx, S, L1); /* Sxx S + l I */
+  sm_mul(m, m, m, S, p->Sxx, L2); /* S Sxx + l I */
+  for (int i = 0; i < m; i++) {
+    L1[i * m + i] += p->lambda;
+    L2[i * m + i] += p->lambda;
+  }
+  sm_mul(m, m, m, L1, L2, L);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++)
+      Sxy[i * m + j] = p->Syx[j * m + i];
+  sm_mul(m, m, m, Sxy, S, T1);
+  sm_mul(m, m, m, T1, p->Syx, T2);
+  return sm_dist((size_t)m * m, L, T2);
+}
+
+double sgema_verify_eq7(const sgema_problem *p, const double *A, const double *B) {
+  int m = p->m, n = p->n;
+  double W[NN_MAX], M[NN_MAX], nm1[SGEMA_MAX_N * SGEMA_MAX_M], nm2[SGEMA_MAX_N * SGEMA_MAX_M];
+  sm_mul(n, m, m, A, p->Sxx, nm1);
+  sm_mul_nt(n, m, n, nm1, A, W); /* A Sxx A^T + l I: symmetric positive definite */
+  for (int i = 0; i < n; i++)
+    W[i * n + i] += p->lambda;
+  sm_mul(n, m, m, A, p->Syx, nm2);
+  sm_mul_nt(n, m, n, nm2, A, M); /* A Syx A^T */
+  /* B_pred = M W^{-1}, i.e. B_pred^T = W^{-1} M^T: solve W x = (row i of M) for each row. */
+  gsl_matrix_view Wv = gsl_matrix_view_array(W, n, n);
+  if (gsl_linalg_cholesky_decomp1(&Wv.matrix) != 0)
+    return NAN;
+  double s = 0.0;
+  for (int i = 0; i < n; i++) {
+    gsl_vector_view row = gsl_vector_view_array(M + i * n, n);
+    gsl_linalg_cholesky_svx(&Wv.matrix, &row.vector);
+    for (int j = 0; j < n; j++) {
+      double d = B[i * n + j] - M[i * n + j];
+      s += d * d;
+    }
+  }
+  return sqrt(s);
+}
+
+void sgema_verifier_finish(sgema_verifier *v, const double *y_end, const sgema_limit *lim,
+                           sgema_verification *out) {
+  const sgema_problem *p = v->p;
+  size_t nm = (size_t)p->n * p->m;
+  double *yy = (double *)y_end;
+  const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy), *C = sgema_state_C(p, yy);
+  int full_rank = lim->rank == p->m;
+  out->eq6 = full_rank ? sgema_verify_eq6(p, A) : NAN;
+  out->eq7 = sgema_verify_eq7(p, A, B);
+  imbalance(p, y_end, v->D, v->T);
+  out->balance = sgema_norm2(v->D, (size_t)p->n * p->n);
+  /* Lemma 4.4 holds for the SG and EMA flows, not for GD nor for the discrete maps. */
+  int has_invariant = p->alg != SGEMA_ALG_GD && p->time == SGEMA_TIME_FLOW && v->k0_norm > 0.0;
+  out->invariant_drift = has_invariant ? v->max_drift : NAN;
+  out->invariant_t = has_invariant ? v->t_covered : NAN;
+  out->c_minus_a = p->alg == SGEMA_ALG_EMA ? sm_dist(nm, C, A) : 0.0;
+  out->ebar_start = v->ebar0;
+  out->fbar_start = v->fbar0;
+  out->ebar_end = sgema_objective_ebar(p, A, B);
+  out->fbar_end = sgema_objective_fbar(p, A, B, C);
+}
