@@ -38,6 +38,8 @@ struct sgema_classifier {
   gsl_eigen_nonsymm_workspace **eig; /* one per reduced size, made on first use */
   gsl_matrix *Asv, *Asv_V;           /* SVD of A: n x m, m x m */
   gsl_vector *Asv_s, *Asv_work;
+  double *tv; /* one tangent (N) */
+  double *P;  /* n x n projector */
 };
 
 void sgema_classifier_free(sgema_classifier *c) {
@@ -60,6 +62,7 @@ void sgema_classifier_free(sgema_classifier *c) {
       if (c->eig[i])
         gsl_eigen_nonsymm_free(c->eig[i]);
   free(c->eig);
+  free(c->tv);
   gsl_matrix_free(c->Asv);
   gsl_matrix_free(c->Asv_V);
   gsl_vector_free(c->Asv_s);
@@ -74,7 +77,7 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   sgema_classifier *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
-  size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n), K = (size_t)n * (n - 1) / 2;
+  size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n), K = (size_t)n * (n - 1); /* frozen: 2x */
   c->N_max = N;
   c->K_max = K;
   c->field = sgema_field_alloc(m, n);
@@ -90,12 +93,14 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   c->Jr = gsl_matrix_alloc(N, N);
   c->eval = gsl_vector_complex_alloc(N);
   c->eig = calloc(N + 1, sizeof *c->eig);
+  c->tv = malloc((N + (size_t)n * n) * sizeof(double));
+  c->P = c->tv ? c->tv + N : NULL;
   c->Asv = gsl_matrix_alloc(n, m);
   c->Asv_V = gsl_matrix_alloc(m, m);
   c->Asv_s = gsl_vector_alloc(m);
   c->Asv_work = gsl_vector_alloc(m);
   if (!c->field || !c->J || !c->T || !c->V || !c->sv || !c->work || !c->Q || !c->R || !c->tau ||
-      !c->JQ || !c->Jr || !c->eval || !c->eig || !c->Asv || !c->Asv_V || !c->Asv_s ||
+      !c->JQ || !c->Jr || !c->eval || !c->eig || !c->tv || !c->Asv || !c->Asv_V || !c->Asv_s ||
       !c->Asv_work) {
     sgema_classifier_free(c);
     return NULL;
@@ -103,23 +108,51 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   return c;
 }
 
-/* After the linear momentum schedule reaches alpha = 1 the target C is frozen: it is a parameter,
- * not a state, and rotating (A, B) alone is no symmetry. */
+/* After the linear momentum schedule reaches alpha = 1 the target C is frozen: a parameter, not a
+ * state, and the symmetry group changes (see frozen_tangents). */
 static int target_frozen(const sgema_problem *p, double t) {
   return p->alg == SGEMA_ALG_EMA && sgema_momentum_alpha(&p->momentum, t) == 1.0 &&
          sgema_momentum_dalpha(&p->momentum, t) == 0.0;
 }
 
-/* Column q of T: the tangent (X A, X B - B X, X C) of the O(n) orbit for X = E_ij - E_ji.
+/* P = I - U U^T, U an orthonormal basis of the columns of C (n x m) above the symmetry tolerance. */
+static void complement_projector(sgema_classifier *c, const sgema_classification *s,
+                                 const double *C, int m, int n, double *P) {
+  gsl_matrix_view U = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
+  gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
+  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m), W = gsl_vector_subvector(c->Asv_work, 0, m);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < m; j++)
+      gsl_matrix_set(&U.matrix, i, j, C[i * m + j]);
+  int ok = gsl_linalg_SV_decomp(&U.matrix, &V.matrix, &S.vector, &W.vector) == GSL_SUCCESS;
+  double smax = ok ? gsl_vector_get(&S.vector, 0) : 0.0;
+  for (int a = 0; a < n; a++)
+    for (int b = 0; b < n; b++) {
+      double v = a == b;
+      for (int k = 0; ok && k < m; k++)
+        if (smax > 0.0 && gsl_vector_get(&S.vector, k) > s->symmetry_tol * smax)
+          v -= gsl_matrix_get(&U.matrix, a, k) * gsl_matrix_get(&U.matrix, b, k);
+      P[a * n + b] = v;
+    }
+}
+
+static void set_column(sgema_classifier *c, size_t q, const double *tv, size_t N) {
+  for (size_t r = 0; r < N; r++)
+    gsl_matrix_set(c->T, r, q, tv[r]);
+}
+
+/* Columns of T: the tangents (X A, X B - B X, X C) of the O(n) orbit, X = E_ij - E_ji.
  * The field is equivariant under A -> QA, B -> Q B Q^T, C -> QC, so at an equilibrium these
  * directions are in the Jacobian's kernel: J is block triangular in [orbit | complement] and its
- * spectrum is {0 (orbit dimension times)} plus the spectrum of the complement block. */
-static void orbit_tangents(sgema_classifier *c, const sgema_problem *p, const double *y, size_t N) {
+ * spectrum is {0 (orbit dimension times)} plus the spectrum of the complement block. Returns the
+ * number of columns. */
+static size_t orbit_tangents(sgema_classifier *c, const sgema_problem *p, const double *y,
+                             size_t N) {
   int m = p->m, n = p->n;
   double *yy = (double *)y;
   const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy), *C = sgema_state_C(p, yy);
   size_t q = 0;
-  double tv[SGEMA_MAX_N * SGEMA_MAX_M * 2 + SGEMA_MAX_N * SGEMA_MAX_N];
+  double *tv = c->tv;
   for (int i = 0; i < n; i++)
     for (int j = i + 1; j < n; j++, q++) {
       memset(tv, 0, N * sizeof(double));
@@ -141,25 +174,70 @@ static void orbit_tangents(sgema_classifier *c, const sgema_problem *p, const do
           tC[j * m + k] = -C[i * m + k];
         }
       }
-      for (size_t r = 0; r < N; r++)
-        gsl_matrix_set(c->T, r, q, tv[r]);
+      set_column(c, q, tv, N);
     }
+  return q;
+}
+
+/* With C frozen, the (A, B) field is equivariant under (A, B) -> (Q2 A, Q1 B Q2^T) for every
+ * orthogonal Q2 and every orthogonal Q1 with Q1 C = C (R -> Q1 R). Tangents: (X A, -B X) for
+ * X = E_ij - E_ji, and (0, Y B) for Y = P (E_ij - E_ji) P, P the projector onto the orthogonal
+ * complement of C's columns (so that Y C = 0). Returns the number of columns. */
+static size_t frozen_tangents(sgema_classifier *c, const sgema_classification *s,
+                              const sgema_problem *p, const double *y, size_t N) {
+  int m = p->m, n = p->n;
+  double *yy = (double *)y;
+  const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy), *C = sgema_state_C(p, yy);
+  double *tv = c->tv, *P = c->P;
+  complement_projector(c, s, C, m, n, P);
+  size_t q = 0;
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++) {
+      memset(tv, 0, N * sizeof(double));
+      double *tA = sgema_state_A(p, tv), *tB = sgema_state_B(p, tv);
+      for (int k = 0; k < m; k++) {
+        tA[i * m + k] = A[j * m + k];
+        tA[j * m + k] = -A[i * m + k];
+      }
+      for (int k = 0; k < n; k++) { /* -B X */
+        tB[k * n + j] -= B[k * n + i];
+        tB[k * n + i] += B[k * n + j];
+      }
+      set_column(c, q++, tv, N);
+      /* Y B = P (e_i p_j^T - e_j p_i^T) B with p_j = row j of P: (Y B)[a][b] =
+       * P[a][i] (P B)[j][b] - P[a][j] (P B)[i][b]. */
+      memset(tv, 0, N * sizeof(double));
+      tB = sgema_state_B(p, tv);
+      for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++) {
+          double pbj = 0.0, pbi = 0.0;
+          for (int l = 0; l < n; l++) {
+            pbj += P[j * n + l] * B[l * n + b];
+            pbi += P[i * n + l] * B[l * n + b];
+          }
+          tB[a * n + b] = P[a * n + i] * pbj - P[a * n + j] * pbi;
+        }
+      set_column(c, q++, tv, N);
+    }
+  return q;
 }
 
 /* Orthonormal basis of the orbit's tangent space in the first k columns of c->Q and of its
  * complement in the rest; returns k. */
 static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
-                       const double *y, size_t N, size_t *k_out) {
-  size_t K = (size_t)p->n * (p->n - 1) / 2;
+                       const double *y, size_t N, int frozen, size_t *k_out) {
+  size_t K = frozen ? frozen_tangents(c, s, p, y, N) : orbit_tangents(c, p, y, N);
   gsl_matrix_view T = gsl_matrix_submatrix(c->T, 0, 0, N, K);
   gsl_matrix_view V = gsl_matrix_submatrix(c->V, 0, 0, K, K);
   gsl_vector_view sv = gsl_vector_subvector(c->sv, 0, K), wk = gsl_vector_subvector(c->work, 0, K);
-  orbit_tangents(c, p, y, N);
   if (gsl_linalg_SV_decomp(&T.matrix, &V.matrix, &sv.vector, &wk.vector) != GSL_SUCCESS)
     return SGEMA_ELINALG;
   size_t k = 0;
   double smax = gsl_vector_get(&sv.vector, 0);
-  while (k < K && smax > 0.0 && gsl_vector_get(&sv.vector, k) > s->symmetry_tol * smax)
+  /* Relative to the largest tangent, but never below symmetry_tol in absolute terms: near the
+   * origin every tangent is rounding noise, not a direction of the orbit. */
+  double floor_sv = s->symmetry_tol * fmax(smax, 1.0);
+  while (k < K && gsl_vector_get(&sv.vector, k) > floor_sv)
     k++;
   gsl_matrix_view Q = gsl_matrix_submatrix(c->Q, 0, 0, N, N);
   if (k == 0) {
@@ -193,15 +271,11 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
     return SGEMA_EDIM;
   sgema_field_jacobian(c->field, p, t, y, c->J, NULL);
   int frozen = target_frozen(p, t);
-  if (frozen) {
+  if (frozen)
     N = sgema_problem_dim_for(SGEMA_ALG_SG, p->m, p->n); /* the (A, B) block */
-    gsl_matrix_view Q = gsl_matrix_submatrix(c->Q, 0, 0, N, N);
-    gsl_matrix_set_identity(&Q.matrix);
-  } else {
-    int st = orbit_basis(c, s, p, y, N, &k);
-    if (st != SGEMA_OK)
-      return st;
-  }
+  int st = orbit_basis(c, s, p, y, N, frozen, &k);
+  if (st != SGEMA_OK)
+    return st;
   size_t nr = N - k;
   *symmetry_zeros = (int)k;
   if (nr == 0) {

@@ -2,6 +2,7 @@
 #include "sgema/problem.h"
 #include "sgema/status.h"
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <string.h>
@@ -91,18 +92,12 @@ double sgema_momentum_kink(const sgema_momentum *mo) {
 
 int sgema_problem_default_syy(sgema_problem *p) {
   int m = p->m;
-  double inv[SGEMA_MAX_M * SGEMA_MAX_M], lu[SGEMA_MAX_M * SGEMA_MAX_M];
-  memcpy(lu, p->Sxx, sizeof(double) * m * m);
-  gsl_matrix_view LU = gsl_matrix_view_array(lu, m, m);
+  double inv[SGEMA_MAX_M * SGEMA_MAX_M];
+  memcpy(inv, p->Sxx, sizeof(double) * m * m);
+  /* Cholesky: Sxx must be positive definite anyway, and unlike GSL's LU it allocates nothing. */
   gsl_matrix_view INV = gsl_matrix_view_array(inv, m, m);
-  gsl_permutation *perm = gsl_permutation_alloc(m);
-  if (!perm)
-    return SGEMA_ENOMEM;
-  int sign, st = gsl_linalg_LU_decomp(&LU.matrix, perm, &sign);
-  if (st == 0)
-    st = gsl_linalg_LU_invert(&LU.matrix, perm, &INV.matrix);
-  gsl_permutation_free(perm);
-  if (st != 0 || !all_finite(inv, m * m))
+  if (gsl_linalg_cholesky_decomp1(&INV.matrix) != GSL_SUCCESS ||
+      gsl_linalg_cholesky_invert(&INV.matrix) != GSL_SUCCESS || !all_finite(inv, m * m))
     return SGEMA_ELINALG;
   /* Syy = Syx inv Syx^T + Sxx, symmetrised so that rounding cannot break symmetry. */
   double T[SGEMA_MAX_M * SGEMA_MAX_M];

@@ -71,6 +71,9 @@ static void settings(jw_writer *w, const sgema_settings *s) {
   jw_long(w, "max_steps", in->max_steps);
   jw_double(w, "f_tol", in->f_tol);
   jw_double(w, "diverge_norm", in->diverge_norm);
+  jw_double(w, "tail_f", in->tail_f);
+  jw_double(w, "tail_rtol", in->tail_rtol);
+  jw_double(w, "stiff_ratio", in->stiff_ratio);
   jw_object_end(w);
 
   const sgema_classification *cl = &s->classification;

@@ -166,6 +166,8 @@ static void settings(FILE *out, const sgema_settings *s) {
   fprintf(out, "%g, %ld\n", in->t_max, in->max_steps);
   key(out, "f_tol, diverge");
   fprintf(out, "%g, %g\n", in->f_tol, in->diverge_norm);
+  key(out, "tail_f, tail_rtol, stiff");
+  fprintf(out, "%g, %g, %g\n", in->tail_f, in->tail_rtol, in->stiff_ratio);
   key(out, "tolerances");
   fprintf(out, "origin %g, rank %g, saddle %g, symmetry %g, sphere %g\n", cl->origin_tol,
           cl->rank_tol, cl->saddle_tol, cl->symmetry_tol, cl->sphere_tol);

@@ -35,7 +35,7 @@ void sgema_classification_default(sgema_classification *s) {
   s->origin_tol = 1e-6;
   s->rank_tol = 1e-6;
   s->saddle_tol = 1e-6;
-  s->symmetry_tol = 1e-8;
+  s->symmetry_tol = 1e-6;
   s->sphere_tol = 1e-6;
 }
 

@@ -65,7 +65,7 @@ int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t tri
 
 static int observe(void *ctx, double time, const double *y, const double *f) {
   sgema_trial *t = ctx;
-  sgema_verifier_step(t->verifier, time, y);
+  sgema_verifier_step(t->verifier, time, y, f);
   if (t->traj)
     sgema_trajectory_step(t->traj, time, y, f);
   return 0;
@@ -87,7 +87,11 @@ int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema
   if (traj && (st = sgema_trajectory_start(traj, p)) != SGEMA_OK)
     return st;
   t->traj = traj;
-  sgema_verifier_start(t->verifier, p, t->s.invariant_window, t->y0);
+  /* The tail only exists for the methods that relax accuracy there. */
+  int tail = t->s.integration.method == SGEMA_METHOD_HYBRID ||
+             t->s.integration.method == SGEMA_METHOD_RODAS4;
+  sgema_verifier_start(t->verifier, p, t->s.invariant_window, tail ? t->s.integration.tail_f : 0.0,
+                       t->y0);
   sgema_observer obs = {observe, t};
   st = sgema_integrator_run(t->integrator, p, t->y, &obs, &rec->integ);
   t->traj = NULL;

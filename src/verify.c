@@ -18,6 +18,8 @@ struct sgema_verifier {
   double k0_norm;
   double window_end; /* ln(window) / (2 lambda): where |B^T B - A A^T| has decayed by `window` */
   double max_drift, t_covered;
+  double tail_f;
+  int closed; /* the tail has started: no more measurements */
   double ebar0, fbar0;
 };
 
@@ -40,9 +42,11 @@ static void imbalance(const sgema_problem *p, const double *y, double *D, double
     D[i] -= T[i];
 }
 
-void sgema_verifier_start(sgema_verifier *v, const sgema_problem *p, double window,
+void sgema_verifier_start(sgema_verifier *v, const sgema_problem *p, double window, double tail_f,
                           const double *y0) {
   v->p = p;
+  v->tail_f = tail_f;
+  v->closed = 0;
   imbalance(p, y0, v->K0, v->T);
   v->k0_norm = sgema_norm2(v->K0, (size_t)p->n * p->n);
   v->window_end = log(window) / (2.0 * p->lambda);
@@ -53,11 +57,15 @@ void sgema_verifier_start(sgema_verifier *v, const sgema_problem *p, double wind
   v->fbar0 = sgema_objective_fbar(p, sgema_state_A(p, yy), sgema_state_B(p, yy), sgema_state_C(p, yy));
 }
 
-void sgema_verifier_step(sgema_verifier *v, double t, const double *y) {
+void sgema_verifier_step(sgema_verifier *v, double t, const double *y, const double *f) {
   const sgema_problem *p = v->p;
-  if (p->alg == SGEMA_ALG_GD || p->time == SGEMA_TIME_DISCRETE || t > v->window_end ||
-      !(v->k0_norm > 0.0))
+  if (v->closed || p->alg == SGEMA_ALG_GD || p->time == SGEMA_TIME_DISCRETE ||
+      t > v->window_end || !(v->k0_norm > 0.0))
     return;
+  if (sgema_norm2(f, sgema_problem_dim(p)) < v->tail_f) {
+    v->closed = 1;
+    return;
+  }
   imbalance(p, y, v->D, v->T);
   double g = exp(2.0 * p->lambda * t);
   for (int i = 0; i < p->n * p->n; i++)

@@ -18,16 +18,20 @@ typedef struct {
 /* Tracks K(t) = e^{2 lambda t}(B^T B - A A^T) along a trajectory. K is constant for the exact flow,
  * but B^T B - A A^T decays like e^{-2 lambda t} and is soon below the rounding of its two terms;
  * drift is therefore measured while |B^T B - A A^T| >= |B^T B - A A^T|(0) / window (a setting,
- * default 1e3), where it is resolved to about window * eps relative. */
+ * default 1e3), i.e. for t <= ln(window) / (2 lambda), where it is resolved to about window * eps
+ * relative; and only while the integrator runs at its full accuracy, i.e. before the tail
+ * (|f| < tail_f, integrate.h), where local errors are measured against the step's displacement
+ * instead. invariant_t says where the measurement ended. */
 typedef struct sgema_verifier sgema_verifier;
 
 sgema_verifier *sgema_verifier_alloc(int m, int n);
 void sgema_verifier_free(sgema_verifier *v);
 
 /* Starts a trajectory at (0, y0). */
-void sgema_verifier_start(sgema_verifier *v, const sgema_problem *p, double window, const double *y0);
-/* Records an accepted step (usable as an sgema_observer callback body). */
-void sgema_verifier_step(sgema_verifier *v, double t, const double *y);
+void sgema_verifier_start(sgema_verifier *v, const sgema_problem *p, double window, double tail_f,
+                          const double *y0);
+/* Records an accepted step with its field f (usable as an sgema_observer callback body). */
+void sgema_verifier_step(sgema_verifier *v, double t, const double *y, const double *f);
 /* Fills the record at the final state; lim tells whether Eq. 6 applies. */
 void sgema_verifier_finish(sgema_verifier *v, const double *y_end, const sgema_limit *lim,
                            sgema_verification *out);

@@ -66,6 +66,9 @@ enum {
   OPT_MAX_STEPS,
   OPT_F_TOL,
   OPT_DIVERGE_NORM,
+  OPT_TAIL_F,
+  OPT_TAIL_RTOL,
+  OPT_STIFF_RATIO,
   OPT_ORIGIN_TOL,
   OPT_RANK_TOL,
   OPT_SADDLE_TOL,
@@ -111,6 +114,9 @@ static const struct option long_options[] = {
     {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
     {"f-tol", required_argument, NULL, OPT_F_TOL},
     {"diverge-norm", required_argument, NULL, OPT_DIVERGE_NORM},
+    {"tail-f", required_argument, NULL, OPT_TAIL_F},
+    {"tail-rtol", required_argument, NULL, OPT_TAIL_RTOL},
+    {"stiff-ratio", required_argument, NULL, OPT_STIFF_RATIO},
     {"origin-tol", required_argument, NULL, OPT_ORIGIN_TOL},
     {"rank-tol", required_argument, NULL, OPT_RANK_TOL},
     {"saddle-tol", required_argument, NULL, OPT_SADDLE_TOL},
@@ -266,6 +272,11 @@ static void usage(FILE *out) {
   help_item(out, "--f-tol X", "converged when |f| < X (default %g)", in->f_tol);
   help_item(out, "--diverge-norm X", "diverged when max |y_i| > X; inf allowed (default %g)",
             in->diverge_norm);
+  help_item(out, "--tail-f X", "tail starts when |f| < X; 0 never (default %g)", in->tail_f);
+  help_item(out, "--tail-rtol X", "tail error relative to step displacement (default %g)",
+            in->tail_rtol);
+  help_item(out, "--stiff-ratio X", "hybrid: leave rk8pd when h rho(J) > X (default %g)",
+            in->stiff_ratio);
 
   fputs("\nClassification and verification:\n", out);
   help_item(out, "--origin-tol X", "origin when |A|_F < X (default %g)", cl->origin_tol);
@@ -374,6 +385,9 @@ static const real_setting real_settings[] = {
     {OPT_T_MAX, offsetof(sgema_settings, integration.t_max), &CLI_POSITIVE},
     {OPT_F_TOL, offsetof(sgema_settings, integration.f_tol), &CLI_POSITIVE},
     {OPT_DIVERGE_NORM, offsetof(sgema_settings, integration.diverge_norm), &POSITIVE_OR_INF},
+    {OPT_TAIL_F, offsetof(sgema_settings, integration.tail_f), &CLI_NONNEG},
+    {OPT_TAIL_RTOL, offsetof(sgema_settings, integration.tail_rtol), &CLI_POSITIVE},
+    {OPT_STIFF_RATIO, offsetof(sgema_settings, integration.stiff_ratio), &CLI_POSITIVE},
     {OPT_ORIGIN_TOL, offsetof(sgema_settings, classification.origin_tol), &CLI_POSITIVE},
     {OPT_RANK_TOL, offsetof(sgema_settings, classification.rank_tol), &CLI_POSITIVE},
     {OPT_SADDLE_TOL, offsetof(sgema_settings, classification.saddle_tol), &CLI_POSITIVE},

@@ -1,0 +1,202 @@
+/* The m = 1 equilibria of Prop. 4.11 built from their closed form: the field vanishes there, the
+ * full Jacobian's spectrum (gsl_eigen_nonsymm) has mu_i = 2 lambda - |tau| r_i, n - 1 zeros along
+ * the sphere and the expected signs, the classifier's reduced spectrum and class agree; the origin
+ * is an equilibrium with a negative spectrum. */
+#include "sgema/classify.h"
+#include "sgema/field.h"
+#include "sgema/problem.h"
+#include "test_util.h"
+
+/* (rho, tau, lambda) with Delta = tau^2 - 4 rho lambda > 0, tau of both signs, one near Delta = 0. */
+static const double params[][3] = {
+    {1.385, 0.873, 0.0617}, {2.215, -0.947, 0.0383}, {0.537, -0.611, 0.0921},
+    {2.871, 0.455, 0.0137}, {0.213, 0.389, 0.0712},
+};
+#define NPARAMS (sizeof params / sizeof params[0])
+
+/* Zeros: eigenvalues with |lambda| below this (relative to the Jacobian's scale). */
+#define ZERO_TOL 1e-9
+
+static void problem_m1(sgema_problem *p, sgema_alg alg, int n, const double *prm) {
+  memset(p, 0, sizeof *p);
+  p->alg = alg;
+  p->m = 1;
+  p->n = n;
+  p->Sxx[0] = prm[0];
+  p->Syx[0] = prm[1];
+  p->lambda = prm[2];
+  p->Syy[0] = prm[1] * prm[1] / prm[0] + prm[0];
+  p->momentum.kind = SGEMA_MOMENTUM_CONSTANT;
+  p->momentum.a0 = 0.83;
+  p->time = SGEMA_TIME_FLOW;
+}
+
+/* The point on S_i: |a| = r, a random direction, B = sign(tau) a a^T / r, C = a (EMA). */
+static void sphere_point(gsl_rng *rng, const sgema_problem *p, double r, double *y) {
+  int n = p->n;
+  double a[SGEMA_MAX_N], s = p->Syx[0] > 0 ? 1.0 : -1.0;
+  tu_gauss(rng, 1.0, a, n);
+  double na = tu_norm(a, n);
+  for (int i = 0; i < n; i++)
+    a[i] *= r / na;
+  memset(y, 0, sgema_problem_dim(p) * sizeof(double));
+  for (int i = 0; i < n; i++) {
+    y[i] = a[i];
+    for (int j = 0; j < n; j++)
+      y[n + i * n + j] = s * a[i] * a[j] / r;
+    if (p->alg == SGEMA_ALG_EMA)
+      y[n + n * n + i] = a[i];
+  }
+}
+
+typedef struct {
+  int zeros;          /* eigenvalues with |lambda| < ZERO_TOL scale */
+  double max_nonzero; /* largest real part among the others */
+  int positive;       /* how many of the others have a positive real part */
+  double nearest_mu;  /* distance from mu to the nearest eigenvalue */
+  double max_zero;    /* largest |lambda| among the zeros */
+} spectrum_summary;
+
+/* Spectrum of the full Jacobian by gsl_eigen_nonsymm; mu may be NAN. */
+static spectrum_summary full_spectrum(sgema_field *w, const sgema_problem *p, const double *y,
+                                      double mu) {
+  static double J[128 * 128], re[128], im[128];
+  size_t N = sgema_problem_dim(p);
+  sgema_field_jacobian(w, p, 0.0, y, J, NULL);
+  double scale = 0.0;
+  for (size_t i = 0; i < N * N; i++)
+    scale = fmax(scale, fabs(J[i]));
+  tu_eigenvalues(N, J, re, im);
+  spectrum_summary s = {0, -INFINITY, 0, INFINITY, 0.0};
+  for (size_t i = 0; i < N; i++) {
+    double mg = hypot(re[i], im[i]);
+    if (!isnan(mu))
+      s.nearest_mu = fmin(s.nearest_mu, hypot(re[i] - mu, im[i]));
+    if (mg < ZERO_TOL * scale) {
+      s.zeros++;
+      s.max_zero = fmax(s.max_zero, mg);
+    } else {
+      s.max_nonzero = fmax(s.max_nonzero, re[i]);
+      s.positive += re[i] > 0.0;
+    }
+  }
+  return s;
+}
+
+static void test_sphere_equilibria(gsl_rng *rng, sgema_alg alg) {
+  const char *an = sgema_alg_name(alg);
+  sgema_field *w = sgema_field_alloc(1, 4);
+  sgema_classifier *cl = sgema_classifier_alloc(1, 4);
+  sgema_classification cs;
+  sgema_classification_default(&cs);
+  static double y[64], f[64];
+  for (size_t k = 0; k < NPARAMS; k++)
+    for (int n = 2; n <= 4; n++) {
+      const double *prm = params[k];
+      double rho = prm[0], tau = prm[1], lam = prm[2];
+      double delta = tau * tau - 4.0 * rho * lam;
+      double r[2] = {(fabs(tau) - sqrt(delta)) / (2.0 * rho), (fabs(tau) + sqrt(delta)) / (2.0 * rho)};
+      sgema_problem p;
+      problem_m1(&p, alg, n, prm);
+      size_t N = sgema_problem_dim(&p);
+      for (int sph = 0; sph < 2; sph++) {
+        double mu = 2.0 * lam - fabs(tau) * r[sph];
+        sphere_point(rng, &p, r[sph], y);
+        sgema_field_eval(w, &p, 0.0, y, f);
+        double fn = tu_norm(f, N);
+        CHECK(fn < 1e-14, "%s n=%d (rho,tau,lambda)=(%g,%g,%g) S%d: |f| = %.2e", an, n, rho, tau,
+              lam, sph + 1, fn);
+        spectrum_summary s = full_spectrum(w, &p, y, alg == SGEMA_ALG_SG ? mu : NAN);
+        if (alg == SGEMA_ALG_SG)
+          CHECK(s.nearest_mu < 1e-10 * fmax(1.0, fabs(mu)),
+                "sg n=%d (%g,%g,%g) S%d: mu = 2 lambda - |tau| r = %.6g is an eigenvalue (dist "
+                "%.2e)",
+                n, rho, tau, lam, sph + 1, mu, s.nearest_mu);
+        CHECK(s.zeros == n - 1, "%s n=%d (%g,%g,%g) S%d: %d zero eigenvalues (expected n-1 = %d; "
+              "largest |zero| %.2e)", an, n, rho, tau, lam, sph + 1, s.zeros, n - 1, s.max_zero);
+        if (sph == 1)
+          CHECK(s.positive == 0 && s.max_nonzero < 0.0,
+                "%s n=%d (%g,%g,%g) S2: all nonzero eigenvalues negative (max re %.6g)", an, n, rho,
+                tau, lam, s.max_nonzero);
+        else
+          CHECK(s.positive == 1 && s.max_nonzero > 0.0 &&
+                    (alg != SGEMA_ALG_SG || fabs(s.max_nonzero - mu) < 1e-10),
+                "%s n=%d (%g,%g,%g) S1: exactly one positive eigenvalue, %.6g (SG mu_1 = %.6g)", an,
+                n, rho, tau, lam, s.max_nonzero, mu);
+        double max_re;
+        int zeros;
+        int st = sgema_classifier_spectrum(cl, &cs, &p, 0.0, y, &max_re, &zeros);
+        CHECK(st == 0 && zeros == n - 1,
+              "%s n=%d (%g,%g,%g) S%d: classifier reports %d symmetry zeros (expected %d)", an, n,
+              rho, tau, lam, sph + 1, zeros, n - 1);
+        /* The reduced spectrum's top is the full spectrum's top nonzero eigenvalue (for SG on S1
+         * that is mu_1). */
+        double want = alg == SGEMA_ALG_SG && sph == 0 ? mu : s.max_nonzero;
+        CHECK(st == 0 && fabs(max_re - want) < 1e-9 * fmax(1.0, fabs(want)) &&
+                  (sph == 0 ? max_re > 0.0 : max_re < 0.0),
+              "%s n=%d (%g,%g,%g) S%d: classifier max_re %.10g vs %.10g", an, n, rho, tau, lam,
+              sph + 1, max_re, want);
+        sgema_limit lim;
+        st = sgema_classify(cl, &cs, &p, 0.0, y, SGEMA_END_CONVERGED, &lim);
+        sgema_class want_cls = sph == 1 ? SGEMA_CLASS_STABLE : SGEMA_CLASS_SADDLE;
+        sgema_sphere want_sph = sph == 1 ? SGEMA_SPHERE_S2 : SGEMA_SPHERE_S1;
+        CHECK(st == 0 && lim.cls == want_cls && lim.sphere == want_sph && lim.sphere_agrees == 1 &&
+                  lim.rank == 1,
+              "%s n=%d (%g,%g,%g) S%d: classify -> %s on %s (agrees %d, rank %d)", an, n, rho,
+              tau, lam, sph + 1, sgema_class_name(lim.cls), sgema_sphere_name(lim.sphere),
+              lim.sphere_agrees, lim.rank);
+        CHECK(fabs(lim.r1 - r[0]) <= 1e-14 * r[0] && fabs(lim.r2 - r[1]) <= 1e-14 * r[1] &&
+                  fabs(lim.delta - delta) <= 1e-15,
+              "%s n=%d (%g,%g,%g): classify's Delta, r1, r2 match Prop. 4.11", an, n, rho, tau,
+              lam);
+      }
+      /* The origin: an equilibrium with every real part negative (SG: the spectrum is -lambda). */
+      memset(y, 0, N * sizeof(double));
+      sgema_field_eval(w, &p, 0.0, y, f);
+      static double J[64 * 64], re[64], im[64];
+      sgema_field_jacobian(w, &p, 0.0, y, J, NULL);
+      tu_eigenvalues(N, J, re, im);
+      double maxre = -INFINITY, dev = 0.0;
+      for (size_t i = 0; i < N; i++) {
+        maxre = fmax(maxre, re[i]);
+        dev = fmax(dev, hypot(re[i] + lam, im[i]));
+      }
+      CHECK(tu_norm(f, N) == 0.0 && maxre < 0.0 && (alg != SGEMA_ALG_SG || dev < 1e-15),
+            "%s n=%d (%g,%g,%g) origin: f = 0, max re %.6g%s", an, n, rho, tau, lam, maxre,
+            alg == SGEMA_ALG_SG ? " (all = -lambda)" : "");
+      sgema_limit lim;
+      int st = sgema_classify(cl, &cs, &p, 0.0, y, SGEMA_END_CONVERGED, &lim);
+      CHECK(st == 0 && lim.cls == SGEMA_CLASS_ORIGIN && lim.sphere == SGEMA_SPHERE_NONE,
+            "%s n=%d (%g,%g,%g) origin: classify -> %s", an, n, rho, tau, lam,
+            sgema_class_name(lim.cls));
+    }
+  sgema_field_free(w);
+  sgema_classifier_free(cl);
+}
+
+/* No nonzero equilibrium when Delta < 0: classify reports NaN radii and no sphere. */
+static void test_negative_delta(void) {
+  sgema_classifier *cl = sgema_classifier_alloc(1, 2);
+  sgema_classification cs;
+  sgema_classification_default(&cs);
+  sgema_problem p;
+  const double prm[3] = {2.385, 0.317, 0.0913}; /* Delta = 0.1005 - 0.871 < 0 */
+  problem_m1(&p, SGEMA_ALG_SG, 2, prm);
+  double y[6] = {0.5, -0.3, 0.1, 0.2, 0.3, 0.4};
+  sgema_limit lim;
+  int st = sgema_classify(cl, &cs, &p, 0.0, y, SGEMA_END_T_MAX, &lim);
+  CHECK(st == 0 && lim.cls == SGEMA_CLASS_NOT_CONVERGED && isnan(lim.r1) && isnan(lim.r2) &&
+            lim.delta < 0.0,
+        "Delta < 0, end t_max: not_converged, r1 = r2 = NaN (delta %.4g)", lim.delta);
+  sgema_classifier_free(cl);
+}
+
+int main(void) {
+  gsl_set_error_handler_off();
+  gsl_rng *rng = tu_rng(4711);
+  test_sphere_equilibria(rng, SGEMA_ALG_SG);
+  test_sphere_equilibria(rng, SGEMA_ALG_EMA);
+  test_negative_delta();
+  gsl_rng_free(rng);
+  return tu_finish();
+}
