@@ -28,6 +28,7 @@ typedef struct {
 static void usage(FILE *out) {
   fprintf(out, "usage: sgema-bench [--alg sg|ema|gd] [--m M] [--n N] [--stats diagonal|commuting|generic]\n"
                "                   [--method NAME] [--rtol R] [--atol A] [--t-max T] [--trials K]\n"
+               "                   [--stiff-ratio X] [--tail-f X] [--tail-rtol X] [--f-tol X]\n"
                "                   [--seed S] [--dump FILE.jsonl] [--json]\n"
                "Runs K sampled trials (run 0, trials 0..K-1) on one core and prints trials per second,\n"
                "steps and right-hand-side evaluations per trial (mean, max), the share not converged\n"
@@ -48,6 +49,8 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
       {"atol", required_argument, 0, 'A'},  {"t-max", required_argument, 0, 'T'},
       {"trials", required_argument, 0, 'k'}, {"seed", required_argument, 0, 'S'},
       {"dump", required_argument, 0, 'd'},  {"json", no_argument, 0, 'j'},
+      {"stiff-ratio", required_argument, 0, 'R'}, {"tail-f", required_argument, 0, 'F'},
+      {"tail-rtol", required_argument, 0, 'L'}, {"f-tol", required_argument, 0, 'f'},
       {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
   static const char *const algs[] = {"sg", "ema", "gd", NULL};
   static const char *const stats[] = {"diagonal", "commuting", "generic", NULL};
@@ -68,6 +71,10 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
     case 'r': cli_double(&e, "--rtol", optarg, &CLI_POSITIVE, &s->integration.rtol); break;
     case 'A': cli_double(&e, "--atol", optarg, &CLI_POSITIVE, &s->integration.atol); break;
     case 'T': cli_double(&e, "--t-max", optarg, &CLI_POSITIVE, &s->integration.t_max); break;
+    case 'R': cli_double(&e, "--stiff-ratio", optarg, &CLI_POSITIVE, &s->integration.stiff_ratio); break;
+    case 'F': cli_double(&e, "--tail-f", optarg, &CLI_NONNEG, &s->integration.tail_f); break;
+    case 'L': cli_double(&e, "--tail-rtol", optarg, &CLI_POSITIVE, &s->integration.tail_rtol); break;
+    case 'f': cli_double(&e, "--f-tol", optarg, &CLI_POSITIVE, &s->integration.f_tol); break;
     case 'k': cli_long(&e, "--trials", optarg, 1, 100000000L, &o->trials); break;
     case 'S': cli_u64(&e, "--seed", optarg, &o->seed); break;
     case 'd': o->dump = optarg; break;

@@ -1,4 +1,5 @@
 /* The integration driver: method table, end-of-step tests, kink and horizon handling. */
+#include "integrate_extrap.h"
 #include "integrate_impl.h"
 #include "sgema/status.h"
 
@@ -34,8 +35,23 @@ const char *sgema_end_name(sgema_end e) {
   return (unsigned)e <= SGEMA_END_STEP_FAIL ? end_names[e] : "unknown";
 }
 
+/* The last accepted step [t0, t1]: its start, and an extrapolation stepper of its own that counts
+ * its field evaluations apart, so that output never changes the trial's record. */
+enum { DENSE_DEPTH = 12 }; /* at most 2^12 pieces per output point */
+
+struct sgema_dense {
+  integ_run run;                 /* a copy of the trial's run with private counters */
+  sgema_integration_stats quiet; /* those counters */
+  extrap_ws *ex;
+  double t0;
+  double *y0, *f0, *yerr;
+  double *stack; /* 2 N per halving level: midpoint state and field */
+  int have_start;
+};
+
 struct sgema_integrator {
   sgema_integration s;
+  sgema_dense *dense;
   const integ_method *method;
   void *impl;      /* the method's workspace, for states of length impl_N */
   size_t impl_N;
@@ -56,7 +72,10 @@ sgema_integrator *sgema_integrator_alloc(const sgema_integration *s, int m, int 
   it->N_max = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n);
   it->field = sgema_field_alloc(m, n);
   it->f = malloc(it->N_max * sizeof(double));
-  if (!it->field || !it->f) {
+  it->dense = calloc(1, sizeof *it->dense);
+  if (it->dense)
+    it->dense->y0 = malloc((3 + 2 * DENSE_DEPTH) * it->N_max * sizeof(double));
+  if (!it->field || !it->f || !it->dense || !it->dense->y0) {
     sgema_integrator_free(it);
     return NULL;
   }
@@ -70,6 +89,11 @@ void sgema_integrator_free(sgema_integrator *it) {
     it->method->free(it->impl);
   sgema_field_free(it->field);
   free(it->f);
+  if (it->dense) {
+    extrap_free(it->dense->ex);
+    free(it->dense->y0);
+    free(it->dense);
+  }
   free(it);
 }
 
@@ -80,9 +104,11 @@ static int ensure_impl(sgema_integrator *it, size_t N) {
     return SGEMA_OK;
   if (it->impl)
     it->method->free(it->impl);
+  extrap_free(it->dense->ex);
   it->impl = it->method->alloc(&it->s, N);
-  it->impl_N = it->impl ? N : 0;
-  return it->impl ? SGEMA_OK : SGEMA_ENOMEM;
+  it->dense->ex = extrap_alloc(N);
+  it->impl_N = it->impl && it->dense->ex ? N : 0;
+  return it->impl_N ? SGEMA_OK : SGEMA_ENOMEM;
 }
 
 int sgema_integrator_run(sgema_integrator *it, const sgema_problem *p, double *y,
@@ -90,12 +116,22 @@ int sgema_integrator_run(sgema_integrator *it, const sgema_problem *p, double *y
   if (p->m * p->n > 0 && sgema_problem_dim(p) > it->N_max)
     return SGEMA_EDIM;
   memset(out, 0, sizeof *out);
-  integ_run r = {&it->s, p, it->field, obs, out, sgema_problem_dim(p)};
+  integ_run r = {&it->s, p, it->field, obs, out, sgema_problem_dim(p), 1.0, NULL};
   if (p->time == SGEMA_TIME_DISCRETE)
     return integ_discrete_run(&r, y, it->f);
   int st = ensure_impl(it, r.N);
   if (st != SGEMA_OK)
     return st;
+  sgema_dense *d = it->dense;
+  size_t N = r.N;
+  d->run = r;
+  d->run.st = &d->quiet;
+  d->run.obs = NULL;
+  d->f0 = d->y0 + N;
+  d->yerr = d->f0 + N;
+  d->stack = d->yerr + N;
+  d->have_start = 0;
+  r.dense = obs ? d : NULL;
   return it->method->run(it->impl, &r, y);
 }
 
@@ -111,12 +147,26 @@ static int blown_up(const double *y, size_t N, double bound) {
   return 0;
 }
 
+double sgema_field_scale(const double *y, size_t N) { return fmax(1.0, sgema_norm2(y, N)); }
+
+/* Remembers (t, y, f) as the start of the next step, for dense output. */
+static void dense_mark(sgema_dense *d, double t, const double *y, const double *f, size_t N) {
+  d->t0 = t;
+  memcpy(d->y0, y, N * sizeof(double));
+  memcpy(d->f0, f, N * sizeof(double));
+  d->have_start = 1;
+}
+
 int integ_accept(integ_run *r, double t, const double *y, const double *f, int *status) {
   sgema_integration_stats *st = r->st;
   st->t_end = t;
   st->f_norm = sgema_norm2(f, r->N);
+  r->scale = sgema_field_scale(y, r->N);
   if (r->obs && r->obs->on_step) {
-    int rc = r->obs->on_step(r->obs->ctx, t, y, f);
+    sgema_dense *d = r->dense && r->dense->have_start ? r->dense : NULL;
+    int rc = r->obs->on_step(r->obs->ctx, t, y, f, d);
+    if (r->dense)
+      dense_mark(r->dense, t, y, f, r->N);
     if (rc != 0) {
       *status = rc;
       st->end = SGEMA_END_STEP_FAIL;
@@ -127,7 +177,7 @@ int integ_accept(integ_run *r, double t, const double *y, const double *f, int *
     st->end = SGEMA_END_DIVERGED;
     return 1;
   }
-  if (st->f_norm < r->s->f_tol) {
+  if (st->f_norm < r->s->f_tol * r->scale) {
     st->end = SGEMA_END_CONVERGED;
     return 1;
   }
@@ -155,4 +205,43 @@ double integ_step_limit(const integ_run *r, double t) { return next_stop(r, t) -
 double integ_advance(const integ_run *r, double t, double h) {
   double stop = next_stop(r, t);
   return h >= stop - t ? stop : t + h;
+}
+
+double sgema_dense_start(const sgema_dense *d) { return d->t0; }
+
+static double dense_error(const integ_run *r, const double *y, const double *ynew,
+                          const double *yerr) {
+  double err = 0.0;
+  for (size_t k = 0; k < r->N; k++) {
+    double e = yerr[k] / (r->s->atol + r->s->rtol * fmax(fabs(y[k]), fabs(ynew[k])));
+    err += e * e;
+  }
+  err = sqrt(err / (double)r->N);
+  return isfinite(err) ? err : INFINITY;
+}
+
+/* From (t, y, f) to tau into out, halving up to depth more times while the error estimate fails. */
+static int dense_segment(sgema_dense *d, double t, const double *y, const double *f, double tau,
+                         double *out, int depth) {
+  integ_run *r = &d->run;
+  size_t N = r->N;
+  int ok = extrap_step(d->ex, r, t, tau - t, y, f, out, d->yerr) == 0;
+  if (ok && (depth == 0 || dense_error(r, y, out, d->yerr) <= 1.0))
+    return SGEMA_OK;
+  if (depth == 0)
+    return SGEMA_ESTEP;
+  double *ym = d->stack + (size_t)(depth - 1) * 2 * N; /* this level's midpoint and its field */
+  double tm = t + 0.5 * (tau - t);
+  int st = dense_segment(d, t, y, f, tm, ym, depth - 1);
+  if (st == SGEMA_OK) {
+    sgema_field_eval(r->field, r->p, tm, ym, ym + N);
+    st = dense_segment(d, tm, ym, ym + N, tau, out, depth - 1);
+  }
+  return st;
+}
+
+int sgema_dense_eval(sgema_dense *d, double tau, double *y_out) {
+  if (!d || !d->have_start || !(tau > d->t0))
+    return SGEMA_EINVAL;
+  return dense_segment(d, d->t0, d->y0, d->f0, tau, y_out, DENSE_DEPTH);
 }

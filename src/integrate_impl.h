@@ -13,6 +13,8 @@ typedef struct {
   const sgema_observer *obs;
   sgema_integration_stats *st;
   size_t N;
+  double scale;       /* max(1, |y|_2) at the last accepted state */
+  sgema_dense *dense; /* the last accepted step, for the observer; NULL: none */
 } integ_run;
 
 /* A method: allocates its workspace for states of length N (once per worker), runs one trial. */
@@ -36,6 +38,9 @@ void integ_eval(integ_run *r, double t, const double *y, double *f);
 /* The end-of-step test shared by all methods, at an accepted state (t, y) with field f: calls the
  * observer, then returns 1 (and sets st->end, t_end, f_norm) when the trial ends at this state. */
 int integ_accept(integ_run *r, double t, const double *y, const double *f, int *status);
+
+/* Whether the state last accepted is in the tail: |f| < tail_f max(1, |y|). */
+static inline int integ_in_tail(const integ_run *r) { return r->st->f_norm < r->s->tail_f * r->scale; }
 
 /* The largest step that neither crosses the momentum schedule's kink nor the horizon. */
 double integ_step_limit(const integ_run *r, double t);

@@ -152,7 +152,7 @@ int rodas_continue(rodas_ws *w, integ_run *r, double t, double h, double *y) {
   for (;;) {
     sgema_field_jacobian(r->field, r->p, t, y, w->J, w->dfdt);
     st->jac_evals++;
-    int tail = st->f_norm < r->s->tail_f;
+    int tail = integ_in_tail(r);
     for (;;) {
       double limit = integ_step_limit(r, t);
       if (h > limit)

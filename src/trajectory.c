@@ -11,8 +11,6 @@ struct sgema_trajectory {
   size_t N, count, next;
   double *times, *states, *ebar, *fbar;
   const sgema_problem *p;
-  int have_prev;
-  double t_prev, *y_prev, *f_prev;
 };
 
 sgema_trajectory *sgema_trajectory_alloc(size_t N, const double *times, size_t count) {
@@ -26,7 +24,7 @@ sgema_trajectory *sgema_trajectory_alloc(size_t N, const double *times, size_t c
     return NULL;
   tr->N = N;
   tr->count = count;
-  tr->times = malloc(count * (N + 3) * sizeof(double) + 2 * N * sizeof(double));
+  tr->times = malloc(count * (N + 3) * sizeof(double));
   if (!tr->times) {
     free(tr);
     return NULL;
@@ -35,8 +33,6 @@ sgema_trajectory *sgema_trajectory_alloc(size_t N, const double *times, size_t c
   tr->states = tr->times + count;
   tr->ebar = tr->states + count * N;
   tr->fbar = tr->ebar + count;
-  tr->y_prev = tr->fbar + count;
-  tr->f_prev = tr->y_prev + N;
   return tr;
 }
 
@@ -65,7 +61,6 @@ int sgema_trajectory_start(sgema_trajectory *tr, const sgema_problem *p) {
     return SGEMA_EDIM;
   tr->p = p;
   tr->next = 0;
-  tr->have_prev = 0;
   return SGEMA_OK;
 }
 
@@ -80,31 +75,20 @@ static void store(sgema_trajectory *tr, const double *y) {
   tr->next++;
 }
 
-/* Cubic Hermite interpolant at time tau between (t0, y0, f0) and (t1, y1, f1), into out. */
-static void hermite(size_t N, double t0, const double *y0, const double *f0, double t1,
-                    const double *y1, const double *f1, double tau, double *out) {
-  double h = t1 - t0, s = (tau - t0) / h, s2 = s * s, s3 = s2 * s;
-  double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
-  for (size_t i = 0; i < N; i++)
-    out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i];
-}
-
-void sgema_trajectory_step(sgema_trajectory *tr, double t, const double *y, const double *f) {
-  /* The discrete algorithm has no derivative to interpolate with: record the iterate itself. */
-  int interpolate = tr->have_prev && tr->p->time == SGEMA_TIME_FLOW;
+int sgema_trajectory_step(sgema_trajectory *tr, double t, const double *y, sgema_dense *dense) {
   while (tr->next < tr->count && tr->times[tr->next] <= t) {
-    if (interpolate && tr->times[tr->next] < t) {
+    double tau = tr->times[tr->next];
+    if (dense && tau < t && tau > sgema_dense_start(dense)) {
       double *dst = tr->states + tr->next * tr->N;
-      hermite(tr->N, tr->t_prev, tr->y_prev, tr->f_prev, t, y, f, tr->times[tr->next], dst);
+      int st = sgema_dense_eval(dense, tau, dst);
+      if (st != SGEMA_OK)
+        return st;
       store(tr, dst);
     } else {
       store(tr, y);
     }
   }
-  tr->t_prev = t;
-  memcpy(tr->y_prev, y, tr->N * sizeof(double));
-  memcpy(tr->f_prev, f, tr->N * sizeof(double));
-  tr->have_prev = 1;
+  return SGEMA_OK;
 }
 
 size_t sgema_trajectory_count(const sgema_trajectory *tr) { return tr->next; }

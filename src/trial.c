@@ -63,12 +63,10 @@ int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t tri
                             &rec->draws);
 }
 
-static int observe(void *ctx, double time, const double *y, const double *f) {
+static int observe(void *ctx, double time, const double *y, const double *f, sgema_dense *dense) {
   sgema_trial *t = ctx;
   sgema_verifier_step(t->verifier, time, y, f);
-  if (t->traj)
-    sgema_trajectory_step(t->traj, time, y, f);
-  return 0;
+  return t->traj ? sgema_trajectory_step(t->traj, time, y, dense) : 0;
 }
 
 int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema_trajectory *traj) {

@@ -222,8 +222,8 @@ checks=$((checks + 1))
   --stats commuting --rho-range 0.53,2.47 --tau-range -0.61,0.73 --lambda-range 0.023,0.087 \
   --sigma 0.77 --condition-delta --max-draws 777 --target independent --method rk8pd \
   --rtol 2.5e-9 --atol 3.5e-11 --h0 0.0023 --t-max 12345 --max-steps 54321 --f-tol 2.7e-9 \
-  --diverge-norm 1.3e9 --origin-tol 2.1e-6 --rank-tol 3.1e-6 --saddle-tol 4.1e-6 \
-  --symmetry-tol 5.1e-9 --sphere-tol 6.1e-6 --invariant-window 513 --seed 11 --run 12 --trial 13 \
+  --diverge-norm 1.3e9 --tail-f 3.3e-7 --tail-rtol 4.3e-4 --stiff-ratio 2.9 \
+  --origin-tol 2.1e-6 --rank-tol 3.1e-6 --saddle-tol 4.1e-6 --symmetry-tol 5.1e-9 --sphere-tol 6.1e-6 --invariant-window 513 --seed 11 --run 12 --trial 13 \
   --json >settings.json 2>err.txt || fail "settings run: $(cat err.txt)"
 $PY - <<'EOF' || fail "settings flags do not land in the record"
 import json
@@ -239,7 +239,8 @@ assert s["sampling"] == {"stats": "commuting", "rho": [0.53, 2.47], "tau": [-0.6
                          "max_draws": 777, "target": "independent"}, s["sampling"]
 assert s["integration"] == {"method": "rk8pd", "rtol": 2.5e-9, "atol": 3.5e-11, "h0": 0.0023,
                             "t_max": 12345, "max_steps": 54321, "f_tol": 2.7e-9,
-                            "diverge_norm": 1.3e9}, s["integration"]
+                            "diverge_norm": 1.3e9, "tail_f": 3.3e-7, "tail_rtol": 4.3e-4,
+                            "stiff_ratio": 2.9}, s["integration"]
 assert s["classification"] == {"origin_tol": 2.1e-6, "rank_tol": 3.1e-6, "saddle_tol": 4.1e-6,
                                "symmetry_tol": 5.1e-9, "sphere_tol": 6.1e-6}, s["classification"]
 assert r["trial"]["seed"] == 11 and r["trial"]["run"] == 12 and r["trial"]["trial"] == 13

@@ -191,11 +191,88 @@ static void test_negative_delta(void) {
   sgema_classifier_free(cl);
 }
 
+/* EMA past the end of the linear schedule (alpha = 1): C is frozen and for a given c the (A, B)
+ * field vanishes at |a|^2 = (|tau||c| - lambda)/rho, B = u a^T / |a|, u = tau c / (rho |a| +
+ * lambda / |a|), for every direction of a (not only a || c): R = -lambda u / |a|, so
+ * B^T R = -lambda a and R a^T + lambda B = 0. The (A, B) block of the Jacobian (GSL eigenvalues)
+ * against the classifier's reduced spectrum. */
+static void test_frozen_target(gsl_rng *rng) {
+  sgema_field *w = sgema_field_alloc(1, 4);
+  sgema_classifier *cl = sgema_classifier_alloc(1, 4);
+  sgema_classification cs;
+  sgema_classification_default(&cs);
+  static double y[64], f[64], J[64 * 64], Jab[64 * 64], re[64], im[64];
+  const double t = 341.7; /* past T = 300 */
+  for (size_t k = 0; k < NPARAMS; k++)
+    for (int n = 2; n <= 4; n++) {
+      const double *prm = params[k];
+      double rho = prm[0], tau = prm[1], lam = prm[2];
+      sgema_problem p;
+      problem_m1(&p, SGEMA_ALG_EMA, n, prm);
+      p.momentum.kind = SGEMA_MOMENTUM_LINEAR;
+      p.momentum.a0 = 0.9;
+      p.momentum.a1 = 1.0;
+      p.momentum.T = 300.0;
+      size_t N = sgema_problem_dim(&p), Nab = (size_t)n + (size_t)n * n;
+      double a[SGEMA_MAX_N], c[SGEMA_MAX_N];
+      tu_gauss(rng, 1.0, a, n);
+      tu_gauss(rng, 1.0, c, n);
+      /* |c| so that |tau||c| = lambda + rho r^2 with r = 0.7 to 1.9 times the S2 radius */
+      double delta = tau * tau - 4.0 * rho * lam;
+      double r2 = delta > 0 ? (fabs(tau) + sqrt(delta)) / (2.0 * rho) : 1.0;
+      double r = r2 * (0.7 + 1.2 * gsl_rng_uniform(rng)), cn = (lam + rho * r * r) / fabs(tau);
+      double na = tu_norm(a, n), nc = tu_norm(c, n);
+      for (int i = 0; i < n; i++) {
+        a[i] *= r / na;
+        c[i] *= cn / nc;
+      }
+      memset(y, 0, N * sizeof(double));
+      double g = tau / (rho * r + lam / r);
+      for (int i = 0; i < n; i++) {
+        y[i] = a[i];
+        for (int j = 0; j < n; j++)
+          y[n + i * n + j] = g * c[i] * a[j] / r;
+        y[n + n * n + i] = c[i];
+      }
+      sgema_field_eval(w, &p, t, y, f);
+      double fn = tu_norm(f, N);
+      sgema_field_jacobian(w, &p, t, y, J, NULL);
+      for (size_t i = 0; i < Nab; i++)
+        for (size_t j = 0; j < Nab; j++)
+          Jab[i * Nab + j] = J[i * N + j];
+      tu_eigenvalues(Nab, Jab, re, im);
+      double scale = 0.0, top = -INFINITY;
+      for (size_t i = 0; i < Nab * Nab; i++)
+        scale = fmax(scale, fabs(Jab[i]));
+      int zeros = 0;
+      for (size_t i = 0; i < Nab; i++) {
+        if (hypot(re[i], im[i]) < ZERO_TOL * scale)
+          zeros++;
+        else
+          top = fmax(top, re[i]);
+      }
+      double max_re;
+      int szeros;
+      int st = sgema_classifier_spectrum(cl, &cs, &p, t, y, &max_re, &szeros);
+      sgema_limit lim;
+      st |= sgema_classify(cl, &cs, &p, t, y, SGEMA_END_CONVERGED, &lim);
+      sgema_class want = top < 0.0 ? SGEMA_CLASS_STABLE : SGEMA_CLASS_SADDLE;
+      CHECK(fn < 1e-13 * fmax(1.0, r * r * r) && st == 0 && zeros == n - 1 && szeros == n - 1 &&
+                fabs(max_re - top) < 1e-9 * fmax(1.0, fabs(top)) && lim.cls == want,
+            "ema frozen target n=%d (%g,%g,%g) |a| = %.4g: |f| %.2e, GSL: %d zeros, top %.6g; "
+            "classifier: %d symmetry zeros, max_re %.6g, %s",
+            n, rho, tau, lam, r, fn, zeros, top, szeros, max_re, sgema_class_name(lim.cls));
+    }
+  sgema_field_free(w);
+  sgema_classifier_free(cl);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   gsl_rng *rng = tu_rng(4711);
   test_sphere_equilibria(rng, SGEMA_ALG_SG);
   test_sphere_equilibria(rng, SGEMA_ALG_EMA);
+  test_frozen_target(rng);
   test_negative_delta();
   gsl_rng_free(rng);
   return tu_finish();

@@ -46,7 +46,8 @@ typedef struct {
   long steps;
 } drift_ctx;
 
-static int drift_step(void *ctx, double t, const double *y, const double *f) {
+static int drift_step(void *ctx, double t, const double *y, const double *f, sgema_dense *dense) {
+  (void)dense;
   (void)f;
   drift_ctx *c = ctx;
   const sgema_problem *p = c->p;
@@ -127,7 +128,9 @@ typedef struct {
   long steps;
 } collapse_ctx;
 
-static int collapse_step(void *ctx, double t, const double *y, const double *f) {
+static int collapse_step(void *ctx, double t, const double *y, const double *f,
+                         sgema_dense *dense) {
+  (void)dense;
   (void)f;
   collapse_ctx *c = ctx;
   double a = tu_norm(y, (size_t)c->p->n * c->p->m);

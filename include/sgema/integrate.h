@@ -34,7 +34,7 @@ typedef struct {
   double h0;           /* first step */
   double t_max;        /* horizon (iterations for the discrete algorithm) */
   long max_steps;      /* watchdog on accepted + rejected steps */
-  double f_tol;        /* converged when |f(t, y)|_2 < f_tol */
+  double f_tol;        /* converged when |f(t, y)|_2 < f_tol max(1, |y|_2) (see below) */
   double diverge_norm; /* diverged when max |y_i| > diverge_norm or y is not finite */
   /* The tail (hybrid and rodas4). Once |f| < tail_f the trial is within about tail_f / |slowest
    * rate| of its limit; from there RODAS4 measures each step's local error against the step's own
@@ -42,7 +42,7 @@ typedef struct {
    * to the limit (rate down to lambda = 0.01, thousands of time units) takes a few long L-stable
    * steps instead of thousands of short accurate ones. The limit moves by at most about
    * tail_rtol times the tail's path length. */
-  double tail_f;
+  double tail_f; /* like f_tol, relative to max(1, |y|_2) */
   double tail_rtol;
   /* hybrid: leave the explicit stepper when h times the Jacobian's spectral radius exceeds
    * stiff_ratio (rk8pd is stable to about 6 on the negative real axis). */
@@ -72,10 +72,26 @@ typedef struct {
   long jac_evals;
 } sgema_integration_stats;
 
-/* Called at t = 0 and after every accepted step with the state and the field there. A nonzero
- * return stops the integration with that status. */
+/* Why the convergence and tail thresholds are relative to max(1, |y|_2): the field's terms grow like
+ * |y|^3, so for the large limits of small-rho trials (|y| in the hundreds) rounding alone keeps |f|
+ * above any absolute 1e-10; below |y| = 1 the thresholds are absolute. */
+double sgema_field_scale(const double *y, size_t N);
+
+/* The last accepted step, for output at times inside it. */
+typedef struct sgema_dense sgema_dense;
+
+/* The state at time tau in (t0, t1] of the last accepted step [t0, t1], integrated afresh from the
+ * step's start by semi-implicit extrapolation steps under the run's tolerances (halving until the
+ * error estimate passes). The main step sequence and its counters are not touched, so a recorded
+ * trial ends bit for bit where an unrecorded one does. */
+int sgema_dense_eval(sgema_dense *d, double tau, double *y_out);
+double sgema_dense_start(const sgema_dense *d);
+
+/* Called at t = 0 (dense = NULL) and after every accepted step with the state and the field there.
+ * dense is NULL for the discrete algorithm. A nonzero return stops the integration with that
+ * status. */
 typedef struct {
-  int (*on_step)(void *ctx, double t, const double *y, const double *f);
+  int (*on_step)(void *ctx, double t, const double *y, const double *f, sgema_dense *dense);
   void *ctx;
 } sgema_observer;
 

@@ -9,7 +9,7 @@ typedef struct {
   double eq6;            /* |(Sxx S + l I)(S Sxx + l I) - Sxy S Syx|_F, S = A^T A; NaN unless rank(A) = m */
   double eq7;            /* |B - A Syx A^T W^{-1}|_F, W = A Sxx A^T + l I */
   double balance;        /* |B^T B - A A^T|_F at the end */
-  double invariant_drift;/* max over the invariant window of |K(t) - K(0)|_F / |K(0)|_F (SG, EMA) */
+  double invariant_drift;/* max over the invariant window of |K(t) - K(0)|_F / (|B^T B|_F + |A A^T|_F)(0) */
   double invariant_t;    /* end of the invariant window (see invariant_window) */
   double c_minus_a;      /* |C - A|_F at the end (EMA; 0 for SG and GD) */
   double ebar_start, ebar_end, fbar_start, fbar_end;
@@ -21,7 +21,9 @@ typedef struct {
  * default 1e3), i.e. for t <= ln(window) / (2 lambda), where it is resolved to about window * eps
  * relative; and only while the integrator runs at its full accuracy, i.e. before the tail
  * (|f| < tail_f, integrate.h), where local errors are measured against the step's displacement
- * instead. invariant_t says where the measurement ended. */
+ * instead. invariant_t says where the measurement ended. The drift is relative to the size of the
+ * two terms at t = 0, |B^T B|_F + |A A^T|_F >= |K(0)|_F: K(0) is their difference and is known to
+ * no better than eps times their size. */
 typedef struct sgema_verifier sgema_verifier;
 
 sgema_verifier *sgema_verifier_alloc(int m, int n);
