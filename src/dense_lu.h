@@ -31,11 +31,13 @@ static inline int dense_lu_factor(size_t N, double *G, size_t *perm) {
         G[piv * N + j] = tmp;
       }
     double inv = 1.0 / G[k * N + k];
+    const double *restrict gk = G + k * N;
     for (size_t i = k + 1; i < N; i++) {
-      double l = G[i * N + k] * inv;
-      G[i * N + k] = l;
+      double *restrict gi = G + i * N; /* rows i and k never overlap: the loop vectorises */
+      double l = gi[k] * inv;
+      gi[k] = l;
       for (size_t j = k + 1; j < N; j++)
-        G[i * N + j] -= l * G[k * N + j];
+        gi[j] -= l * gk[j];
     }
   }
   return 0;

@@ -7,7 +7,7 @@
 void sgema_integration_default(sgema_integration *s) {
   s->method = SGEMA_METHOD_HYBRID;
   s->rtol = 1e-10;
-  s->atol = 1e-12;
+  s->atol = 1e-10;
   s->h0 = 1e-3;
   s->t_max = 20000.0;
   s->max_steps = 1000000;

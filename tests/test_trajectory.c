@@ -1,9 +1,9 @@
 /* Trajectory recording: a recorded trial ends bit for bit where the unrecorded one does, the point
- * at t = 0 is y0, and the Hermite-interpolated points agree with an independent rk8pd integration
- * (rtol = atol = 1e-12) stopped at the same times; the recorded objectives are those of the
- * recorded states. The tolerance, 1e-5 relative to max(1, |y|_inf), is the cubic Hermite
- * interpolant's O(h^4) error on the hybrid's long steps (the integration itself agrees with rk8pd
- * to ~1e-13 at those times). */
+ * at t = 0 is y0, and the points inside accepted steps (integrated afresh from each step's start)
+ * agree with an independent rk8pd integration (rtol = atol = 1e-12) stopped at the same times; the
+ * recorded objectives are those of the recorded states. Tolerance 1e-8 relative to
+ * max(1, |y|_inf): the run's own tolerance (1e-10) with room for the error accumulated before the
+ * step. */
 #include "sgema/objective.h"
 #include "sgema/trajectory.h"
 #include "sgema/trial.h"
@@ -82,7 +82,7 @@ static void test_recording(sgema_alg alg, double t_last) {
         name, NREC);
   CHECK(start_ok, "%s: the recorded point at t = 0 is y0", name);
   CHECK(objectives_ok, "%s: recorded Ebar, Fbar are those of the recorded states", name);
-  CHECK(compared > NREC && worst < 1e-5,
+  CHECK(compared > NREC && worst < 1e-8,
         "%s: %zu interpolated points on [0, %g] vs rk8pd 1e-12 stopped there: max rel diff %.3g "
         "(at t = %.4g)",
         name, compared, t_last, worst, worst_t);
