@@ -302,6 +302,13 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
   return SGEMA_OK;
 }
 
+static int all_finite(const double *y, size_t N) {
+  for (size_t i = 0; i < N; i++)
+    if (!isfinite(y[i]))
+      return 0;
+  return 1;
+}
+
 static int rank_of_A(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
                      const double *A, int *rank) {
   int m = p->m, n = p->n;
@@ -368,7 +375,7 @@ int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sge
   out->sphere_agrees = -1;
   out->a_norm = sgema_norm2(y, nm);
   spheres(p, out);
-  if (end != SGEMA_END_CONVERGED) {
+  if (end == SGEMA_END_DIVERGED || end == SGEMA_END_STEP_FAIL || !all_finite(y, sgema_problem_dim(p))) {
     out->cls = end == SGEMA_END_DIVERGED ? SGEMA_CLASS_DIVERGED : SGEMA_CLASS_NOT_CONVERGED;
     return SGEMA_OK;
   }
@@ -377,6 +384,12 @@ int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sge
     st = sgema_classifier_spectrum(c, s, p, t, y, &out->max_re, &out->symmetry_zeros);
   if (st != SGEMA_OK)
     return st;
+  if (end != SGEMA_END_CONVERGED) {
+    /* Rank and spectrum where the horizon stopped it are recorded as a diagnosis (a largest real
+     * part near zero means critical slowing down), but the trial is not classified. */
+    out->cls = SGEMA_CLASS_NOT_CONVERGED;
+    return SGEMA_OK;
+  }
   if (out->a_norm < s->origin_tol || out->rank == 0)
     out->cls = SGEMA_CLASS_ORIGIN;
   else if (out->max_re > s->saddle_tol)

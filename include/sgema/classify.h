@@ -33,8 +33,9 @@ int sgema_classification_validate(const sgema_classification *s);
 
 typedef struct {
   sgema_class cls;
-  int rank;              /* numerical rank of A; -1 when not converged */
-  double max_re;         /* largest real part of the Jacobian's spectrum, symmetry zeros excluded */
+  int rank;              /* numerical rank of A; -1 when diverged or failed */
+  double max_re;         /* largest real part of the Jacobian's spectrum, symmetry zeros excluded;
+                          * also for not_converged at the horizon (near 0: critical slowing down) */
   int symmetry_zeros;    /* how many zero eigenvalues were attributed to the O(n) symmetry */
   double a_norm;         /* |A|_F */
   double delta, r1, r2;  /* m = 1: Delta = tau^2 - 4 rho lambda and the radii (NaN when Delta < 0) */
