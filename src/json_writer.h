@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* The functions are static inline so that this header needs no .c of its own; a writer is used by
  * one printer at a time and holds no global state. */
@@ -142,13 +143,21 @@ static inline void jw_array_end(jw_writer *w) {
   jw_close(w, ']');
 }
 
-/* %.17g reads back to the same double; JSON has no NaN or infinity, so those become null. */
+/* The shortest of %.15g, %.16g, %.17g that reads back to the same double (1e-06, not
+ * 9.9999999999999995e-07); JSON has no NaN or infinity, so those become null. */
 static inline void jw_double(jw_writer *w, const char *key, double x) {
   jw_prefix(w, key);
-  if (isfinite(x))
-    fprintf(w->out, "%.17g", x);
-  else
+  if (!isfinite(x)) {
     fputs("null", w->out);
+    return;
+  }
+  char buf[32];
+  for (int digits = 15; digits <= 17; digits++) {
+    snprintf(buf, sizeof buf, "%.*g", digits, x);
+    if (strtod(buf, NULL) == x)
+      break;
+  }
+  fputs(buf, w->out);
 }
 
 static inline void jw_long(jw_writer *w, const char *key, long x) {
