@@ -9,7 +9,7 @@
 # the first SCIPY_TRIALS records, re-integrates and re-classifies them with bench/scipy_baseline.py
 # (same inputs, tolerances and classification rules), and prints the speed ratio and the class
 # agreement. Timings on a shared machine are noisy: the ratio of two runs made one after the other
-# is what to read. Needs Debian's python3-scipy (/usr/bin/python3).
+# is what to read. Needs Debian's python3-scipy (apt-get install python3-scipy; run by /usr/bin/python3).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-"$here/../build"}

@@ -13,7 +13,7 @@ read only to compare with. Records with problem.time != "flow" are skipped and c
 Per trial:
   1. integrate from t = 0 with LSODA (analytic Jacobian by default), in segments [0, T] and
      [T, t_max] for the linear momentum schedule (the field has a kink at T);
-  2. after every accepted step: stop when |f(t, y)|_2 < f_tol (converged), when max |y_i| >
+  2. after every accepted step: stop when |f(t, y)|_2 < f_tol max(1, |y|_2) (converged), when max |y_i| >
      diverge_norm or y is not finite (diverged), after max_steps steps or at t_max (not converged);
      see _Watch for why this is not a root-finding terminal event;
   3. classify the limit (MODEL.md "Limits and their classes"): origin if |A|_F < origin_tol; else the
@@ -254,7 +254,7 @@ class _Watch:
     """The stopping tests, as an event function that never fires: solve_ivp calls every event once
     at the start of the integration and once after every accepted step, with the step's state, so
     this counts steps and ends the integration (by raising _Stop) when the state has converged
-    (|f(t, y)|_2 < f_tol), diverged (max |y_i| > diverge_norm, or not finite), or after max_steps.
+    (|f(t, y)|_2 < f_tol max(1, |y|_2)), diverged (max |y_i| > diverge_norm, or not finite), or after max_steps.
 
     Why not a terminal event on |f| - f_tol: solve_ivp locates an event's root with brentq on the
     solver's dense output, and at |f| ~ 1e-10 LSODA's interpolant differs from the accepted states by
@@ -275,7 +275,8 @@ class _Watch:
         if not np.all(np.isfinite(y)) or np.max(np.abs(y)) > self.tr.diverge_norm:
             raise _Stop("diverged", t, np.array(y))
         self.field_evals += 1
-        if np.linalg.norm(self.model.field(t, y)) < self.tr.f_tol:
+        # The C code's test: relative to max(1, |y|_2) (include/sgema/integrate.h).
+        if np.linalg.norm(self.model.field(t, y)) < self.tr.f_tol * max(1.0, np.linalg.norm(y)):
             raise _Stop("converged", t, np.array(y))
         if self.tr.max_steps > 0 and self.steps_before + self.calls - 1 >= self.tr.max_steps:
             raise _Stop("max_steps", t, np.array(y))
@@ -405,7 +406,11 @@ def classify(tr, model, end, t, y, frozen_mode):
     else:
         frozen = is_frozen(tr, t)
         out["frozen"] = frozen
-        ev, r, leak = reduced_spectrum(model, t, y, frozen, frozen_mode)
+        try:
+            ev, r, leak = reduced_spectrum(model, t, y, frozen, frozen_mode)
+        except np.linalg.LinAlgError as e:  # report, do not abort the whole comparison
+            out["class"] = "error: " + str(e)
+            return out
         mx = float(np.max(ev.real)) if ev.size else -math.inf
         out["max_re"], out["symmetry_zeros"], out["leak"] = mx, r, leak
         out["residual_zeros"] = int(np.sum(np.abs(ev) <= tr.saddle_tol))

@@ -40,8 +40,6 @@ static const double rodas_m[RODAS_STAGES] = {0.1221224509226641e+01, 0.601913448
                                              0.1253708332932087e+02, -0.6878860361058950,
                                              1.0,                    1.0};
 
-/* Step size control (Hairer & Wanner's defaults): safety 0.9, factors within [0.2, 6]. */
-static const double fac_safe = 0.9, fac_min = 0.2, fac_max = 6.0;
 
 struct rodas_ws {
   size_t N;
@@ -148,7 +146,8 @@ static double attempt(rodas_ws *w, integ_run *r, double t, const double *y, doub
 
 int rodas_continue(rodas_ws *w, integ_run *r, double t, double h, double *y) {
   sgema_integration_stats *st = r->st;
-  int status = SGEMA_OK, rejected_last = 0;
+  int status = SGEMA_OK;
+  integ_control ctl = {6.0, 0}; /* RODAS's own growth limit */
   for (;;) {
     sgema_field_jacobian(r->field, r->p, t, y, w->J, w->dfdt);
     st->jac_evals++;
@@ -158,7 +157,6 @@ int rodas_continue(rodas_ws *w, integ_run *r, double t, double h, double *y) {
       if (h > limit)
         h = limit;
       double err = attempt(w, r, t, y, h, tail);
-      double fac = err > 0.0 ? fac_safe * pow(err, -0.25) : fac_max;
       if (err <= 1.0) {
         t = integ_advance(r, t, h);
         memcpy(y, w->ynew, w->N * sizeof(double));
@@ -166,18 +164,11 @@ int rodas_continue(rodas_ws *w, integ_run *r, double t, double h, double *y) {
         st->steps++;
         if (integ_accept(r, t, y, w->f, &status))
           return status;
-        h *= fmin(rejected_last ? 1.0 : fac_max, fmax(fac_min, fac));
-        rejected_last = 0;
+        h = integ_control_accept(&ctl, h, err, 3);
         break;
       }
-      st->rejected++;
-      rejected_last = 1;
-      h *= isfinite(err) ? fmax(fac_min, fmin(1.0, fac)) : fac_min;
-      if (h < 1e-14 * fmax(1.0, t) || st->steps + st->rejected >= r->s->max_steps) {
-        st->end = h < 1e-14 * fmax(1.0, t) ? SGEMA_END_STEP_FAIL : SGEMA_END_MAX_STEPS;
-        st->t_end = t;
+      if (integ_control_reject(&ctl, r, t, &h, err, 3))
         return SGEMA_OK;
-      }
     }
   }
 }
