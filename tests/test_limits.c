@@ -101,9 +101,10 @@ static void test_full_rank_limits(int m) {
   s.m = m;
   s.n = n;
   s.sampling.stats = SGEMA_STATS_GENERIC;
-  /* A tenth of the default watchdog: a trial that stalls (see the max_steps check) would
-   * otherwise cost seconds. */
-  s.integration.max_steps = 100000;
+  /* A third of the default watchdog, so that a trial that stalls (see the max_steps check) costs
+   * about a second, not several; the oscillating trials (m = 3 trial 134 keeps moving until
+   * t_max) need about 115,000 of the stiff phase's cheap BDF steps. */
+  s.integration.max_steps = 300000;
   sgema_trial *t = sgema_trial_alloc(&s);
   sgema_record rec;
   int counts[SGEMA_CLASS_COUNT] = {0}, bad_eq = 0, bad_mine = 0, bad_bal = 0, bad_any = 0,
