@@ -84,28 +84,38 @@ static inline ALWAYS_INLINE void prepare(sgema_field *w, const sgema_problem *p,
   }
 }
 
+/* The field alone keeps its intermediates in local arrays (not the workspace): in the specialised
+ * copies they are a few doubles that live in registers. The operations and their order are those
+ * of prepare() and the workspace code, so all paths agree bit for bit. */
 static inline ALWAYS_INLINE void eval_mn(sgema_field *w, const sgema_problem *p, double t,
                                           const double *y, double *f, int m, int n) {
   int nm = n * m;
   double *yy = (double *)y;
-  const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy);
+  const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy), *C = sgema_state_C(p, yy);
   double *fA = sgema_state_A(p, f), *fB = sgema_state_B(p, f);
-  prepare(w, p, y, m, n);
-  sm_mul_tn(n, n, m, B, w->R, fA); /* B^T R */
+  double P[nm], R[nm], T1[nm];
+  sm_mul(n, m, m, A, p->Sxx, P);
+  sm_mul(n, n, m, B, P, R);
+  sm_mul(n, m, m, C, p->Syx, T1);
+  for (int i = 0; i < nm; i++)
+    R[i] -= T1[i];
+  sm_mul_tn(n, n, m, B, R, fA); /* B^T R */
   if (p->alg == SGEMA_ALG_GD) {
     /* dA = -(B^T R - (B A Sxy - A Syy) + lambda A) */
-    sm_mul(n, n, m, B, w->ASxy, w->T1);
-    sm_mul(n, m, m, A, p->Syy, w->T2);
+    double ASxy[nm], T2[nm];
+    transpose(m, p->Syx, w->Sxy);
+    sm_mul(n, m, m, A, w->Sxy, ASxy);
+    sm_mul(n, n, m, B, ASxy, T1);
+    sm_mul(n, m, m, A, p->Syy, T2);
     for (int i = 0; i < nm; i++)
-      fA[i] -= w->T1[i] - w->T2[i];
+      fA[i] -= T1[i] - T2[i];
   }
   for (int i = 0; i < nm; i++)
     fA[i] = -(fA[i] + p->lambda * A[i]);
-  sm_mul_nt(n, m, n, w->R, A, fB); /* R A^T */
+  sm_mul_nt(n, m, n, R, A, fB); /* R A^T */
   for (int i = 0; i < n * n; i++)
     fB[i] = -(fB[i] + p->lambda * B[i]);
   if (p->alg == SGEMA_ALG_EMA) {
-    const double *C = sgema_state_C(p, yy);
     double *fC = sgema_state_C(p, f);
     double k = 1.0 - sgema_momentum_alpha(&p->momentum, t);
     for (int i = 0; i < nm; i++)
@@ -272,7 +282,7 @@ SGEMA_FIELD_SPECIALISE(1, 3)
 SGEMA_FIELD_SPECIALISE(2, 3)
 SGEMA_FIELD_SPECIALISE(2, 4)
 
-static int specialised(const sgema_problem *p) {
+static inline int specialised(const sgema_problem *p) {
   if (generic_only)
     return 0;
   if (p->m == 1 && p->n == 2)

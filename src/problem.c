@@ -69,17 +69,6 @@ int sgema_problem_validate(const sgema_problem *p) {
   return SGEMA_OK;
 }
 
-double sgema_momentum_alpha(const sgema_momentum *mo, double t) {
-  if (mo->kind == SGEMA_MOMENTUM_CONSTANT)
-    return mo->a0;
-  double s = t / mo->T;
-  if (s >= 1.0)
-    return mo->a1;
-  if (s <= 0.0)
-    return mo->a0;
-  return mo->a0 + (mo->a1 - mo->a0) * s;
-}
-
 double sgema_momentum_dalpha(const sgema_momentum *mo, double t) {
   if (mo->kind == SGEMA_MOMENTUM_CONSTANT || t >= mo->T || t < 0.0)
     return 0.0;

@@ -64,8 +64,17 @@ static inline double *sgema_state_C(const sgema_problem *p, double *y) {
   return p->alg == SGEMA_ALG_EMA ? y + (size_t)p->n * p->m + (size_t)p->n * p->n : y;
 }
 
-/* alpha(t) and its time derivative. */
-double sgema_momentum_alpha(const sgema_momentum *mo, double t);
+/* alpha(t) (inline: the EMA field evaluates it at every call) and its time derivative. */
+static inline double sgema_momentum_alpha(const sgema_momentum *mo, double t) {
+  if (mo->kind == SGEMA_MOMENTUM_CONSTANT)
+    return mo->a0;
+  double s = t / mo->T;
+  if (s >= 1.0)
+    return mo->a1;
+  if (s <= 0.0)
+    return mo->a0;
+  return mo->a0 + (mo->a1 - mo->a0) * s;
+}
 double sgema_momentum_dalpha(const sgema_momentum *mo, double t);
 /* Time at which the schedule has a kink (T for the linear schedule), or +inf. Integrators stop
  * there and restart, so that error control never straddles the kink. */
