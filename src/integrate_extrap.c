@@ -11,6 +11,7 @@
  * and its reference CBLAS, which cost three times the arithmetic on a 6 x 6 system. The tests check
  * that a step here equals a bsimp step to rounding. */
 
+#define ALWAYS_INLINE __attribute__((always_inline))
 #define SEQ_MAX 7
 static const int sequence[SEQ_MAX + 1] = {2, 6, 10, 14, 22, 34, 50, 70};
 
@@ -80,7 +81,7 @@ extrap_ws *extrap_alloc(size_t N) {
 int extrap_order(const extrap_ws *w) { return 2 * w->k_choice; }
 
 /* Runaway test: a relative change above 100 N in one substep means the linearisation failed. */
-static double scaled_change(const double *dy, const double *y, size_t N) {
+static inline ALWAYS_INLINE double scaled_change(const double *dy, const double *y, size_t N) {
   double sum = 0.0;
   for (size_t i = 0; i < N; i++) {
     double u = fabs(y[i]);
@@ -90,9 +91,9 @@ static double scaled_change(const double *dy, const double *y, size_t N) {
 }
 
 /* The linearly implicit midpoint rule over [t, t + H] in n substeps, result in w->yseq. */
-static int midpoint_sequence(extrap_ws *w, integ_run *r, double t, double H, int n,
-                             const double *y, const double *f) {
-  size_t N = w->N;
+static inline ALWAYS_INLINE int midpoint_sequence(extrap_ws *w, integ_run *r, double t, double H,
+                                                  int n, const double *y, const double *f,
+                                                  size_t N) {
   double h = H / n, limit = 100.0 * (double)N;
   for (size_t i = 0; i < N * N; i++)
     w->G[i] = -h * w->J[i];
@@ -136,8 +137,8 @@ static int midpoint_sequence(extrap_ws *w, integ_run *r, double t, double H, int
 
 /* Aitken-Neville extrapolation to h = 0 of the k-th result, with x = (H / n)^2; the tableau's
  * rows live in w->d. Leaves the extrapolated value in ynew and the last correction in yerr. */
-static void extrapolate(extrap_ws *w, int k, double xk, double *ynew, double *yerr) {
-  size_t N = w->N;
+static inline ALWAYS_INLINE void extrapolate(extrap_ws *w, int k, double xk, double *ynew,
+                                             double *yerr, size_t N) {
   memcpy(yerr, w->yseq, N * sizeof(double));
   memcpy(ynew, w->yseq, N * sizeof(double));
   if (k == 0) {
@@ -161,17 +162,41 @@ static void extrapolate(extrap_ws *w, int k, double xk, double *ynew, double *ye
   memcpy(w->d + (size_t)k * N, yerr, N * sizeof(double));
 }
 
-int extrap_step(extrap_ws *w, integ_run *r, double t, double h, const double *y, const double *f,
-                double *ynew, double *yerr) {
+static inline ALWAYS_INLINE int step_n(extrap_ws *w, integ_run *r, double t, double h,
+                                       const double *y, const double *f, double *ynew,
+                                       double *yerr, size_t N) {
   sgema_field_jacobian(r->field, r->p, t, y, w->J, w->dfdt);
   r->st->jac_evals++;
   for (int k = 0; k <= w->k_choice; k++) {
     int n = sequence[k];
-    if (midpoint_sequence(w, r, t, h, n, y, f) != 0)
+    if (midpoint_sequence(w, r, t, h, n, y, f, N) != 0)
       return -1;
     double xk = (h / n) * (h / n);
     w->x[k] = xk;
-    extrapolate(w, k, xk, ynew, yerr);
+    extrapolate(w, k, xk, ynew, yerr, N);
   }
   return 0;
+}
+
+/* Copies for the state lengths of m = 1 (larger states use BDF in the hybrid method): with N
+ * known the compiler unrolls the LU and the solves. Same operations, same order. */
+#define EXTRAP_SPECIALISE(NN)                                                                      \
+  static int step_##NN(extrap_ws *w, integ_run *r, double t, double h, const double *y,            \
+                       const double *f, double *ynew, double *yerr) {                              \
+    return step_n(w, r, t, h, y, f, ynew, yerr, NN);                                               \
+  }
+EXTRAP_SPECIALISE(6)
+EXTRAP_SPECIALISE(8)
+EXTRAP_SPECIALISE(12)
+EXTRAP_SPECIALISE(15)
+
+int extrap_step(extrap_ws *w, integ_run *r, double t, double h, const double *y, const double *f,
+                double *ynew, double *yerr) {
+  switch (w->N) {
+  case 6: return step_6(w, r, t, h, y, f, ynew, yerr);
+  case 8: return step_8(w, r, t, h, y, f, ynew, yerr);
+  case 12: return step_12(w, r, t, h, y, f, ynew, yerr);
+  case 15: return step_15(w, r, t, h, y, f, ynew, yerr);
+  default: return step_n(w, r, t, h, y, f, ynew, yerr, w->N);
+  }
 }
