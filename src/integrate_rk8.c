@@ -68,11 +68,29 @@ static const double bhat[STAGES] = {13451932.0 / 455176623.0,   0.0, 0.0, 0.0, 0
                                     465885868.0 / 322736535.0,  53011238.0 / 667516719.0,
                                     2.0 / 45.0,                 0.0};
 
+/* The nonzero coefficients of one combination, in stage order: the zero entries of the tableau are
+ * skipped without a branch in the inner loop. */
+typedef struct {
+  int count;
+  int stage[STAGES];
+  double coef[STAGES];
+} sparse_row;
+
+static void sparse_from(const double *coef, int stages, sparse_row *row) {
+  row->count = 0;
+  for (int j = 0; j < stages; j++)
+    if (coef[j] != 0.0) {
+      row->stage[row->count] = j;
+      row->coef[row->count++] = coef[j];
+    }
+}
+
+
 struct rk8_ws {
   size_t N;
+  sparse_row a[STAGES], b, bhat;
   double *k;    /* STAGES x N stage derivatives */
   double *ytmp; /* stage state */
-  double *acc;  /* stage sums */
 };
 
 rk8_ws *rk8_alloc(size_t N) {
@@ -80,13 +98,16 @@ rk8_ws *rk8_alloc(size_t N) {
   if (!w)
     return NULL;
   w->N = N;
-  w->k = malloc((STAGES + 2) * N * sizeof(double));
+  w->k = malloc((STAGES + 1) * N * sizeof(double));
   if (!w->k) {
     free(w);
     return NULL;
   }
   w->ytmp = w->k + STAGES * N;
-  w->acc = w->ytmp + N;
+  for (int st = 1; st < STAGES; st++)
+    sparse_from(a[st], st, &w->a[st]);
+  sparse_from(b, STAGES, &w->b);
+  sparse_from(bhat, STAGES, &w->bhat);
   return w;
 }
 
@@ -97,23 +118,18 @@ void rk8_free(rk8_ws *w) {
   free(w);
 }
 
-/* out = y + h sum_j coef_j k_j over the stages j < stages with nonzero coef_j. The stage loop is
- * outside and the component loop inside (it vectorises); each component still sums its terms in
- * stage order, so the result is the same as a plain loop's. */
-static inline __attribute__((always_inline)) void combine(size_t N, const double *restrict y, double h, const double *coef, int stages,
-                    const double *restrict k, double *restrict acc, double *restrict out) {
-  for (size_t i = 0; i < N; i++)
-    acc[i] = 0.0;
-  for (int j = 0; j < stages; j++) {
-    double cj = coef[j];
-    if (cj == 0.0)
-      continue;
-    const double *kj = k + (size_t)j * N;
-    for (size_t i = 0; i < N; i++)
-      acc[i] += cj * kj[i];
+/* out = y + h sum_q coef_q k_{stage_q}; each component sums in stage order in a register, so the
+ * result is that of the plain loop over the tableau's row. */
+static inline __attribute__((always_inline)) void combine(size_t N, const double *restrict y,
+                                                          double h, const sparse_row *row,
+                                                          const double *restrict k,
+                                                          double *restrict out) {
+  for (size_t i = 0; i < N; i++) {
+    double s = 0.0;
+    for (int q = 0; q < row->count; q++)
+      s += row->coef[q] * k[(size_t)row->stage[q] * N + i];
+    out[i] = y[i] + h * s;
   }
-  for (size_t i = 0; i < N; i++)
-    out[i] = y[i] + h * acc[i];
 }
 
 static inline __attribute__((always_inline)) void
@@ -121,14 +137,18 @@ step_n(rk8_ws *w, integ_run *r, double t, double h, const double *y, const doubl
        double *ynew, double *yerr, double *fnew, size_t N) {
   memcpy(w->k, f, N * sizeof(double));
   for (int s = 1; s < STAGES; s++) {
-    combine(N, y, h, a[s], s, w->k, w->acc, w->ytmp);
+    combine(N, y, h, &w->a[s], w->k, w->ytmp);
     integ_eval(r, t + c[s] * h, w->ytmp, w->k + (size_t)s * N);
   }
-  combine(N, y, h, b, STAGES, w->k, w->acc, ynew);
-  double *s8 = w->acc, *s7 = w->ytmp;
-  combine(N, y, h, bhat, STAGES, w->k, s7, yerr); /* s7 = bhat sums; yerr overwritten below */
-  for (size_t i = 0; i < N; i++)
-    yerr[i] = h * (s7[i] - s8[i]);
+  for (size_t i = 0; i < N; i++) {
+    double s8 = 0.0, s7 = 0.0;
+    for (int q = 0; q < w->b.count; q++)
+      s8 += w->b.coef[q] * w->k[(size_t)w->b.stage[q] * N + i];
+    for (int q = 0; q < w->bhat.count; q++)
+      s7 += w->bhat.coef[q] * w->k[(size_t)w->bhat.stage[q] * N + i];
+    ynew[i] = y[i] + h * s8;
+    yerr[i] = h * (s7 - s8);
+  }
   integ_eval(r, t + h, ynew, fnew);
 }
 
