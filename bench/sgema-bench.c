@@ -1,4 +1,5 @@
-/* Single-core throughput of the per-trial kernel: trials/s, steps, evaluations, not-converged share. */
+/* Single-core throughput of the per-trial kernel: trials/s, steps, evaluations, not-converged
+ * share. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
 #include "sgema/record.h"
@@ -26,13 +27,15 @@ typedef struct {
 } bench_result;
 
 static void usage(FILE *out) {
-  fprintf(out, "usage: sgema-bench [--alg sg|ema|gd] [--m M] [--n N] [--stats diagonal|commuting|generic]\n"
-               "                   [--method NAME] [--rtol R] [--atol A] [--t-max T] [--trials K]\n"
-               "                   [--stiff-ratio X] [--tail-f X] [--tail-rtol X] [--f-tol X]\n"
-               "                   [--seed S] [--dump FILE.jsonl] [--json]\n"
-               "Runs K sampled trials (run 0, trials 0..K-1) on one core and prints trials per second,\n"
-               "steps and right-hand-side evaluations per trial (mean, max), the share not converged\n"
-               "by t_max, and the class counts. --dump writes every record as one JSON line.\n");
+  fprintf(
+      out,
+      "usage: sgema-bench [--alg sg|ema|gd] [--m M] [--n N] [--stats diagonal|commuting|generic]\n"
+      "                   [--method NAME] [--rtol R] [--atol A] [--t-max T] [--trials K]\n"
+      "                   [--stiff-ratio X] [--tail-f X] [--tail-rtol X] [--f-tol X]\n"
+      "                   [--seed S] [--dump FILE.jsonl] [--json]\n"
+      "Runs K sampled trials (run 0, trials 0..K-1) on one core and prints trials per second,\n"
+      "steps and right-hand-side evaluations per trial (mean, max), the share not converged\n"
+      "by t_max, and the class counts. --dump writes every record as one JSON line.\n");
 }
 
 static double now(void) {
@@ -42,16 +45,24 @@ static double now(void) {
 }
 
 static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
-  static const struct option opts[] = {
-      {"alg", required_argument, 0, 'a'},   {"m", required_argument, 0, 'm'},
-      {"n", required_argument, 0, 'n'},     {"stats", required_argument, 0, 's'},
-      {"method", required_argument, 0, 'M'}, {"rtol", required_argument, 0, 'r'},
-      {"atol", required_argument, 0, 'A'},  {"t-max", required_argument, 0, 'T'},
-      {"trials", required_argument, 0, 'k'}, {"seed", required_argument, 0, 'S'},
-      {"dump", required_argument, 0, 'd'},  {"json", no_argument, 0, 'j'},
-      {"stiff-ratio", required_argument, 0, 'R'}, {"tail-f", required_argument, 0, 'F'},
-      {"tail-rtol", required_argument, 0, 'L'}, {"f-tol", required_argument, 0, 'f'},
-      {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+  static const struct option opts[] = {{"alg", required_argument, 0, 'a'},
+                                       {"m", required_argument, 0, 'm'},
+                                       {"n", required_argument, 0, 'n'},
+                                       {"stats", required_argument, 0, 's'},
+                                       {"method", required_argument, 0, 'M'},
+                                       {"rtol", required_argument, 0, 'r'},
+                                       {"atol", required_argument, 0, 'A'},
+                                       {"t-max", required_argument, 0, 'T'},
+                                       {"trials", required_argument, 0, 'k'},
+                                       {"seed", required_argument, 0, 'S'},
+                                       {"dump", required_argument, 0, 'd'},
+                                       {"json", no_argument, 0, 'j'},
+                                       {"stiff-ratio", required_argument, 0, 'R'},
+                                       {"tail-f", required_argument, 0, 'F'},
+                                       {"tail-rtol", required_argument, 0, 'L'},
+                                       {"f-tol", required_argument, 0, 'f'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
   static const char *const algs[] = {"sg", "ema", "gd", NULL};
   static const char *const stats[] = {"diagonal", "commuting", "generic", NULL};
   const char *methods[SGEMA_METHOD_COUNT + 1];
@@ -63,24 +74,62 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
   int c, v;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
-    case 'a': if ((v = cli_choice(&e, "--alg", optarg, algs)) >= 0) s->alg = (sgema_alg)v; break;
-    case 'm': cli_int(&e, "--m", optarg, 1, SGEMA_MAX_M, &s->m); break;
-    case 'n': cli_int(&e, "--n", optarg, 2, SGEMA_MAX_N, &s->n); break;
-    case 's': if ((v = cli_choice(&e, "--stats", optarg, stats)) >= 0) s->sampling.stats = (sgema_stats_kind)v; break;
-    case 'M': if ((v = cli_choice(&e, "--method", optarg, methods)) >= 0) s->integration.method = (sgema_method)v; break;
-    case 'r': cli_double(&e, "--rtol", optarg, &CLI_POSITIVE, &s->integration.rtol); break;
-    case 'A': cli_double(&e, "--atol", optarg, &CLI_POSITIVE, &s->integration.atol); break;
-    case 'T': cli_double(&e, "--t-max", optarg, &CLI_POSITIVE, &s->integration.t_max); break;
-    case 'R': cli_double(&e, "--stiff-ratio", optarg, &CLI_POSITIVE, &s->integration.stiff_ratio); break;
-    case 'F': cli_double(&e, "--tail-f", optarg, &CLI_NONNEG, &s->integration.tail_f); break;
-    case 'L': cli_double(&e, "--tail-rtol", optarg, &CLI_POSITIVE, &s->integration.tail_rtol); break;
-    case 'f': cli_double(&e, "--f-tol", optarg, &CLI_POSITIVE, &s->integration.f_tol); break;
-    case 'k': cli_long(&e, "--trials", optarg, 1, 100000000L, &o->trials); break;
-    case 'S': cli_u64(&e, "--seed", optarg, &o->seed); break;
-    case 'd': o->dump = optarg; break;
-    case 'j': o->json = 1; break;
-    case 'h': usage(stdout); exit(0);
-    default: cli_error(&e, "unknown option (see --help)");
+    case 'a':
+      if ((v = cli_choice(&e, "--alg", optarg, algs)) >= 0)
+        s->alg = (sgema_alg)v;
+      break;
+    case 'm':
+      cli_int(&e, "--m", optarg, 1, SGEMA_MAX_M, &s->m);
+      break;
+    case 'n':
+      cli_int(&e, "--n", optarg, 2, SGEMA_MAX_N, &s->n);
+      break;
+    case 's':
+      if ((v = cli_choice(&e, "--stats", optarg, stats)) >= 0)
+        s->sampling.stats = (sgema_stats_kind)v;
+      break;
+    case 'M':
+      if ((v = cli_choice(&e, "--method", optarg, methods)) >= 0)
+        s->integration.method = (sgema_method)v;
+      break;
+    case 'r':
+      cli_double(&e, "--rtol", optarg, &CLI_POSITIVE, &s->integration.rtol);
+      break;
+    case 'A':
+      cli_double(&e, "--atol", optarg, &CLI_POSITIVE, &s->integration.atol);
+      break;
+    case 'T':
+      cli_double(&e, "--t-max", optarg, &CLI_POSITIVE, &s->integration.t_max);
+      break;
+    case 'R':
+      cli_double(&e, "--stiff-ratio", optarg, &CLI_POSITIVE, &s->integration.stiff_ratio);
+      break;
+    case 'F':
+      cli_double(&e, "--tail-f", optarg, &CLI_NONNEG, &s->integration.tail_f);
+      break;
+    case 'L':
+      cli_double(&e, "--tail-rtol", optarg, &CLI_POSITIVE, &s->integration.tail_rtol);
+      break;
+    case 'f':
+      cli_double(&e, "--f-tol", optarg, &CLI_POSITIVE, &s->integration.f_tol);
+      break;
+    case 'k':
+      cli_long(&e, "--trials", optarg, 1, 100000000L, &o->trials);
+      break;
+    case 'S':
+      cli_u64(&e, "--seed", optarg, &o->seed);
+      break;
+    case 'd':
+      o->dump = optarg;
+      break;
+    case 'j':
+      o->json = 1;
+      break;
+    case 'h':
+      usage(stdout);
+      exit(0);
+    default:
+      cli_error(&e, "unknown option (see --help)");
     }
   }
   if (optind < argc)

@@ -1,4 +1,5 @@
-/* Classification of a limit: origin, stable, saddle, partial, from |A|, rank(A) and the spectrum. */
+/* Classification of a limit: origin, stable, saddle, partial, from |A|, rank(A) and the spectrum.
+ */
 #include "sgema/classify.h"
 #include "sgema/field.h"
 #include "sgema/status.h"
@@ -26,14 +27,14 @@ const char *sgema_sphere_name(sgema_sphere s) {
 struct sgema_classifier {
   size_t N_max, K_max;
   sgema_field *field;
-  double *J;              /* N x N Jacobian */
-  gsl_matrix *T;          /* N x K orbit tangents, then their left singular vectors */
-  gsl_matrix *V;          /* K x K */
-  gsl_vector *sv, *work;  /* K */
-  gsl_matrix *Q;          /* N x N: [orbit basis | complement] */
-  gsl_matrix *R;          /* N x K */
-  gsl_vector *tau;        /* K */
-  gsl_matrix *JQ, *Jr;    /* N x N products */
+  double *J;             /* N x N Jacobian */
+  gsl_matrix *T;         /* N x K orbit tangents, then their left singular vectors */
+  gsl_matrix *V;         /* K x K */
+  gsl_vector *sv, *work; /* K */
+  gsl_matrix *Q;         /* N x N: [orbit basis | complement] */
+  gsl_matrix *R;         /* N x K */
+  gsl_vector *tau;       /* K */
+  gsl_matrix *JQ, *Jr;   /* N x N products */
   gsl_vector_complex *eval;
   gsl_eigen_nonsymm_workspace **eig; /* one per reduced size, made on first use */
   gsl_matrix *Asv, *Asv_V;           /* SVD of A: n x m, m x m */
@@ -115,12 +116,14 @@ static int target_frozen(const sgema_problem *p, double t) {
          sgema_momentum_dalpha(&p->momentum, t) == 0.0;
 }
 
-/* P = I - U U^T, U an orthonormal basis of the columns of C (n x m) above the symmetry tolerance. */
+/* P = I - U U^T, U an orthonormal basis of the columns of C (n x m) above the symmetry tolerance.
+ */
 static void complement_projector(sgema_classifier *c, const sgema_classification *s,
                                  const double *C, int m, int n, double *P) {
   gsl_matrix_view U = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
   gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
-  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m), W = gsl_vector_subvector(c->Asv_work, 0, m);
+  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m),
+                  W = gsl_vector_subvector(c->Asv_work, 0, m);
   for (int i = 0; i < n; i++)
     for (int j = 0; j < m; j++)
       gsl_matrix_set(&U.matrix, i, j, C[i * m + j]);
@@ -314,7 +317,8 @@ static int rank_of_A(sgema_classifier *c, const sgema_classification *s, const s
   int m = p->m, n = p->n;
   gsl_matrix_view M = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
   gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
-  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m), W = gsl_vector_subvector(c->Asv_work, 0, m);
+  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m),
+                  W = gsl_vector_subvector(c->Asv_work, 0, m);
   for (int i = 0; i < n; i++)
     for (int j = 0; j < m; j++)
       gsl_matrix_set(&M.matrix, i, j, A[i * m + j]);
@@ -375,7 +379,8 @@ int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sge
   out->sphere_agrees = -1;
   out->a_norm = sgema_norm2(y, nm);
   spheres(p, out);
-  if (end == SGEMA_END_DIVERGED || end == SGEMA_END_STEP_FAIL || !all_finite(y, sgema_problem_dim(p))) {
+  if (end == SGEMA_END_DIVERGED || end == SGEMA_END_STEP_FAIL ||
+      !all_finite(y, sgema_problem_dim(p))) {
     out->cls = end == SGEMA_END_DIVERGED ? SGEMA_CLASS_DIVERGED : SGEMA_CLASS_NOT_CONVERGED;
     return SGEMA_OK;
   }

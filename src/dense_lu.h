@@ -14,7 +14,8 @@
  * diagonal keeps the reciprocals of U's pivots, so that the solves multiply: a division on the
  * critical path of every back substitution cost a fifth of a Rosenbrock step.
  * Returns 0, or -1 when a pivot is zero or not finite. */
-static inline __attribute__((always_inline)) int dense_lu_factor(size_t N, double *G, size_t *perm) {
+static inline __attribute__((always_inline)) int dense_lu_factor(size_t N, double *G,
+                                                                 size_t *perm) {
   for (size_t k = 0; k < N; k++) {
     size_t piv = k;
     double best = fabs(G[k * N + k]);
@@ -47,7 +48,8 @@ static inline __attribute__((always_inline)) int dense_lu_factor(size_t N, doubl
 }
 
 /* Solves G x = b in place (x holds b on entry) with the factors of dense_lu_factor. */
-static inline __attribute__((always_inline)) void dense_lu_solve(size_t N, const double *G, const size_t *perm, double *x) {
+static inline __attribute__((always_inline)) void dense_lu_solve(size_t N, const double *G,
+                                                                 const size_t *perm, double *x) {
   for (size_t k = 0; k < N; k++)
     if (perm[k] != k) {
       double tmp = x[k];

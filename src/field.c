@@ -12,13 +12,13 @@
 static int generic_only;
 
 struct sgema_field {
-  double *P;    /* A Sxx                     (n x m) */
-  double *R;    /* B A Sxx - C Syx           (n x m) */
-  double *ASxy; /* A Sxy, GD only            (n x m) */
-  double *T1;   /* scratch                   (n x m) */
-  double *T2;   /* scratch                   (n x m) */
-  double *dR;   /* derivative of R           (n x m) */
-  double *BtB, *PAt; /* n x n */
+  double *P;             /* A Sxx                     (n x m) */
+  double *R;             /* B A Sxx - C Syx           (n x m) */
+  double *ASxy;          /* A Sxy, GD only            (n x m) */
+  double *T1;            /* scratch                   (n x m) */
+  double *T2;            /* scratch                   (n x m) */
+  double *dR;            /* derivative of R           (n x m) */
+  double *BtB, *PAt;     /* n x n */
   double *SxxAt, *SyxAt; /* m x n */
   double Sxy[SGEMA_MAX_M * SGEMA_MAX_M];
 };
@@ -88,7 +88,7 @@ static inline ALWAYS_INLINE void prepare(sgema_field *w, const sgema_problem *p,
  * copies they are a few doubles that live in registers. The operations and their order are those
  * of prepare() and the workspace code, so all paths agree bit for bit. */
 static inline ALWAYS_INLINE void eval_mn(sgema_field *w, const sgema_problem *p, double t,
-                                          const double *y, double *f, int m, int n) {
+                                         const double *y, double *f, int m, int n) {
   int nm = n * m;
   double *yy = (double *)y;
   const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy), *C = sgema_state_C(p, yy);
@@ -129,8 +129,8 @@ static inline ALWAYS_INLINE void eval_mn(sgema_field *w, const sgema_problem *p,
  *   dfB = -(dR A^T + R D^T + lambda E)
  *   dfC = (1 - alpha)(D - F)                                                   */
 static inline ALWAYS_INLINE void jvp_mn(sgema_field *w, const sgema_problem *p, double t,
-                                         const double *y, const double *v, double *jv, int m,
-                                         int n) {
+                                        const double *y, const double *v, double *jv, int m,
+                                        int n) {
   int nm = n * m;
   prepare(w, p, y, m, n);
   double *yy = (double *)y, *vv = (double *)v;
@@ -145,7 +145,7 @@ static inline ALWAYS_INLINE void jvp_mn(sgema_field *w, const sgema_problem *p, 
   for (int i = 0; i < nm; i++)
     w->dR[i] += w->T1[i] - w->T2[i];
 
-  sm_mul_tn(n, n, m, E, w->R, jA);  /* E^T R */
+  sm_mul_tn(n, n, m, E, w->R, jA);     /* E^T R */
   sm_mul_tn(n, n, m, B, w->dR, w->T1); /* B^T dR */
   for (int i = 0; i < nm; i++)
     jA[i] = -(jA[i] + w->T1[i] + p->lambda * D[i]);
@@ -191,7 +191,7 @@ static inline ALWAYS_INLINE void jvp_mn(sgema_field *w, const sgema_problem *p, 
  * with P = A Sxx and R = B P - C Syx. sgema_field_jvp, written from the perturbation expansion
  * instead, is the cross-check in the tests. */
 static inline ALWAYS_INLINE void jacobian_mn(sgema_field *w, const sgema_problem *p, double t,
-                                              const double *y, double *J, int m, int n) {
+                                             const double *y, double *J, int m, int n) {
   int nm = n * m, ema = p->alg == SGEMA_ALG_EMA, gd = p->alg == SGEMA_ALG_GD;
   prepare(w, p, y, m, n);
   size_t N = sgema_problem_dim(p);
@@ -264,7 +264,7 @@ static inline ALWAYS_INLINE void jacobian_mn(sgema_field *w, const sgema_problem
  * unrolls the tiny loops (2 x 1 matrices in the paper's case), which made a field evaluation about
  * four times cheaper under callgrind. Every copy runs the same operations in the same order, so
  * results are bit for bit those of the generic code (a test checks it). */
-#define SGEMA_FIELD_SPECIALISE(M, N)                                                                \
+#define SGEMA_FIELD_SPECIALISE(M, N)                                                               \
   static void eval_##M##_##N(sgema_field *w, const sgema_problem *p, double t, const double *y,    \
                              double *f) {                                                          \
     eval_mn(w, p, t, y, f, M, N);                                                                  \
@@ -299,36 +299,65 @@ static inline int specialised(const sgema_problem *p) {
 void sgema_field_eval(sgema_field *w, const sgema_problem *p, double t, const double *y,
                       double *f) {
   switch (specialised(p)) {
-  case 1: eval_1_2(w, p, t, y, f); break;
-  case 2: eval_1_3(w, p, t, y, f); break;
-  case 3: eval_2_3(w, p, t, y, f); break;
-  case 4: eval_2_4(w, p, t, y, f); break;
-  default: eval_mn(w, p, t, y, f, p->m, p->n);
+  case 1:
+    eval_1_2(w, p, t, y, f);
+    break;
+  case 2:
+    eval_1_3(w, p, t, y, f);
+    break;
+  case 3:
+    eval_2_3(w, p, t, y, f);
+    break;
+  case 4:
+    eval_2_4(w, p, t, y, f);
+    break;
+  default:
+    eval_mn(w, p, t, y, f, p->m, p->n);
   }
 }
 
 void sgema_field_jvp(sgema_field *w, const sgema_problem *p, double t, const double *y,
                      const double *v, double *jv) {
   switch (specialised(p)) {
-  case 1: jvp_1_2(w, p, t, y, v, jv); break;
-  case 2: jvp_1_3(w, p, t, y, v, jv); break;
-  case 3: jvp_2_3(w, p, t, y, v, jv); break;
-  case 4: jvp_2_4(w, p, t, y, v, jv); break;
-  default: jvp_mn(w, p, t, y, v, jv, p->m, p->n);
+  case 1:
+    jvp_1_2(w, p, t, y, v, jv);
+    break;
+  case 2:
+    jvp_1_3(w, p, t, y, v, jv);
+    break;
+  case 3:
+    jvp_2_3(w, p, t, y, v, jv);
+    break;
+  case 4:
+    jvp_2_4(w, p, t, y, v, jv);
+    break;
+  default:
+    jvp_mn(w, p, t, y, v, jv, p->m, p->n);
   }
 }
 
-void sgema_field_use_generic(int on) { generic_only = on; }
+void sgema_field_use_generic(int on) {
+  generic_only = on;
+}
 
 void sgema_field_jacobian(sgema_field *w, const sgema_problem *p, double t, const double *y,
                           double *J, double *dfdt) {
   size_t N = sgema_problem_dim(p);
   switch (specialised(p)) {
-  case 1: jacobian_1_2(w, p, t, y, J); break;
-  case 2: jacobian_1_3(w, p, t, y, J); break;
-  case 3: jacobian_2_3(w, p, t, y, J); break;
-  case 4: jacobian_2_4(w, p, t, y, J); break;
-  default: jacobian_mn(w, p, t, y, J, p->m, p->n);
+  case 1:
+    jacobian_1_2(w, p, t, y, J);
+    break;
+  case 2:
+    jacobian_1_3(w, p, t, y, J);
+    break;
+  case 3:
+    jacobian_2_3(w, p, t, y, J);
+    break;
+  case 4:
+    jacobian_2_4(w, p, t, y, J);
+    break;
+  default:
+    jacobian_mn(w, p, t, y, J, p->m, p->n);
   }
   if (dfdt) {
     memset(dfdt, 0, N * sizeof(double));

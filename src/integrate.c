@@ -14,8 +14,8 @@ static const char *const method_names[] = {
 };
 
 static const integ_method *const method_table[] = {
-    &integ_hybrid,     &integ_rodas4,     &integ_gsl_rk8pd, &integ_gsl_rkf45, &integ_gsl_rkck,
-    &integ_gsl_rk4imp, &integ_gsl_bsimp, &integ_gsl_msbdf,
+    &integ_hybrid,   &integ_rodas4,     &integ_gsl_rk8pd, &integ_gsl_rkf45,
+    &integ_gsl_rkck, &integ_gsl_rk4imp, &integ_gsl_bsimp, &integ_gsl_msbdf,
 };
 
 const char *sgema_method_name(sgema_method m) {
@@ -53,10 +53,10 @@ struct sgema_integrator {
   sgema_integration s;
   sgema_dense *dense;
   const integ_method *method;
-  void *impl;      /* the method's workspace, for states of length impl_N */
+  void *impl; /* the method's workspace, for states of length impl_N */
   size_t impl_N;
   sgema_field *field;
-  double *f;       /* field scratch for the discrete algorithm */
+  double *f; /* field scratch for the discrete algorithm */
   size_t N_max;
 };
 
@@ -147,7 +147,9 @@ static int blown_up(const double *y, size_t N, double bound) {
   return 0;
 }
 
-double sgema_field_scale(const double *y, size_t N) { return fmax(1.0, sgema_norm2(y, N)); }
+double sgema_field_scale(const double *y, size_t N) {
+  return fmax(1.0, sgema_norm2(y, N));
+}
 
 /* Remembers (t, y, f) as the start of the next step, for dense output. */
 static void dense_mark(sgema_dense *d, double t, const double *y, const double *f, size_t N) {
@@ -227,14 +229,18 @@ int integ_control_reject(integ_control *c, integ_run *r, double t, double *h, do
   return 1;
 }
 
-double integ_step_limit(const integ_run *r, double t) { return next_stop(r, t) - t; }
+double integ_step_limit(const integ_run *r, double t) {
+  return next_stop(r, t) - t;
+}
 
 double integ_advance(const integ_run *r, double t, double h) {
   double stop = next_stop(r, t);
   return h >= stop - t ? stop : t + h;
 }
 
-double sgema_dense_start(const sgema_dense *d) { return d->t0; }
+double sgema_dense_start(const sgema_dense *d) {
+  return d->t0;
+}
 
 static double dense_error(const integ_run *r, const double *y, const double *ynew,
                           const double *yerr) {

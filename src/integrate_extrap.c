@@ -1,4 +1,5 @@
-/* The linearly implicit midpoint rule extrapolated in h^2 (Bader & Deuflhard, Numer. Math. 41, 1983). */
+/* The linearly implicit midpoint rule extrapolated in h^2 (Bader & Deuflhard, Numer. Math. 41,
+ * 1983). */
 #include "integrate_extrap.h"
 #include "dense_lu.h"
 
@@ -34,8 +35,8 @@ static int choose_depth(double eps, size_t N) {
   for (int i = 0; i < SEQ_MAX; i++) {
     alpha[i][i] = 1.0;
     for (int k = 0; k < i; k++)
-      alpha[k][i] = pow(small, (work[k + 1] - work[i + 1]) /
-                                   ((work[i + 1] - work[0] + 1.0) * (2 * k + 1)));
+      alpha[k][i] =
+          pow(small, (work[k + 1] - work[i + 1]) / ((work[i + 1] - work[0] + 1.0) * (2 * k + 1)));
   }
   work[0] += (double)N;
   for (int k = 0; k < SEQ_MAX; k++)
@@ -78,7 +79,9 @@ extrap_ws *extrap_alloc(size_t N) {
   return w;
 }
 
-int extrap_order(const extrap_ws *w) { return 2 * w->k_choice; }
+int extrap_order(const extrap_ws *w) {
+  return 2 * w->k_choice;
+}
 
 /* Runaway test: a relative change above 100 N in one substep means the linearisation failed. */
 static inline ALWAYS_INLINE double scaled_change(const double *dy, const double *y, size_t N) {
@@ -163,8 +166,8 @@ static inline ALWAYS_INLINE void extrapolate(extrap_ws *w, int k, double xk, dou
 }
 
 static inline ALWAYS_INLINE int step_n(extrap_ws *w, integ_run *r, double t, double h,
-                                       const double *y, const double *f, double *ynew,
-                                       double *yerr, size_t N) {
+                                       const double *y, const double *f, double *ynew, double *yerr,
+                                       size_t N) {
   sgema_field_jacobian(r->field, r->p, t, y, w->J, w->dfdt);
   r->st->jac_evals++;
   for (int k = 0; k <= w->k_choice; k++) {
@@ -193,10 +196,15 @@ EXTRAP_SPECIALISE(15)
 int extrap_step(extrap_ws *w, integ_run *r, double t, double h, const double *y, const double *f,
                 double *ynew, double *yerr) {
   switch (w->N) {
-  case 6: return step_6(w, r, t, h, y, f, ynew, yerr);
-  case 8: return step_8(w, r, t, h, y, f, ynew, yerr);
-  case 12: return step_12(w, r, t, h, y, f, ynew, yerr);
-  case 15: return step_15(w, r, t, h, y, f, ynew, yerr);
-  default: return step_n(w, r, t, h, y, f, ynew, yerr, w->N);
+  case 6:
+    return step_6(w, r, t, h, y, f, ynew, yerr);
+  case 8:
+    return step_8(w, r, t, h, y, f, ynew, yerr);
+  case 12:
+    return step_12(w, r, t, h, y, f, ynew, yerr);
+  case 15:
+    return step_15(w, r, t, h, y, f, ynew, yerr);
+  default:
+    return step_n(w, r, t, h, y, f, ynew, yerr, w->N);
   }
 }

@@ -1,4 +1,5 @@
-/* Semi-implicit extrapolation (Bader & Deuflhard) steps for the stiff phase of the hybrid method. */
+/* Semi-implicit extrapolation (Bader & Deuflhard) steps for the stiff phase of the hybrid method.
+ */
 #ifndef SGEMA_INTEGRATE_EXTRAP_H
 #define SGEMA_INTEGRATE_EXTRAP_H
 

@@ -1,4 +1,5 @@
-/* The default method: explicit RK 8(7), then semi-implicit extrapolation once stiff, RODAS4 in the tail. */
+/* The default method: explicit RK 8(7), then semi-implicit extrapolation once stiff, RODAS4 in the
+ * tail. */
 #include "integrate_extrap.h"
 #include "integrate_rk8.h"
 #include "integrate_rodas.h"
@@ -24,14 +25,14 @@ enum { STIFF_CHECK_EVERY = 8, POWER_ITERATIONS = 4 };
 
 /* Above this state length the stiff phase uses GSL's msbdf instead of extrapolation: an
  * extrapolation step factorises a new N x N matrix for each of its ~7 substep sizes, while BDF
- * reuses one factorisation over many steps; measured, extrapolation wins on the 6- and 8-dimensional
- * m = 1 problems and BDF from m = 2, n = 4 (N = 24) on. */
+ * reuses one factorisation over many steps; measured, extrapolation wins on the 6- and
+ * 8-dimensional m = 1 problems and BDF from m = 2, n = 4 (N = 24) on. */
 static const size_t bdf_min_n = 20;
 
 typedef struct {
   size_t N;
   rk8_ws *rk;
-  extrap_ws *stiff; /* semi-implicit extrapolation (GSL's bsimp algorithm) */
+  extrap_ws *stiff;       /* semi-implicit extrapolation (GSL's bsimp algorithm) */
   gsl_odeiv2_driver *bdf; /* GSL's msbdf, for large states */
   gsl_odeiv2_system sys;
   integ_run *run;
@@ -155,7 +156,8 @@ static int hybrid_run(void *impl, integ_run *r, double *y) {
   int status = SGEMA_OK;
   integ_control ctl = {5.0, 0};
   double t = 0.0, h = r->s->h0, *f = rodas_field(w->rodas);
-  for (size_t k = 0; k < N; k++) /* a fixed start, so that the trial is a pure function of its inputs */
+  for (size_t k = 0; k < N;
+       k++) /* a fixed start, so that the trial is a pure function of its inputs */
     w->v[k] = 1.0 / sqrt((double)N);
   integ_eval(r, t, y, f);
   if (integ_accept(r, t, y, f, &status))

@@ -40,11 +40,14 @@ void integ_eval(integ_run *r, double t, const double *y, double *f);
 int integ_accept(integ_run *r, double t, const double *y, const double *f, int *status);
 
 /* Whether the state last accepted is in the tail: |f| < tail_f max(1, |y|). */
-static inline int integ_in_tail(const integ_run *r) { return r->st->f_norm < r->s->tail_f * r->scale; }
+static inline int integ_in_tail(const integ_run *r) {
+  return r->st->f_norm < r->s->tail_f * r->scale;
+}
 
 /* Step size control of our own methods (Hairer & Wanner's defaults): after an error estimate err
  * (scaled, <= 1 accepts) of a method whose error behaves like h^(order + 1), the next step is
- * h 0.9 err^(-1/(order + 1)), within [0.2 h, fac_max h], and never larger right after a rejection. */
+ * h 0.9 err^(-1/(order + 1)), within [0.2 h, fac_max h], and never larger right after a rejection.
+ */
 typedef struct {
   double fac_max;
   int rejected_last;
@@ -55,7 +58,8 @@ double integ_control_accept(integ_control *c, double h, double err, int order);
 
 /* Counts a rejected step and shrinks *h; returns 1 (with st->end set) when the trial ends there:
  * step size underflow or the step watchdog. */
-int integ_control_reject(integ_control *c, integ_run *r, double t, double *h, double err, int order);
+int integ_control_reject(integ_control *c, integ_run *r, double t, double *h, double err,
+                         int order);
 
 /* The largest step that neither crosses the momentum schedule's kink nor the horizon. */
 double integ_step_limit(const integ_run *r, double t);

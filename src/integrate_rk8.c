@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Why not gsl_odeiv2_step_apply with GSL's rk8pd: the same tableau, but GSL reaches the field through
- * a function pointer per stage, copies the state on entry and keeps thirteen separate stage arrays;
- * on a six-dimensional state that bookkeeping cost as much as the arithmetic. The coefficients
- * below are GSL's (ode-initval2/rk8pd.c); the tests check that a step here equals a GSL rk8pd step
- * to rounding. */
+/* Why not gsl_odeiv2_step_apply with GSL's rk8pd: the same tableau, but GSL reaches the field
+ * through a function pointer per stage, copies the state on entry and keeps thirteen separate stage
+ * arrays; on a six-dimensional state that bookkeeping cost as much as the arithmetic. The
+ * coefficients below are GSL's (ode-initval2/rk8pd.c); the tests check that a step here equals a
+ * GSL rk8pd step to rounding. */
 
 #define STAGES 13
 
@@ -38,35 +38,48 @@ static const double a[STAGES][STAGES - 1] = {
      23124283.0 / 1800000000.0},
     {16016141.0 / 946692911.0, 0.0, 0.0, 61564180.0 / 158732637.0, 22789713.0 / 633445777.0,
      545815736.0 / 2771057229.0, -180193667.0 / 1043307555.0},
-    {39632708.0 / 573591083.0, 0.0, 0.0, -433636366.0 / 683701615.0,
-     -421739975.0 / 2616292301.0, 100302831.0 / 723423059.0, 790204164.0 / 839813087.0,
-     800635310.0 / 3783071287.0},
+    {39632708.0 / 573591083.0, 0.0, 0.0, -433636366.0 / 683701615.0, -421739975.0 / 2616292301.0,
+     100302831.0 / 723423059.0, 790204164.0 / 839813087.0, 800635310.0 / 3783071287.0},
     {246121993.0 / 1340847787.0, 0.0, 0.0, -37695042795.0 / 15268766246.0,
      -309121744.0 / 1061227803.0, -12992083.0 / 490766935.0, 6005943493.0 / 2108947869.0,
      393006217.0 / 1396673457.0, 123872331.0 / 1001029789.0},
-    {-1028468189.0 / 846180014.0, 0.0, 0.0, 8478235783.0 / 508512852.0,
-     1311729495.0 / 1432422823.0, -10304129995.0 / 1701304382.0, -48777925059.0 / 3047939560.0,
-     15336726248.0 / 1032824649.0, -45442868181.0 / 3398467696.0, 3065993473.0 / 597172653.0},
-    {185892177.0 / 718116043.0, 0.0, 0.0, -3185094517.0 / 667107341.0,
-     -477755414.0 / 1098053517.0, -703635378.0 / 230739211.0, 5731566787.0 / 1027545527.0,
-     5232866602.0 / 850066563.0, -4093664535.0 / 808688257.0, 3962137247.0 / 1805957418.0,
-     65686358.0 / 487910083.0},
-    {403863854.0 / 491063109.0, 0.0, 0.0, -5068492393.0 / 434740067.0,
-     -411421997.0 / 543043805.0, 652783627.0 / 914296604.0, 11173962825.0 / 925320556.0,
-     -13158990841.0 / 6184727034.0, 3936647629.0 / 1978049680.0, -160528059.0 / 685178525.0,
-     248638103.0 / 1413531060.0, 0.0}};
+    {-1028468189.0 / 846180014.0, 0.0, 0.0, 8478235783.0 / 508512852.0, 1311729495.0 / 1432422823.0,
+     -10304129995.0 / 1701304382.0, -48777925059.0 / 3047939560.0, 15336726248.0 / 1032824649.0,
+     -45442868181.0 / 3398467696.0, 3065993473.0 / 597172653.0},
+    {185892177.0 / 718116043.0, 0.0, 0.0, -3185094517.0 / 667107341.0, -477755414.0 / 1098053517.0,
+     -703635378.0 / 230739211.0, 5731566787.0 / 1027545527.0, 5232866602.0 / 850066563.0,
+     -4093664535.0 / 808688257.0, 3962137247.0 / 1805957418.0, 65686358.0 / 487910083.0},
+    {403863854.0 / 491063109.0, 0.0, 0.0, -5068492393.0 / 434740067.0, -411421997.0 / 543043805.0,
+     652783627.0 / 914296604.0, 11173962825.0 / 925320556.0, -13158990841.0 / 6184727034.0,
+     3936647629.0 / 1978049680.0, -160528059.0 / 685178525.0, 248638103.0 / 1413531060.0, 0.0}};
 
 /* 8th-order weights (b) and 7th-order weights (bhat). */
-static const double b[STAGES] = {14005451.0 / 335480064.0,      0.0, 0.0, 0.0, 0.0,
-                                 -59238493.0 / 1068277825.0,    181606767.0 / 758867731.0,
-                                 561292985.0 / 797845732.0,     -1041891430.0 / 1371343529.0,
-                                 760417239.0 / 1151165299.0,    118820643.0 / 751138087.0,
-                                 -528747749.0 / 2220607170.0,   1.0 / 4.0};
-static const double bhat[STAGES] = {13451932.0 / 455176623.0,   0.0, 0.0, 0.0, 0.0,
-                                    -808719846.0 / 976000145.0, 1757004468.0 / 5645159321.0,
-                                    656045339.0 / 265891186.0,  -3867574721.0 / 1518517206.0,
-                                    465885868.0 / 322736535.0,  53011238.0 / 667516719.0,
-                                    2.0 / 45.0,                 0.0};
+static const double b[STAGES] = {14005451.0 / 335480064.0,
+                                 0.0,
+                                 0.0,
+                                 0.0,
+                                 0.0,
+                                 -59238493.0 / 1068277825.0,
+                                 181606767.0 / 758867731.0,
+                                 561292985.0 / 797845732.0,
+                                 -1041891430.0 / 1371343529.0,
+                                 760417239.0 / 1151165299.0,
+                                 118820643.0 / 751138087.0,
+                                 -528747749.0 / 2220607170.0,
+                                 1.0 / 4.0};
+static const double bhat[STAGES] = {13451932.0 / 455176623.0,
+                                    0.0,
+                                    0.0,
+                                    0.0,
+                                    0.0,
+                                    -808719846.0 / 976000145.0,
+                                    1757004468.0 / 5645159321.0,
+                                    656045339.0 / 265891186.0,
+                                    -3867574721.0 / 1518517206.0,
+                                    465885868.0 / 322736535.0,
+                                    53011238.0 / 667516719.0,
+                                    2.0 / 45.0,
+                                    0.0};
 
 /* The nonzero coefficients of one combination, in stage order: the zero entries of the tableau are
  * skipped without a branch in the inner loop. */
@@ -84,7 +97,6 @@ static void sparse_from(const double *coef, int stages, sparse_row *row) {
       row->coef[row->count++] = coef[j];
     }
 }
-
 
 struct rk8_ws {
   size_t N;
@@ -132,9 +144,10 @@ static inline __attribute__((always_inline)) void combine(size_t N, const double
   }
 }
 
-static inline __attribute__((always_inline)) void
-step_n(rk8_ws *w, integ_run *r, double t, double h, const double *y, const double *f,
-       double *ynew, double *yerr, double *fnew, size_t N) {
+static inline __attribute__((always_inline)) void step_n(rk8_ws *w, integ_run *r, double t,
+                                                         double h, const double *y, const double *f,
+                                                         double *ynew, double *yerr, double *fnew,
+                                                         size_t N) {
   memcpy(w->k, f, N * sizeof(double));
   for (int s = 1; s < STAGES; s++) {
     combine(N, y, h, &w->a[s], w->k, w->ytmp);
@@ -170,12 +183,25 @@ RK8_SPECIALISE(32)
 void rk8_step(rk8_ws *w, integ_run *r, double t, double h, const double *y, const double *f,
               double *ynew, double *yerr, double *fnew) {
   switch (w->N) {
-  case 6: step_6(w, r, t, h, y, f, ynew, yerr, fnew); break;
-  case 8: step_8(w, r, t, h, y, f, ynew, yerr, fnew); break;
-  case 12: step_12(w, r, t, h, y, f, ynew, yerr, fnew); break;
-  case 15: step_15(w, r, t, h, y, f, ynew, yerr, fnew); break;
-  case 24: step_24(w, r, t, h, y, f, ynew, yerr, fnew); break;
-  case 32: step_32(w, r, t, h, y, f, ynew, yerr, fnew); break;
-  default: step_n(w, r, t, h, y, f, ynew, yerr, fnew, w->N);
+  case 6:
+    step_6(w, r, t, h, y, f, ynew, yerr, fnew);
+    break;
+  case 8:
+    step_8(w, r, t, h, y, f, ynew, yerr, fnew);
+    break;
+  case 12:
+    step_12(w, r, t, h, y, f, ynew, yerr, fnew);
+    break;
+  case 15:
+    step_15(w, r, t, h, y, f, ynew, yerr, fnew);
+    break;
+  case 24:
+    step_24(w, r, t, h, y, f, ynew, yerr, fnew);
+    break;
+  case 32:
+    step_32(w, r, t, h, y, f, ynew, yerr, fnew);
+    break;
+  default:
+    step_n(w, r, t, h, y, f, ynew, yerr, fnew, w->N);
   }
 }

@@ -1,4 +1,5 @@
-/* RODAS4: an L-stable, stiffly accurate Rosenbrock method of order 4(3) with the analytic Jacobian. */
+/* RODAS4: an L-stable, stiffly accurate Rosenbrock method of order 4(3) with the analytic Jacobian.
+ */
 #include "integrate_rodas.h"
 #include "sgema/status.h"
 
@@ -22,7 +23,7 @@
 static const double rodas_gamma = 0.25;
 static const double rodas_alpha[RODAS_STAGES] = {0.0, 0.386, 0.21, 0.63, 1.0, 1.0};
 static const double rodas_gammai[RODAS_STAGES] = {0.25, -0.1043, 0.1035, -0.3620000000000023e-01,
-                                                  0.0, 0.0};
+                                                  0.0,  0.0};
 /* Strictly lower triangular, row by row: a(i, j) = rodas_a[i (i - 1) / 2 + j], 0 <= j < i. */
 static const double rodas_a[15] = {
     0.1544000000000000e+01, 0.9466785280815826,     0.2557011698983284,
@@ -36,10 +37,12 @@ static const double rodas_c[15] = {
     0.7496443313967647e+01,  -0.1024680431464352e+02, -0.3399990352819905e+02,
     0.1170890893206160e+02,  0.8083246795921522e+01,  -0.7981132988064893e+01,
     -0.3152159432874371e+02, 0.1631930543123136e+02,  -0.6058818238834054e+01};
-static const double rodas_m[RODAS_STAGES] = {0.1221224509226641e+01, 0.6019134481288629e+01,
-                                             0.1253708332932087e+02, -0.6878860361058950,
-                                             1.0,                    1.0};
-
+static const double rodas_m[RODAS_STAGES] = {0.1221224509226641e+01,
+                                             0.6019134481288629e+01,
+                                             0.1253708332932087e+02,
+                                             -0.6878860361058950,
+                                             1.0,
+                                             1.0};
 
 struct rodas_ws {
   size_t N;
@@ -94,7 +97,9 @@ static int factorise(rodas_ws *w, double h) {
   return dense_lu_factor(N, w->G, w->perm) == 0 ? SGEMA_OK : SGEMA_ELINALG;
 }
 
-static void solve(rodas_ws *w, double *x) { dense_lu_solve(w->N, w->G, w->perm, x); }
+static void solve(rodas_ws *w, double *x) {
+  dense_lu_solve(w->N, w->G, w->perm, x);
+}
 
 /* One RODAS4 step of size h from (t, y) with f = f(t, y) in w->f; leaves the solution in w->ynew
  * and returns the scaled RMS norm of the error estimate (<= 1: acceptable). In the tail the error
@@ -173,7 +178,9 @@ int rodas_continue(rodas_ws *w, integ_run *r, double t, double h, double *y) {
   }
 }
 
-double *rodas_field(rodas_ws *w) { return w->f; }
+double *rodas_field(rodas_ws *w) {
+  return w->f;
+}
 
 static int rodas_run(void *impl, integ_run *r, double *y) {
   rodas_ws *w = impl;

@@ -1,4 +1,5 @@
-/* Ebar and Fbar, the objectives that SG and EMA are compared against (they do not minimise them). */
+/* Ebar and Fbar, the objectives that SG and EMA are compared against (they do not minimise them).
+ */
 #include "sgema/objective.h"
 #include "small_matrix.h"
 

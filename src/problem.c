@@ -25,7 +25,9 @@ size_t sgema_problem_dim_for(sgema_alg alg, int m, int n) {
   return alg == SGEMA_ALG_EMA ? 2 * nm + nn : nm + nn;
 }
 
-size_t sgema_problem_dim(const sgema_problem *p) { return sgema_problem_dim_for(p->alg, p->m, p->n); }
+size_t sgema_problem_dim(const sgema_problem *p) {
+  return sgema_problem_dim_for(p->alg, p->m, p->n);
+}
 
 static int all_finite(const double *x, int len) {
   for (int i = 0; i < len; i++)
@@ -37,7 +39,8 @@ static int all_finite(const double *x, int len) {
 static int is_symmetric(const double *S, int m) {
   for (int i = 0; i < m; i++)
     for (int j = 0; j < i; j++)
-      if (fabs(S[i * m + j] - S[j * m + i]) > 1e-12 * (fabs(S[i * m + j]) + fabs(S[j * m + i]) + 1e-300))
+      if (fabs(S[i * m + j] - S[j * m + i]) >
+          1e-12 * (fabs(S[i * m + j]) + fabs(S[j * m + i]) + 1e-300))
         return 0;
   return 1;
 }
@@ -64,7 +67,8 @@ int sgema_problem_validate(const sgema_problem *p) {
     return SGEMA_EINVAL;
   if (p->alg == SGEMA_ALG_EMA && !momentum_valid(&p->momentum))
     return SGEMA_EINVAL;
-  if (p->time == SGEMA_TIME_DISCRETE && !(p->mu > 0.0 && p->nu > 0.0 && isfinite(p->mu) && isfinite(p->nu)))
+  if (p->time == SGEMA_TIME_DISCRETE &&
+      !(p->mu > 0.0 && p->nu > 0.0 && isfinite(p->mu) && isfinite(p->nu)))
     return SGEMA_EINVAL;
   return SGEMA_OK;
 }

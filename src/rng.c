@@ -1,8 +1,8 @@
 /* Philox4x32-10 streams addressed by (seed, run, trial, stream), exposed as a gsl_rng. */
 #include "sgema/rng.h"
 
-#include <Random123/philox.h>
 #include <Random123/gsl_microrng.h>
+#include <Random123/philox.h>
 
 /* Defines gsl_rng_sgema_philox and sgema_philox_reset(rng, ctr, key). The adapter counts draws in
  * the counter's last word, which sgema_rng_seek therefore leaves at zero. */
@@ -15,7 +15,9 @@ gsl_rng *sgema_rng_alloc(void) {
   return r;
 }
 
-void sgema_rng_free(gsl_rng *r) { gsl_rng_free(r); }
+void sgema_rng_free(gsl_rng *r) {
+  gsl_rng_free(r);
+}
 
 void sgema_rng_seek(gsl_rng *r, uint64_t seed, uint32_t run, uint32_t trial, sgema_stream stream) {
   philox4x32_ctr_t c = {{run, trial, (uint32_t)stream, 0}};

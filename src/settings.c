@@ -53,7 +53,8 @@ void sgema_settings_default(sgema_settings *s) {
   s->time = SGEMA_TIME_FLOW;
   s->mu = 0.01;
   s->nu = 0.01;
-  /* The paper's Figure 3 schedule (and BYOL's): 0.9 -> 1 over T = 300, then the target is frozen. */
+  /* The paper's Figure 3 schedule (and BYOL's): 0.9 -> 1 over T = 300, then the target is frozen.
+   */
   s->momentum.kind = SGEMA_MOMENTUM_LINEAR;
   s->momentum.a0 = 0.9;
   s->momentum.a1 = 1.0;
@@ -85,7 +86,8 @@ int sgema_settings_validate(const sgema_settings *s, const char **what) {
     return fail(what, "alg", SGEMA_EINVAL);
   if (s->m < 1 || s->n <= s->m || s->m > SGEMA_MAX_M || s->n > SGEMA_MAX_N)
     return fail(what, "m, n", SGEMA_EDIM);
-  if (s->time == SGEMA_TIME_DISCRETE && !(s->mu > 0.0 && s->nu > 0.0 && isfinite(s->mu) && isfinite(s->nu)))
+  if (s->time == SGEMA_TIME_DISCRETE &&
+      !(s->mu > 0.0 && s->nu > 0.0 && isfinite(s->mu) && isfinite(s->nu)))
     return fail(what, "mu, nu", SGEMA_EINVAL);
   if (s->time != SGEMA_TIME_DISCRETE && s->time != SGEMA_TIME_FLOW)
     return fail(what, "time", SGEMA_EINVAL);

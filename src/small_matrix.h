@@ -8,8 +8,10 @@
  * than its arithmetic; these loops let the compiler inline and unroll. Sizes are rows x cols. */
 
 /* C = A B, A: r x k, B: k x c. */
-static inline __attribute__((always_inline)) void sm_mul(int r, int k, int c, const double *restrict A, const double *restrict B,
-                          double *restrict C) {
+static inline __attribute__((always_inline)) void sm_mul(int r, int k, int c,
+                                                         const double *restrict A,
+                                                         const double *restrict B,
+                                                         double *restrict C) {
   for (int i = 0; i < r; i++)
     for (int j = 0; j < c; j++) {
       double s = 0.0;
@@ -20,8 +22,10 @@ static inline __attribute__((always_inline)) void sm_mul(int r, int k, int c, co
 }
 
 /* C = A^T B, A: k x r, B: k x c. */
-static inline __attribute__((always_inline)) void sm_mul_tn(int r, int k, int c, const double *restrict A,
-                             const double *restrict B, double *restrict C) {
+static inline __attribute__((always_inline)) void sm_mul_tn(int r, int k, int c,
+                                                            const double *restrict A,
+                                                            const double *restrict B,
+                                                            double *restrict C) {
   for (int i = 0; i < r; i++)
     for (int j = 0; j < c; j++) {
       double s = 0.0;
@@ -32,8 +36,10 @@ static inline __attribute__((always_inline)) void sm_mul_tn(int r, int k, int c,
 }
 
 /* C = A B^T, A: r x k, B: c x k. */
-static inline __attribute__((always_inline)) void sm_mul_nt(int r, int k, int c, const double *restrict A,
-                             const double *restrict B, double *restrict C) {
+static inline __attribute__((always_inline)) void sm_mul_nt(int r, int k, int c,
+                                                            const double *restrict A,
+                                                            const double *restrict B,
+                                                            double *restrict C) {
   for (int i = 0; i < r; i++)
     for (int j = 0; j < c; j++) {
       double s = 0.0;

@@ -91,10 +91,18 @@ int sgema_trajectory_step(sgema_trajectory *tr, double t, const double *y, sgema
   return SGEMA_OK;
 }
 
-size_t sgema_trajectory_count(const sgema_trajectory *tr) { return tr->next; }
-double sgema_trajectory_time(const sgema_trajectory *tr, size_t i) { return tr->times[i]; }
+size_t sgema_trajectory_count(const sgema_trajectory *tr) {
+  return tr->next;
+}
+double sgema_trajectory_time(const sgema_trajectory *tr, size_t i) {
+  return tr->times[i];
+}
 const double *sgema_trajectory_state(const sgema_trajectory *tr, size_t i) {
   return tr->states + i * tr->N;
 }
-double sgema_trajectory_ebar(const sgema_trajectory *tr, size_t i) { return tr->ebar[i]; }
-double sgema_trajectory_fbar(const sgema_trajectory *tr, size_t i) { return tr->fbar[i]; }
+double sgema_trajectory_ebar(const sgema_trajectory *tr, size_t i) {
+  return tr->ebar[i];
+}
+double sgema_trajectory_fbar(const sgema_trajectory *tr, size_t i) {
+  return tr->fbar[i];
+}

@@ -30,7 +30,9 @@ sgema_verifier *sgema_verifier_alloc(int m, int n) {
   return calloc(1, sizeof(sgema_verifier));
 }
 
-void sgema_verifier_free(sgema_verifier *v) { free(v); }
+void sgema_verifier_free(sgema_verifier *v) {
+  free(v);
+}
 
 /* D = B^T B - A A^T (n x n). */
 static void imbalance(const sgema_problem *p, const double *y, double *D, double *T) {
@@ -60,13 +62,14 @@ void sgema_verifier_start(sgema_verifier *v, const sgema_problem *p, double wind
   v->t_covered = 0.0;
   double *yy = (double *)y0;
   v->ebar0 = sgema_objective_ebar(p, sgema_state_A(p, yy), sgema_state_B(p, yy));
-  v->fbar0 = sgema_objective_fbar(p, sgema_state_A(p, yy), sgema_state_B(p, yy), sgema_state_C(p, yy));
+  v->fbar0 =
+      sgema_objective_fbar(p, sgema_state_A(p, yy), sgema_state_B(p, yy), sgema_state_C(p, yy));
 }
 
 void sgema_verifier_step(sgema_verifier *v, double t, const double *y, const double *f) {
   const sgema_problem *p = v->p;
-  if (v->closed || p->alg == SGEMA_ALG_GD || p->time == SGEMA_TIME_DISCRETE ||
-      t > v->window_end || !(v->k0_norm > 0.0))
+  if (v->closed || p->alg == SGEMA_ALG_GD || p->time == SGEMA_TIME_DISCRETE || t > v->window_end ||
+      !(v->k0_norm > 0.0))
     return;
   size_t N = sgema_problem_dim(p);
   if (sgema_norm2(f, N) < v->tail_f * sgema_field_scale(y, N)) {

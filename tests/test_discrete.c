@@ -58,8 +58,10 @@ static void test_first_iterations(void) {
           scale = fmax(scale, fabs(y[j]));
         worst = fmax(worst, tu_max_abs_diff(y, rec.y_end, N) / fmax(1.0, scale));
       }
-      CHECK(ok && worst < 1e-13, "%s m=%d: 9 iterations of Eq. 4 match an own implementation "
-            "(max rel diff %.2e)", sgema_alg_name(algs[a]), m, worst);
+      CHECK(ok && worst < 1e-13,
+            "%s m=%d: 9 iterations of Eq. 4 match an own implementation "
+            "(max rel diff %.2e)",
+            sgema_alg_name(algs[a]), m, worst);
       sgema_trial_free(t);
     }
 }
@@ -133,11 +135,14 @@ static void test_fixed_points(void) {
   printf("  discrete: %.0f iterations per trial on average, max %ld\n", (double)iters / NTRIALS,
          max_iters);
   CHECK(errors == 0, "discrete: %d trials ran without error", NTRIALS);
-  CHECK(not_converged == 0, "discrete: every trial converged or diverged within 200000 "
-        "iterations (%d did neither)", not_converged);
+  CHECK(not_converged == 0,
+        "discrete: every trial converged or diverged within 200000 "
+        "iterations (%d did neither)",
+        not_converged);
   CHECK(unexplained == 0 && diverged <= NTRIALS / 20,
         "discrete: %d trials diverged, each where the flow's limit is unstable for the map (%d "
-        "not)", diverged, unexplained);
+        "not)",
+        diverged, unexplained);
   CHECK(not_fixed == 0,
         "discrete: limits are fixed points, own |f| < f_tol max(1,|y|) (max %.3g) and one more "
         "step moves < mu f_tol max(1,|y|) (max %.3g)",

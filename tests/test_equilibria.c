@@ -7,7 +7,8 @@
 #include "sgema/problem.h"
 #include "test_util.h"
 
-/* (rho, tau, lambda) with Delta = tau^2 - 4 rho lambda > 0, tau of both signs, one near Delta = 0. */
+/* (rho, tau, lambda) with Delta = tau^2 - 4 rho lambda > 0, tau of both signs, one near Delta = 0.
+ */
 static const double params[][3] = {
     {1.385, 0.873, 0.0617}, {2.215, -0.947, 0.0383}, {0.537, -0.611, 0.0921},
     {2.871, 0.455, 0.0137}, {0.213, 0.389, 0.0712},
@@ -95,7 +96,8 @@ static void test_sphere_equilibria(gsl_rng *rng, sgema_alg alg) {
       const double *prm = params[k];
       double rho = prm[0], tau = prm[1], lam = prm[2];
       double delta = tau * tau - 4.0 * rho * lam;
-      double r[2] = {(fabs(tau) - sqrt(delta)) / (2.0 * rho), (fabs(tau) + sqrt(delta)) / (2.0 * rho)};
+      double r[2] = {(fabs(tau) - sqrt(delta)) / (2.0 * rho),
+                     (fabs(tau) + sqrt(delta)) / (2.0 * rho)};
       sgema_problem p;
       problem_m1(&p, alg, n, prm);
       size_t N = sgema_problem_dim(&p);
@@ -112,8 +114,10 @@ static void test_sphere_equilibria(gsl_rng *rng, sgema_alg alg) {
                 "sg n=%d (%g,%g,%g) S%d: mu = 2 lambda - |tau| r = %.6g is an eigenvalue (dist "
                 "%.2e)",
                 n, rho, tau, lam, sph + 1, mu, s.nearest_mu);
-        CHECK(s.zeros == n - 1, "%s n=%d (%g,%g,%g) S%d: %d zero eigenvalues (expected n-1 = %d; "
-              "largest |zero| %.2e)", an, n, rho, tau, lam, sph + 1, s.zeros, n - 1, s.max_zero);
+        CHECK(s.zeros == n - 1,
+              "%s n=%d (%g,%g,%g) S%d: %d zero eigenvalues (expected n-1 = %d; "
+              "largest |zero| %.2e)",
+              an, n, rho, tau, lam, sph + 1, s.zeros, n - 1, s.max_zero);
         if (sph == 1)
           CHECK(s.positive == 0 && s.max_nonzero < 0.0,
                 "%s n=%d (%g,%g,%g) S2: all nonzero eigenvalues negative (max re %.6g)", an, n, rho,
@@ -142,8 +146,8 @@ static void test_sphere_equilibria(gsl_rng *rng, sgema_alg alg) {
         sgema_sphere want_sph = sph == 1 ? SGEMA_SPHERE_S2 : SGEMA_SPHERE_S1;
         CHECK(st == 0 && lim.cls == want_cls && lim.sphere == want_sph && lim.sphere_agrees == 1 &&
                   lim.rank == 1,
-              "%s n=%d (%g,%g,%g) S%d: classify -> %s on %s (agrees %d, rank %d)", an, n, rho,
-              tau, lam, sph + 1, sgema_class_name(lim.cls), sgema_sphere_name(lim.sphere),
+              "%s n=%d (%g,%g,%g) S%d: classify -> %s on %s (agrees %d, rank %d)", an, n, rho, tau,
+              lam, sph + 1, sgema_class_name(lim.cls), sgema_sphere_name(lim.sphere),
               lim.sphere_agrees, lim.rank);
         CHECK(fabs(lim.r1 - r[0]) <= 1e-14 * r[0] && fabs(lim.r2 - r[1]) <= 1e-14 * r[1] &&
                   fabs(lim.delta - delta) <= 1e-15,

@@ -1,6 +1,7 @@
 /* Lemma 4.4: K(t) = e^{2 lambda t}(B^T B - A A^T) is constant along SG and EMA trajectories (the
  * trial's own record, and an independent check with GSL's rk8pd at 1e-12 and an observer); it is
- * not for GD (the check can fail). Lemma 4.3: GD always collapses, |A(t)| <= |A(0)| e^{-lambda t}. */
+ * not for GD (the check can fail). Lemma 4.3: GD always collapses, |A(t)| <= |A(0)| e^{-lambda t}.
+ */
 #include "sgema/integrate.h"
 #include "sgema/trial.h"
 #include "test_util.h"
@@ -116,8 +117,8 @@ static void test_gd_not_invariant(void) {
   for (int i = 0; i < NTRIALS; i++)
     least = fmin(least, drift[i]);
   gsl_sort(drift, 1, NTRIALS);
-  CHECK(least > 1e-4, "gd, %d trials: K drifts (smallest drift %.3g, median %.3g)", NTRIALS,
-        least, drift[NTRIALS / 2]);
+  CHECK(least > 1e-4, "gd, %d trials: K drifts (smallest drift %.3g, median %.3g)", NTRIALS, least,
+        drift[NTRIALS / 2]);
 }
 
 /* ---- Lemma 4.3 --------------------------------------------------------------------------- */
@@ -169,8 +170,7 @@ static void test_gd_collapse(int m, int n) {
     steps += c.steps;
     worst = fmax(worst, c.worst);
     if (!(c.worst <= 1.0 + 1e-9) && over++ < 5)
-      printf("  gd m=%d trial %u: |A(t)| / (|A(0)| e^{-lambda t}) reaches %.12g\n", m, i,
-             c.worst);
+      printf("  gd m=%d trial %u: |A(t)| / (|A(0)| e^{-lambda t}) reaches %.12g\n", m, i, c.worst);
   }
   CHECK(not_origin == 0, "gd m=%d n=%d, %d sampled trials: every class is origin", m, n, NGD);
   CHECK(over == 0 && steps > NGD,

@@ -157,13 +157,13 @@ static void test_full_rank_limits(int m) {
     double d = fmax(fabs(e6 - m6), fabs(e7 - m7));
     wd = fmax(wd, d);
     double sc = fmax(1.0, rec.limit.a_norm);
-    if (!(e6 < 1e-7 * sc * sc * sc * sc && e7 <= rec.integ.f_norm / p->lambda * (1.0 + 1e-9) +
-                                                  1e-14 * (1.0 + sc)) &&
+    if (!(e6 < 1e-7 * sc * sc * sc * sc &&
+          e7 <= rec.integ.f_norm / p->lambda * (1.0 + 1e-9) + 1e-14 * (1.0 + sc)) &&
         bad_eq++ < 5)
       printf("  m=%d trial %u: eq6 %.3g eq7 %.3g (|A| %.3g)\n", m, i, e6, e7, rec.limit.a_norm);
     if (!(d < 1e-9) && bad_mine++ < 5)
-      printf("  m=%d trial %u: record eq6 %.3g / own %.3g, eq7 %.3g / own %.3g\n", m, i, e6, m6,
-             e7, m7);
+      printf("  m=%d trial %u: record eq6 %.3g / own %.3g, eq7 %.3g / own %.3g\n", m, i, e6, m6, e7,
+             m7);
     if (!(bal < 1e-8 * sc * sc && fabs(bal - rec.verify.balance) < 1e-12 * sc * sc) &&
         bad_bal++ < 5)
       printf("  m=%d trial %u: balance %.3g (record %.3g)\n", m, i, bal, rec.verify.balance);
@@ -185,8 +185,8 @@ static void test_full_rank_limits(int m) {
   CHECK(bad_bal == 0, "m=%d stable limits: |B^T B - A A^T| < 1e-8 max(1,|A|)^2 (max %.3g)", m, wb);
   CHECK(bad_any == 0,
         "m=%d every converged limit: own eq7 <= |f|/lambda, balance <= (|A|+|B|)|f|/lambda "
-        "(max ratio to bound %.3g, %.3g)", m,
-        w7all, wball);
+        "(max ratio to bound %.3g, %.3g)",
+        m, w7all, wball);
   sgema_trial_free(t);
 }
 
@@ -243,7 +243,8 @@ static void test_m1_limits(m1_kind kind) {
                sgema_class_name(cls), an);
       continue;
     }
-    double r1 = (fabs(tau) - sqrt(delta)) / (2.0 * rho), r2 = (fabs(tau) + sqrt(delta)) / (2.0 * rho);
+    double r1 = (fabs(tau) - sqrt(delta)) / (2.0 * rho),
+           r2 = (fabs(tau) + sqrt(delta)) / (2.0 * rho);
     if (cls == SGEMA_CLASS_STABLE) {
       double err = fabs(an - r2) / r2;
       worst_s2 = fmax(worst_s2, err);

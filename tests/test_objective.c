@@ -13,7 +13,8 @@ static double trace(const gsl_matrix *M) {
 }
 
 /* 1/2 [tr(BA Sxx A^T B^T) - 2 tr(BA Sxy C^T) + tr(C Syy C^T)] + lambda/2 (|A|^2 + |B|^2). */
-static double my_fbar(const sgema_problem *p, const double *Ad, const double *Bd, const double *Cd) {
+static double my_fbar(const sgema_problem *p, const double *Ad, const double *Bd,
+                      const double *Cd) {
   int m = p->m, n = p->n;
   gsl_matrix_const_view A = gsl_matrix_const_view_array(Ad, n, m);
   gsl_matrix_const_view B = gsl_matrix_const_view_array(Bd, n, n);

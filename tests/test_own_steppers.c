@@ -90,14 +90,22 @@ static void compare(sgema_alg alg, int m, int n, double h) {
     extrap_free(ex);
     gsl_odeiv2_step_free(g);
   }
-  CHECK(worst_rk < 1e-13, "%s m=%d n=%d h=%g: RK 8(7) step = GSL rk8pd step (state, field: max rel "
-        "diff %.3g)", sgema_alg_name(alg), m, n, h, worst_rk);
-  CHECK(worst_rk_err < 1e-13, "%s m=%d n=%d: RK 8(7) error estimate = GSL's (diff on the state's "
-        "scale %.3g)", sgema_alg_name(alg), m, n, worst_rk_err);
-  CHECK(worst_ex < 1e-12, "%s m=%d n=%d h=%g: extrapolation step = GSL bsimp step (max rel diff "
-        "%.3g)", sgema_alg_name(alg), m, n, h, worst_ex);
-  CHECK(worst_ex_err < 1e-12, "%s m=%d n=%d: extrapolation error estimate = bsimp's (diff on the "
-        "state's scale %.3g)", sgema_alg_name(alg), m, n, worst_ex_err);
+  CHECK(worst_rk < 1e-13,
+        "%s m=%d n=%d h=%g: RK 8(7) step = GSL rk8pd step (state, field: max rel "
+        "diff %.3g)",
+        sgema_alg_name(alg), m, n, h, worst_rk);
+  CHECK(worst_rk_err < 1e-13,
+        "%s m=%d n=%d: RK 8(7) error estimate = GSL's (diff on the state's "
+        "scale %.3g)",
+        sgema_alg_name(alg), m, n, worst_rk_err);
+  CHECK(worst_ex < 1e-12,
+        "%s m=%d n=%d h=%g: extrapolation step = GSL bsimp step (max rel diff "
+        "%.3g)",
+        sgema_alg_name(alg), m, n, h, worst_ex);
+  CHECK(worst_ex_err < 1e-12,
+        "%s m=%d n=%d: extrapolation error estimate = bsimp's (diff on the "
+        "state's scale %.3g)",
+        sgema_alg_name(alg), m, n, worst_ex_err);
   sgema_field_free(field);
   sgema_trial_free(t);
 }

@@ -11,7 +11,10 @@
 static void compare(sgema_alg alg, int constant_momentum, int m, int ntrials) {
   char name[64];
   snprintf(name, sizeof name, "%s m=%d",
-           alg == SGEMA_ALG_SG ? "sg" : constant_momentum ? "ema constant 0.9" : "ema", m);
+           alg == SGEMA_ALG_SG ? "sg"
+           : constant_momentum ? "ema constant 0.9"
+                               : "ema",
+           m);
   sgema_settings sh, sr;
   sgema_settings_default(&sh);
   sh.alg = alg;
@@ -33,7 +36,8 @@ static void compare(sgema_alg alg, int constant_momentum, int m, int ntrials) {
   if (ntrials > NTRIALS)
     ntrials = NTRIALS;
   sgema_record rh, rr;
-  int same = 0, both = 0, errors = 0, excluded = 0, worst_i = -1, shown = 0, not_conv_h = 0, not_conv_r = 0;
+  int same = 0, both = 0, errors = 0, excluded = 0, worst_i = -1, shown = 0, not_conv_h = 0,
+      not_conv_r = 0;
   double worst = 0.0, th_s = 0.0, tr_s = 0.0;
   long steps_h = 0, steps_r = 0;
   for (uint32_t i = 0; i < (uint32_t)ntrials; i++) {
@@ -63,9 +67,9 @@ static void compare(sgema_alg alg, int constant_momentum, int m, int ntrials) {
       same++;
     else if (shown++ < 10)
       printf("  %s trial %u: hybrid %s (%s, t %.6g, |f| %.3g) vs rk8pd %s (%s, t %.6g, |f| %.3g)\n",
-             name, i, sgema_class_name(rh.limit.cls), sgema_end_name(rh.integ.end),
-             rh.integ.t_end, rh.integ.f_norm, sgema_class_name(rr.limit.cls),
-             sgema_end_name(rr.integ.end), rr.integ.t_end, rr.integ.f_norm);
+             name, i, sgema_class_name(rh.limit.cls), sgema_end_name(rh.integ.end), rh.integ.t_end,
+             rh.integ.f_norm, sgema_class_name(rr.limit.cls), sgema_end_name(rr.integ.end),
+             rr.integ.t_end, rr.integ.f_norm);
     if (rh.integ.end == SGEMA_END_CONVERGED && rr.integ.end == SGEMA_END_CONVERGED) {
       double d = tu_max_abs_diff(yh, rr.y_end, N);
       if (d > worst) {

@@ -116,7 +116,7 @@ int main(void) {
   double t0 = tu_seconds();
   gsl_set_error_handler_off();
   test_recording(SGEMA_ALG_SG, 47.3);
-  test_recording(SGEMA_ALG_EMA, 413.7); /* crosses the momentum schedule's kink at T = 300 */
+  test_recording(SGEMA_ALG_EMA, 413.7);  /* crosses the momentum schedule's kink at T = 300 */
   test_recording(SGEMA_ALG_EMA, 1000.0); /* the tail, where RODAS4's steps are long */
   test_recording(SGEMA_ALG_GD, 31.9);
   test_edges();

@@ -26,8 +26,8 @@
 static int tu_passed, tu_failed;
 
 /* One line per check: "ok   what" or "FAIL file:line: what". */
-static inline __attribute__((format(printf, 4, 5))) int tu_check(int ok, const char *file,
-                                                                  int line, const char *fmt, ...) {
+static inline __attribute__((format(printf, 4, 5))) int tu_check(int ok, const char *file, int line,
+                                                                 const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   if (ok) {
@@ -74,7 +74,8 @@ static inline void tu_gauss(gsl_rng *r, double sigma, double *x, size_t len) {
 
 /* A random orthogonal m x m matrix (row-major): Q of the QR decomposition of a Gaussian matrix. */
 static inline void tu_orthogonal(gsl_rng *r, int m, double *Q) {
-  gsl_matrix *M = gsl_matrix_alloc(m, m), *Qm = gsl_matrix_alloc(m, m), *Rm = gsl_matrix_alloc(m, m);
+  gsl_matrix *M = gsl_matrix_alloc(m, m), *Qm = gsl_matrix_alloc(m, m),
+             *Rm = gsl_matrix_alloc(m, m);
   gsl_vector *tau = gsl_vector_alloc(m);
   for (int i = 0; i < m; i++)
     for (int j = 0; j < m; j++)

@@ -17,13 +17,13 @@ typedef enum {
 
 typedef enum { SGEMA_SPHERE_NONE, SGEMA_SPHERE_S1, SGEMA_SPHERE_S2 } sgema_sphere;
 
-const char *sgema_class_name(sgema_class c);  /* "origin", ..., "diverged" */
+const char *sgema_class_name(sgema_class c);   /* "origin", ..., "diverged" */
 const char *sgema_sphere_name(sgema_sphere s); /* "none", "S1", "S2" */
 
 typedef struct {
-  double origin_tol;   /* origin when |A|_F < origin_tol */
-  double rank_tol;     /* singular values of A above rank_tol count towards rank(A) */
-  double saddle_tol;   /* saddle when the largest real part (symmetry zeros excluded) > saddle_tol */
+  double origin_tol; /* origin when |A|_F < origin_tol */
+  double rank_tol;   /* singular values of A above rank_tol count towards rank(A) */
+  double saddle_tol; /* saddle when the largest real part (symmetry zeros excluded) > saddle_tol */
   double symmetry_tol; /* relative tolerance on the singular values of the O(n) orbit's tangents */
   double sphere_tol;   /* m = 1: on S_i when ||a| - r_i| <= sphere_tol * r_i */
 } sgema_classification;
@@ -33,14 +33,15 @@ int sgema_classification_validate(const sgema_classification *s);
 
 typedef struct {
   sgema_class cls;
-  int rank;              /* numerical rank of A; -1 when diverged or failed */
-  double max_re;         /* largest real part of the Jacobian's spectrum, symmetry zeros excluded;
-                          * also for not_converged at the horizon (near 0: critical slowing down) */
-  int symmetry_zeros;    /* how many zero eigenvalues were attributed to the O(n) symmetry */
-  double a_norm;         /* |A|_F */
-  double delta, r1, r2;  /* m = 1: Delta = tau^2 - 4 rho lambda and the radii (NaN when Delta < 0) */
-  sgema_sphere sphere;   /* m = 1 and converged: which sphere |a| lies on */
-  int sphere_agrees;     /* m = 1: 1 if (S2, stable), (S1, saddle) or (none, origin); 0 if not; -1 n/a */
+  int rank;             /* numerical rank of A; -1 when diverged or failed */
+  double max_re;        /* largest real part of the Jacobian's spectrum, symmetry zeros excluded;
+                         * also for not_converged at the horizon (near 0: critical slowing down) */
+  int symmetry_zeros;   /* how many zero eigenvalues were attributed to the O(n) symmetry */
+  double a_norm;        /* |A|_F */
+  double delta, r1, r2; /* m = 1: Delta = tau^2 - 4 rho lambda and the radii (NaN when Delta < 0) */
+  sgema_sphere sphere;  /* m = 1 and converged: which sphere |a| lies on */
+  int sphere_agrees; /* m = 1: 1 if (S2, stable), (S1, saddle) or (none, origin); 0 if not; -1 n/a
+                      */
 } sgema_limit;
 
 typedef struct sgema_classifier sgema_classifier;

@@ -1,4 +1,5 @@
-/* Integration of one trial's dynamics to its limit: converged, diverged, or stopped at the horizon. */
+/* Integration of one trial's dynamics to its limit: converged, diverged, or stopped at the horizon.
+ */
 #ifndef SGEMA_INTEGRATE_H
 #define SGEMA_INTEGRATE_H
 
@@ -72,9 +73,9 @@ typedef struct {
   long jac_evals;
 } sgema_integration_stats;
 
-/* Why the convergence and tail thresholds are relative to max(1, |y|_2): the field's terms grow like
- * |y|^3, so for the large limits of small-rho trials (|y| in the hundreds) rounding alone keeps |f|
- * above any absolute 1e-10; below |y| = 1 the thresholds are absolute. */
+/* Why the convergence and tail thresholds are relative to max(1, |y|_2): the field's terms grow
+ * like |y|^3, so for the large limits of small-rho trials (|y| in the hundreds) rounding alone
+ * keeps |f| above any absolute 1e-10; below |y| = 1 the thresholds are absolute. */
 double sgema_field_scale(const double *y, size_t N);
 
 /* The last accepted step, for output at times inside it. */

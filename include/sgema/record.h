@@ -13,16 +13,15 @@ typedef struct {
   const sgema_trajectory *traj; /* printed as "trajectory" when not NULL */
 } sgema_record_format;
 
-/* The JSON record (docs/RECORD.md). Every number is printed with %.17g, so it reads back to the same
- * double; non-finite numbers print as null. Matrices are arrays of rows.
+/* The JSON record (docs/RECORD.md). Every number is printed with %.17g, so it reads back to the
+ * same double; non-finite numbers print as null. Matrices are arrays of rows.
  * {
  *  "program": "sgema", "version": "0.1.0",
  *  "settings": {"alg", "m", "n", "time", "mu", "nu",
  *               "momentum": {"kind": "constant"|"linear", "a0", "a1", "T"},
- *               "sampling": {"stats", "rho": [lo, hi], "tau": [lo, hi], "lambda": [lo, hi], "sigma",
- *                            "condition_delta", "max_draws", "target": "copy"|"independent"},
- *               "integration": {"method", "rtol", "atol", "h0", "t_max", "max_steps", "f_tol",
- *                               "diverge_norm"},
+ *               "sampling": {"stats", "rho": [lo, hi], "tau": [lo, hi], "lambda": [lo, hi],
+ * "sigma", "condition_delta", "max_draws", "target": "copy"|"independent"}, "integration":
+ * {"method", "rtol", "atol", "h0", "t_max", "max_steps", "f_tol", "diverge_norm"},
  *               "classification": {"origin_tol", "rank_tol", "saddle_tol", "symmetry_tol",
  *                                  "sphere_tol"},
  *               "invariant_window"},

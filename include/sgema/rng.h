@@ -1,4 +1,5 @@
-/* Counter-based random streams: a trial's randomness is a pure function of (seed, run, trial, stream). */
+/* Counter-based random streams: a trial's randomness is a pure function of (seed, run, trial,
+ * stream). */
 #ifndef SGEMA_RNG_H
 #define SGEMA_RNG_H
 
@@ -6,7 +7,8 @@
 #include <stdint.h>
 
 /* Streams of one trial, so that its statistics and its initial state are drawn independently
- * (conditioning on Delta >= 0 changes how many statistics draws are made, never the initial state). */
+ * (conditioning on Delta >= 0 changes how many statistics draws are made, never the initial state).
+ */
 typedef enum { SGEMA_STREAM_STATISTICS = 0, SGEMA_STREAM_INITIAL = 1 } sgema_stream;
 
 /* A gsl_rng backed by Random123's Philox4x32-10 (through Random123's gsl_microrng adapter), so that

@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 typedef enum {
-  SGEMA_STATS_DIAGONAL,  /* Sxx = diag(rho_i), Syx = diag(tau_i); for m = 1 the paper's footnote 4 */
+  SGEMA_STATS_DIAGONAL, /* Sxx = diag(rho_i), Syx = diag(tau_i); for m = 1 the paper's footnote 4 */
   SGEMA_STATS_COMMUTING, /* the diagonal pair rotated by one Haar orthogonal Q: Q D Q^T */
-  SGEMA_STATS_GENERIC    /* Sxx = Q1 diag(rho) Q1^T, Syx = Q2 diag(tau) Q3^T, Q1, Q2, Q3 independent */
+  SGEMA_STATS_GENERIC /* Sxx = Q1 diag(rho) Q1^T, Syx = Q2 diag(tau) Q3^T, Q1, Q2, Q3 independent */
 } sgema_stats_kind;
 
 typedef enum {
@@ -19,8 +19,8 @@ typedef enum {
 
 typedef struct {
   sgema_stats_kind stats;
-  double rho_lo, rho_hi;       /* rho_i ~ U(rho_lo, rho_hi]   (open at 0 so that Sxx is invertible) */
-  double tau_lo, tau_hi;       /* tau_i ~ U[tau_lo, tau_hi) */
+  double rho_lo, rho_hi; /* rho_i ~ U(rho_lo, rho_hi]   (open at 0 so that Sxx is invertible) */
+  double tau_lo, tau_hi; /* tau_i ~ U[tau_lo, tau_hi) */
   double lambda_lo, lambda_hi; /* lambda ~ U[lambda_lo, lambda_hi) */
   double sigma;                /* every initial coordinate of A, B (and C) ~ N(0, sigma^2) */
   int condition_delta;         /* m = 1 only: redraw (rho, tau, lambda) until Delta >= 0 */

@@ -3,17 +3,17 @@
 #define SGEMA_STATUS_H
 
 /* X-macro: every code with its message, so the two never drift apart. */
-#define SGEMA_STATUS_LIST(X)                                                   \
-  X(SGEMA_OK, "success")                                                       \
-  X(SGEMA_EINVAL, "invalid argument")                                          \
-  X(SGEMA_EDIM, "impossible dimensions (need 1 <= m < n within the limits)")   \
-  X(SGEMA_ENOMEM, "out of memory")                                             \
-  X(SGEMA_ESAMPLE, "rejection sampling exhausted its draw budget")             \
-  X(SGEMA_ESTEP, "integrator step size underflow")                             \
-  X(SGEMA_ELINALG, "linear algebra failure (singular matrix or no "           \
-                   "convergence)")                                             \
-  X(SGEMA_EGSL, "GSL reported an error")                                       \
-  X(SGEMA_EIO, "input/output error")                                           \
+#define SGEMA_STATUS_LIST(X)                                                                       \
+  X(SGEMA_OK, "success")                                                                           \
+  X(SGEMA_EINVAL, "invalid argument")                                                              \
+  X(SGEMA_EDIM, "impossible dimensions (need 1 <= m < n within the limits)")                       \
+  X(SGEMA_ENOMEM, "out of memory")                                                                 \
+  X(SGEMA_ESAMPLE, "rejection sampling exhausted its draw budget")                                 \
+  X(SGEMA_ESTEP, "integrator step size underflow")                                                 \
+  X(SGEMA_ELINALG, "linear algebra failure (singular matrix or no "                                \
+                   "convergence)")                                                                 \
+  X(SGEMA_EGSL, "GSL reported an error")                                                           \
+  X(SGEMA_EIO, "input/output error")                                                               \
   X(SGEMA_EPARSE, "malformed input")
 
 typedef enum {

@@ -48,10 +48,11 @@ sgema_trial *sgema_trial_alloc(const sgema_settings *s);
 void sgema_trial_free(sgema_trial *t);
 
 /* Draws trial (seed, run, trial) into rec (problem, y0, draws) without solving it. */
-int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial, sgema_record *rec);
+int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial,
+                       sgema_record *rec);
 
-/* Solves rec->problem from the initial state y0 (length sgema_problem_dim), filling the rest of rec.
- * traj may be NULL. */
+/* Solves rec->problem from the initial state y0 (length sgema_problem_dim), filling the rest of
+ * rec. traj may be NULL. */
 int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema_trajectory *traj);
 
 /* Sample then solve. */

@@ -1,4 +1,5 @@
-/* The per-trial verification record: residuals of the closed-form facts and the invariant's drift. */
+/* The per-trial verification record: residuals of the closed-form facts and the invariant's drift.
+ */
 #ifndef SGEMA_VERIFY_H
 #define SGEMA_VERIFY_H
 
@@ -6,12 +7,13 @@
 #include "sgema/problem.h"
 
 typedef struct {
-  double eq6;            /* |(Sxx S + l I)(S Sxx + l I) - Sxy S Syx|_F, S = A^T A; NaN unless rank(A) = m */
-  double eq7;            /* |B - A Syx A^T W^{-1}|_F, W = A Sxx A^T + l I */
-  double balance;        /* |B^T B - A A^T|_F at the end */
-  double invariant_drift;/* max over the invariant window of |K(t) - K(0)|_F / (|B^T B|_F + |A A^T|_F)(0) */
-  double invariant_t;    /* end of the invariant window (see invariant_window) */
-  double c_minus_a;      /* |C - A|_F at the end (EMA; 0 for SG and GD) */
+  double eq6; /* |(Sxx S + l I)(S Sxx + l I) - Sxy S Syx|_F, S = A^T A; NaN unless rank(A) = m */
+  double eq7; /* |B - A Syx A^T W^{-1}|_F, W = A Sxx A^T + l I */
+  double balance;         /* |B^T B - A A^T|_F at the end */
+  double invariant_drift; /* max over the invariant window of |K(t) - K(0)|_F / (|B^T B|_F + |A
+                             A^T|_F)(0) */
+  double invariant_t;     /* end of the invariant window (see invariant_window) */
+  double c_minus_a;       /* |C - A|_F at the end (EMA; 0 for SG and GD) */
   double ebar_start, ebar_end, fbar_start, fbar_end;
 } sgema_verification;
 
