@@ -8,6 +8,30 @@
 #include <string.h>
 
 static const char *const alg_names[] = {"sg", "ema", "gd"};
+const char *const sgema_time_names[] = {"flow", "discrete", NULL};
+const char *const sgema_momentum_names[] = {"constant", "linear", NULL};
+
+/* Index of name in a NULL-terminated table, or -1. */
+static int find_name(const char *const *names, const char *name) {
+  for (int i = 0; names[i]; i++)
+    if (strcmp(names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+const char *sgema_time_name(sgema_time_kind k) {
+  return (unsigned)k <= SGEMA_TIME_DISCRETE ? sgema_time_names[k] : "unknown";
+}
+int sgema_time_parse(const char *name) {
+  return find_name(sgema_time_names, name);
+}
+
+const char *sgema_momentum_name(sgema_momentum_kind k) {
+  return (unsigned)k <= SGEMA_MOMENTUM_LINEAR ? sgema_momentum_names[k] : "unknown";
+}
+int sgema_momentum_parse(const char *name) {
+  return find_name(sgema_momentum_names, name);
+}
 
 const char *sgema_alg_name(sgema_alg alg) {
   return (unsigned)alg < 3 ? alg_names[alg] : "unknown";

@@ -11,21 +11,9 @@
 #define SGEMA_VERSION "0.1.0"
 #endif
 
-static const char *time_name(sgema_time_kind k) {
-  return k == SGEMA_TIME_DISCRETE ? "discrete" : "flow";
-}
-
-static const char *momentum_kind_name(sgema_momentum_kind k) {
-  return k == SGEMA_MOMENTUM_LINEAR ? "linear" : "constant";
-}
-
-static const char *target_name(sgema_target_init t) {
-  return t == SGEMA_TARGET_INDEPENDENT ? "independent" : "copy";
-}
-
 static void momentum(jw_writer *w, const sgema_momentum *mo) {
   jw_object_begin(w, "momentum");
-  jw_string(w, "kind", momentum_kind_name(mo->kind));
+  jw_string(w, "kind", sgema_momentum_name(mo->kind));
   jw_double(w, "a0", mo->a0);
   jw_double(w, "a1", mo->a1);
   jw_double(w, "T", mo->T);
@@ -44,7 +32,7 @@ static void settings(jw_writer *w, const sgema_settings *s) {
   jw_string(w, "alg", sgema_alg_name(s->alg));
   jw_long(w, "m", s->m);
   jw_long(w, "n", s->n);
-  jw_string(w, "time", time_name(s->time));
+  jw_string(w, "time", sgema_time_name(s->time));
   jw_double(w, "mu", s->mu);
   jw_double(w, "nu", s->nu);
   momentum(w, &s->momentum);
@@ -58,7 +46,7 @@ static void settings(jw_writer *w, const sgema_settings *s) {
   jw_double(w, "sigma", sa->sigma);
   jw_bool(w, "condition_delta", sa->condition_delta);
   jw_long(w, "max_draws", sa->max_draws);
-  jw_string(w, "target", target_name(sa->target));
+  jw_string(w, "target", sgema_target_name(sa->target));
   jw_object_end(w);
 
   const sgema_integration *in = &s->integration;
@@ -110,7 +98,7 @@ static void problem(jw_writer *w, const sgema_problem *p) {
   jw_string(w, "alg", sgema_alg_name(p->alg));
   jw_long(w, "m", p->m);
   jw_long(w, "n", p->n);
-  jw_string(w, "time", time_name(p->time));
+  jw_string(w, "time", sgema_time_name(p->time));
   jw_double(w, "lambda", p->lambda);
   jw_matrix(w, "Sxx", p->Sxx, p->m, p->m);
   jw_matrix(w, "Syx", p->Syx, p->m, p->m);

@@ -57,10 +57,6 @@ static void momentum(FILE *out, const char *k, const sgema_momentum *mo) {
     fprintf(out, "constant %.10g\n", mo->a0);
 }
 
-static const char *time_name(sgema_time_kind k) {
-  return k == SGEMA_TIME_DISCRETE ? "discrete" : "flow";
-}
-
 static void trial(FILE *out, const sgema_record *rec, int explicit_inputs) {
   section(out, "trial");
   if (explicit_inputs) {
@@ -78,7 +74,7 @@ static void problem(FILE *out, const sgema_problem *p) {
   str(out, "alg", sgema_alg_name(p->alg));
   key(out, "m, n");
   fprintf(out, "%d, %d\n", p->m, p->n);
-  str(out, "time", time_name(p->time));
+  str(out, "time", sgema_time_name(p->time));
   num(out, "lambda", p->lambda);
   matrix(out, "Sxx", p->Sxx, p->m, p->m);
   matrix(out, "Syx", p->Syx, p->m, p->m);
@@ -147,7 +143,7 @@ static void settings(FILE *out, const sgema_settings *s) {
   str(out, "alg", sgema_alg_name(s->alg));
   key(out, "m, n");
   fprintf(out, "%d, %d\n", s->m, s->n);
-  str(out, "time", time_name(s->time));
+  str(out, "time", sgema_time_name(s->time));
   key(out, "mu, nu");
   fprintf(out, "%.10g, %.10g\n", s->mu, s->nu);
   momentum(out, "momentum", &s->momentum);
@@ -158,7 +154,7 @@ static void settings(FILE *out, const sgema_settings *s) {
   num(out, "sigma", sa->sigma);
   key(out, "condition Delta");
   fprintf(out, "%s (max %ld draws)\n", sa->condition_delta ? "yes" : "no", sa->max_draws);
-  str(out, "EMA target", sa->target == SGEMA_TARGET_INDEPENDENT ? "independent" : "copy");
+  str(out, "EMA target", sgema_target_name(sa->target));
   str(out, "method", sgema_method_name(in->method));
   key(out, "rtol, atol, h0");
   fprintf(out, "%g, %g, %g\n", in->rtol, in->atol, in->h0);

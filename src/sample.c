@@ -259,3 +259,16 @@ int sgema_sampler_draw(sgema_sampler *s, const sgema_sampling *cfg, uint64_t see
   draw_initial(s, cfg, p, y0);
   return SGEMA_OK;
 }
+
+const char *const sgema_target_names[] = {"copy", "independent", NULL};
+
+const char *sgema_target_name(sgema_target_init t) {
+  return (unsigned)t <= SGEMA_TARGET_INDEPENDENT ? sgema_target_names[t] : "unknown";
+}
+
+int sgema_target_parse(const char *name) {
+  for (int i = 0; sgema_target_names[i]; i++)
+    if (strcmp(sgema_target_names[i], name) == 0)
+      return i;
+  return -1;
+}

@@ -84,6 +84,16 @@ double sgema_momentum_kink(const sgema_momentum *mo);
  * makes the joint covariance PSD. Needs Sxx positive definite. */
 int sgema_problem_default_syy(sgema_problem *p);
 
+/* Names of the time kinds ("flow", "discrete") and momentum kinds ("constant", "linear"), indexed
+ * by the enums and NULL-terminated, for printing and parsing; the parsers return -1 when unknown.
+ */
+extern const char *const sgema_time_names[];
+extern const char *const sgema_momentum_names[];
+const char *sgema_time_name(sgema_time_kind k);
+int sgema_time_parse(const char *name);
+const char *sgema_momentum_name(sgema_momentum_kind k);
+int sgema_momentum_parse(const char *name);
+
 /* Name of an algorithm ("sg", "ema", "gd") and the inverse; returns -1 when unknown. */
 const char *sgema_alg_name(sgema_alg alg);
 int sgema_alg_parse(const char *name);

@@ -48,6 +48,12 @@ void sgema_sampler_free(sgema_sampler *s);
 int sgema_sampler_draw(sgema_sampler *s, const sgema_sampling *cfg, uint64_t seed, uint32_t run,
                        uint32_t trial, sgema_problem *p, double *y0, long *draws);
 
+/* Names of the target initialisations ("copy", "independent"), indexed by the enum,
+ * NULL-terminated; the parser returns -1 when unknown. */
+extern const char *const sgema_target_names[];
+const char *sgema_target_name(sgema_target_init t);
+int sgema_target_parse(const char *name);
+
 /* Name of a statistics kind ("diagonal", "commuting", "generic") and the inverse (-1: unknown). */
 const char *sgema_stats_name(sgema_stats_kind k);
 int sgema_stats_parse(const char *name);

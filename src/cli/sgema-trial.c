@@ -159,9 +159,6 @@ static const cli_interval ABOVE_ONE = {1.0, INFINITY, 1, 1};
 /* (0, inf]: an infinite divergence bound leaves only the non-finite test. */
 static const cli_interval POSITIVE_OR_INF = {0.0, INFINITY, 1, 0};
 
-static const char *time_names[] = {"flow", "discrete", NULL};
-static const char *target_names[] = {"copy", "independent", NULL};
-static const char *momentum_names[] = {"constant", "linear", NULL};
 static const char *yes_no[] = {"no", "yes", NULL};
 
 /* Name lists built from the library, so that a new method or statistics kind appears here alone. */
@@ -236,7 +233,7 @@ static void usage(FILE *out) {
   help_item(out, "--m M", "input dimension, 1..%d (default %d)", SGEMA_MAX_M, d.m);
   help_item(out, "--n N", "embedding dimension, m < N <= %d (default %d)", SGEMA_MAX_N, d.n);
   help_item(out, "--time flow|discrete", "flow (Eq. 5) or discrete algorithm (Eq. 4) (default %s)",
-            d.time == SGEMA_TIME_DISCRETE ? "discrete" : "flow");
+            sgema_time_name(d.time));
   help_item(out, "--mu X, --nu X", "discrete learning rates (default %.10g, %.10g)", d.mu, d.nu);
   if (d.momentum.kind == SGEMA_MOMENTUM_LINEAR)
     snprintf(names, sizeof names, "linear:%.10g,%.10g,%.10g", d.momentum.a0, d.momentum.a1,
@@ -259,7 +256,7 @@ static void usage(FILE *out) {
             sa->condition_delta ? "yes" : "no");
   help_item(out, "--max-draws N", "budget of that redrawing (default %ld)", sa->max_draws);
   help_item(out, "--target copy|independent", "EMA target C(0) (default %s)",
-            target_names[sa->target == SGEMA_TARGET_INDEPENDENT]);
+            sgema_target_name(sa->target));
 
   fputs("\nIntegration:\n", out);
   snprintf(left, sizeof left, "--method %s", join_names(method_names, names, sizeof names));
@@ -318,7 +315,7 @@ static void parse_momentum(cli_errors *e, const char *opt, const char *text, sge
     len = sizeof kind - 1;
   memcpy(kind, text, len);
   kind[len] = '\0';
-  int k = cli_choice(e, opt, kind, momentum_names);
+  int k = cli_choice(e, opt, kind, sgema_momentum_names);
   if (k == 0) {
     double a;
     if (cli_double(e, opt, colon + 1, &CLI_UNIT, &a) == 0) {
@@ -470,7 +467,7 @@ static void apply_option(cli_errors *e, int code, const char *arg, options *o) {
     cli_int(e, opt, arg, 2, SGEMA_MAX_N, &s->n);
     break;
   case OPT_TIME:
-    if ((k = cli_choice(e, opt, arg, time_names)) >= 0)
+    if ((k = cli_choice(e, opt, arg, sgema_time_names)) >= 0)
       s->time = k == 1 ? SGEMA_TIME_DISCRETE : SGEMA_TIME_FLOW;
     break;
   case OPT_MOMENTUM:
@@ -498,7 +495,7 @@ static void apply_option(cli_errors *e, int code, const char *arg, options *o) {
       sa->condition_delta = k;
     break;
   case OPT_TARGET:
-    if ((k = cli_choice(e, opt, arg, target_names)) >= 0)
+    if ((k = cli_choice(e, opt, arg, sgema_target_names)) >= 0)
       sa->target = k == 1 ? SGEMA_TARGET_INDEPENDENT : SGEMA_TARGET_COPY;
     break;
   case OPT_METHOD:

@@ -233,10 +233,9 @@ static int read_momentum(reader *r, yaml_node_t *node, sgema_momentum *mo) {
   yaml_node_t *k = get(f, 4, "kind");
   if (require(r, node, k, "problem.momentum", "kind") &&
       read_string(r, k, "problem.momentum.kind", &kind) == 0) {
-    if (strcmp(kind, "constant") == 0)
-      mo->kind = SGEMA_MOMENTUM_CONSTANT;
-    else if (strcmp(kind, "linear") == 0)
-      mo->kind = SGEMA_MOMENTUM_LINEAR;
+    int kk = sgema_momentum_parse(kind);
+    if (kk >= 0)
+      mo->kind = (sgema_momentum_kind)kk;
     else
       report(r, k, "problem.momentum.kind", "'%s' is not one of constant|linear", kind);
   }
@@ -290,10 +289,9 @@ static int read_problem(reader *r, yaml_node_t *node, trial_input *in) {
 
   if (f[P_TIME].node && read_string(r, f[P_TIME].node, "problem.time", &name) == 0) {
     in->has_time = 1;
-    if (strcmp(name, "flow") == 0)
-      p->time = SGEMA_TIME_FLOW;
-    else if (strcmp(name, "discrete") == 0)
-      p->time = SGEMA_TIME_DISCRETE;
+    int tk = sgema_time_parse(name);
+    if (tk >= 0)
+      p->time = (sgema_time_kind)tk;
     else
       report(r, f[P_TIME].node, "problem.time", "'%s' is not one of flow|discrete", name);
   }
