@@ -26,6 +26,7 @@ const char *sgema_sphere_name(sgema_sphere s) {
 
 struct sgema_classifier {
   size_t N_max, K_max;
+  int m_max, n_max;
   sgema_field *field;
   double *J;             /* N x N Jacobian */
   gsl_matrix *T;         /* N x K orbit tangents, then their left singular vectors */
@@ -80,6 +81,8 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
     return NULL;
   size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n), K = (size_t)n * (n - 1); /* frozen: 2x */
   c->N_max = N;
+  c->m_max = m;
+  c->n_max = n;
   c->K_max = K;
   c->field = sgema_field_alloc(m, n);
   c->J = malloc(N * N * sizeof(double));
@@ -270,7 +273,7 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
                               const sgema_problem *p, double t, const double *y, double *max_re,
                               int *symmetry_zeros) {
   size_t N = sgema_problem_dim(p), Nfull = N, k = 0;
-  if (N > c->N_max)
+  if (p->m > c->m_max || p->n > c->n_max || p->n <= p->m || p->m < 1)
     return SGEMA_EDIM;
   sgema_field_jacobian(c->field, p, t, y, c->J, NULL);
   int frozen = target_frozen(p, t);
@@ -371,6 +374,8 @@ static int sphere_agreement(sgema_class cls, sgema_sphere sp) {
 
 int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
                    double t, const double *y, sgema_end end, sgema_limit *out) {
+  if (p->m > c->m_max || p->n > c->n_max || p->n <= p->m || p->m < 1)
+    return SGEMA_EDIM;
   size_t nm = (size_t)p->n * p->m;
   out->rank = -1;
   out->max_re = NAN;

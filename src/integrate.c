@@ -58,6 +58,7 @@ struct sgema_integrator {
   sgema_field *field;
   double *f; /* field scratch for the discrete algorithm */
   size_t N_max;
+  int m_max, n_max; /* the field workspace's dimensions */
 };
 
 sgema_integrator *sgema_integrator_alloc(const sgema_integration *s, int m, int n) {
@@ -70,6 +71,8 @@ sgema_integrator *sgema_integrator_alloc(const sgema_integration *s, int m, int 
   it->s = *s;
   it->method = method_table[s->method];
   it->N_max = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n);
+  it->m_max = m;
+  it->n_max = n;
   it->field = sgema_field_alloc(m, n);
   it->f = malloc(it->N_max * sizeof(double));
   it->dense = calloc(1, sizeof *it->dense);
@@ -113,7 +116,7 @@ static int ensure_impl(sgema_integrator *it, size_t N) {
 
 int sgema_integrator_run(sgema_integrator *it, const sgema_problem *p, double *y,
                          const sgema_observer *obs, sgema_integration_stats *out) {
-  if (p->m * p->n > 0 && sgema_problem_dim(p) > it->N_max)
+  if (p->m < 1 || p->n <= p->m || p->m > it->m_max || p->n > it->n_max)
     return SGEMA_EDIM;
   memset(out, 0, sizeof *out);
   integ_run r = {&it->s, p, it->field, obs, out, sgema_problem_dim(p), 1.0, NULL};
