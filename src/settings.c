@@ -15,7 +15,7 @@ void sgema_integration_default(sgema_integration *s) {
   s->diverge_norm = 1e8;
   s->tail_f = 1e-6;
   s->tail_rtol = 1e-3;
-  s->stiff_ratio = 3.0;
+  s->stiff_ratio = 4.0;
 }
 
 int sgema_integration_validate(const sgema_integration *s) {
