@@ -81,26 +81,8 @@ static const double bhat[STAGES] = {13451932.0 / 455176623.0,
                                     2.0 / 45.0,
                                     0.0};
 
-/* The nonzero coefficients of one combination, in stage order: the zero entries of the tableau are
- * skipped without a branch in the inner loop. */
-typedef struct {
-  int count;
-  int stage[STAGES];
-  double coef[STAGES];
-} sparse_row;
-
-static void sparse_from(const double *coef, int stages, sparse_row *row) {
-  row->count = 0;
-  for (int j = 0; j < stages; j++)
-    if (coef[j] != 0.0) {
-      row->stage[row->count] = j;
-      row->coef[row->count++] = coef[j];
-    }
-}
-
 struct rk8_ws {
   size_t N;
-  sparse_row a[STAGES], b, bhat;
   double *k;    /* STAGES x N stage derivatives */
   double *ytmp; /* stage state */
 };
@@ -116,10 +98,6 @@ rk8_ws *rk8_alloc(size_t N) {
     return NULL;
   }
   w->ytmp = w->k + STAGES * N;
-  for (int st = 1; st < STAGES; st++)
-    sparse_from(a[st], st, &w->a[st]);
-  sparse_from(b, STAGES, &w->b);
-  sparse_from(bhat, STAGES, &w->bhat);
   return w;
 }
 
@@ -130,40 +108,51 @@ void rk8_free(rk8_ws *w) {
   free(w);
 }
 
-/* out = y + h sum_q coef_q k_{stage_q}; each component sums in stage order in a register, so the
- * result is that of the plain loop over the tableau's row. */
-static inline __attribute__((always_inline)) void combine(size_t N, const double *restrict y,
-                                                          double h, const sparse_row *row,
-                                                          const double *restrict k,
-                                                          double *restrict out) {
-  for (size_t i = 0; i < N; i++) {
-    double s = 0.0;
-    for (int q = 0; q < row->count; q++)
-      s += row->coef[q] * k[(size_t)row->stage[q] * N + i];
-    out[i] = y[i] + h * s;
-  }
-}
+/* The stage combinations written out with the tableau's nonzero entries as constants (GSL's form):
+ * each sum adds its terms in stage order, as a loop over the row would, but without index
+ * arithmetic; with N a compile-time constant every line is a few vector operations. */
+#define KJ(j) k[(size_t)(j)*N + i]
+#define T(s, j) a[s][j] * KJ(j)
+#define STAGE(s, expr)                                                                             \
+  do {                                                                                             \
+    for (size_t i = 0; i < N; i++)                                                                 \
+      ytmp[i] = y[i] + h * (expr);                                                                 \
+    integ_eval(r, t + c[s] * h, ytmp, k + (size_t)(s)*N);                                          \
+  } while (0)
 
 static inline __attribute__((always_inline)) void step_n(rk8_ws *w, integ_run *r, double t,
                                                          double h, const double *y, const double *f,
                                                          double *ynew, double *yerr, double *fnew,
                                                          size_t N) {
-  memcpy(w->k, f, N * sizeof(double));
-  for (int s = 1; s < STAGES; s++) {
-    combine(N, y, h, &w->a[s], w->k, w->ytmp);
-    integ_eval(r, t + c[s] * h, w->ytmp, w->k + (size_t)s * N);
-  }
+  double *restrict k = w->k, *restrict ytmp = w->ytmp;
+  memcpy(k, f, N * sizeof(double));
+  STAGE(1, T(1, 0));
+  STAGE(2, T(2, 0) + T(2, 1));
+  STAGE(3, T(3, 0) + T(3, 2));
+  STAGE(4, T(4, 0) + T(4, 2) + T(4, 3));
+  STAGE(5, T(5, 0) + T(5, 3) + T(5, 4));
+  STAGE(6, T(6, 0) + T(6, 3) + T(6, 4) + T(6, 5));
+  STAGE(7, T(7, 0) + T(7, 3) + T(7, 4) + T(7, 5) + T(7, 6));
+  STAGE(8, T(8, 0) + T(8, 3) + T(8, 4) + T(8, 5) + T(8, 6) + T(8, 7));
+  STAGE(9, T(9, 0) + T(9, 3) + T(9, 4) + T(9, 5) + T(9, 6) + T(9, 7) + T(9, 8));
+  STAGE(10, T(10, 0) + T(10, 3) + T(10, 4) + T(10, 5) + T(10, 6) + T(10, 7) + T(10, 8) + T(10, 9));
+  STAGE(11, T(11, 0) + T(11, 3) + T(11, 4) + T(11, 5) + T(11, 6) + T(11, 7) + T(11, 8) + T(11, 9) +
+                T(11, 10));
+  STAGE(12, T(12, 0) + T(12, 3) + T(12, 4) + T(12, 5) + T(12, 6) + T(12, 7) + T(12, 8) + T(12, 9) +
+                T(12, 10));
   for (size_t i = 0; i < N; i++) {
-    double s8 = 0.0, s7 = 0.0;
-    for (int q = 0; q < w->b.count; q++)
-      s8 += w->b.coef[q] * w->k[(size_t)w->b.stage[q] * N + i];
-    for (int q = 0; q < w->bhat.count; q++)
-      s7 += w->bhat.coef[q] * w->k[(size_t)w->bhat.stage[q] * N + i];
+    double s8 = b[0] * KJ(0) + b[5] * KJ(5) + b[6] * KJ(6) + b[7] * KJ(7) + b[8] * KJ(8) +
+                b[9] * KJ(9) + b[10] * KJ(10) + b[11] * KJ(11) + b[12] * KJ(12);
+    double s7 = bhat[0] * KJ(0) + bhat[5] * KJ(5) + bhat[6] * KJ(6) + bhat[7] * KJ(7) +
+                bhat[8] * KJ(8) + bhat[9] * KJ(9) + bhat[10] * KJ(10) + bhat[11] * KJ(11);
     ynew[i] = y[i] + h * s8;
     yerr[i] = h * (s7 - s8);
   }
   integ_eval(r, t + h, ynew, fnew);
 }
+#undef STAGE
+#undef T
+#undef KJ
 
 /* Copies for the state lengths of the common dimensions (SG and EMA with m = 1, n = 2 and 3;
  * m = 2, n = 4): with N known the compiler unrolls the component loops. Same operations, same
