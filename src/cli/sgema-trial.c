@@ -266,13 +266,13 @@ static void usage(FILE *out) {
   help_item(out, "--h0 X", "first step (default %g)", in->h0);
   help_item(out, "--t-max X", "horizon; iterations when discrete (default %g)", in->t_max);
   help_item(out, "--max-steps N", "step watchdog (default %ld)", in->max_steps);
-  help_item(out, "--f-tol X", "converged when |f| < X (default %g)", in->f_tol);
+  help_item(out, "--f-tol X", "converged when |f| < X max(1, |y|) (default %g)", in->f_tol);
   help_item(out, "--diverge-norm X", "diverged when max |y_i| > X; inf allowed (default %g)",
             in->diverge_norm);
-  help_item(out, "--tail-f X", "tail starts when |f| < X; 0 never (default %g)", in->tail_f);
+  help_item(out, "--tail-f X", "tail starts when |f| < X max(1, |y|); 0: never (default %g)", in->tail_f);
   help_item(out, "--tail-rtol X", "tail error relative to step displacement (default %g)",
             in->tail_rtol);
-  help_item(out, "--stiff-ratio X", "hybrid: leave rk8pd when h rho(J) > X (default %g)",
+  help_item(out, "--stiff-ratio X", "hybrid: leave the explicit RK 8(7) when h rho(J) > X (default %g)",
             in->stiff_ratio);
 
   fputs("\nClassification and verification:\n", out);
