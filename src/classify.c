@@ -31,7 +31,7 @@ struct sgema_classifier {
   double *J;             /* N x N Jacobian */
   gsl_matrix *T;         /* N x K orbit tangents, then their left singular vectors */
   gsl_matrix *V;         /* K x K */
-  gsl_vector *sv, *work; /* K */
+  gsl_vector *sv;        /* K */
   gsl_matrix *Q;         /* N x N: [orbit basis | complement] */
   gsl_matrix *R;         /* N x K */
   gsl_vector *tau;       /* K */
@@ -39,7 +39,7 @@ struct sgema_classifier {
   gsl_vector_complex *eval;
   gsl_eigen_nonsymm_workspace **eig; /* one per reduced size, made on first use */
   gsl_matrix *Asv, *Asv_V;           /* SVD of A: n x m, m x m */
-  gsl_vector *Asv_s, *Asv_work;
+  gsl_vector *Asv_s;
   double *tv; /* one tangent (N) */
   double *P;  /* n x n projector */
 };
@@ -52,7 +52,6 @@ void sgema_classifier_free(sgema_classifier *c) {
   gsl_matrix_free(c->T);
   gsl_matrix_free(c->V);
   gsl_vector_free(c->sv);
-  gsl_vector_free(c->work);
   gsl_matrix_free(c->Q);
   gsl_matrix_free(c->R);
   gsl_vector_free(c->tau);
@@ -68,7 +67,6 @@ void sgema_classifier_free(sgema_classifier *c) {
   gsl_matrix_free(c->Asv);
   gsl_matrix_free(c->Asv_V);
   gsl_vector_free(c->Asv_s);
-  gsl_vector_free(c->Asv_work);
   free(c);
 }
 
@@ -89,7 +87,6 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   c->T = gsl_matrix_alloc(N, K);
   c->V = gsl_matrix_alloc(K, K);
   c->sv = gsl_vector_alloc(K);
-  c->work = gsl_vector_alloc(K);
   c->Q = gsl_matrix_alloc(N, N);
   c->R = gsl_matrix_alloc(N, K);
   c->tau = gsl_vector_alloc(K);
@@ -102,10 +99,8 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   c->Asv = gsl_matrix_alloc(n, m);
   c->Asv_V = gsl_matrix_alloc(m, m);
   c->Asv_s = gsl_vector_alloc(m);
-  c->Asv_work = gsl_vector_alloc(m);
-  if (!c->field || !c->J || !c->T || !c->V || !c->sv || !c->work || !c->Q || !c->R || !c->tau ||
-      !c->JQ || !c->Jr || !c->eval || !c->eig || !c->tv || !c->Asv || !c->Asv_V || !c->Asv_s ||
-      !c->Asv_work) {
+  if (!c->field || !c->J || !c->T || !c->V || !c->sv || !c->Q || !c->R || !c->tau ||
+      !c->JQ || !c->Jr || !c->eval || !c->eig || !c->tv || !c->Asv || !c->Asv_V || !c->Asv_s) {
     sgema_classifier_free(c);
     return NULL;
   }
@@ -125,12 +120,11 @@ static void complement_projector(sgema_classifier *c, const sgema_classification
                                  const double *C, int m, int n, double *P) {
   gsl_matrix_view U = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
   gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
-  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m),
-                  W = gsl_vector_subvector(c->Asv_work, 0, m);
+  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m);
   for (int i = 0; i < n; i++)
     for (int j = 0; j < m; j++)
       gsl_matrix_set(&U.matrix, i, j, C[i * m + j]);
-  int ok = gsl_linalg_SV_decomp(&U.matrix, &V.matrix, &S.vector, &W.vector) == GSL_SUCCESS;
+  int ok = gsl_linalg_SV_decomp_jacobi(&U.matrix, &V.matrix, &S.vector) == GSL_SUCCESS;
   double smax = ok ? gsl_vector_get(&S.vector, 0) : 0.0;
   for (int a = 0; a < n; a++)
     for (int b = 0; b < n; b++) {
@@ -235,8 +229,8 @@ static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const
   size_t K = frozen ? frozen_tangents(c, s, p, y, N) : orbit_tangents(c, p, y, N);
   gsl_matrix_view T = gsl_matrix_submatrix(c->T, 0, 0, N, K);
   gsl_matrix_view V = gsl_matrix_submatrix(c->V, 0, 0, K, K);
-  gsl_vector_view sv = gsl_vector_subvector(c->sv, 0, K), wk = gsl_vector_subvector(c->work, 0, K);
-  if (gsl_linalg_SV_decomp(&T.matrix, &V.matrix, &sv.vector, &wk.vector) != GSL_SUCCESS)
+  gsl_vector_view sv = gsl_vector_subvector(c->sv, 0, K);
+  if (gsl_linalg_SV_decomp_jacobi(&T.matrix, &V.matrix, &sv.vector) != GSL_SUCCESS)
     return SGEMA_ELINALG;
   size_t k = 0;
   double smax = gsl_vector_get(&sv.vector, 0);
@@ -320,12 +314,11 @@ static int rank_of_A(sgema_classifier *c, const sgema_classification *s, const s
   int m = p->m, n = p->n;
   gsl_matrix_view M = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
   gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
-  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m),
-                  W = gsl_vector_subvector(c->Asv_work, 0, m);
+  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m);
   for (int i = 0; i < n; i++)
     for (int j = 0; j < m; j++)
       gsl_matrix_set(&M.matrix, i, j, A[i * m + j]);
-  if (gsl_linalg_SV_decomp(&M.matrix, &V.matrix, &S.vector, &W.vector) != GSL_SUCCESS)
+  if (gsl_linalg_SV_decomp_jacobi(&M.matrix, &V.matrix, &S.vector) != GSL_SUCCESS)
     return SGEMA_ELINALG;
   int r = 0;
   for (int i = 0; i < m; i++)

@@ -1,0 +1,129 @@
+/* An experiment file (docs/EXPERIMENTS.md), parsed, validated and expanded into runs of trials. */
+#ifndef SGEMA_EXPERIMENT_H
+#define SGEMA_EXPERIMENT_H
+
+#include "sgema/classify.h"
+#include "sgema/trial.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- diagnostics ----
+ * Every problem found in a file, collected so that the caller reports all of them at once. The
+ * library never prints and never exits: it adds here, the caller decides what to do. */
+
+typedef struct {
+  const char *file; /* as given to the loader */
+  size_t line;      /* 1-based; 1:1 for problems of the whole file (cannot open, empty) */
+  size_t column;    /* 1-based */
+  const char *key;  /* the setting's path, "runs[1].sampling.rho"; "" when there is none */
+  const char *message;
+} sgema_diagnostic;
+
+typedef struct sgema_diagnostics sgema_diagnostics;
+
+sgema_diagnostics *sgema_diagnostics_alloc(void);
+void sgema_diagnostics_free(sgema_diagnostics *d);
+void sgema_diagnostics_clear(sgema_diagnostics *d);
+size_t sgema_diagnostics_count(const sgema_diagnostics *d);
+/* The i-th diagnostic (NULL past the end); each load adds its own in file order. Valid until the
+ * collector is cleared or freed. */
+const sgema_diagnostic *sgema_diagnostics_get(const sgema_diagnostics *d, size_t i);
+/* Adds a diagnostic of the caller's own (the runner's command line, say), in the same format. key
+ * may be NULL or "". Returns 0, or -1 when out of memory (the diagnostic is lost). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 6, 7)))
+#endif
+int sgema_diagnostics_add(sgema_diagnostics *d, const char *file, size_t line, size_t column,
+                          const char *key, const char *fmt, ...);
+/* "FILE:LINE:COLUMN: KEY: message" ("FILE:LINE:COLUMN: message" without a key), snprintf
+ * semantics: returns the length the whole line needs, writes at most size bytes. */
+int sgema_diagnostic_format(const sgema_diagnostic *d, char *buf, size_t size);
+/* Every diagnostic, one formatted line each, to out; returns the number written. */
+size_t sgema_diagnostics_write(const sgema_diagnostics *d, FILE *out);
+
+/* ---- a run's specification ---- */
+
+/* Trajectories to record: those of the trials 0 .. trajectories-1, each at `points` times uniform
+ * on [0, t_last] (sgema_trajectory_alloc_uniform). */
+typedef struct {
+  uint32_t trajectories; /* 0: none */
+  uint32_t points;
+  double t_last;
+} sgema_record_spec;
+
+/* Defaults: no trajectories; 301 points on [0, 300], the span of the paper's Figure 3. */
+void sgema_record_spec_default(sgema_record_spec *r);
+
+/* A fraction to compare with: of the run's trials, those of class cls (and, when has_sphere, on
+ * that sphere; m = 1 only). */
+typedef struct {
+  sgema_class cls;
+  int has_sphere;
+  sgema_sphere sphere;
+  double fraction;    /* in [0, 1] */
+  const char *source; /* where the value comes from; "" when not given */
+} sgema_reference;
+
+/* One run: `trials` trials with the same settings. Trial k of the run is the kernel's trial
+ * (seed, stream, k): sgema_trial_run(t, sgema_experiment_seed(e), spec->stream, k, ...). */
+typedef struct {
+  const char *name; /* unique in the experiment; [A-Za-z0-9_.-], starts with a letter, digit or _ */
+  uint32_t index;   /* position among the expanded runs, 0 .. run_count-1 */
+  uint32_t stream;  /* the kernel's run id; the file's `stream`, by default index */
+  uint32_t trials;  /* >= 1 */
+  sgema_settings settings; /* complete and valid (sgema_settings_validate passed) */
+  sgema_record_spec record;
+  size_t reference_count;
+  const sgema_reference *references;
+  /* Where the run came from: the item of the file's `runs` list (0-based), its position in the
+   * file, and n as written there ("m+1", "2m", "4"; the default n printed as a number). */
+  size_t entry;
+  size_t line, column;
+  const char *n_expr;
+} sgema_run_spec;
+
+/* ---- the experiment ---- */
+
+typedef struct sgema_experiment sgema_experiment;
+
+/* Reads, parses and validates the file, expands its sweeps and resolves every run's settings.
+ * Returns NULL when the file cannot be read or has any problem; every problem is added to diag
+ * (which may be NULL) with its line, column and key, in file order. Nothing is printed. */
+sgema_experiment *sgema_experiment_load(const char *path, sgema_diagnostics *diag);
+/* The same from text in memory (len bytes, need not be NUL-terminated); name stands for the file
+ * in diagnostics and in sgema_experiment_path. For a --resume that re-reads the stored source. */
+sgema_experiment *sgema_experiment_load_string(const char *name, const char *text, size_t len,
+                                               sgema_diagnostics *diag);
+void sgema_experiment_free(sgema_experiment *e);
+
+const char *sgema_experiment_path(const sgema_experiment *e);
+const char *sgema_experiment_name(const sgema_experiment *e);        /* the `experiment` key */
+const char *sgema_experiment_description(const sgema_experiment *e); /* "" when not given */
+uint64_t sgema_experiment_seed(const sgema_experiment *e);
+/* The file's text exactly as read (NUL-terminated; *len, when not NULL, gets its length in bytes,
+ * which excludes that NUL): the HDF5 writer stores it verbatim. */
+const char *sgema_experiment_source(const sgema_experiment *e, size_t *len);
+
+size_t sgema_experiment_run_count(const sgema_experiment *e);
+/* Run i (0 .. run_count-1, its index), or NULL past the end; valid while the experiment is. */
+const sgema_run_spec *sgema_experiment_run(const sgema_experiment *e, size_t i);
+/* The run with that name, or NULL. */
+const sgema_run_spec *sgema_experiment_find(const sgema_experiment *e, const char *name);
+
+/* ---- the resolved experiment ---- */
+
+typedef enum {
+  SGEMA_EXPERIMENT_YAML, /* block YAML: itself an experiment file that loads to the same runs */
+  SGEMA_EXPERIMENT_JSON  /* the same tree as JSON (non-finite numbers as null) */
+} sgema_experiment_format;
+
+/* Every run with every setting spelt out (sweeps expanded, defaults applied, numbers with the
+ * fewest digits that read back to the same double): for --dry-run and the output file's
+ * attributes. The string is malloc'd (the caller frees it); NULL when out of memory. */
+char *sgema_experiment_resolved(const sgema_experiment *e, sgema_experiment_format format);
+/* The same, written to out; returns 0, or -1 on a write error or out of memory. */
+int sgema_experiment_write(const sgema_experiment *e, FILE *out, sgema_experiment_format format);
+
+#endif

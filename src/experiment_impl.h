@@ -1,0 +1,98 @@
+/* Private to the experiment library: the object, the table of run settings that the parser and the
+ * writer share, and the diagnostics collector's internals. */
+#ifndef SGEMA_EXPERIMENT_IMPL_H
+#define SGEMA_EXPERIMENT_IMPL_H
+
+#include "sgema/experiment.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct sgema_experiment {
+  char *path;
+  char *name;
+  char *description; /* "" when not given */
+  uint64_t seed;
+  char *source; /* NUL-terminated copy of the text that was parsed */
+  size_t source_len;
+  size_t run_count;
+  sgema_run_spec *runs; /* each owns its name, n_expr, references and their sources */
+};
+
+/* Numbers a setting allows: the interval between lo and hi, each end open or closed. NaN never;
+ * an infinity only where the interval is closed at it. words: the rule for messages. */
+typedef struct {
+  double lo, hi;
+  int lo_open, hi_open;
+  const char *words;
+} exp_interval;
+
+extern const exp_interval EXP_FINITE, EXP_POSITIVE, EXP_NONNEG, EXP_UNIT, EXP_ABOVE_ONE,
+    EXP_POSITIVE_OR_INF;
+int exp_interval_contains(const exp_interval *iv, double x);
+
+/* One of the library's enums: its names come from the library (sgema_*_name), so that a new method
+ * or statistics kind needs no change here. get and set reach the field of a run (NULL for the enums
+ * the parser handles itself: alg, class, sphere, momentum kind). */
+typedef struct {
+  int count;
+  const char *(*name)(int value);
+  int (*get)(const sgema_run_spec *r);
+  void (*set)(sgema_run_spec *r, int value);
+} exp_choice;
+
+extern const exp_choice EXP_ALG, EXP_CLASS, EXP_SPHERE, EXP_MOMENTUM_KIND;
+/* Value of name, or -1. */
+int exp_choice_find(const exp_choice *c, const char *name);
+/* "a|b|c" into buf. */
+const char *exp_choice_list(const exp_choice *c, char *buf, size_t size);
+
+typedef enum {
+  EXP_REAL,    /* a double in `allowed` */
+  EXP_RANGE,   /* [lo, hi], lo <= hi, each in `allowed`; hi > 0 too when hi_positive */
+  EXP_LONG,    /* a long in [lo, hi] */
+  EXP_U32,     /* a uint32_t in [lo, hi] */
+  EXP_BOOL,    /* an int, 0 or 1 */
+  EXP_CHOICE,  /* a name of `choice` */
+  EXP_MOMENTUM /* the momentum map ({kind: constant, alpha} or {kind: linear, a0, a1, T}) */
+} exp_type;
+
+/* A key of a run (section NULL) or of one of its sections, and where its value lives in
+ * sgema_run_spec. The table order is the order the writer prints. */
+typedef struct {
+  const char *section;
+  const char *key;
+  exp_type type;
+  size_t offset, offset_hi; /* offset_hi: the upper end of a range */
+  size_t size;              /* bytes at offset (and at offset_hi), copied when a layer applies */
+  const exp_interval *allowed;
+  long long lo, hi;
+  int hi_positive;
+  const exp_choice *choice;
+} exp_setting;
+
+/* The parser keeps one slot per table entry; a static assertion keeps this count exact. */
+#define EXP_SETTING_COUNT 34
+
+extern const exp_setting exp_settings[];
+extern const size_t exp_setting_count;
+/* The sections of a run, in print order, NULL-terminated. */
+extern const char *const exp_sections[];
+
+/* Longest run name (and experiment name), in bytes. */
+#define EXP_NAME_MAX 128
+
+int exp_diagnostics_vadd(sgema_diagnostics *d, const char *file, size_t line, size_t column,
+                         const char *key, const char *fmt, va_list ap);
+/* Sorts the diagnostics from index start on into file order (line, column, then the order they
+ * were found) and removes exact repeats. */
+void exp_diagnostics_sort_from(sgema_diagnostics *d, size_t start);
+
+/* Frees what a run owns (its name, n_expr, references and their sources), not the run itself. */
+void exp_run_free(sgema_run_spec *r);
+
+/* The parser (experiment_yaml.c): reads e->source, fills the rest of e, returns the number of
+ * problems found (each added to d, which may be NULL). */
+int exp_parse(sgema_experiment *e, sgema_diagnostics *d);
+
+#endif
