@@ -28,14 +28,13 @@ struct sgema_classifier {
   size_t N_max, K_max;
   int m_max, n_max;
   sgema_field *field;
-  double *J;             /* N x N Jacobian */
-  gsl_matrix *T;         /* N x K orbit tangents, then their left singular vectors */
-  gsl_matrix *V;         /* K x K */
-  gsl_vector *sv;        /* K */
-  gsl_matrix *Q;         /* N x N: [orbit basis | complement] */
-  gsl_matrix *R;         /* N x K */
-  gsl_vector *tau;       /* K */
-  gsl_matrix *JQ, *Jr;   /* N x N products */
+  double *J;           /* N x N Jacobian */
+  gsl_matrix *T;       /* N x K orbit tangents, then their left singular vectors */
+  gsl_matrix *V;       /* K x K */
+  gsl_vector *sv;      /* K */
+  gsl_matrix *R;       /* N x K */
+  gsl_vector *tau;     /* K */
+  gsl_matrix *JQ, *Jr; /* N x N products */
   gsl_vector_complex *eval;
   gsl_eigen_nonsymm_workspace **eig; /* one per reduced size, made on first use */
   gsl_matrix *Asv, *Asv_V;           /* SVD of A: n x m, m x m */
@@ -52,8 +51,6 @@ void sgema_classifier_free(sgema_classifier *c) {
   gsl_matrix_free(c->T);
   gsl_matrix_free(c->V);
   gsl_vector_free(c->sv);
-  gsl_matrix_free(c->Q);
-  gsl_matrix_free(c->R);
   gsl_vector_free(c->tau);
   gsl_matrix_free(c->JQ);
   gsl_matrix_free(c->Jr);
@@ -87,8 +84,6 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   c->T = gsl_matrix_alloc(N, K);
   c->V = gsl_matrix_alloc(K, K);
   c->sv = gsl_vector_alloc(K);
-  c->Q = gsl_matrix_alloc(N, N);
-  c->R = gsl_matrix_alloc(N, K);
   c->tau = gsl_vector_alloc(K);
   c->JQ = gsl_matrix_alloc(N, N);
   c->Jr = gsl_matrix_alloc(N, N);
@@ -99,8 +94,8 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   c->Asv = gsl_matrix_alloc(n, m);
   c->Asv_V = gsl_matrix_alloc(m, m);
   c->Asv_s = gsl_vector_alloc(m);
-  if (!c->field || !c->J || !c->T || !c->V || !c->sv || !c->Q || !c->R || !c->tau ||
-      !c->JQ || !c->Jr || !c->eval || !c->eig || !c->tv || !c->Asv || !c->Asv_V || !c->Asv_s) {
+  if (!c->field || !c->J || !c->T || !c->V || !c->sv || !c->tau || !c->JQ || !c->Jr || !c->eval ||
+      !c->eig || !c->tv || !c->Asv || !c->Asv_V || !c->Asv_s) {
     sgema_classifier_free(c);
     return NULL;
   }
@@ -222,8 +217,8 @@ static size_t frozen_tangents(sgema_classifier *c, const sgema_classification *s
   return q;
 }
 
-/* Orthonormal basis of the orbit's tangent space in the first k columns of c->Q and of its
- * complement in the rest; returns k. */
+/* The orbit's tangent space: its dimension k, and the QR factors of an orthonormal basis of it
+ * (Q's first k columns span it, the others its complement). */
 static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
                        const double *y, size_t N, int frozen, size_t *k_out) {
   size_t K = frozen ? frozen_tangents(c, s, p, y, N) : orbit_tangents(c, p, y, N);
@@ -239,15 +234,10 @@ static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const
   double floor_sv = s->symmetry_tol * fmax(smax, 1.0);
   while (k < K && gsl_vector_get(&sv.vector, k) > floor_sv)
     k++;
-  gsl_matrix_view Q = gsl_matrix_submatrix(c->Q, 0, 0, N, N);
-  if (k == 0) {
-    gsl_matrix_set_identity(&Q.matrix);
-  } else {
+  if (k > 0) { /* Householder reflectors of U's QR in T's first k columns, their scales in tau */
     gsl_matrix_view U = gsl_matrix_submatrix(c->T, 0, 0, N, k);
-    gsl_matrix_view R = gsl_matrix_submatrix(c->R, 0, 0, N, k);
     gsl_vector_view tau = gsl_vector_subvector(c->tau, 0, k);
-    if (gsl_linalg_QR_decomp(&U.matrix, &tau.vector) != GSL_SUCCESS ||
-        gsl_linalg_QR_unpack(&U.matrix, &tau.vector, &Q.matrix, &R.matrix) != GSL_SUCCESS)
+    if (gsl_linalg_QR_decomp(&U.matrix, &tau.vector) != GSL_SUCCESS)
       return SGEMA_ELINALG;
   }
   *k_out = k;
@@ -282,13 +272,27 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
     *max_re = 0.0;
     return SGEMA_OK;
   }
-  /* Jr = Qc^T J Qc, Qc = the complement columns of Q. */
-  gsl_matrix_const_view J = gsl_matrix_const_view_array_with_tda(c->J, N, N, Nfull);
-  gsl_matrix_view Qc = gsl_matrix_submatrix(c->Q, 0, k, N, nr);
-  gsl_matrix_view JQ = gsl_matrix_submatrix(c->JQ, 0, 0, N, nr);
+  /* Jr = the trailing block of Q^T J Q, computed by applying the k reflectors from both sides
+   * (O(N^2 k), where forming Q and two products would cost O(N^3)): Q^T J, transposed, Q^T again
+   * gives (Q^T J Q)^T. */
+  gsl_matrix_view JQ = gsl_matrix_submatrix(c->JQ, 0, 0, N, N);
+  for (size_t i = 0; i < N; i++)
+    for (size_t j = 0; j < N; j++)
+      gsl_matrix_set(&JQ.matrix, i, j, c->J[i * Nfull + j]);
+  if (k > 0) {
+    gsl_matrix_view U = gsl_matrix_submatrix(c->T, 0, 0, N, k);
+    gsl_vector_view tau = gsl_vector_subvector(c->tau, 0, k);
+    if (gsl_linalg_QR_QTmat(&U.matrix, &tau.vector, &JQ.matrix) != GSL_SUCCESS ||
+        gsl_matrix_transpose(&JQ.matrix) != GSL_SUCCESS ||
+        gsl_linalg_QR_QTmat(&U.matrix, &tau.vector, &JQ.matrix) != GSL_SUCCESS)
+      return SGEMA_ELINALG;
+  }
   gsl_matrix_view Jr = gsl_matrix_submatrix(c->Jr, 0, 0, nr, nr);
-  gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &J.matrix, &Qc.matrix, 0.0, &JQ.matrix);
-  gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Qc.matrix, &JQ.matrix, 0.0, &Jr.matrix);
+  for (size_t i = 0; i < nr; i++) /* with reflectors, transposed back while copied */
+    for (size_t j = 0; j < nr; j++)
+      gsl_matrix_set(&Jr.matrix, i, j,
+                     k > 0 ? gsl_matrix_get(&JQ.matrix, k + j, k + i)
+                           : gsl_matrix_get(&JQ.matrix, i, j));
   gsl_eigen_nonsymm_workspace *ws = eigen_workspace(c, nr);
   gsl_vector_complex_view ev = gsl_vector_complex_subvector(c->eval, 0, nr);
   if (!ws)
