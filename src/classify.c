@@ -109,17 +109,25 @@ static int target_frozen(const sgema_problem *p, double t) {
          sgema_momentum_dalpha(&p->momentum, t) == 0.0;
 }
 
+/* Singular values (descending) of the n x m matrix X, with its left singular vectors left in
+ * c->Asv; returns 0, or -1 when the SVD fails. */
+static int small_svd(sgema_classifier *c, const double *X, int m, int n, gsl_vector_view *S) {
+  gsl_matrix_view U = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
+  gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
+  *S = gsl_vector_subvector(c->Asv_s, 0, m);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < m; j++)
+      gsl_matrix_set(&U.matrix, i, j, X[i * m + j]);
+  return gsl_linalg_SV_decomp_jacobi(&U.matrix, &V.matrix, &S->vector) == GSL_SUCCESS ? 0 : -1;
+}
+
 /* P = I - U U^T, U an orthonormal basis of the columns of C (n x m) above the symmetry tolerance.
  */
 static void complement_projector(sgema_classifier *c, const sgema_classification *s,
                                  const double *C, int m, int n, double *P) {
+  gsl_vector_view S;
+  int ok = small_svd(c, C, m, n, &S) == 0;
   gsl_matrix_view U = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
-  gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
-  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m);
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < m; j++)
-      gsl_matrix_set(&U.matrix, i, j, C[i * m + j]);
-  int ok = gsl_linalg_SV_decomp_jacobi(&U.matrix, &V.matrix, &S.vector) == GSL_SUCCESS;
   double smax = ok ? gsl_vector_get(&S.vector, 0) : 0.0;
   for (int a = 0; a < n; a++)
     for (int b = 0; b < n; b++) {
@@ -316,13 +324,8 @@ static int all_finite(const double *y, size_t N) {
 static int rank_of_A(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
                      const double *A, int *rank) {
   int m = p->m, n = p->n;
-  gsl_matrix_view M = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
-  gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
-  gsl_vector_view S = gsl_vector_subvector(c->Asv_s, 0, m);
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < m; j++)
-      gsl_matrix_set(&M.matrix, i, j, A[i * m + j]);
-  if (gsl_linalg_SV_decomp_jacobi(&M.matrix, &V.matrix, &S.vector) != GSL_SUCCESS)
+  gsl_vector_view S;
+  if (small_svd(c, A, m, n, &S) != 0)
     return SGEMA_ELINALG;
   int r = 0;
   for (int i = 0; i < m; i++)
