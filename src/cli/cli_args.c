@@ -104,13 +104,15 @@ void cli_errors_init(cli_errors *e, const char *prog, FILE *err) {
 }
 
 void cli_error(cli_errors *e, const char *fmt, ...) {
+  e->count++;
+  if (!e->err) /* counted, not printed: the MPI ranks other than 0 */
+    return;
   va_list ap;
   va_start(ap, fmt);
   fprintf(e->err, "%s: ", e->prog);
   vfprintf(e->err, fmt, ap);
   fputc('\n', e->err);
   va_end(ap);
-  e->count++;
 }
 
 /* The one wording of every parse failure, so that all tools say it the same way. */

@@ -39,8 +39,8 @@ int cli_interval_contains(const cli_interval *iv, double x);
 /* "> 0", ">= 0", "in [0, 1]", "finite": the requirement in words, into buf. */
 const char *cli_interval_describe(const cli_interval *iv, char *buf, size_t size);
 
-/* Where the problems go: every message is one line "prog: ..." on err, and counted, so that a tool
- * can report all of its problems before it gives up. */
+/* Where the problems go: every message is one line "prog: ..." on err (not printed when err is
+ * NULL), and counted, so that a tool can report all of its problems before it gives up. */
 typedef struct {
   const char *prog;
   FILE *err;

@@ -1,0 +1,59 @@
+/* The results file of an experiment: one parallel HDF5 file, datasets indexed by trial
+ * (docs/FORMAT.md). */
+#ifndef SGEMA_OUTPUT_H
+#define SGEMA_OUTPUT_H
+
+#include "sgema/experiment.h"
+#include "sgema/trajectory.h"
+#include "sgema/trial.h"
+
+#include <mpi.h>
+#include <stdint.h>
+
+/* All HDF5 calls of the product live behind this interface (src/output_hdf5.c); it makes no MPI
+ * calls of its own beyond handing the communicator to HDF5's MPI-IO driver. Every function marked
+ * "collective" must be called by every rank of the communicator, in the same order. */
+
+typedef struct sgema_output sgema_output;
+
+/* Facts about the run that go into the root group's attributes. */
+typedef struct {
+  const char *path;        /* the file to create (or, with resume, to reopen) */
+  int resume;              /* 1: reopen an existing file of the same experiment */
+  int ranks;               /* MPI processes */
+  const char *host;        /* rank 0's host name */
+  const char *version;     /* program version (git describe when available) */
+  const char *build_flags; /* compiler and flags */
+  const char *command;     /* the command line */
+} sgema_output_info;
+
+/* Collective. Creates the file (failing if it exists, unless resume) with every group, dataset
+ * and attribute of the experiment, or with resume reopens it and checks that its stored experiment
+ * source equals e's (a different experiment is refused with a diagnostic). Returns SGEMA_OK, or an
+ * error status with the reasons in diag (file name and what is wrong). */
+int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment *e,
+                      const sgema_output_info *info, sgema_diagnostics *diag);
+
+/* Local (no I/O): keeps rec, trial `trial` of run `run`, for the next flush. traj, when not NULL,
+ * is that trial's recorded trajectory (trials 0 .. record.trajectories-1 of the run). */
+int sgema_output_stage(sgema_output *o, size_t run, uint32_t trial, const sgema_record *rec,
+                       const sgema_trajectory *traj);
+
+/* Collective. Writes every rank's staged rows to their places (collective MPI-IO, each rank its
+ * own selection), then marks them done and flushes the file, so that a kill loses at most the rows
+ * staged since. Clears the staging. */
+int sgema_output_flush(sgema_output *o);
+
+/* Collective. The done flags of run `run` (trials bytes, 1: written), read from the file: what a
+ * resumed run skips. */
+int sgema_output_done(sgema_output *o, size_t run, uint8_t *done);
+
+/* Rank 0 after a flush, or any rank: the class of every trial of run `run` (trials bytes, values
+ * of sgema_class; undone trials hold 255), for the summary. Collective. */
+int sgema_output_classes(sgema_output *o, size_t run, uint8_t *cls);
+
+/* Collective. Writes the end time and whether every trial is done (attribute "complete"), closes
+ * the file and frees o. */
+int sgema_output_close(sgema_output *o, int complete);
+
+#endif

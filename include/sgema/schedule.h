@@ -1,0 +1,47 @@
+/* Running an experiment's trials over the MPI processes: the master hands out chunks on demand. */
+#ifndef SGEMA_SCHEDULE_H
+#define SGEMA_SCHEDULE_H
+
+#include "sgema/experiment.h"
+#include "sgema/output.h"
+
+#include <signal.h>
+#include <stddef.h>
+
+/* All MPI calls of the product are in src/schedule_mpi.c; these wrap the few the runner needs. */
+int sgema_parallel_init(int *argc, char ***argv);
+void sgema_parallel_finalize(void);
+int sgema_parallel_rank(void);
+int sgema_parallel_size(void);
+/* This process's host name (MPI_Get_processor_name) into buf. */
+void sgema_parallel_host(char *buf, size_t size);
+/* MPI_COMM_WORLD, for the output layer's MPI-IO driver. */
+MPI_Comm sgema_parallel_comm(void);
+/* Logical AND of ok over all ranks (for "did every rank succeed"). */
+int sgema_parallel_all(int ok);
+
+typedef struct {
+  size_t chunk;            /* trials per work unit handed to a process */
+  double flush_seconds;    /* results are written (collectively) at least this often */
+  double progress_seconds; /* rank 0 reports progress on stderr this often; 0: never */
+  /* Set asynchronously (SIGTERM, SIGUSR1): finish the trials in flight, write, and stop. */
+  volatile sig_atomic_t *stop;
+} sgema_schedule_options;
+
+typedef struct {
+  long total;      /* trials of the experiment */
+  long before;     /* already done in the file when the run started (resume) */
+  long computed;   /* computed by this invocation, all ranks */
+  int interrupted; /* stopped by a signal before the end */
+  double seconds;
+} sgema_schedule_result;
+
+/* Collective. Computes every trial that out has not marked done and writes it to out. Rank 0 is
+ * the master: it hands out chunks of trial indices on request (trials differ a lot in cost), and
+ * computes trials itself between requests; with one process it computes everything. Results do
+ * not depend on the number of processes: each trial is a pure function of (seed, stream, trial) and
+ * is written at its own index. Returns SGEMA_OK or the first error status. */
+int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
+                       const sgema_schedule_options *opt, sgema_schedule_result *res);
+
+#endif

@@ -1,0 +1,329 @@
+/* The MPI layer: process setup, and the master/worker scheduling of an experiment's trials. */
+#include "sgema/schedule.h"
+#include "sgema/status.h"
+
+#include <math.h>
+#include <mpi.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* This is the only file that calls MPI. The kernel never sees a communicator; the output layer
+ * only hands MPI_COMM_WORLD to HDF5's MPI-IO driver. */
+
+enum { TAG_REQUEST = 1, TAG_REPLY = 2 };
+enum { REPLY_WORK = 0, REPLY_SYNC = 1, REPLY_STOP = 2 };
+
+int sgema_parallel_init(int *argc, char ***argv) {
+  return MPI_Init(argc, argv) == MPI_SUCCESS ? SGEMA_OK : SGEMA_EIO;
+}
+void sgema_parallel_finalize(void) {
+  MPI_Finalize();
+}
+int sgema_parallel_rank(void) {
+  int r;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+int sgema_parallel_size(void) {
+  int p;
+  MPI_Comm_size(MPI_COMM_WORLD, &p);
+  return p;
+}
+void sgema_parallel_host(char *buf, size_t size) {
+  char name[MPI_MAX_PROCESSOR_NAME];
+  int len = 0;
+  MPI_Get_processor_name(name, &len);
+  snprintf(buf, size, "%.*s", len, name);
+}
+MPI_Comm sgema_parallel_comm(void) {
+  return MPI_COMM_WORLD;
+}
+int sgema_parallel_all(int ok) {
+  int all = 0;
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+  return all;
+}
+
+static double now(void) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- work: chunks of trials not yet done -------------------------------------------------- */
+
+typedef struct {
+  uint32_t run, first, count;
+} chunk;
+
+typedef struct {
+  chunk *items;
+  size_t n, next;
+} work_queue;
+
+static int queue_push(work_queue *q, size_t *cap, chunk c) {
+  if (q->n == *cap) {
+    size_t ncap = *cap ? 2 * *cap : 64;
+    chunk *p = realloc(q->items, ncap * sizeof *p);
+    if (!p)
+      return SGEMA_ENOMEM;
+    q->items = p;
+    *cap = ncap;
+  }
+  q->items[q->n++] = c;
+  return SGEMA_OK;
+}
+
+/* Collective (reads every run's done flags). The undone trials of every run, in run and trial
+ * order, cut into chunks of at most `size` contiguous trials. */
+static int build_queue(const sgema_experiment *e, sgema_output *out, size_t size, work_queue *q,
+                       long *total, long *before) {
+  size_t cap = 0;
+  *total = *before = 0;
+  for (size_t r = 0; r < sgema_experiment_run_count(e); r++) {
+    const sgema_run_spec *spec = sgema_experiment_run(e, r);
+    uint8_t *done = malloc(spec->trials);
+    if (!done)
+      return SGEMA_ENOMEM;
+    int st = sgema_output_done(out, r, done);
+    for (uint32_t k = 0; st == SGEMA_OK && k < spec->trials;) {
+      if (done[k]) {
+        (*before)++;
+        k++;
+        continue;
+      }
+      uint32_t first = k;
+      while (k < spec->trials && !done[k] && k - first < size)
+        k++;
+      st = queue_push(q, &cap, (chunk){(uint32_t)r, first, k - first});
+    }
+    *total += spec->trials;
+    free(done);
+    if (st != SGEMA_OK)
+      return st;
+  }
+  return SGEMA_OK;
+}
+
+/* ---- computing trials: one workspace per run, made on first use ---------------------------- */
+
+typedef struct {
+  const sgema_experiment *e;
+  sgema_output *out;
+  sgema_trial **trial;
+  sgema_trajectory **traj;
+} workers_kit;
+
+static int compute(workers_kit *kit, uint32_t run, uint32_t k) {
+  const sgema_run_spec *spec = sgema_experiment_run(kit->e, run);
+  if (!kit->trial[run]) {
+    kit->trial[run] = sgema_trial_alloc(&spec->settings);
+    if (!kit->trial[run])
+      return SGEMA_ENOMEM;
+    if (spec->record.trajectories > 0) {
+      const sgema_settings *s = &spec->settings;
+      size_t N = sgema_problem_dim_for(s->alg, s->m, s->n);
+      kit->traj[run] = sgema_trajectory_alloc_uniform(N, spec->record.t_last, spec->record.points);
+      if (!kit->traj[run])
+        return SGEMA_ENOMEM;
+    }
+  }
+  sgema_trajectory *tr = k < spec->record.trajectories ? kit->traj[run] : NULL;
+  sgema_record rec;
+  int st =
+      sgema_trial_run(kit->trial[run], sgema_experiment_seed(kit->e), spec->stream, k, &rec, tr);
+  if (st != SGEMA_OK) {
+    fprintf(stderr, "sgema-run: run %s trial %u: %s\n", spec->name, k, sgema_strerror(st));
+    return st;
+  }
+  return sgema_output_stage(kit->out, run, k, &rec, tr);
+}
+
+static void kit_free(workers_kit *kit, size_t runs) {
+  for (size_t r = 0; r < runs; r++) {
+    sgema_trial_free(kit->trial[r]);
+    sgema_trajectory_free(kit->traj[r]);
+  }
+  free(kit->trial);
+  free(kit->traj);
+}
+
+/* ---- the worker ------------------------------------------------------------------------------ */
+
+/* Asks for work, computes it, takes part in every collective write the master calls for. The
+ * request carries the worker's status, so that a failure stops the whole run cleanly. */
+static int worker(workers_kit *kit) {
+  int status = SGEMA_OK;
+  for (;;) {
+    int64_t reply[4];
+    MPI_Send(&status, 1, MPI_INT, 0, TAG_REQUEST, MPI_COMM_WORLD);
+    MPI_Recv(reply, 4, MPI_INT64_T, 0, TAG_REPLY, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (reply[0] == REPLY_WORK) {
+      for (int64_t k = reply[2]; status == SGEMA_OK && k < reply[2] + reply[3]; k++)
+        status = compute(kit, (uint32_t)reply[1], (uint32_t)k);
+      continue;
+    }
+    int st = sgema_output_flush(kit->out);
+    if (status == SGEMA_OK)
+      status = st;
+    if (reply[0] == REPLY_STOP)
+      return status;
+  }
+}
+
+/* ---- the master ------------------------------------------------------------------------------ */
+
+typedef struct {
+  const sgema_schedule_options *opt;
+  work_queue q;
+  int workers;     /* P - 1 */
+  int *waiting;    /* per rank: a request not answered yet */
+  chunk *assigned; /* per rank: the chunk it is computing */
+  long done;       /* trials done, including those of earlier invocations */
+  long total, before;
+  double start, last_flush, last_progress;
+  int status;
+} master_state;
+
+static void progress(master_state *m, int final) {
+  double t = now();
+  if (m->opt->progress_seconds <= 0.0 ||
+      (!final && t - m->last_progress < m->opt->progress_seconds))
+    return;
+  m->last_progress = t;
+  double rate = (double)(m->done - m->before) / fmax(t - m->start, 1e-9);
+  double eta = rate > 0.0 ? (double)(m->total - m->done) / rate : 0.0;
+  fprintf(stderr, "sgema-run: %ld / %ld trials (%.1f%%), %.0f trials/s, ETA %.0f s\n", m->done,
+          m->total, 100.0 * (double)m->done / (double)(m->total ? m->total : 1), rate, eta);
+}
+
+static void reply(int rank, int64_t kind, chunk c) {
+  int64_t msg[4] = {kind, c.run, c.first, c.count};
+  MPI_Send(msg, 4, MPI_INT64_T, rank, TAG_REPLY, MPI_COMM_WORLD);
+}
+
+/* Takes one request: the worker's previous chunk is done. */
+static void receive_request(master_state *m, int blocking) {
+  int flag = 1, status = SGEMA_OK;
+  MPI_Status info;
+  if (blocking)
+    MPI_Probe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &info);
+  else
+    MPI_Iprobe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &flag, &info);
+  if (!flag)
+    return;
+  MPI_Recv(&status, 1, MPI_INT, info.MPI_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  int w = info.MPI_SOURCE;
+  m->done += m->assigned[w].count;
+  m->assigned[w].count = 0;
+  m->waiting[w] = 1;
+  if (status != SGEMA_OK && m->status == SGEMA_OK)
+    m->status = status;
+}
+
+static int master(workers_kit *kit, master_state *m, const sgema_schedule_options *opt) {
+  chunk own = {0, 0, 0};
+  uint32_t own_next = 0;
+  int round = 0, final = 0, told = 0;
+  for (;;) {
+    int stopping = (opt->stop && *opt->stop) || m->status != SGEMA_OK;
+    int queue_empty = m->q.next == m->q.n;
+    int have_own = own_next < own.first + own.count;
+    if (stopping && have_own) { /* finish only the trial in flight: the rest is redone on resume */
+      own.count = 0;
+      have_own = 0;
+    }
+    if (!round &&
+        (stopping || (queue_empty && !have_own) || now() - m->last_flush >= opt->flush_seconds)) {
+      round = 1;
+      final = stopping || (queue_empty && !have_own);
+      told = 0;
+    }
+    for (int w = 1; w <= m->workers; w++) {
+      if (!m->waiting[w])
+        continue;
+      if (round) {
+        reply(w, final ? REPLY_STOP : REPLY_SYNC, (chunk){0, 0, 0});
+        m->waiting[w] = 0;
+        told++;
+      } else if (m->q.next < m->q.n) {
+        m->assigned[w] = m->q.items[m->q.next++];
+        reply(w, REPLY_WORK, m->assigned[w]);
+        m->waiting[w] = 0;
+      }
+    }
+    if (round && told == m->workers && (final ? !have_own : 1)) {
+      int st = sgema_output_flush(kit->out);
+      if (st != SGEMA_OK && m->status == SGEMA_OK)
+        m->status = st;
+      m->last_flush = now();
+      round = 0;
+      progress(m, final);
+      if (final)
+        return m->status;
+      continue;
+    }
+    if (!have_own && !round && m->q.next < m->q.n) {
+      own = m->q.items[m->q.next++];
+      own_next = own.first;
+      have_own = 1;
+    }
+    if (have_own) {
+      int st = compute(kit, own.run, own_next++);
+      if (st != SGEMA_OK && m->status == SGEMA_OK)
+        m->status = st;
+      m->done++;
+      if (m->workers > 0)
+        receive_request(m, 0);
+    } else if (m->workers > 0) {
+      receive_request(m, 1); /* nothing to compute: wait without spinning */
+    }
+    progress(m, 0);
+  }
+}
+
+int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
+                       const sgema_schedule_options *opt, sgema_schedule_result *res) {
+  size_t runs = sgema_experiment_run_count(e);
+  int rank = sgema_parallel_rank(), size = sgema_parallel_size();
+  workers_kit kit = {e, out, calloc(runs, sizeof(sgema_trial *)),
+                     calloc(runs, sizeof(sgema_trajectory *))};
+  master_state m;
+  memset(&m, 0, sizeof m);
+  memset(res, 0, sizeof *res);
+  int st = kit.trial && kit.traj ? SGEMA_OK : SGEMA_ENOMEM;
+  if (st == SGEMA_OK)
+    st = build_queue(e, out, opt->chunk ? opt->chunk : 1, &m.q, &m.total, &m.before);
+  if (!sgema_parallel_all(st == SGEMA_OK)) {
+    kit_free(&kit, runs);
+    free(m.q.items);
+    return st != SGEMA_OK ? st : SGEMA_EIO;
+  }
+  double start = now();
+  if (rank == 0) {
+    m.opt = opt;
+    m.workers = size - 1;
+    m.waiting = calloc((size_t)size, sizeof(int));
+    m.assigned = calloc((size_t)size, sizeof(chunk));
+    m.done = m.before;
+    m.start = m.last_flush = m.last_progress = start;
+    st = m.waiting && m.assigned ? master(&kit, &m, opt) : SGEMA_ENOMEM;
+    free(m.waiting);
+    free(m.assigned);
+  } else {
+    st = worker(&kit);
+  }
+  long done = m.done;
+  MPI_Bcast(&done, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+  res->total = m.total;
+  res->before = m.before;
+  res->computed = done - m.before;
+  res->interrupted = done < m.total;
+  res->seconds = now() - start;
+  kit_free(&kit, runs);
+  free(m.q.items);
+  return st;
+}
