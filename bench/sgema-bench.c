@@ -16,6 +16,7 @@
 typedef struct {
   long trials;
   uint64_t seed;
+  uint32_t run; /* the kernel's run id (an experiment run's stream) */
   const char *dump; /* JSON lines of every record, for the SciPy baseline */
   int json;
 } bench_options;
@@ -33,7 +34,7 @@ static void usage(FILE *out) {
       "                   [--method NAME] [--rtol R] [--atol A] [--t-max T] [--trials K]\n"
       "                   [--stiff-ratio X] [--tail-f X] [--tail-rtol X] [--f-tol X]\n"
       "                   [--seed S] [--dump FILE.jsonl] [--json]\n"
-      "Runs K sampled trials (run 0, trials 0..K-1) on one core and prints trials per second,\n"
+      "Runs K sampled trials (run R, default 0; trials 0..K-1) on one core and prints trials per second,\n"
       "steps and right-hand-side evaluations per trial (mean, max), the share not converged\n"
       "by t_max, and the class counts. --dump writes every record as one JSON line.\n");
 }
@@ -61,6 +62,8 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
                                        {"tail-f", required_argument, 0, 'F'},
                                        {"tail-rtol", required_argument, 0, 'L'},
                                        {"f-tol", required_argument, 0, 'f'},
+                                       {"run", required_argument, 0, 'u'},
+                                       {"condition-delta", no_argument, 0, 'C'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   static const char *const algs[] = {"sg", "ema", "gd", NULL};
@@ -116,6 +119,12 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
     case 'k':
       cli_long(&e, "--trials", optarg, 1, 100000000L, &o->trials);
       break;
+    case 'u':
+      cli_u32(&e, "--run", optarg, &o->run);
+      break;
+    case 'C':
+      s->sampling.condition_delta = 1;
+      break;
     case 'S':
       cli_u64(&e, "--seed", optarg, &o->seed);
       break;
@@ -160,7 +169,7 @@ static int run(const sgema_settings *s, const bench_options *o, bench_result *b)
   sgema_record rec;
   double t0 = now();
   for (long i = 0; i < o->trials; i++) {
-    if (sgema_trial_run(t, o->seed, 0, (uint32_t)i, &rec, NULL) != SGEMA_OK)
+    if (sgema_trial_run(t, o->seed, o->run, (uint32_t)i, &rec, NULL) != SGEMA_OK)
       b->errors++;
     else
       tally(b, &rec);
@@ -174,7 +183,7 @@ static int run(const sgema_settings *s, const bench_options *o, bench_result *b)
   }
   sgema_record_format fmt = {1, 0, NULL};
   for (long i = 0; f && i < o->trials; i++)
-    if (sgema_trial_run(t, o->seed, 0, (uint32_t)i, &rec, NULL) == SGEMA_OK)
+    if (sgema_trial_run(t, o->seed, o->run, (uint32_t)i, &rec, NULL) == SGEMA_OK)
       sgema_record_write_json(f, &rec, s, &fmt);
   if (f && fclose(f) != 0) {
     perror(o->dump);
@@ -215,7 +224,7 @@ static void report(const sgema_settings *s, const bench_options *o, const bench_
 int main(int argc, char **argv) {
   sgema_settings s;
   sgema_settings_default(&s);
-  bench_options o = {10000, 1, NULL, 0};
+  bench_options o = {10000, 1, 0, NULL, 0};
   if (parse(argc, argv, &s, &o) != 0)
     return 2;
   if (s.m > 1 && s.sampling.stats == SGEMA_STATS_DIAGONAL)
