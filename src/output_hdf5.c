@@ -710,7 +710,8 @@ static const char *root_create(sgema_output *o, const sgema_experiment *e,
       attr_str(o, root, "program_version", info->version) < 0 ||
       attr_str(o, root, "build_flags", info->build_flags) < 0 ||
       attr_str(o, root, "command", info->command) < 0 || attr_i32(root, "ranks", info->ranks) < 0 ||
-      attr_str(o, root, "host", info->host) < 0 || attr_str(o, root, "start_time", now) < 0 ||
+      attr_str(o, root, "host", info->host) < 0 ||
+      attr_str(o, root, "start_time", info->start_time ? info->start_time : now) < 0 ||
       attr_str(o, root, "end_time", "") < 0 || attr_i32(root, "complete", 0) < 0 ||
       attr_i32(root, "resumed", 0) < 0 || attr_i32(root, "format_version", FORMAT_VERSION) < 0;
   free(resolved);
@@ -1268,11 +1269,15 @@ int sgema_output_classes(sgema_output *o, size_t run, uint8_t *cls) {
 }
 
 int sgema_output_close(sgema_output *o, int complete) {
+  return sgema_output_close_at(o, complete, NULL);
+}
+
+int sgema_output_close_at(sgema_output *o, int complete, const char *end_time) {
   if (!o)
     return SGEMA_EINVAL;
   char now[32];
   utc_now(now);
-  int bad = attr_str(o, o->file, "end_time", now) < 0 ||
+  int bad = attr_str(o, o->file, "end_time", end_time ? end_time : now) < 0 ||
             attr_i32(o->file, "complete", complete ? 1 : 0) < 0;
   hid_t file = o->file;
   o->file = -1;

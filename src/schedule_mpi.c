@@ -1,4 +1,5 @@
 /* The MPI layer: process setup, and the master/worker scheduling of an experiment's trials. */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include "sgema/schedule.h"
 #include "sgema/status.h"
 
@@ -41,6 +42,16 @@ void sgema_parallel_host(char *buf, size_t size) {
 MPI_Comm sgema_parallel_comm(void) {
   return MPI_COMM_WORLD;
 }
+void sgema_parallel_utc_now(char buf[32]) {
+  if (sgema_parallel_rank() == 0) {
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+      snprintf(buf, 32, "unknown");
+  }
+  MPI_Bcast(buf, 32, MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
 int sgema_parallel_all(int ok) {
   int all = 0;
   MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);

@@ -25,6 +25,9 @@ typedef struct {
   const char *version;     /* program version (git describe when available) */
   const char *build_flags; /* compiler and flags */
   const char *command;     /* the command line */
+  /* ISO 8601 UTC start time, the same string on every rank (attribute writes are collective and
+   * must agree); NULL: this rank's clock. */
+  const char *start_time;
 } sgema_output_info;
 
 /* Collective. Creates the file (failing if it exists, unless resume) with every group, dataset
@@ -53,7 +56,8 @@ int sgema_output_done(sgema_output *o, size_t run, uint8_t *done);
 int sgema_output_classes(sgema_output *o, size_t run, uint8_t *cls);
 
 /* Collective. Writes the end time and whether every trial is done (attribute "complete"), closes
- * the file and frees o. */
-int sgema_output_close(sgema_output *o, int complete);
+ * the file and frees o. end_time: ISO 8601 UTC, the same on every rank; NULL: this rank's clock. */
+int sgema_output_close_at(sgema_output *o, int complete, const char *end_time);
+int sgema_output_close(sgema_output *o, int complete); /* close_at with this rank's clock */
 
 #endif

@@ -17,6 +17,8 @@ int sgema_parallel_size(void);
 void sgema_parallel_host(char *buf, size_t size);
 /* MPI_COMM_WORLD, for the output layer's MPI-IO driver. */
 MPI_Comm sgema_parallel_comm(void);
+/* Rank 0's current UTC time as ISO 8601 ("2026-11-25T21:50:03Z"), the same string on every rank. */
+void sgema_parallel_utc_now(char buf[32]);
 /* Logical AND of ok over all ranks (for "did every rank succeed"). */
 int sgema_parallel_all(int ok);
 

@@ -216,13 +216,16 @@ int main(int argc, char **argv) {
   char default_path[512], host[256], *command = join(argc, argv);
   snprintf(default_path, sizeof default_path, "%s.h5", sgema_experiment_name(e));
   sgema_parallel_host(host, sizeof host);
+  char start[32], end[32];
+  sgema_parallel_utc_now(start);
   sgema_output_info info = {o.output ? o.output : default_path,
                             o.resume,
                             sgema_parallel_size(),
                             host,
                             SGEMA_VERSION,
                             SGEMA_BUILD_FLAGS,
-                            command ? command : ""};
+                            command ? command : "",
+                            start};
   sgema_output *out = NULL;
   int st = sgema_output_open(&out, sgema_parallel_comm(), e, &info, diag);
   if (st != SGEMA_OK) {
@@ -247,7 +250,8 @@ int main(int argc, char **argv) {
   st = sgema_schedule_run(e, out, &so, &res);
   int sst = summary(e, out, rank);
   int complete = st == SGEMA_OK && !res.interrupted;
-  int cst = sgema_output_close(out, complete);
+  sgema_parallel_utc_now(end);
+  int cst = sgema_output_close_at(out, complete, end);
   if (rank == 0) {
     if (st != SGEMA_OK || sst != SGEMA_OK || cst != SGEMA_OK)
       fprintf(stderr, "sgema-run: %s\n",
