@@ -235,6 +235,29 @@ static void receive_request(master_state *m, int blocking) {
     m->status = status;
 }
 
+/* The next unit of work: queued chunks of one run merged while they are contiguous, up to a size
+ * that shrinks with the work left (guided scheduling): long units early keep the per-unit wait for
+ * a reply (up to one trial of the master's) rare, short units late keep every process busy until
+ * the end. Measured on 100,000 m = 1 trials with 2 processes: units of 16 throughout lost 25% to
+ * those waits. */
+static chunk take(master_state *m, int processes) {
+  long left = 0;
+  for (size_t i = m->q.next; i < m->q.n; i++)
+    left += m->q.items[i].count;
+  long target = left / (4L * processes);
+  if (target > 4096)
+    target = 4096;
+  chunk c = m->q.items[m->q.next++];
+  while (m->q.next < m->q.n && (long)c.count < target) {
+    chunk d = m->q.items[m->q.next];
+    if (d.run != c.run || d.first != c.first + c.count)
+      break;
+    c.count += d.count;
+    m->q.next++;
+  }
+  return c;
+}
+
 static int master(workers_kit *kit, master_state *m, const sgema_schedule_options *opt) {
   chunk own = {0, 0, 0};
   uint32_t own_next = 0;
@@ -261,7 +284,7 @@ static int master(workers_kit *kit, master_state *m, const sgema_schedule_option
         m->waiting[w] = 0;
         told++;
       } else if (m->q.next < m->q.n) {
-        m->assigned[w] = m->q.items[m->q.next++];
+        m->assigned[w] = take(m, m->workers + 1);
         reply(w, REPLY_WORK, m->assigned[w]);
         m->waiting[w] = 0;
       }
@@ -278,7 +301,7 @@ static int master(workers_kit *kit, master_state *m, const sgema_schedule_option
       continue;
     }
     if (!have_own && !round && m->q.next < m->q.n) {
-      own = m->q.items[m->q.next++];
+      own = take(m, m->workers + 1);
       own_next = own.first;
       have_own = 1;
     }
