@@ -78,7 +78,8 @@ for how in usr1 term; do
     "$RUN" "$SRC/tests/runner/kill.yaml" -o $how.h5 --quiet >$how.out 2>&1 &
   fi
   pid=$!
-  sleep 0.8
+  for _ in $(seq 100); do [ -e $how.h5 ] && break; sleep 0.05; done
+  sleep 0.3
   kill -"$(echo $how | tr a-z A-Z)" "$pid"
   wait "$pid"
   status=$?

@@ -192,6 +192,14 @@ int main(int argc, char **argv) {
   if (sgema_parallel_init(&argc, &argv) != SGEMA_OK)
     return EXIT_FAILED;
   int rank = sgema_parallel_rank();
+  /* Handlers first: a signal that comes while the file is being opened still means "stop and
+   * write", never the default "die". */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
   run_options o = {NULL, NULL, 0, 0, 0, 16, 30.0};
   int pc = parse(argc, argv, &o, rank);
   if (pc != 0)
@@ -237,12 +245,6 @@ int main(int argc, char **argv) {
     return finish(EXIT_FAILED);
   }
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGUSR1, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
 
   sgema_schedule_options so = {(size_t)o.chunk, o.flush_seconds, o.quiet ? 0.0 : 2.0,
                                &stop_requested};

@@ -1,0 +1,706 @@
+/* sgema-summary: per run class fractions with Wilson intervals, references and checks of a file. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_args.h"
+#include "json_writer.h"
+#include "summary.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Exit statuses: the file is the problem (1) or the command line is (2). An incomplete file is not
+ * an error: summarising what an interrupted run has is one of the tool's jobs. */
+enum { EXIT_OK = 0, EXIT_FILE = 1, EXIT_USAGE = 2 };
+
+typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_MARKDOWN } out_format;
+static const char *const format_names[] = {"text", "csv", "json", "markdown", NULL};
+
+typedef struct {
+  const char *path, *run;
+  out_format format;
+  int wilson;
+  long wilson_k, wilson_n;
+} options;
+
+static void usage(FILE *out) {
+  fputs(
+      "Usage: sgema-summary RESULTS.h5 [--format text|csv|json|markdown] [--run NAME]\n"
+      "Summarises an sgema results file (docs/FORMAT.md), run by run in index order: class counts\n"
+      "and fractions with 95% Wilson intervals; for m = 1 the S1/S2 split, the share with\n"
+      "Delta >= 0 and the classes conditional on it, and sphere/spectrum disagreements; how the\n"
+      "integrations ended with the settings that bound them; the verification record (median and\n"
+      "worst of eq6, eq7, invariant_drift, c_minus_a); each reference of the experiment beside\n"
+      "the measured fraction with a two-sided score test and a verdict. A file from an "
+      "interrupted\n"
+      "run is summarised from its done trials, its incomplete runs named.\n\n"
+      "  --format F     text (default: aligned tables), csv (one row per run and quantity),\n"
+      "                 json (one object) or markdown (tables)\n"
+      "  --run NAME     only that run\n"
+      "  -h, --help\n\n"
+      "Exit status: 0 summarised (also when incomplete); 1 missing, truncated or foreign file,\n"
+      "or unknown run; 2 bad command line.\n",
+      out);
+}
+
+static int parse(int argc, char **argv, options *o) {
+  static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                       {"run", required_argument, 0, 'r'},
+                                       {"wilson", required_argument, 0, 'w'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  cli_errors e;
+  cli_errors_init(&e, "sgema-summary", stderr);
+  int c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'f': {
+      int i = cli_choice(&e, "--format", optarg, format_names);
+      if (i >= 0)
+        o->format = (out_format)i;
+      break;
+    }
+    case 'r':
+      o->run = optarg;
+      break;
+    case 'w':
+      /* Undocumented: `--wilson K N` prints the interval, for the tests' hand-computed values. */
+      o->wilson = 1;
+      if (cli_long(&e, "--wilson K", optarg, 0, 1000000000000L, &o->wilson_k) == 0) {
+        if (optind >= argc)
+          cli_error(&e, "--wilson needs K and N");
+        else if (cli_long(&e, "--wilson N", argv[optind++], 1, 1000000000000L, &o->wilson_n) == 0 &&
+                 o->wilson_k > o->wilson_n)
+          cli_error(&e, "--wilson: K = %ld exceeds N = %ld", o->wilson_k, o->wilson_n);
+      }
+      break;
+    case 'h':
+      usage(stdout);
+      return 1;
+    default:
+      cli_error(&e, "unknown option or missing value: '%s' (see --help)", argv[optind - 1]);
+    }
+  }
+  if (o->wilson) {
+    if (optind != argc)
+      cli_error(&e, "--wilson takes no file");
+  } else if (optind + 1 != argc) {
+    cli_error(&e, optind >= argc ? "no results file given" : "more than one results file given");
+  } else {
+    o->path = argv[optind];
+  }
+  return e.count ? -1 : 0;
+}
+
+/* ---- derived numbers shared by every format ---- */
+
+static double frac(long k, long n) {
+  return n > 0 ? (double)k / (double)n : NAN;
+}
+
+typedef struct {
+  long count, n;
+  double measured, lo, hi, difference, p;
+  int inside;
+} ref_result;
+
+static ref_result reference_result(const sum_run *r, const sgema_reference *ref) {
+  ref_result x;
+  x.count = sum_reference_count(r, ref);
+  x.n = r->done;
+  x.measured = frac(x.count, x.n);
+  sum_wilson(x.count, x.n, SUM_Z95, &x.lo, &x.hi);
+  x.difference = x.measured - ref->fraction;
+  x.p = sum_score_p_value(x.count, x.n, ref->fraction);
+  x.inside = x.n > 0 && ref->fraction >= x.lo && ref->fraction <= x.hi;
+  return x;
+}
+
+/* "stable", "stable on S2". */
+static void reference_label(const sgema_reference *ref, char *buf, size_t size) {
+  snprintf(buf, size, "%s%s%s", sgema_class_name(ref->cls), ref->has_sphere ? " on " : "",
+           ref->has_sphere ? sgema_sphere_name(ref->sphere) : "");
+}
+
+static const char *verdict(const ref_result *x) {
+  if (x->n == 0)
+    return "no data";
+  if (x->inside)
+    return "consistent: inside the 95% interval";
+  return x->difference > 0 ? "differs: measured higher (outside the 95% interval)"
+                           : "differs: measured lower (outside the 95% interval)";
+}
+
+static int incomplete(const sum_run *r) {
+  return r->done < (long)r->trials;
+}
+
+static long not_converged_ends(const sum_run *r) {
+  return r->end[SGEMA_END_T_MAX] + r->end[SGEMA_END_MAX_STEPS] + r->end[SGEMA_END_STEP_FAIL];
+}
+
+/* ---- text ---- */
+
+static void text_pct(double f) {
+  if (isnan(f))
+    printf("        -");
+  else
+    printf(" %7.2f%%", 100.0 * f);
+}
+
+static void text_interval(long k, long n) {
+  double lo, hi;
+  sum_wilson(k, n, SUM_Z95, &lo, &hi);
+  if (n > 0)
+    printf("  [%6.2f%%, %6.2f%%]", 100.0 * lo, 100.0 * hi);
+  else
+    printf("  [%7s, %7s]", "-", "-");
+}
+
+static void text_count_row(const char *label, long k, long n) {
+  printf("  %-18s %9ld", label, k);
+  text_pct(frac(k, n));
+  text_interval(k, n);
+  putchar('\n');
+}
+
+static void text_run(const sum_file *f, size_t i) {
+  const sum_run *r = &f->runs[i];
+  printf("\n== run %s (index %u): %s, m = %d, n = %d, %s; %ld of %u trials done%s\n", r->name,
+         r->index, r->alg ? r->alg : "?", r->m, r->n, r->time ? r->time : "?", r->done, r->trials,
+         incomplete(r) ? "  [INCOMPLETE]" : "");
+  printf("  %-18s %9s %8s  %s\n", "class", "count", "fraction", "95% Wilson interval");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    text_count_row(sgema_class_name((sgema_class)c), r->cls[c], r->done);
+  if (r->bad_class)
+    printf("  %-18s %9ld  (done rows whose class is not a class: damaged file?)\n", "unknown",
+           r->bad_class);
+
+  if (r->m == 1) {
+    printf("  %-18s %9s %8s  %s\n", "m = 1: sphere", "count", "fraction", "95% Wilson interval");
+    for (int s = SUM_SPHERES - 1; s >= 0; s--)
+      text_count_row(sgema_sphere_name((sgema_sphere)s), r->sphere[s], r->done);
+    text_count_row("Delta >= 0", r->delta_nonneg, r->delta_known);
+    long neg = r->delta_known - r->delta_nonneg;
+    printf("  %-18s %9s %28s %28s\n", "class | Delta", "", "Delta >= 0", "Delta < 0");
+    for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+      printf("  %-18s %9s", sgema_class_name((sgema_class)c), "");
+      text_pct(frac(r->cls_delta[0][c], r->delta_nonneg));
+      text_interval(r->cls_delta[0][c], r->delta_nonneg);
+      text_pct(frac(r->cls_delta[1][c], neg));
+      text_interval(r->cls_delta[1][c], neg);
+      putchar('\n');
+    }
+    printf("  %-18s %9s %28ld %28ld\n", "  (trials)", "", r->delta_nonneg, neg);
+    printf("  sphere and spectrum disagree: %ld of %ld limits with sphere_agrees defined\n",
+           r->sphere_disagree, r->sphere_applicable);
+  }
+
+  printf("  not converged: %ld (t_max %ld, max_steps %ld, step_fail %ld) with t_max = %g, "
+         "max_steps = %.0f, f_tol = %g\n",
+         r->cls[SGEMA_CLASS_NOT_CONVERGED], r->end[SGEMA_END_T_MAX], r->end[SGEMA_END_MAX_STEPS],
+         r->end[SGEMA_END_STEP_FAIL], r->t_max, r->max_steps, r->f_tol);
+  printf("  diverged:      %ld with diverge_norm = %g\n", r->cls[SGEMA_CLASS_DIVERGED],
+         r->diverge_norm);
+  if (not_converged_ends(r) != r->cls[SGEMA_CLASS_NOT_CONVERGED])
+    printf("  (ends other than converged/diverged: %ld; the class not_converged: %ld)\n",
+           not_converged_ends(r), r->cls[SGEMA_CLASS_NOT_CONVERGED]);
+
+  printf("  %-18s %9s %11s %11s  %s\n", "verification", "values", "median", "worst |.|",
+         "worst trial");
+  for (int c = 0; c < SUM_VER_COLUMNS; c++) {
+    const sum_column *v = &r->ver[c];
+    printf("  %-18s %9ld %11.3g %11.3g", sum_ver_names[c], v->finite, v->median, v->worst);
+    if (v->finite)
+      printf("  %u", v->worst_trial);
+    putchar('\n');
+  }
+
+  size_t nref;
+  const sgema_reference *refs = sum_references(f, i, &nref);
+  if (nref)
+    printf("  %-18s %9s %8s  %-18s %9s %8s  %s\n", "reference", "expected", "measured",
+           "95% Wilson interval", "diff", "p", "verdict");
+  for (size_t k = 0; k < nref; k++) {
+    ref_result x = reference_result(r, &refs[k]);
+    char label[64];
+    reference_label(&refs[k], label, sizeof label);
+    printf("  %-18s ", label);
+    text_pct(refs[k].fraction);
+    text_pct(x.measured);
+    text_interval(x.count, x.n);
+    printf(" %+8.2f%% %8.2g  %s\n", 100.0 * x.difference, x.p, verdict(&x));
+    if (refs[k].source && refs[k].source[0])
+      printf("  %-18s source: %s\n", "", refs[k].source);
+  }
+}
+
+static void text_file(const sum_file *f, const int *selected) {
+  printf("file        %s\n", f->path);
+  printf("experiment  %s (format %lld), %zu run%s, %s\n", f->experiment ? f->experiment : "?",
+         f->format_version, f->run_count, f->run_count == 1 ? "" : "s",
+         f->complete == 1 ? "complete" : "INCOMPLETE (interrupted or still running)");
+  printf("written     %s .. %s by sgema %s%s\n", f->start_time ? f->start_time : "?",
+         f->end_time && f->end_time[0] ? f->end_time : "(not closed)",
+         f->program_version ? f->program_version : "?", f->resumed > 0 ? " (resumed)" : "");
+  if (!f->exp)
+    printf("references  unavailable: %s\n", f->exp_problem);
+  int any = 0;
+  for (size_t i = 0; i < f->run_count; i++)
+    if (selected[i] && incomplete(&f->runs[i])) {
+      printf("%s %s (%ld/%u)", any ? "," : "incomplete ", f->runs[i].name, f->runs[i].done,
+             f->runs[i].trials);
+      any = 1;
+    }
+  if (any)
+    printf(": summarised from the done trials only\n");
+
+  /* The glance: one line per run. */
+  printf("\n%-20s %-4s %2s %2s %17s", "run", "alg", "m", "n", "done/trials");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    printf(" %8.8s", sgema_class_name((sgema_class)c));
+  putchar('\n');
+  for (size_t i = 0; i < f->run_count; i++) {
+    const sum_run *r = &f->runs[i];
+    if (!selected[i])
+      continue;
+    char dt[32];
+    snprintf(dt, sizeof dt, "%ld/%u", r->done, r->trials);
+    printf("%-20s %-4s %2d %2d %17s", r->name, r->alg ? r->alg : "?", r->m, r->n, dt);
+    for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+      text_pct(frac(r->cls[c], r->done));
+    putchar('\n');
+  }
+  for (size_t i = 0; i < f->run_count; i++)
+    if (selected[i])
+      text_run(f, i);
+}
+
+/* ---- csv ---- */
+
+static void csv_text(const char *s) {
+  putchar('"');
+  for (; s && *s; s++) {
+    if (*s == '"')
+      putchar('"');
+    putchar(*s);
+  }
+  putchar('"');
+}
+
+static void csv_num(double x) {
+  putchar(',');
+  if (isfinite(x)) {
+    /* The fewest digits that read back to the same double: 0.3849, not 0.38490000000000002. */
+    char buf[32];
+    for (int digits = 15; digits <= 17; digits++) {
+      snprintf(buf, sizeof buf, "%.*g", digits, x);
+      if (strtod(buf, NULL) == x)
+        break;
+    }
+    fputs(buf, stdout);
+  } else if (!isnan(x))
+    printf(x > 0 ? "inf" : "-inf");
+}
+
+/* run,quantity,count,n,value,ci_low,ci_high,reference,difference,p_value,verdict,note */
+static void csv_row(const char *run, const char *quantity, long count, long n, double value,
+                    int with_ci, const char *note) {
+  csv_text(run);
+  printf(",%s,", quantity);
+  if (count >= 0)
+    printf("%ld", count);
+  putchar(',');
+  if (n >= 0)
+    printf("%ld", n);
+  csv_num(value);
+  double lo = NAN, hi = NAN;
+  if (with_ci && n > 0)
+    sum_wilson(count, n, SUM_Z95, &lo, &hi);
+  csv_num(lo);
+  csv_num(hi);
+  printf(",,,,,");
+  if (note)
+    csv_text(note);
+  putchar('\n');
+}
+
+static void csv_run(const sum_file *f, size_t i) {
+  const sum_run *r = &f->runs[i];
+  char q[96];
+  csv_row(r->name, "trials_done", r->done, r->trials, frac(r->done, r->trials), 0,
+          incomplete(r) ? "incomplete" : "complete");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+    snprintf(q, sizeof q, "class.%s", sgema_class_name((sgema_class)c));
+    csv_row(r->name, q, r->cls[c], r->done, frac(r->cls[c], r->done), 1, NULL);
+  }
+  if (r->bad_class)
+    csv_row(r->name, "class.unknown", r->bad_class, r->done, frac(r->bad_class, r->done), 0,
+            "damaged file?");
+  if (r->m == 1) {
+    for (int s = 0; s < SUM_SPHERES; s++) {
+      snprintf(q, sizeof q, "sphere.%s", sgema_sphere_name((sgema_sphere)s));
+      csv_row(r->name, q, r->sphere[s], r->done, frac(r->sphere[s], r->done), 1, NULL);
+    }
+    csv_row(r->name, "delta_nonneg", r->delta_nonneg, r->delta_known,
+            frac(r->delta_nonneg, r->delta_known), 1, NULL);
+    long neg = r->delta_known - r->delta_nonneg;
+    for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+      snprintf(q, sizeof q, "class.%s|delta>=0", sgema_class_name((sgema_class)c));
+      csv_row(r->name, q, r->cls_delta[0][c], r->delta_nonneg,
+              frac(r->cls_delta[0][c], r->delta_nonneg), 1, NULL);
+      snprintf(q, sizeof q, "class.%s|delta<0", sgema_class_name((sgema_class)c));
+      csv_row(r->name, q, r->cls_delta[1][c], neg, frac(r->cls_delta[1][c], neg), 1, NULL);
+    }
+    csv_row(r->name, "sphere_disagree", r->sphere_disagree, r->sphere_applicable,
+            frac(r->sphere_disagree, r->sphere_applicable), 1, NULL);
+  }
+  for (int e = 0; e < SUM_ENDS; e++) {
+    snprintf(q, sizeof q, "end.%s", sgema_end_name((sgema_end)e));
+    csv_row(r->name, q, r->end[e], r->done, frac(r->end[e], r->done), 0, NULL);
+  }
+  csv_row(r->name, "settings.t_max", -1, -1, r->t_max, 0, NULL);
+  csv_row(r->name, "settings.max_steps", -1, -1, r->max_steps, 0, NULL);
+  csv_row(r->name, "settings.f_tol", -1, -1, r->f_tol, 0, NULL);
+  csv_row(r->name, "settings.diverge_norm", -1, -1, r->diverge_norm, 0, NULL);
+  for (int c = 0; c < SUM_VER_COLUMNS; c++) {
+    const sum_column *v = &r->ver[c];
+    char note[48];
+    snprintf(note, sizeof note, "trial %u", v->worst_trial);
+    snprintf(q, sizeof q, "verification.%s.median", sum_ver_names[c]);
+    csv_row(r->name, q, v->finite, r->done, v->median, 0, NULL);
+    snprintf(q, sizeof q, "verification.%s.worst", sum_ver_names[c]);
+    csv_row(r->name, q, v->finite, r->done, v->worst, 0, v->finite ? note : NULL);
+  }
+  size_t nref;
+  const sgema_reference *refs = sum_references(f, i, &nref);
+  for (size_t k = 0; k < nref; k++) {
+    ref_result x = reference_result(r, &refs[k]);
+    snprintf(q, sizeof q, "reference.%s%s%s", sgema_class_name(refs[k].cls),
+             refs[k].has_sphere ? "." : "",
+             refs[k].has_sphere ? sgema_sphere_name(refs[k].sphere) : "");
+    csv_text(r->name);
+    printf(",%s,%ld,%ld", q, x.count, x.n);
+    csv_num(x.measured);
+    csv_num(x.n > 0 ? x.lo : NAN);
+    csv_num(x.n > 0 ? x.hi : NAN);
+    csv_num(refs[k].fraction);
+    csv_num(x.difference);
+    csv_num(x.p);
+    printf(",%s,", x.n == 0 ? "no data" : x.inside ? "inside" : "outside");
+    csv_text(refs[k].source);
+    putchar('\n');
+  }
+}
+
+static void csv_file(const sum_file *f, const int *selected) {
+  puts("run,quantity,count,n,value,ci_low,ci_high,reference,difference,p_value,verdict,note");
+  csv_row("", "file.format_version", -1, -1, (double)f->format_version, 0, f->experiment);
+  csv_row("", "file.complete", -1, -1, (double)f->complete, 0, NULL);
+  for (size_t i = 0; i < f->run_count; i++)
+    if (selected[i])
+      csv_run(f, i);
+}
+
+/* ---- json ---- */
+
+static void json_count(jw_writer *w, const char *key, long k, long n) {
+  double lo, hi;
+  sum_wilson(k, n, SUM_Z95, &lo, &hi);
+  jw_open(w, key, '{', 1); /* an inline object: one line per quantity */
+  jw_long(w, "count", k);
+  jw_long(w, "n", n);
+  jw_double(w, "fraction", frac(k, n));
+  jw_array_begin_inline(w, "ci95");
+  jw_double(w, NULL, n > 0 ? lo : NAN);
+  jw_double(w, NULL, n > 0 ? hi : NAN);
+  jw_array_end(w);
+  jw_object_end(w);
+}
+
+static void json_run(jw_writer *w, const sum_file *f, size_t i) {
+  const sum_run *r = &f->runs[i];
+  jw_object_begin(w, NULL);
+  jw_string(w, "name", r->name);
+  jw_long(w, "index", (long)r->index);
+  jw_string(w, "alg", r->alg);
+  jw_long(w, "m", r->m);
+  jw_long(w, "n", r->n);
+  jw_string(w, "time", r->time);
+  jw_long(w, "trials", (long)r->trials);
+  jw_long(w, "done", r->done);
+  jw_bool(w, "complete", !incomplete(r));
+  jw_object_begin(w, "classes");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    json_count(w, sgema_class_name((sgema_class)c), r->cls[c], r->done);
+  jw_object_end(w);
+  if (r->bad_class)
+    jw_long(w, "unknown_class", r->bad_class);
+  if (r->m == 1) {
+    long neg = r->delta_known - r->delta_nonneg;
+    jw_object_begin(w, "m1");
+    jw_object_begin(w, "sphere");
+    for (int s = 0; s < SUM_SPHERES; s++)
+      json_count(w, sgema_sphere_name((sgema_sphere)s), r->sphere[s], r->done);
+    jw_object_end(w);
+    json_count(w, "delta_nonneg", r->delta_nonneg, r->delta_known);
+    for (int side = 0; side < 2; side++) {
+      jw_object_begin(w, side ? "classes_delta_neg" : "classes_delta_nonneg");
+      for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+        json_count(w, sgema_class_name((sgema_class)c), r->cls_delta[side][c],
+                   side ? neg : r->delta_nonneg);
+      jw_object_end(w);
+    }
+    json_count(w, "sphere_disagree", r->sphere_disagree, r->sphere_applicable);
+    jw_object_end(w);
+  }
+  jw_object_begin(w, "ends");
+  for (int e = 0; e < SUM_ENDS; e++)
+    jw_long(w, sgema_end_name((sgema_end)e), r->end[e]);
+  jw_object_end(w);
+  jw_object_begin(w, "settings");
+  jw_double(w, "t_max", r->t_max);
+  jw_double(w, "max_steps", r->max_steps);
+  jw_double(w, "f_tol", r->f_tol);
+  jw_double(w, "diverge_norm", r->diverge_norm);
+  jw_object_end(w);
+  jw_object_begin(w, "verification");
+  for (int c = 0; c < SUM_VER_COLUMNS; c++) {
+    const sum_column *v = &r->ver[c];
+    jw_open(w, sum_ver_names[c], '{', 1);
+    jw_long(w, "values", v->finite);
+    jw_double(w, "median", v->median);
+    jw_double(w, "worst", v->worst);
+    if (v->finite)
+      jw_long(w, "worst_trial", (long)v->worst_trial);
+    else
+      jw_null(w, "worst_trial");
+    jw_object_end(w);
+  }
+  jw_object_end(w);
+  size_t nref;
+  const sgema_reference *refs = sum_references(f, i, &nref);
+  jw_array_begin(w, "references");
+  for (size_t k = 0; k < nref; k++) {
+    ref_result x = reference_result(r, &refs[k]);
+    jw_object_begin(w, NULL);
+    jw_string(w, "class", sgema_class_name(refs[k].cls));
+    if (refs[k].has_sphere)
+      jw_string(w, "sphere", sgema_sphere_name(refs[k].sphere));
+    else
+      jw_null(w, "sphere");
+    jw_double(w, "expected", refs[k].fraction);
+    jw_string(w, "source", refs[k].source);
+    jw_long(w, "count", x.count);
+    jw_long(w, "n", x.n);
+    jw_double(w, "measured", x.measured);
+    jw_array_begin_inline(w, "ci95");
+    jw_double(w, NULL, x.n > 0 ? x.lo : NAN);
+    jw_double(w, NULL, x.n > 0 ? x.hi : NAN);
+    jw_array_end(w);
+    jw_double(w, "difference", x.difference);
+    jw_double(w, "p_value", x.p);
+    jw_bool(w, "inside", x.inside);
+    jw_string(w, "verdict", verdict(&x));
+    jw_object_end(w);
+  }
+  jw_array_end(w);
+  jw_object_end(w);
+}
+
+static int json_file(const sum_file *f, const int *selected) {
+  jw_writer w;
+  jw_init(&w, stdout, 0);
+  jw_object_begin(&w, NULL);
+  jw_string(&w, "file", f->path);
+  jw_string(&w, "experiment", f->experiment);
+  jw_long(&w, "format_version", (long)f->format_version);
+  jw_bool(&w, "complete", f->complete == 1);
+  jw_string(&w, "start_time", f->start_time);
+  jw_string(&w, "end_time", f->end_time);
+  jw_string(&w, "program_version", f->program_version);
+  if (f->exp)
+    jw_null(&w, "references_problem");
+  else
+    jw_string(&w, "references_problem", f->exp_problem);
+  jw_array_begin(&w, "incomplete_runs");
+  for (size_t i = 0; i < f->run_count; i++)
+    if (selected[i] && incomplete(&f->runs[i]))
+      jw_string(&w, NULL, f->runs[i].name);
+  jw_array_end(&w);
+  jw_array_begin(&w, "runs");
+  for (size_t i = 0; i < f->run_count; i++)
+    if (selected[i])
+      json_run(&w, f, i);
+  jw_array_end(&w);
+  jw_object_end(&w);
+  return jw_finish(&w);
+}
+
+/* ---- markdown ---- */
+
+static void md_interval(long k, long n) {
+  double lo, hi;
+  sum_wilson(k, n, SUM_Z95, &lo, &hi);
+  if (n > 0)
+    printf(" %.2f%% | [%.2f%%, %.2f%%] |", 100.0 * frac(k, n), 100.0 * lo, 100.0 * hi);
+  else
+    printf(" - | - |");
+}
+
+static void md_run(const sum_file *f, size_t i) {
+  const sum_run *r = &f->runs[i];
+  printf("\n## Run `%s`\n\n%s, m = %d, n = %d, %s: %ld of %u trials done%s.\n\n", r->name,
+         r->alg ? r->alg : "?", r->m, r->n, r->time ? r->time : "?", r->done, r->trials,
+         incomplete(r) ? " (**incomplete**)" : "");
+  printf("| class | count | fraction | 95%% Wilson interval |\n|---|---:|---:|---|\n");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+    printf("| %s | %ld |", sgema_class_name((sgema_class)c), r->cls[c]);
+    md_interval(r->cls[c], r->done);
+    putchar('\n');
+  }
+  if (r->m == 1) {
+    long neg = r->delta_known - r->delta_nonneg;
+    printf("\n| m = 1 | count | fraction | 95%% Wilson interval |\n|---|---:|---:|---|\n");
+    for (int s = SUM_SPHERES - 1; s >= 0; s--) {
+      printf("| on %s | %ld |", sgema_sphere_name((sgema_sphere)s), r->sphere[s]);
+      md_interval(r->sphere[s], r->done);
+      putchar('\n');
+    }
+    printf("| Delta >= 0 | %ld |", r->delta_nonneg);
+    md_interval(r->delta_nonneg, r->delta_known);
+    printf("\n| sphere and spectrum disagree | %ld |", r->sphere_disagree);
+    md_interval(r->sphere_disagree, r->sphere_applicable);
+    printf("\n\n| class | Delta >= 0 (%ld) | interval | Delta < 0 (%ld) | interval |\n"
+           "|---|---:|---|---:|---|\n",
+           r->delta_nonneg, neg);
+    for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+      printf("| %s |", sgema_class_name((sgema_class)c));
+      md_interval(r->cls_delta[0][c], r->delta_nonneg);
+      md_interval(r->cls_delta[1][c], neg);
+      putchar('\n');
+    }
+  }
+  printf("\nNot converged: %ld (t_max %ld, max_steps %ld, step_fail %ld) with t_max = %g, "
+         "max_steps = %.0f, f_tol = %g. Diverged: %ld with diverge_norm = %g.\n",
+         r->cls[SGEMA_CLASS_NOT_CONVERGED], r->end[SGEMA_END_T_MAX], r->end[SGEMA_END_MAX_STEPS],
+         r->end[SGEMA_END_STEP_FAIL], r->t_max, r->max_steps, r->f_tol,
+         r->cls[SGEMA_CLASS_DIVERGED], r->diverge_norm);
+  printf("\n| verification | values | median | worst | worst trial |\n|---|---:|---:|---:|---:|\n");
+  for (int c = 0; c < SUM_VER_COLUMNS; c++) {
+    const sum_column *v = &r->ver[c];
+    printf("| %s | %ld | %.3g | %.3g |", sum_ver_names[c], v->finite, v->median, v->worst);
+    if (v->finite)
+      printf(" %u |\n", v->worst_trial);
+    else
+      printf(" - |\n");
+  }
+  size_t nref;
+  const sgema_reference *refs = sum_references(f, i, &nref);
+  if (nref)
+    printf("\n| reference | expected | measured | 95%% Wilson interval | difference | p | verdict "
+           "| source |\n|---|---:|---:|---|---:|---:|---|---|\n");
+  for (size_t k = 0; k < nref; k++) {
+    ref_result x = reference_result(r, &refs[k]);
+    char label[64];
+    reference_label(&refs[k], label, sizeof label);
+    printf("| %s | %.2f%% |", label, 100.0 * refs[k].fraction);
+    md_interval(x.count, x.n);
+    printf(" %+.2f%% | %.2g | %s | %s |\n", 100.0 * x.difference, x.p, verdict(&x),
+           refs[k].source ? refs[k].source : "");
+  }
+}
+
+static void md_file(const sum_file *f, const int *selected) {
+  printf("# Summary of `%s`\n\nExperiment `%s` (format %lld), %s.", f->path,
+         f->experiment ? f->experiment : "?", f->format_version,
+         f->complete == 1 ? "complete" : "**incomplete** (interrupted or still running)");
+  int any = 0;
+  for (size_t i = 0; i < f->run_count; i++)
+    if (selected[i] && incomplete(&f->runs[i])) {
+      printf("%s `%s` (%ld/%u)", any ? "," : " Incomplete runs:", f->runs[i].name, f->runs[i].done,
+             f->runs[i].trials);
+      any = 1;
+    }
+  if (any)
+    printf("; summarised from the done trials only.");
+  if (!f->exp)
+    printf(" References unavailable: %s.", f->exp_problem);
+  putchar('\n');
+  for (size_t i = 0; i < f->run_count; i++)
+    if (selected[i])
+      md_run(f, i);
+}
+
+int main(int argc, char **argv) {
+  options o = {NULL, NULL, FMT_TEXT, 0, 0, 0};
+  int pc = parse(argc, argv, &o);
+  if (pc != 0)
+    return pc > 0 ? EXIT_OK : EXIT_USAGE;
+  if (o.wilson) {
+    double lo, hi;
+    sum_wilson(o.wilson_k, o.wilson_n, SUM_Z95, &lo, &hi);
+    printf("%.17g %.17g\n", lo, hi);
+    return EXIT_OK;
+  }
+
+  sum_file f;
+  char err[512];
+  if (sum_open(&f, o.path, err, sizeof err) != 0) {
+    fprintf(stderr, "sgema-summary: %s: %s\n", o.path, err);
+    sum_close(&f);
+    return EXIT_FILE;
+  }
+  int *selected = calloc(f.run_count, sizeof *selected);
+  if (!selected) {
+    fprintf(stderr, "sgema-summary: %s: out of memory\n", o.path);
+    sum_close(&f);
+    return EXIT_FILE;
+  }
+  int found = 0;
+  for (size_t i = 0; i < f.run_count; i++) {
+    selected[i] = !o.run || strcmp(o.run, f.runs[i].name) == 0;
+    found += selected[i];
+  }
+  if (!found) {
+    fprintf(stderr, "sgema-summary: %s: no run named '%s'; its runs are:", o.path, o.run);
+    for (size_t i = 0; i < f.run_count; i++)
+      fprintf(stderr, " %s", f.runs[i].name);
+    fputc('\n', stderr);
+    free(selected);
+    sum_close(&f);
+    return EXIT_FILE;
+  }
+  for (size_t i = 0; i < f.run_count; i++)
+    if (selected[i] && sum_read_run(&f, i, err, sizeof err) != 0) {
+      fprintf(stderr, "sgema-summary: %s: %s\n", o.path, err);
+      free(selected);
+      sum_close(&f);
+      return EXIT_FILE;
+    }
+
+  int st = 0;
+  switch (o.format) {
+  case FMT_TEXT:
+    text_file(&f, selected);
+    break;
+  case FMT_CSV:
+    csv_file(&f, selected);
+    break;
+  case FMT_JSON:
+    st = json_file(&f, selected);
+    break;
+  case FMT_MARKDOWN:
+    md_file(&f, selected);
+    break;
+  }
+  free(selected);
+  sum_close(&f);
+  if (st != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "sgema-summary: cannot write the summary\n");
+    return EXIT_FILE;
+  }
+  return EXIT_OK;
+}

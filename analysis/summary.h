@@ -1,0 +1,89 @@
+/* sgema-summary's model: what a results file says about each run, read in bounded memory. */
+#ifndef SGEMA_SUMMARY_H
+#define SGEMA_SUMMARY_H
+
+#include "sgema/classify.h"
+#include "sgema/experiment.h"
+#include "sgema/integrate.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Rows read per HDF5 call. Every per-trial pass holds at most this many rows of a few columns, so
+ * the streaming buffers are about 65,536 x 11 bytes (done, class, sphere, sphere_agrees, end,
+ * delta) whatever the file's size. */
+#define SUM_CHUNK_ROWS 65536
+
+#define SUM_SPHERES 3                      /* none, S1, S2 */
+#define SUM_ENDS (SGEMA_END_STEP_FAIL + 1) /* converged .. step_fail */
+#define SUM_VER_COLUMNS 4                  /* eq6, eq7, invariant_drift, c_minus_a */
+
+extern const char *const sum_ver_names[SUM_VER_COLUMNS];
+
+/* Wilson's score interval for k successes in n trials at the normal quantile z; n = 0 gives [0, 1].
+ */
+void sum_wilson(long k, long n, double z, double *lo, double *hi);
+#define SUM_Z95 1.959963984540054
+
+/* The two-sided score test of H0: p = p0 for k of n, the test whose acceptance region is exactly
+ * the Wilson interval: p0 is inside the 95% interval iff the p-value is >= 0.05. */
+double sum_score_p_value(long k, long n, double p0);
+
+/* The median of x[0..n-1] (reordered in place); NaN when n = 0. */
+double sum_median(double *x, size_t n);
+
+typedef struct {
+  long finite;   /* done trials with a non-NaN value */
+  double median; /* NaN when finite = 0 */
+  double worst;  /* largest |value| */
+  uint32_t worst_trial;
+} sum_column;
+
+typedef struct {
+  char *name;
+  uint32_t index, trials;
+  int m, n;
+  char *alg, *time, *settings;       /* attributes as stored ("?" / "" when missing) */
+  double t_max, f_tol, diverge_norm; /* settings' "integration" members; NaN when absent */
+  double max_steps;                  /* a double so that "absent" is NaN too */
+  int read;                          /* 1 once sum_read_run filled in the counts below */
+  long done;
+  long cls[SGEMA_CLASS_COUNT];
+  long bad_class; /* done rows whose class is not a class name: a damaged file */
+  long cls_sphere[SGEMA_CLASS_COUNT][SUM_SPHERES];
+  long sphere[SUM_SPHERES];
+  long delta_known, delta_nonneg;          /* m = 1 */
+  long cls_delta[2][SGEMA_CLASS_COUNT];    /* [0]: Delta >= 0, [1]: Delta < 0 */
+  long sphere_applicable, sphere_disagree; /* sphere_agrees != -1, == 0 */
+  long end[SUM_ENDS];
+  sum_column ver[SUM_VER_COLUMNS];
+} sum_run;
+
+typedef struct {
+  const char *path;
+  long long format_version, complete, resumed;
+  char *experiment, *program_version, *start_time, *end_time;
+  size_t run_count;
+  sum_run *runs; /* in index order */
+  /* The experiment reloaded from the stored source, for its references; NULL (and why in
+   * exp_problem) when it does not load. */
+  sgema_experiment *exp;
+  char exp_problem[256];
+  long long hid; /* the open HDF5 file (an hid_t; kept opaque so that callers need no HDF5) */
+} sum_file;
+
+/* Opens path read-only and reads the root attributes and every run's attributes. On failure
+ * returns -1 with a one-line reason (without the file name) in err. */
+int sum_open(sum_file *f, const char *path, char *err, size_t errsize);
+/* Streams run i's per-trial datasets: counts and the verification columns. -1 and err on a read
+ * failure. */
+int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize);
+void sum_close(sum_file *f);
+
+/* Run i's references (NULL and 0 when the experiment did not reload or has no such run). */
+const sgema_reference *sum_references(const sum_file *f, size_t i, size_t *count);
+
+/* Trials counted by a reference: of class cls, and on the sphere when it names one. */
+long sum_reference_count(const sum_run *r, const sgema_reference *ref);
+
+#endif

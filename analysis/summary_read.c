@@ -1,0 +1,496 @@
+/* sgema-summary's reader: every HDF5 call of the tool, serial HDF5 on a (parallel-written) file. */
+#define _POSIX_C_SOURCE 200809L
+#include "summary.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const sum_ver_names[SUM_VER_COLUMNS] = {"eq6", "eq7", "invariant_drift", "c_minus_a"};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int
+fail(char *err, size_t size, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, size, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+/* A string attribute as a malloc'd copy; NULL when absent or not a string. Both fixed and
+ * variable-length strings are accepted, so a file rewritten by another tool still reads. */
+static char *attr_str(hid_t loc, const char *name) {
+  if (H5Aexists(loc, name) <= 0)
+    return NULL;
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  if (a < 0)
+    return NULL;
+  hid_t ft = H5Aget_type(a);
+  char *out = NULL;
+  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    /* HDF5 converts between strings of the same character set only. */
+    H5Tset_cset(mt, H5Tget_cset(ft));
+    if (H5Tis_variable_str(ft) > 0) {
+      char *v = NULL;
+      H5Tset_size(mt, H5T_VARIABLE);
+      if (H5Aread(a, mt, &v) >= 0 && v) {
+        out = strdup(v);
+        H5free_memory(v);
+      }
+    } else {
+      size_t len = H5Tget_size(ft);
+      H5Tset_size(mt, len + 1);
+      out = calloc(len + 2, 1);
+      if (out && H5Aread(a, mt, out) < 0) {
+        free(out);
+        out = NULL;
+      }
+    }
+    H5Tclose(mt);
+  }
+  if (ft >= 0)
+    H5Tclose(ft);
+  H5Aclose(a);
+  return out;
+}
+
+/* An integer attribute (HDF5 converts any integer type); -1 when absent or unreadable. */
+static int attr_ll(hid_t loc, const char *name, long long *v) {
+  if (H5Aexists(loc, name) <= 0)
+    return -1;
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  if (a < 0)
+    return -1;
+  int st = H5Aread(a, H5T_NATIVE_LLONG, v) >= 0 ? 0 : -1;
+  H5Aclose(a);
+  return st;
+}
+
+/* The number after "key": in the settings' "integration" object; NaN when absent. The settings
+ * are one line of JSON written by our own printer, with no nested object inside "integration", so
+ * a search bounded by that object's closing brace is a complete parse of what we need. */
+static double settings_number(const char *json, const char *key) {
+  const char *sec = json ? strstr(json, "\"integration\":{") : NULL;
+  if (!sec)
+    return NAN;
+  const char *end = strchr(sec, '}');
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"%s\":", key);
+  const char *p = strstr(sec, pat);
+  if (!p || !end || p > end)
+    return NAN;
+  /* The printer writes non-finite numbers as null; the only one allowed is diverge_norm = inf. */
+  if (strncmp(p + strlen(pat), "null", 4) == 0)
+    return INFINITY;
+  char *stop;
+  double v = strtod(p + strlen(pat), &stop);
+  return stop == p + strlen(pat) ? NAN : v;
+}
+
+typedef struct {
+  char *name;
+  long long index;
+} name_index;
+
+static herr_t collect(hid_t g, const char *name, const H5L_info_t *info, void *data) {
+  (void)g;
+  (void)info;
+  name_index **list = data;
+  size_t n = 0;
+  while ((*list)[n].name)
+    n++;
+  name_index *grown = realloc(*list, (n + 2) * sizeof **list);
+  if (!grown)
+    return -1;
+  *list = grown;
+  grown[n].name = strdup(name);
+  grown[n].index = -1;
+  grown[n + 1].name = NULL;
+  return grown[n].name ? 0 : -1;
+}
+
+static int by_index(const void *a, const void *b) {
+  const name_index *x = a, *y = b;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int read_run_attrs(hid_t file, sum_run *r, char *err, size_t errsize) {
+  char path[512];
+  snprintf(path, sizeof path, "/runs/%s", r->name);
+  hid_t g = H5Gopen2(file, path, H5P_DEFAULT);
+  if (g < 0)
+    return fail(err, errsize, "cannot open group %s", path);
+  long long trials = -1, m = -1, n = -1;
+  int ok = attr_ll(g, "trials", &trials) == 0 && trials >= 1 && trials <= UINT32_MAX &&
+           attr_ll(g, "m", &m) == 0 && attr_ll(g, "n", &n) == 0;
+  r->trials = ok ? (uint32_t)trials : 0;
+  r->m = (int)m;
+  r->n = (int)n;
+  r->alg = attr_str(g, "alg");
+  r->time = attr_str(g, "time");
+  r->settings = attr_str(g, "settings");
+  H5Gclose(g);
+  if (!ok)
+    return fail(err, errsize, "%s: missing or bad attributes trials, m, n", path);
+  r->t_max = settings_number(r->settings, "t_max");
+  r->max_steps = settings_number(r->settings, "max_steps");
+  r->f_tol = settings_number(r->settings, "f_tol");
+  r->diverge_norm = settings_number(r->settings, "diverge_norm");
+  return 0;
+}
+
+int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
+  memset(f, 0, sizeof *f);
+  f->path = path;
+  f->hid = -1;
+  f->complete = f->resumed = -1;
+  /* The tool reports problems itself, in one line; HDF5's stack traces would bury it. */
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  FILE *probe = fopen(path, "rb");
+  if (!probe)
+    return fail(err, errsize, "cannot open: %s", strerror(errno));
+  fclose(probe);
+  if (H5Fis_hdf5(path) <= 0)
+    return fail(err, errsize, "not an HDF5 file (or truncated before its superblock)");
+  /* The default (sec2) driver reads a file written through MPI-IO: the format is the same, and a
+   * reader needs neither MPI_Init nor a communicator. */
+  hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0)
+    return fail(err, errsize, "cannot open as HDF5 (truncated or damaged file)");
+  f->hid = file;
+  if (attr_ll(file, "format_version", &f->format_version) != 0)
+    return fail(err, errsize, "not an sgema results file (no format_version attribute)");
+  if (f->format_version != 1)
+    return fail(err, errsize, "format_version %lld, but this tool reads version 1",
+                f->format_version);
+  attr_ll(file, "complete", &f->complete);
+  attr_ll(file, "resumed", &f->resumed);
+  f->experiment = attr_str(file, "experiment");
+  f->program_version = attr_str(file, "program_version");
+  f->start_time = attr_str(file, "start_time");
+  f->end_time = attr_str(file, "end_time");
+
+  hid_t runs = H5Gopen2(file, "/runs", H5P_DEFAULT);
+  if (runs < 0)
+    return fail(err, errsize, "no /runs group (truncated or damaged file)");
+  name_index *list = calloc(1, sizeof *list);
+  hsize_t idx = 0;
+  int st = list ? H5Literate(runs, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &list) : -1;
+  size_t count = 0;
+  while (list && list[count].name)
+    count++;
+  for (size_t i = 0; st >= 0 && i < count; i++) {
+    hid_t g = H5Gopen2(runs, list[i].name, H5P_DEFAULT);
+    if (g < 0 || attr_ll(g, "index", &list[i].index) != 0)
+      st = -1;
+    if (g >= 0)
+      H5Gclose(g);
+  }
+  H5Gclose(runs);
+  if (st < 0 || count == 0) {
+    for (size_t i = 0; list && i < count; i++)
+      free(list[i].name);
+    free(list);
+    return fail(err, errsize,
+                count == 0 && st >= 0 ? "no runs in /runs" : "cannot list /runs (damaged file)");
+  }
+  qsort(list, count, sizeof *list, by_index);
+  f->runs = calloc(count, sizeof *f->runs);
+  if (!f->runs) {
+    for (size_t i = 0; i < count; i++)
+      free(list[i].name);
+    free(list);
+    return fail(err, errsize, "out of memory");
+  }
+  f->run_count = count;
+  for (size_t i = 0; i < count; i++) {
+    f->runs[i].name = list[i].name; /* ownership moves to the run */
+    f->runs[i].index = (uint32_t)list[i].index;
+  }
+  free(list);
+  for (size_t i = 0; i < count; i++)
+    if (read_run_attrs(file, &f->runs[i], err, errsize) != 0)
+      return -1;
+
+  /* References live only in the experiment file, stored verbatim in `source`; the library that
+   * wrote them reads them back, so their meaning cannot drift from the runner's. */
+  char *source = attr_str(file, "source");
+  if (!source) {
+    snprintf(f->exp_problem, sizeof f->exp_problem, "no source attribute");
+  } else {
+    sgema_diagnostics *d = sgema_diagnostics_alloc();
+    f->exp = sgema_experiment_load_string("source", source, strlen(source), d);
+    if (!f->exp) {
+      const sgema_diagnostic *first = d ? sgema_diagnostics_get(d, 0) : NULL;
+      if (first)
+        sgema_diagnostic_format(first, f->exp_problem, sizeof f->exp_problem);
+      else
+        snprintf(f->exp_problem, sizeof f->exp_problem, "the stored experiment does not load");
+    }
+    sgema_diagnostics_free(d);
+    free(source);
+  }
+  return 0;
+}
+
+/* An enum dataset's file values mapped to our indices by name (255: not one of names), so that the
+ * counts do not rest on the numbering, only on the names docs/FORMAT.md promises. */
+static int enum_map(hid_t ds, int count, const char *(*name_of)(int), uint8_t map[256],
+                    hid_t *mtype) {
+  hid_t ft = H5Dget_type(ds);
+  if (ft < 0)
+    return -1;
+  int ok = H5Tget_class(ft) == H5T_ENUM && H5Tget_size(ft) == 1;
+  *mtype = ok ? H5Tget_native_type(ft, H5T_DIR_ASCEND) : -1;
+  H5Tclose(ft);
+  if (*mtype < 0)
+    return -1;
+  memset(map, 255, 256);
+  for (int i = 0; i < count; i++) {
+    uint8_t v;
+    if (H5Tenum_valueof(*mtype, name_of(i), &v) >= 0)
+      map[v] = (uint8_t)i;
+  }
+  return 0;
+}
+
+static const char *class_name_i(int i) {
+  return sgema_class_name((sgema_class)i);
+}
+static const char *sphere_name_i(int i) {
+  return sgema_sphere_name((sgema_sphere)i);
+}
+static const char *end_name_i(int i) {
+  return sgema_end_name((sgema_end)i);
+}
+
+/* One column's rows [r0, r0 + len) into buf, read as mtype. */
+static int read_rows(hid_t ds, hid_t mtype, hsize_t r0, hsize_t len, void *buf) {
+  hid_t fs = H5Dget_space(ds);
+  if (fs < 0)
+    return -1;
+  hsize_t start = r0, count = len;
+  hid_t ms = H5Screate_simple(1, &count, NULL);
+  int ok = ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
+           H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, buf) >= 0;
+  if (ms >= 0)
+    H5Sclose(ms);
+  H5Sclose(fs);
+  return ok ? 0 : -1;
+}
+
+/* A per-trial dataset of the run: it must be one-dimensional with one row per trial. */
+static hid_t open_column(hid_t g, const char *name, uint32_t trials) {
+  hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+  if (ds < 0)
+    return -1;
+  hid_t sp = H5Dget_space(ds);
+  hsize_t dims[2] = {0, 0};
+  int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
+           H5Sget_simple_extent_dims(sp, dims, NULL) == 1 && dims[0] == trials;
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (!ok) {
+    H5Dclose(ds);
+    return -1;
+  }
+  return ds;
+}
+
+enum { C_DONE, C_CLASS, C_SPHERE, C_AGREES, C_END, C_DELTA, C_COUNT };
+static const char *const column_path[C_COUNT] = {"done",           "outputs/class",
+                                                 "outputs/sphere", "outputs/sphere_agrees",
+                                                 "outputs/end",    "outputs/delta"};
+
+typedef struct {
+  uint8_t *done, *cls, *sphere, *end;
+  int8_t *agrees;
+  double *delta, *value;
+} buffers;
+
+static void buffers_free(buffers *b) {
+  free(b->done);
+  free(b->cls);
+  free(b->sphere);
+  free(b->end);
+  free(b->agrees);
+  free(b->delta);
+  free(b->value);
+}
+
+/* Pass 1: the counts, streamed chunk by chunk. */
+static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize) {
+  hid_t ds[C_COUNT], mt[C_COUNT];
+  uint8_t map_cls[256], map_sphere[256], map_end[256];
+  int st = 0, m1 = r->m == 1;
+  for (int c = 0; c < C_COUNT; c++)
+    ds[c] = mt[c] = -1;
+  for (int c = 0; c < C_COUNT && st == 0; c++) {
+    ds[c] = open_column(g, column_path[c], r->trials);
+    if (ds[c] < 0)
+      st = fail(err, errsize, "/runs/%s/%s: missing or not [trials]", r->name, column_path[c]);
+  }
+  if (st == 0 &&
+      (enum_map(ds[C_CLASS], SGEMA_CLASS_COUNT, class_name_i, map_cls, &mt[C_CLASS]) != 0 ||
+       enum_map(ds[C_SPHERE], SUM_SPHERES, sphere_name_i, map_sphere, &mt[C_SPHERE]) != 0 ||
+       enum_map(ds[C_END], SUM_ENDS, end_name_i, map_end, &mt[C_END]) != 0))
+    st = fail(err, errsize, "/runs/%s: class, sphere or end is not a one-byte enum", r->name);
+  for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
+    hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
+    if (read_rows(ds[C_DONE], H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
+        read_rows(ds[C_CLASS], mt[C_CLASS], r0, len, b->cls) != 0 ||
+        read_rows(ds[C_SPHERE], mt[C_SPHERE], r0, len, b->sphere) != 0 ||
+        read_rows(ds[C_AGREES], H5T_NATIVE_INT8, r0, len, b->agrees) != 0 ||
+        read_rows(ds[C_END], mt[C_END], r0, len, b->end) != 0 ||
+        read_rows(ds[C_DELTA], H5T_NATIVE_DOUBLE, r0, len, b->delta) != 0) {
+      st = fail(err, errsize, "/runs/%s: cannot read rows %llu..%llu (truncated or damaged file)",
+                r->name, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+      break;
+    }
+    for (hsize_t k = 0; k < len; k++) {
+      if (b->done[k] != 1)
+        continue;
+      r->done++;
+      uint8_t c = map_cls[b->cls[k]], s = map_sphere[b->sphere[k]], e = map_end[b->end[k]];
+      if (e < SUM_ENDS)
+        r->end[e]++;
+      if (c >= SGEMA_CLASS_COUNT) {
+        r->bad_class++;
+        continue;
+      }
+      r->cls[c]++;
+      if (!m1)
+        continue;
+      if (s < SUM_SPHERES) {
+        r->sphere[s]++;
+        r->cls_sphere[c][s]++;
+      }
+      if (!isnan(b->delta[k])) {
+        int neg = b->delta[k] < 0.0;
+        r->delta_known++;
+        r->delta_nonneg += !neg;
+        r->cls_delta[neg][c]++;
+      }
+      if (b->agrees[k] != -1) {
+        r->sphere_applicable++;
+        r->sphere_disagree += b->agrees[k] == 0;
+      }
+    }
+  }
+  for (int c = 0; c < C_COUNT; c++) {
+    if (mt[c] >= 0)
+      H5Tclose(mt[c]);
+    if (ds[c] >= 0)
+      H5Dclose(ds[c]);
+  }
+  return st;
+}
+
+/* Pass 2, once per verification column: its done, non-NaN values gathered for the exact median
+ * (8 bytes per done trial, one column at a time). */
+static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, char *err,
+                       size_t errsize) {
+  char path[64];
+  snprintf(path, sizeof path, "verification/%s", sum_ver_names[col]);
+  hid_t done = open_column(g, "done", r->trials), ds = open_column(g, path, r->trials);
+  sum_column *out = &r->ver[col];
+  out->median = out->worst = NAN;
+  size_t n = 0;
+  int st = done >= 0 && ds >= 0 ? 0 : fail(err, errsize, "/runs/%s/%s: missing", r->name, path);
+  for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
+    hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
+    if (read_rows(done, H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
+        read_rows(ds, H5T_NATIVE_DOUBLE, r0, len, b->value) != 0) {
+      st = fail(err, errsize, "/runs/%s/%s: cannot read rows %llu..%llu (truncated or damaged)",
+                r->name, path, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+      break;
+    }
+    for (hsize_t k = 0; k < len; k++) {
+      double v = b->value[k];
+      if (b->done[k] != 1 || isnan(v))
+        continue;
+      all[n++] = v;
+      if (!(fabs(v) <= out->worst)) { /* also true while worst is NaN */
+        out->worst = fabs(v);
+        out->worst_trial = (uint32_t)(r0 + k);
+      }
+    }
+  }
+  if (done >= 0)
+    H5Dclose(done);
+  if (ds >= 0)
+    H5Dclose(ds);
+  out->finite = (long)n;
+  out->median = sum_median(all, n);
+  return st;
+}
+
+int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize) {
+  sum_run *r = &f->runs[i];
+  char path[512];
+  snprintf(path, sizeof path, "/runs/%s", r->name);
+  hid_t g = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
+  if (g < 0)
+    return fail(err, errsize, "cannot open group %s", path);
+  size_t rows = r->trials < SUM_CHUNK_ROWS ? r->trials : SUM_CHUNK_ROWS;
+  buffers b = {malloc(rows),
+               malloc(rows),
+               malloc(rows),
+               malloc(rows),
+               malloc(rows),
+               malloc(rows * sizeof(double)),
+               malloc(rows * sizeof(double))};
+  int st = b.done && b.cls && b.sphere && b.end && b.agrees && b.delta && b.value
+               ? count_pass(g, r, &b, err, errsize)
+               : fail(err, errsize, "out of memory");
+  /* One array of all done values, reused by each column in turn. */
+  double *all = st == 0 ? malloc((r->done ? (size_t)r->done : 1) * sizeof *all) : NULL;
+  if (st == 0 && !all)
+    st = fail(err, errsize, "out of memory for %ld values", r->done);
+  for (int c = 0; st == 0 && c < SUM_VER_COLUMNS; c++)
+    st = column_pass(g, r, c, &b, all, err, errsize);
+  free(all);
+  buffers_free(&b);
+  H5Gclose(g);
+  r->read = st == 0;
+  return st;
+}
+
+void sum_close(sum_file *f) {
+  for (size_t i = 0; i < f->run_count; i++) {
+    free(f->runs[i].name);
+    free(f->runs[i].alg);
+    free(f->runs[i].time);
+    free(f->runs[i].settings);
+  }
+  free(f->runs);
+  free(f->experiment);
+  free(f->program_version);
+  free(f->start_time);
+  free(f->end_time);
+  sgema_experiment_free(f->exp);
+  if (f->hid >= 0)
+    H5Fclose((hid_t)f->hid);
+  memset(f, 0, sizeof *f);
+  f->hid = -1;
+}
+
+const sgema_reference *sum_references(const sum_file *f, size_t i, size_t *count) {
+  const sgema_run_spec *spec = f->exp ? sgema_experiment_find(f->exp, f->runs[i].name) : NULL;
+  *count = spec ? spec->reference_count : 0;
+  return spec ? spec->references : NULL;
+}
+
+long sum_reference_count(const sum_run *r, const sgema_reference *ref) {
+  if (!ref->has_sphere)
+    return r->cls[ref->cls];
+  return (unsigned)ref->sphere < SUM_SPHERES ? r->cls_sphere[ref->cls][ref->sphere] : 0;
+}
