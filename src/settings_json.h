@@ -1,0 +1,15 @@
+/* JSON of the settings and the momentum schedule (private: used by the record and output printers).
+ */
+#ifndef SGEMA_SETTINGS_JSON_H
+#define SGEMA_SETTINGS_JSON_H
+
+#include "json_writer.h"
+#include "sgema/trial.h"
+
+/* The momentum schedule as the member "momentum" of the current object. */
+void sgema_json_momentum(jw_writer *w, const sgema_momentum *mo);
+/* Every setting as an object: the member `key` of the current object, or a value when key is
+ * NULL. The names are those of docs/RECORD.md's "settings". */
+void sgema_json_settings(jw_writer *w, const char *key, const sgema_settings *s);
+
+#endif
