@@ -7,21 +7,7 @@ set -u
 RUN=$1
 SRC=$2
 WORK=$3
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-MPIRUN="mpirun --oversubscribe"
-passed=0
-failed=0
-check() { # what, command...
-  local what=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    echo "ok   $what"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $what"
-  fi
-}
+. "$(dirname "$0")/check.sh"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 cd "$WORK" || exit 1
@@ -101,5 +87,4 @@ check "bad file: nothing written" test ! -e bad.h5
 check "existing file without --resume: refused (exit 1)" test $? -eq 1
 check "existing file without --resume: still identical" same_runs p1.h5 p2.h5
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

@@ -8,21 +8,7 @@ SUM=$1
 RUN=$2
 SRC=$3
 WORK=$4
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-MPIRUN="mpirun --oversubscribe"
-passed=0
-failed=0
-check() { # what, command...
-  local what=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    echo "ok   $what"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $what"
-  fi
-}
+. "$(dirname "$0")/check.sh"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 cd "$WORK" || exit 1
@@ -167,5 +153,4 @@ for r in sg ema; do
   check "incomplete file, run $r: counts of the done rows equal h5dump's" counts_match part.h5 part.csv "$r"
 done
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish
