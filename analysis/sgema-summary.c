@@ -3,6 +3,7 @@
 #include "cli_args.h"
 #include "json_writer.h"
 #include "summary.h"
+#include "traj_read.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -32,7 +33,9 @@ static void usage(FILE *out) {
       "Delta >= 0 and the classes conditional on it, and sphere/spectrum disagreements; how the\n"
       "integrations ended with the settings that bound them; the verification record (median and\n"
       "worst of eq6, eq7, invariant_drift, c_minus_a); each reference of the experiment beside\n"
-      "the measured fraction with a two-sided score test and a verdict. A file from an "
+      "the measured fraction with a two-sided score test and a verdict; for runs with recorded\n"
+      "trajectories, along how many Ebar (and Fbar for EMA) rises at some step by more than\n"
+      "1e-9 of its largest |value| (paper Fig. 4: SG and EMA do not minimise Ebar). A file from an "
       "interrupted\n"
       "run is summarised from its done trials, its incomplete runs named.\n\n"
       "  --format F     text (default: aligned tables), csv (one row per run and quantity),\n"
@@ -95,6 +98,10 @@ static int parse(int argc, char **argv, options *o) {
 }
 
 /* ---- derived numbers shared by every format ---- */
+
+/* The Figure 4 number of each run (index as f->runs), NULL entries' recorded = 0 when the run has
+ * no recorded trajectories. Set once in main before any printing. */
+static traj_rise_count *rises;
 
 static double frac(long k, long n) {
   return n > 0 ? (double)k / (double)n : NAN;
@@ -208,6 +215,15 @@ static void text_run(const sum_file *f, size_t i) {
     printf("  (ends other than converged/diverged: %ld; the class not_converged: %ld)\n",
            not_converged_ends(r), r->cls[SGEMA_CLASS_NOT_CONVERGED]);
 
+  const traj_rise_count *tr = &rises[i];
+  if (tr->recorded > 0) {
+    printf("  Ebar along the %ld recorded trajector%s (rise: a step up by more than %g of its "
+           "largest |value|):\n",
+           tr->recorded, tr->recorded == 1 ? "y" : "ies", TRAJ_RISE_TOL);
+    text_count_row("Ebar rises", tr->ebar_rises, tr->recorded);
+    if (tr->has_fbar)
+      text_count_row("Fbar rises", tr->fbar_rises, tr->recorded);
+  }
   printf("  %-18s %9s %11s %11s  %s\n", "verification", "values", "median", "worst |.|",
          "worst trial");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
@@ -361,6 +377,16 @@ static void csv_run(const sum_file *f, size_t i) {
     snprintf(q, sizeof q, "end.%s", sgema_end_name((sgema_end)e));
     csv_row(r->name, q, r->end[e], r->done, frac(r->end[e], r->done), 0, NULL);
   }
+  const traj_rise_count *tr = &rises[i];
+  if (tr->recorded > 0) {
+    csv_row(r->name, "trajectories.recorded", tr->recorded, -1, NAN, 0, NULL);
+    csv_row(r->name, "trajectories.ebar_rises", tr->ebar_rises, tr->recorded,
+            frac(tr->ebar_rises, tr->recorded), 1, "rise > 1e-9 max|Ebar| between recorded points");
+    if (tr->has_fbar)
+      csv_row(r->name, "trajectories.fbar_rises", tr->fbar_rises, tr->recorded,
+              frac(tr->fbar_rises, tr->recorded), 1,
+              "rise > 1e-9 max|Fbar| between recorded points");
+  }
   csv_row(r->name, "settings.t_max", -1, -1, r->t_max, 0, NULL);
   csv_row(r->name, "settings.max_steps", -1, -1, r->max_steps, 0, NULL);
   csv_row(r->name, "settings.f_tol", -1, -1, r->f_tol, 0, NULL);
@@ -460,6 +486,20 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i) {
   for (int e = 0; e < SUM_ENDS; e++)
     jw_long(w, sgema_end_name((sgema_end)e), r->end[e]);
   jw_object_end(w);
+  const traj_rise_count *tr = &rises[i];
+  if (tr->recorded > 0) {
+    jw_object_begin(w, "trajectories");
+    jw_long(w, "recorded", tr->recorded);
+    jw_double(w, "rise_tolerance", TRAJ_RISE_TOL);
+    json_count(w, "ebar_rises", tr->ebar_rises, tr->recorded);
+    if (tr->has_fbar)
+      json_count(w, "fbar_rises", tr->fbar_rises, tr->recorded);
+    else
+      jw_null(w, "fbar_rises");
+    jw_object_end(w);
+  } else {
+    jw_null(w, "trajectories");
+  }
   jw_object_begin(w, "settings");
   jw_double(w, "t_max", r->t_max);
   jw_double(w, "max_steps", r->max_steps);
@@ -588,6 +628,19 @@ static void md_run(const sum_file *f, size_t i) {
          r->cls[SGEMA_CLASS_NOT_CONVERGED], r->end[SGEMA_END_T_MAX], r->end[SGEMA_END_MAX_STEPS],
          r->end[SGEMA_END_STEP_FAIL], r->t_max, r->max_steps, r->f_tol,
          r->cls[SGEMA_CLASS_DIVERGED], r->diverge_norm);
+  const traj_rise_count *tr = &rises[i];
+  if (tr->recorded > 0) {
+    printf(
+        "\n| along the %ld recorded trajectories (rise > %g max\\|value\\|) | count | fraction | "
+        "95%% Wilson interval |\n|---|---:|---:|---|\n| Ebar rises | %ld |",
+        tr->recorded, TRAJ_RISE_TOL, tr->ebar_rises);
+    md_interval(tr->ebar_rises, tr->recorded);
+    if (tr->has_fbar) {
+      printf("\n| Fbar rises | %ld |", tr->fbar_rises);
+      md_interval(tr->fbar_rises, tr->recorded);
+    }
+    putchar('\n');
+  }
   printf("\n| verification | values | median | worst | worst trial |\n|---|---:|---:|---:|---:|\n");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
     const sum_column *v = &r->ver[c];
@@ -673,9 +726,13 @@ int main(int argc, char **argv) {
     sum_close(&f);
     return EXIT_FILE;
   }
+  rises = calloc(f.run_count, sizeof *rises);
   for (size_t i = 0; i < f.run_count; i++)
-    if (selected[i] && sum_read_run(&f, i, err, sizeof err) != 0) {
-      fprintf(stderr, "sgema-summary: %s: %s\n", o.path, err);
+    if (!rises || (selected[i] &&
+                   (sum_read_run(&f, i, err, sizeof err) != 0 ||
+                    traj_count_rises(&f, i, TRAJ_RISE_TOL, &rises[i], err, sizeof err) != 0))) {
+      fprintf(stderr, "sgema-summary: %s: %s\n", o.path, rises ? err : "out of memory");
+      free(rises);
       free(selected);
       sum_close(&f);
       return EXIT_FILE;
@@ -697,6 +754,7 @@ int main(int argc, char **argv) {
     break;
   }
   free(selected);
+  free(rises);
   sum_close(&f);
   if (st != 0 || fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "sgema-summary: cannot write the summary\n");

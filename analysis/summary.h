@@ -14,9 +14,9 @@
  * delta) whatever the file's size. */
 #define SUM_CHUNK_ROWS 65536
 
-#define SUM_SPHERES 3                      /* none, S1, S2 */
-#define SUM_ENDS (SGEMA_END_STEP_FAIL + 1) /* converged .. step_fail */
-#define SUM_VER_COLUMNS 4                  /* eq6, eq7, invariant_drift, c_minus_a */
+#define SUM_SPHERES 3            /* none, S1, S2 */
+#define SUM_ENDS SGEMA_END_COUNT /* converged .. error */
+#define SUM_VER_COLUMNS 4        /* eq6, eq7, invariant_drift, c_minus_a */
 
 extern const char *const sum_ver_names[SUM_VER_COLUMNS];
 
@@ -42,6 +42,7 @@ typedef struct {
 typedef struct {
   char *name;
   uint32_t index, trials;
+  uint32_t stream, state_dim; /* the kernel's run id and the state length N (0 when absent) */
   int m, n;
   char *alg, *time, *settings;       /* attributes as stored ("?" / "" when missing) */
   double t_max, f_tol, diverge_norm; /* settings' "integration" members; NaN when absent */
@@ -62,6 +63,8 @@ typedef struct {
 typedef struct {
   const char *path;
   long long format_version, complete, resumed;
+  uint64_t seed; /* the experiment's seed (root attribute); has_seed = 0 when absent */
+  int has_seed;
   char *experiment, *program_version, *start_time, *end_time;
   size_t run_count;
   sum_run *runs; /* in index order */
@@ -72,12 +75,21 @@ typedef struct {
   long long hid; /* the open HDF5 file (an hid_t; kept opaque so that callers need no HDF5) */
 } sum_file;
 
+/* Formats a one-line reason into err (size bytes) and returns -1: the readers' error convention. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int sum_errorf(char *err, size_t size, const char *fmt, ...);
+
 /* Opens path read-only and reads the root attributes and every run's attributes. On failure
  * returns -1 with a one-line reason (without the file name) in err. */
 int sum_open(sum_file *f, const char *path, char *err, size_t errsize);
 /* Streams run i's per-trial datasets: counts and the verification columns. -1 and err on a read
  * failure. */
 int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize);
+/* Only the counts (done, classes, spheres, Delta, ends): one streamed pass, no verification
+ * medians, so memory does not grow with the run (sgema-sweep). */
+int sum_count_run(sum_file *f, size_t i, char *err, size_t errsize);
 void sum_close(sum_file *f);
 
 /* Run i's references (NULL and 0 when the experiment did not reload or has no such run). */
@@ -85,5 +97,21 @@ const sgema_reference *sum_references(const sum_file *f, size_t i, size_t *count
 
 /* Trials counted by a reference: of class cls, and on the sphere when it names one. */
 long sum_reference_count(const sum_run *r, const sgema_reference *ref);
+
+/* ---- HDF5 helpers shared by the other readers (sgema-export). Handles are hid_t values passed
+ * as long long, so that this header needs no HDF5. ---- */
+
+/* A string attribute of an object as a malloc'd copy; NULL when absent or not a string. */
+char *sum_attr_str(long long loc, const char *name);
+/* An integer attribute (any integer type); -1 when absent or unreadable. */
+int sum_attr_ll(long long loc, const char *name, long long *v);
+/* An enum dataset's file values mapped by name to the indices 0..count-1 of name_of (255: not one
+ * of them); *mtype gets the memory type to read it with (close it with H5Tclose). -1 when the
+ * dataset is not a one-byte enum. */
+int sum_enum_map(long long ds, int count, const char *(*name_of)(int), uint8_t map[256],
+                 long long *mtype);
+const char *sum_class_name_i(int i);
+const char *sum_sphere_name_i(int i);
+const char *sum_end_name_i(int i);
 
 #endif

@@ -5,23 +5,61 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const sum_ver_names[SUM_VER_COLUMNS] = {"eq6", "eq7", "invariant_drift", "c_minus_a"};
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int
-fail(char *err, size_t size, const char *fmt, ...) {
+int sum_errorf(char *err, size_t size, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(err, size, fmt, ap);
   va_end(ap);
   return -1;
+}
+
+/* hid_t travels through summary.h as a long long. */
+_Static_assert(sizeof(hid_t) <= sizeof(long long), "hid_t fits in a long long");
+
+/* HDF5 1.10 trusts the lengths stored in a file's global heap: in a damaged file, reading a
+ * variable-length string can copy out of bounds and fault inside the library (SIGSEGV in
+ * H5HG_read, found by tests/test_damaged.sh). A fault during that one call is caught, so the tool
+ * reports a damaged file instead of dying; only the library call runs under the handler. */
+static sigjmp_buf vlen_fault_jump;
+static volatile sig_atomic_t vlen_faulted;
+static void on_vlen_fault(int sig) {
+  siglongjmp(vlen_fault_jump, sig);
+}
+/* After such a fault the library's state cannot be trusted: its own exit handler (registered
+ * before this one, so run after it) would fault again. The tool has reported the damaged file and
+ * is failing; it ends here with status 1, its output flushed. */
+static void exit_past_hdf5(void) {
+  fflush(NULL);
+  _exit(1);
+}
+static herr_t guarded_vlen_read(hid_t a, hid_t mt, char **v) {
+  struct sigaction sa, old_segv, old_bus;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_vlen_fault;
+  sigaction(SIGSEGV, &sa, &old_segv);
+  sigaction(SIGBUS, &sa, &old_bus);
+  volatile herr_t st = -1;
+  if (sigsetjmp(vlen_fault_jump, 1) == 0)
+    st = H5Aread(a, mt, v);
+  else {
+    if (!vlen_faulted)
+      atexit(exit_past_hdf5);
+    vlen_faulted = 1;
+    *v = NULL;
+  }
+  sigaction(SIGSEGV, &old_segv, NULL);
+  sigaction(SIGBUS, &old_bus, NULL);
+  return st;
 }
 
 /* A string attribute as a malloc'd copy; NULL when absent or not a string. Both fixed and
@@ -41,7 +79,7 @@ static char *attr_str(hid_t loc, const char *name) {
     if (H5Tis_variable_str(ft) > 0) {
       char *v = NULL;
       H5Tset_size(mt, H5T_VARIABLE);
-      if (H5Aread(a, mt, &v) >= 0 && v) {
+      if (guarded_vlen_read(a, mt, &v) >= 0 && v) {
         out = strdup(v);
         H5free_memory(v);
       }
@@ -70,6 +108,26 @@ static int attr_ll(hid_t loc, const char *name, long long *v) {
   if (a < 0)
     return -1;
   int st = H5Aread(a, H5T_NATIVE_LLONG, v) >= 0 ? 0 : -1;
+  H5Aclose(a);
+  return st;
+}
+
+char *sum_attr_str(long long loc, const char *name) {
+  return attr_str((hid_t)loc, name);
+}
+
+int sum_attr_ll(long long loc, const char *name, long long *v) {
+  return attr_ll((hid_t)loc, name, v);
+}
+
+/* The seed is a uint64: read as such, not through a long long that would wrap above 2^63. */
+static int attr_u64(hid_t loc, const char *name, uint64_t *v) {
+  if (H5Aexists(loc, name) <= 0)
+    return -1;
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  if (a < 0)
+    return -1;
+  int st = H5Aread(a, H5T_NATIVE_UINT64, v) >= 0 ? 0 : -1;
   H5Aclose(a);
   return st;
 }
@@ -127,11 +185,15 @@ static int read_run_attrs(hid_t file, sum_run *r, char *err, size_t errsize) {
   snprintf(path, sizeof path, "/runs/%s", r->name);
   hid_t g = H5Gopen2(file, path, H5P_DEFAULT);
   if (g < 0)
-    return fail(err, errsize, "cannot open group %s", path);
-  long long trials = -1, m = -1, n = -1;
+    return sum_errorf(err, errsize, "cannot open group %s", path);
+  long long trials = -1, m = -1, n = -1, stream = 0, state_dim = 0;
   int ok = attr_ll(g, "trials", &trials) == 0 && trials >= 1 && trials <= UINT32_MAX &&
            attr_ll(g, "m", &m) == 0 && attr_ll(g, "n", &n) == 0;
   r->trials = ok ? (uint32_t)trials : 0;
+  attr_ll(g, "stream", &stream);
+  attr_ll(g, "state_dim", &state_dim);
+  r->stream = stream >= 0 && stream <= UINT32_MAX ? (uint32_t)stream : 0;
+  r->state_dim = state_dim >= 0 && state_dim <= UINT32_MAX ? (uint32_t)state_dim : 0;
   r->m = (int)m;
   r->n = (int)n;
   r->alg = attr_str(g, "alg");
@@ -139,7 +201,7 @@ static int read_run_attrs(hid_t file, sum_run *r, char *err, size_t errsize) {
   r->settings = attr_str(g, "settings");
   H5Gclose(g);
   if (!ok)
-    return fail(err, errsize, "%s: missing or bad attributes trials, m, n", path);
+    return sum_errorf(err, errsize, "%s: missing or bad attributes trials, m, n", path);
   r->t_max = settings_number(r->settings, "t_max");
   r->max_steps = settings_number(r->settings, "max_steps");
   r->f_tol = settings_number(r->settings, "f_tol");
@@ -156,31 +218,34 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   FILE *probe = fopen(path, "rb");
   if (!probe)
-    return fail(err, errsize, "cannot open: %s", strerror(errno));
+    return sum_errorf(err, errsize, "cannot open: %s", strerror(errno));
   fclose(probe);
   if (H5Fis_hdf5(path) <= 0)
-    return fail(err, errsize, "not an HDF5 file (or truncated before its superblock)");
+    return sum_errorf(err, errsize, "not an HDF5 file (or truncated before its superblock)");
   /* The default (sec2) driver reads a file written through MPI-IO: the format is the same, and a
    * reader needs neither MPI_Init nor a communicator. */
   hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0)
-    return fail(err, errsize, "cannot open as HDF5 (truncated or damaged file)");
+    return sum_errorf(err, errsize, "cannot open as HDF5 (truncated or damaged file)");
   f->hid = file;
   if (attr_ll(file, "format_version", &f->format_version) != 0)
-    return fail(err, errsize, "not an sgema results file (no format_version attribute)");
+    return sum_errorf(err, errsize, "not an sgema results file (no format_version attribute)");
   if (f->format_version != 1)
-    return fail(err, errsize, "format_version %lld, but this tool reads version 1",
-                f->format_version);
+    return sum_errorf(err, errsize, "format_version %lld, but this tool reads version 1",
+                      f->format_version);
+  f->has_seed = attr_u64(file, "seed", &f->seed) == 0;
   attr_ll(file, "complete", &f->complete);
   attr_ll(file, "resumed", &f->resumed);
   f->experiment = attr_str(file, "experiment");
   f->program_version = attr_str(file, "program_version");
   f->start_time = attr_str(file, "start_time");
   f->end_time = attr_str(file, "end_time");
+  if (vlen_faulted)
+    return sum_errorf(err, errsize, "damaged file (its strings cannot be read)");
 
   hid_t runs = H5Gopen2(file, "/runs", H5P_DEFAULT);
   if (runs < 0)
-    return fail(err, errsize, "no /runs group (truncated or damaged file)");
+    return sum_errorf(err, errsize, "no /runs group (truncated or damaged file)");
   name_index *list = calloc(1, sizeof *list);
   hsize_t idx = 0;
   int st = list ? H5Literate(runs, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &list) : -1;
@@ -199,8 +264,9 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
     for (size_t i = 0; list && i < count; i++)
       free(list[i].name);
     free(list);
-    return fail(err, errsize,
-                count == 0 && st >= 0 ? "no runs in /runs" : "cannot list /runs (damaged file)");
+    return sum_errorf(err, errsize,
+                      count == 0 && st >= 0 ? "no runs in /runs"
+                                            : "cannot list /runs (damaged file)");
   }
   qsort(list, count, sizeof *list, by_index);
   f->runs = calloc(count, sizeof *f->runs);
@@ -208,7 +274,7 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
     for (size_t i = 0; i < count; i++)
       free(list[i].name);
     free(list);
-    return fail(err, errsize, "out of memory");
+    return sum_errorf(err, errsize, "out of memory");
   }
   f->run_count = count;
   for (size_t i = 0; i < count; i++) {
@@ -238,6 +304,8 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
     sgema_diagnostics_free(d);
     free(source);
   }
+  if (vlen_faulted)
+    return sum_errorf(err, errsize, "damaged file (its strings cannot be read)");
   return 0;
 }
 
@@ -245,6 +313,7 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
  * counts do not rest on the numbering, only on the names docs/FORMAT.md promises. */
 static int enum_map(hid_t ds, int count, const char *(*name_of)(int), uint8_t map[256],
                     hid_t *mtype) {
+  *mtype = -1;
   hid_t ft = H5Dget_type(ds);
   if (ft < 0)
     return -1;
@@ -262,13 +331,21 @@ static int enum_map(hid_t ds, int count, const char *(*name_of)(int), uint8_t ma
   return 0;
 }
 
-static const char *class_name_i(int i) {
+int sum_enum_map(long long ds, int count, const char *(*name_of)(int), uint8_t map[256],
+                 long long *mtype) {
+  hid_t mt = -1;
+  int st = enum_map((hid_t)ds, count, name_of, map, &mt);
+  *mtype = mt;
+  return st;
+}
+
+const char *sum_class_name_i(int i) {
   return sgema_class_name((sgema_class)i);
 }
-static const char *sphere_name_i(int i) {
+const char *sum_sphere_name_i(int i) {
   return sgema_sphere_name((sgema_sphere)i);
 }
-static const char *end_name_i(int i) {
+const char *sum_end_name_i(int i) {
   return sgema_end_name((sgema_end)i);
 }
 
@@ -336,13 +413,14 @@ static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize
   for (int c = 0; c < C_COUNT && st == 0; c++) {
     ds[c] = open_column(g, column_path[c], r->trials);
     if (ds[c] < 0)
-      st = fail(err, errsize, "/runs/%s/%s: missing or not [trials]", r->name, column_path[c]);
+      st =
+          sum_errorf(err, errsize, "/runs/%s/%s: missing or not [trials]", r->name, column_path[c]);
   }
   if (st == 0 &&
-      (enum_map(ds[C_CLASS], SGEMA_CLASS_COUNT, class_name_i, map_cls, &mt[C_CLASS]) != 0 ||
-       enum_map(ds[C_SPHERE], SUM_SPHERES, sphere_name_i, map_sphere, &mt[C_SPHERE]) != 0 ||
-       enum_map(ds[C_END], SUM_ENDS, end_name_i, map_end, &mt[C_END]) != 0))
-    st = fail(err, errsize, "/runs/%s: class, sphere or end is not a one-byte enum", r->name);
+      (enum_map(ds[C_CLASS], SGEMA_CLASS_COUNT, sum_class_name_i, map_cls, &mt[C_CLASS]) != 0 ||
+       enum_map(ds[C_SPHERE], SUM_SPHERES, sum_sphere_name_i, map_sphere, &mt[C_SPHERE]) != 0 ||
+       enum_map(ds[C_END], SUM_ENDS, sum_end_name_i, map_end, &mt[C_END]) != 0))
+    st = sum_errorf(err, errsize, "/runs/%s: class, sphere or end is not a one-byte enum", r->name);
   for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
     hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
     if (read_rows(ds[C_DONE], H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
@@ -351,8 +429,9 @@ static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize
         read_rows(ds[C_AGREES], H5T_NATIVE_INT8, r0, len, b->agrees) != 0 ||
         read_rows(ds[C_END], mt[C_END], r0, len, b->end) != 0 ||
         read_rows(ds[C_DELTA], H5T_NATIVE_DOUBLE, r0, len, b->delta) != 0) {
-      st = fail(err, errsize, "/runs/%s: cannot read rows %llu..%llu (truncated or damaged file)",
-                r->name, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+      st = sum_errorf(err, errsize,
+                      "/runs/%s: cannot read rows %llu..%llu (truncated or damaged file)", r->name,
+                      (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
       break;
     }
     for (hsize_t k = 0; k < len; k++) {
@@ -404,13 +483,15 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
   sum_column *out = &r->ver[col];
   out->median = out->worst = NAN;
   size_t n = 0;
-  int st = done >= 0 && ds >= 0 ? 0 : fail(err, errsize, "/runs/%s/%s: missing", r->name, path);
+  int st =
+      done >= 0 && ds >= 0 ? 0 : sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, path);
   for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
     hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
     if (read_rows(done, H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
         read_rows(ds, H5T_NATIVE_DOUBLE, r0, len, b->value) != 0) {
-      st = fail(err, errsize, "/runs/%s/%s: cannot read rows %llu..%llu (truncated or damaged)",
-                r->name, path, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+      st = sum_errorf(err, errsize,
+                      "/runs/%s/%s: cannot read rows %llu..%llu (truncated or damaged)", r->name,
+                      path, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
       break;
     }
     for (hsize_t k = 0; k < len; k++) {
@@ -433,13 +514,22 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
   return st;
 }
 
-int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize) {
+/* The counts, and with verification the median pass over each verification column. */
+static int read_run(sum_file *f, size_t i, int verification, char *err, size_t errsize) {
   sum_run *r = &f->runs[i];
   char path[512];
   snprintf(path, sizeof path, "/runs/%s", r->name);
   hid_t g = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
   if (g < 0)
-    return fail(err, errsize, "cannot open group %s", path);
+    return sum_errorf(err, errsize, "cannot open group %s", path);
+  /* Counted afresh: a second call must not add to the first one's counts. */
+  r->done = r->bad_class = r->delta_known = r->delta_nonneg = 0;
+  r->sphere_applicable = r->sphere_disagree = 0;
+  memset(r->cls, 0, sizeof r->cls);
+  memset(r->cls_sphere, 0, sizeof r->cls_sphere);
+  memset(r->sphere, 0, sizeof r->sphere);
+  memset(r->cls_delta, 0, sizeof r->cls_delta);
+  memset(r->end, 0, sizeof r->end);
   size_t rows = r->trials < SUM_CHUNK_ROWS ? r->trials : SUM_CHUNK_ROWS;
   buffers b = {malloc(rows),
                malloc(rows),
@@ -450,18 +540,27 @@ int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize) {
                malloc(rows * sizeof(double))};
   int st = b.done && b.cls && b.sphere && b.end && b.agrees && b.delta && b.value
                ? count_pass(g, r, &b, err, errsize)
-               : fail(err, errsize, "out of memory");
+               : sum_errorf(err, errsize, "out of memory");
   /* One array of all done values, reused by each column in turn. */
-  double *all = st == 0 ? malloc((r->done ? (size_t)r->done : 1) * sizeof *all) : NULL;
-  if (st == 0 && !all)
-    st = fail(err, errsize, "out of memory for %ld values", r->done);
-  for (int c = 0; st == 0 && c < SUM_VER_COLUMNS; c++)
+  double *all =
+      st == 0 && verification ? malloc((r->done ? (size_t)r->done : 1) * sizeof *all) : NULL;
+  if (st == 0 && verification && !all)
+    st = sum_errorf(err, errsize, "out of memory for %ld values", r->done);
+  for (int c = 0; st == 0 && verification && c < SUM_VER_COLUMNS; c++)
     st = column_pass(g, r, c, &b, all, err, errsize);
   free(all);
   buffers_free(&b);
   H5Gclose(g);
   r->read = st == 0;
   return st;
+}
+
+int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize) {
+  return read_run(f, i, 1, err, errsize);
+}
+
+int sum_count_run(sum_file *f, size_t i, char *err, size_t errsize) {
+  return read_run(f, i, 0, err, errsize);
 }
 
 void sum_close(sum_file *f) {
@@ -477,7 +576,7 @@ void sum_close(sum_file *f) {
   free(f->start_time);
   free(f->end_time);
   sgema_experiment_free(f->exp);
-  if (f->hid >= 0)
+  if (f->hid >= 0 && !vlen_faulted) /* see guarded_vlen_read */
     H5Fclose((hid_t)f->hid);
   memset(f, 0, sizeof *f);
   f->hid = -1;

@@ -3,7 +3,7 @@
 #   scripts/setup.sh [extra cmake options, e.g. -DSGEMA_WERROR=ON]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-packages="build-essential cmake pkg-config libgsl-dev libyaml-dev librandom123-dev python3 libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools"
+packages="build-essential cmake pkg-config libgsl-dev libyaml-dev librandom123-dev python3 libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools libplplot-dev plplot-driver-cairo python3-h5py time"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

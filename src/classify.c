@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const class_names[SGEMA_CLASS_COUNT] = {"origin",  "stable",        "saddle",
-                                                           "partial", "not_converged", "diverged"};
+static const char *const class_names[SGEMA_CLASS_COUNT] = {
+    "origin", "stable", "saddle", "partial", "not_converged", "diverged", "failed"};
 static const char *const sphere_names[] = {"none", "S1", "S2"};
 
 const char *sgema_class_name(sgema_class c) {

@@ -338,6 +338,8 @@ void sgema_experiment_free(sgema_experiment *e) {
   for (size_t i = 0; i < e->run_count; i++)
     exp_run_free(&e->runs[i]);
   free(e->runs);
+  free(e->selected);
+  free(e->selection);
   free(e->path);
   free(e->name);
   free(e->description);
@@ -426,15 +428,18 @@ const char *sgema_experiment_source(const sgema_experiment *e, size_t *len) {
   return e->source;
 }
 size_t sgema_experiment_run_count(const sgema_experiment *e) {
-  return e->run_count;
+  return e->selected ? e->selected_count : e->run_count;
 }
 const sgema_run_spec *sgema_experiment_run(const sgema_experiment *e, size_t i) {
+  if (e->selected)
+    return i < e->selected_count ? &e->runs[e->selected[i]] : NULL;
   return i < e->run_count ? &e->runs[i] : NULL;
 }
 const sgema_run_spec *sgema_experiment_find(const sgema_experiment *e, const char *name) {
-  for (size_t i = 0; i < e->run_count; i++)
-    if (strcmp(e->runs[i].name, name) == 0)
-      return &e->runs[i];
+  const sgema_run_spec *r;
+  for (size_t i = 0; (r = sgema_experiment_run(e, i)) != NULL; i++)
+    if (strcmp(r->name, name) == 0)
+      return r;
   return NULL;
 }
 

@@ -17,6 +17,11 @@ struct sgema_experiment {
   size_t source_len;
   size_t run_count;
   sgema_run_spec *runs; /* each owns its name, n_expr, references and their sources */
+  /* sgema_experiment_select (experiment_select.c): positions in runs of the runs the accessors
+   * show, in index order, and how they were chosen; NULL and "" when every run is shown. */
+  size_t *selected;
+  size_t selected_count;
+  char *selection;
 };
 
 /* Numbers a setting allows: the interval between lo and hi, each end open or closed. NaN never;

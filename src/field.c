@@ -2,6 +2,7 @@
 #include "sgema/field.h"
 #include "small_matrix.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +56,29 @@ void sgema_field_free(sgema_field *w) {
   free(w);
 }
 
+/* The overflow path of sgema_norm2: scaled by the largest magnitude, so that a finite vector whose
+ * squares overflow (fields of order 1e160 and up: huge lambda, tiny rho with GD's Syy) keeps a
+ * finite norm instead of passing for a diverged one. NaN stays NaN. */
+static double norm2_scaled(const double *x, size_t len) {
+  double mx = 0.0, s = 0.0;
+  for (size_t i = 0; i < len; i++) {
+    if (isnan(x[i]))
+      return NAN;
+    mx = fmax(mx, fabs(x[i]));
+  }
+  if (!isfinite(mx) || mx == 0.0)
+    return mx;
+  for (size_t i = 0; i < len; i++)
+    s += (x[i] / mx) * (x[i] / mx);
+  return mx * sqrt(s);
+}
+
 double sgema_norm2(const double *x, size_t len) {
   double s = 0.0;
   for (size_t i = 0; i < len; i++)
     s += x[i] * x[i];
-  return sqrt(s);
+  /* The plain sum unless it overflowed (or is NaN): the common case costs one comparison. */
+  return s <= DBL_MAX ? sqrt(s) : norm2_scaled(x, len);
 }
 
 static void transpose(int m, const double *S, double *St) {

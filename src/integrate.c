@@ -29,10 +29,11 @@ int sgema_method_parse(const char *name) {
   return -1;
 }
 
-static const char *const end_names[] = {"converged", "diverged", "t_max", "max_steps", "step_fail"};
+static const char *const end_names[SGEMA_END_COUNT] = {"converged", "diverged",  "t_max",
+                                                       "max_steps", "step_fail", "error"};
 
 const char *sgema_end_name(sgema_end e) {
-  return (unsigned)e <= SGEMA_END_STEP_FAIL ? end_names[e] : "unknown";
+  return (unsigned)e < SGEMA_END_COUNT ? end_names[e] : "unknown";
 }
 
 /* The last accepted step [t0, t1]: its start, and an extrapolation stepper of its own that counts
@@ -224,7 +225,11 @@ int integ_control_reject(integ_control *c, integ_run *r, double t, double *h, do
   st->rejected++;
   c->rejected_last = 1;
   *h *= isfinite(err) ? fmax(fac_min, fmin(1.0, control_factor(c, err, order))) : fac_min;
-  int underflow = *h < 1e-14 * fmax(1.0, t);
+  /* Underflow: the step is below 1e-14 of the time reached, or of the state's own time scale
+   * |y| / |f| where that is shorter than 1 (huge states and huge weight decays move on time scales
+   * far below 1e-14 and still integrate; tests/test_edges.c). */
+  double time_scale = fmin(1.0, r->scale / st->f_norm); /* 1 when f_norm is 0 or NaN */
+  int underflow = *h < 1e-14 * fmax(1.0, t) * time_scale;
   if (!underflow && st->steps + st->rejected < r->s->max_steps)
     return 0;
   st->end = underflow ? SGEMA_END_STEP_FAIL : SGEMA_END_MAX_STEPS;

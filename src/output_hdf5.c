@@ -6,11 +6,14 @@
 #include "sgema/output.h"
 #include "sgema/status.h"
 
+#include <errno.h>
 #include <hdf5.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +37,7 @@
   X(DRAWS, INPUTS, "draws", I64, ONE)                                                              \
   X(CLASS, OUTPUTS, "class", CLASS, ONE)                                                           \
   X(END, OUTPUTS, "end", END, ONE)                                                                 \
+  X(STATUS, OUTPUTS, "status", I32, ONE)                                                           \
   X(SPHERE, OUTPUTS, "sphere", SPHERE, ONE)                                                        \
   X(SPHERE_AGREES, OUTPUTS, "sphere_agrees", I8, ONE)                                              \
   X(RANK, OUTPUTS, "rank", I8, ONE)                                                                \
@@ -103,10 +107,12 @@ static size_t type_size(col_type t) {
 
 enum { ENUM_CLASS, ENUM_END, ENUM_SPHERE, ENUM_COUNT };
 
-/* The first HDF5 failure's outermost and innermost messages (see err_handler). */
+/* The first HDF5 failure's outermost and innermost messages (see err_handler), and errno then: the
+ * operating system's reason (ENOSPC, EROFS, EACCES) when a write or create failed, which HDF5's
+ * messages ("file write failed") do not carry. errno is cleared before each operation. */
 typedef struct {
   char outer[256], inner[256];
-  int set;
+  int set, os_errno;
 } err_walk;
 
 /* A recorded trajectory's datasets and its staging (allocated at its first stage, then reused). */
@@ -146,7 +152,13 @@ struct sgema_output {
   H5E_auto2_t old_func; /* HDF5's error printer, restored at close */
   void *old_data;
   err_walk err; /* the first HDF5 failure since the last reset */
+  char *path;   /* the file, for messages */
 };
+
+/* The last failure of a flush or close, for the caller's message (sgema_output_error), and whether
+ * HDF5 was left holding a file it failed to close (sgema_output_unclean). */
+static char last_error[1024];
+static int unclean_close;
 
 /* ---- diagnostics from HDF5's error stack ----
  * HDF5 clears its error stack at the entry of every API call, so the stack of a failure is gone
@@ -164,6 +176,7 @@ static herr_t err_walk_cb(unsigned n, const H5E_error2_t *err, void *data) {
 static herr_t err_handler(hid_t estack, void *data) {
   err_walk *w = data;
   if (!w->set) {
+    w->os_errno = errno;
     w->outer[0] = w->inner[0] = '\0';
     H5Ewalk2(estack, H5E_WALK_DOWNWARD, err_walk_cb, w);
     w->set = 1;
@@ -171,17 +184,64 @@ static herr_t err_handler(hid_t estack, void *data) {
   return 0;
 }
 
-/* Adds "what failed: innermost cause (API call: its message)" for path. */
+/* Forgets the last failure, before an operation whose failure is to be explained. */
+static void err_reset(err_walk *w) {
+  w->set = 0;
+  w->os_errno = 0;
+  errno = 0;
+}
+
+/* The operating system's reason for a failed write to path, asked of the file system because errno
+ * does not survive Open MPI's I/O layers (which print the reason but return only "file write
+ * failed"): a read-only file system, a file we may not write, or a full disk (under 64 KiB left);
+ * 0 if none of these holds. */
+static int write_failure_reason(const char *path) {
+  char *copy = strdup(path);
+  struct statvfs sv;
+  int reason = 0;
+  if (copy && statvfs(dirname(copy), &sv) == 0) {
+    if (sv.f_flag & ST_RDONLY)
+      reason = EROFS;
+    else if ((double)sv.f_bavail * (double)sv.f_frsize < 65536.0)
+      reason = ENOSPC;
+  }
+  if (!reason && access(path, F_OK) == 0 && access(path, W_OK) != 0)
+    reason = errno;
+  free(copy);
+  return reason;
+}
+
+/* "what failed: OS reason; innermost cause (API call: its message)" into buf. */
+static void err_format(const err_walk *w, const char *path, const char *what, char *buf,
+                       size_t size) {
+  /* The file system is asked only about failures of I/O, not about, say, a malformed file. */
+  int io = w->set && (strstr(w->inner, "write") || strstr(w->inner, "open") ||
+                      strstr(w->inner, "create") || strstr(w->outer, "flush"));
+  int reason = io ? write_failure_reason(path) : 0;
+  /* errno only when it names a reason of this kind: other layers leave unrelated values (EBADF
+   * after a refused MPI_File_open). */
+  int e = w->os_errno;
+  if (!reason &&
+      (e == ENOSPC || e == EROFS || e == EACCES || e == EDQUOT || e == EFBIG || e == EIO))
+    reason = e;
+  const char *os = reason ? strerror(reason) : NULL;
+  if (w->set && w->inner[0])
+    snprintf(buf, size, "%s failed: %s%s%s (%s)", what, os ? os : "", os ? "; " : "", w->inner,
+             w->outer);
+  else if (w->set && w->outer[0])
+    snprintf(buf, size, "%s failed: %s%s%s", what, os ? os : "", os ? "; " : "", w->outer);
+  else
+    snprintf(buf, size, "%s failed%s%s", what, os ? ": " : "", os ? os : "");
+}
+
+/* Adds "what failed: OS reason; innermost cause (API call: its message)" for path. */
 static void h5_diag(sgema_diagnostics *diag, const err_walk *w, const char *path,
                     const char *what) {
   if (!diag)
     return;
-  if (w->set && w->inner[0])
-    sgema_diagnostics_add(diag, path, 1, 1, NULL, "%s failed: %s (%s)", what, w->inner, w->outer);
-  else if (w->set && w->outer[0])
-    sgema_diagnostics_add(diag, path, 1, 1, NULL, "%s failed: %s", what, w->outer);
-  else
-    sgema_diagnostics_add(diag, path, 1, 1, NULL, "%s failed", what);
+  char msg[768];
+  err_format(w, path, what, msg, sizeof msg);
+  sgema_diagnostics_add(diag, path, 1, 1, NULL, "%s", msg);
 }
 
 /* ---- small HDF5 helpers ---- */
@@ -395,24 +455,6 @@ static hid_t group_create(hid_t loc, const char *name) {
 
 /* ---- the run's settings as JSON (the same members as the trial record's "settings") ---- */
 
-/* The settings as one line of JSON (malloc'd), or NULL when out of memory. */
-static char *settings_json(const sgema_settings *s) {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  if (!f)
-    return NULL;
-  jw_writer w;
-  jw_init(&w, f, 1);
-  sgema_json_settings(&w, NULL, s);
-  int bad = w.misuse || w.depth != 0;
-  if (fclose(f) != 0 || bad) {
-    free(text);
-    return NULL;
-  }
-  return text;
-}
-
 /* ---- creating and opening ---- */
 
 static void run_free(run_out *r) {
@@ -452,9 +494,12 @@ static void output_free(sgema_output *o) {
   h5_close_id(&o->str_type, H5Tclose);
   h5_close_id(&o->xfer_coll, H5Pclose);
   h5_close_id(&o->xfer_indep, H5Pclose);
-  h5_close_id(&o->file, H5Fclose);
+  if (o->file >= 0 && H5Fclose(o->file) < 0)
+    unclean_close = 1;
+  o->file = -1;
   free(o->scratch);
   free(o->order);
+  free(o->path);
   H5Eset_auto2(H5E_DEFAULT, o->old_func, o->old_data);
   free(o);
 }
@@ -520,7 +565,7 @@ static const char *run_create(sgema_output *o, hid_t runs, run_out *r, const sge
   const sgema_settings *s = &spec->settings;
   if ((r->group = group_create(runs, r->name)) < 0)
     return "creating the run's group";
-  char *json = settings_json(s);
+  char *json = sgema_settings_json_line(s);
   int bad = !json || attr_u32(r->group, "index", spec->index) < 0 ||
             attr_u32(r->group, "stream", spec->stream) < 0 ||
             attr_str(o, r->group, "alg", sgema_alg_name(s->alg)) < 0 ||
@@ -585,6 +630,25 @@ static const char *run_create(sgema_output *o, hid_t runs, run_out *r, const sge
   return NULL;
 }
 
+/* Whether a reopened dataset has the type class and size it was made with and `rows` rows of
+ * `width` values: a damaged or rewritten file is refused at open, not half-way through a flush
+ * (tests/test_damaged.sh). */
+static int dataset_fits(hid_t d, H5T_class_t cls, size_t size, hsize_t rows, size_t width) {
+  hid_t ft = H5Dget_type(d), sp = H5Dget_space(d);
+  hsize_t dims[H5S_MAX_RANK];
+  int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, NULL) : -1;
+  hsize_t w = 1;
+  for (int i = 1; i < rank; i++)
+    w *= dims[i];
+  int ok = ft >= 0 && H5Tget_class(ft) == cls && H5Tget_size(ft) == size && rank >= 1 &&
+           dims[0] == rows && w == width;
+  if (ft >= 0)
+    H5Tclose(ft);
+  if (sp >= 0)
+    H5Sclose(sp);
+  return ok;
+}
+
 /* Opens run r's objects in a file being resumed and checks they fit the experiment. */
 static const char *run_reopen(hid_t runs, run_out *r, const sgema_run_spec *spec,
                               sgema_diagnostics *diag, const char *path) {
@@ -612,11 +676,28 @@ static const char *run_reopen(hid_t runs, run_out *r, const sgema_run_spec *spec
   for (int sec = 0; sec < SEC_COUNT; sec++)
     if ((r->sections[sec] = H5Gopen2(r->group, section_names[sec], H5P_DEFAULT)) < 0)
       return "opening a section group";
-  for (int c = 0; c < COL_COUNT; c++)
+  for (int c = 0; c < COL_COUNT; c++) {
     if ((r->dset[c] = H5Dopen2(r->sections[columns[c].section], columns[c].name, H5P_DEFAULT)) < 0)
       return "opening a per-trial dataset";
+    col_type t = columns[c].type;
+    H5T_class_t cls = t == CT_F64 ? H5T_FLOAT : t >= CT_CLASS ? H5T_ENUM : H5T_INTEGER;
+    if (!dataset_fits(r->dset[c], cls, type_size(t), r->trials, r->row_bytes[c] / type_size(t))) {
+      sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                            "run `%s`: dataset %s/%s has another type or shape than this "
+                            "experiment's (damaged or rewritten file)",
+                            r->name, section_names[columns[c].section], columns[c].name);
+      return "";
+    }
+  }
   if ((r->done = H5Dopen2(r->group, "done", H5P_DEFAULT)) < 0)
     return "opening the done dataset";
+  if (!dataset_fits(r->done, H5T_INTEGER, 1, r->trials, 1)) {
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "run `%s`: dataset done has another type or shape than this "
+                          "experiment's (damaged or rewritten file)",
+                          r->name);
+    return "";
+  }
   if ((r->trajectories = H5Gopen2(r->group, "trajectories", H5P_DEFAULT)) < 0)
     return "opening the trajectories group";
   for (size_t k = 0; k < r->traj_count; k++) {
@@ -650,6 +731,7 @@ static const char *root_create(sgema_output *o, const sgema_experiment *e,
       attr_u64(root, "seed", sgema_experiment_seed(e)) < 0 ||
       attr_str(o, root, "description", sgema_experiment_description(e)) < 0 ||
       attr_str(o, root, "source", source) < 0 || attr_str(o, root, "resolved", resolved) < 0 ||
+      attr_str(o, root, "selection", sgema_experiment_selection(e)) < 0 ||
       attr_str(o, root, "program_version", info->version) < 0 ||
       attr_str(o, root, "build_flags", info->build_flags) < 0 ||
       attr_str(o, root, "command", info->command) < 0 || attr_i32(root, "ranks", info->ranks) < 0 ||
@@ -659,6 +741,27 @@ static const char *root_create(sgema_output *o, const sgema_experiment *e,
       attr_i32(root, "resumed", 0) < 0 || attr_i32(root, "format_version", FORMAT_VERSION) < 0;
   free(resolved);
   return bad ? "writing the root attributes" : NULL;
+}
+
+/* A file made with --runs or --select holds only those runs: a resume must select the same ones,
+ * said the same way (files without the attribute hold every run). */
+static const char *selection_check(sgema_output *o, const sgema_experiment *e,
+                                   sgema_diagnostics *diag, const char *path) {
+  char *stored = NULL;
+  size_t len = 0;
+  htri_t has = H5Aexists(o->file, "selection");
+  if (has < 0 || (has > 0 && attr_read_str(o, o->file, "selection", &stored, &len) < 0))
+    return "reading the stored run selection";
+  const char *now = sgema_experiment_selection(e), *then = stored ? stored : "";
+  int same = strcmp(now, then) == 0;
+  if (!same)
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "cannot resume: the file holds %s%s%s but this command asks for %s%s%s "
+                          "(give the same --runs/--select as when it was created)",
+                          then[0] ? "the runs of `" : "every run", then, then[0] ? "`" : "",
+                          now[0] ? "the runs of `" : "every run", now, now[0] ? "`" : "");
+  free(stored);
+  return same ? NULL : "";
 }
 
 /* Checks that the file being resumed holds this experiment: same format, same source byte for
@@ -687,7 +790,7 @@ static const char *root_check(sgema_output *o, const sgema_experiment *e, sgema_
                           sgema_experiment_path(e));
     return "";
   }
-  return NULL;
+  return selection_check(o, e, diag, path);
 }
 
 static const char *resume_count(sgema_output *o) {
@@ -710,6 +813,11 @@ int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment 
   o->file = o->xfer_coll = o->xfer_indep = o->str_type = -1;
   for (int k = 0; k < ENUM_COUNT; k++)
     o->enums[k] = -1;
+  err_reset(&o->err);
+  if (!(o->path = strdup(path))) {
+    free(o);
+    return SGEMA_ENOMEM;
+  }
   /* Failures come back as statuses with HDF5's reasons in diag; HDF5 must not print. */
   H5Eget_auto2(H5E_DEFAULT, &o->old_func, &o->old_data);
   H5Eset_auto2(H5E_DEFAULT, err_handler, &o->err);
@@ -734,7 +842,7 @@ int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment 
   o->xfer_coll = H5Pcreate(H5P_DATASET_XFER);
   o->xfer_indep = H5Pcreate(H5P_DATASET_XFER);
   o->enums[ENUM_CLASS] = enum_type(SGEMA_CLASS_COUNT, class_name);
-  o->enums[ENUM_END] = enum_type(SGEMA_END_STEP_FAIL + 1, end_name);
+  o->enums[ENUM_END] = enum_type(SGEMA_END_COUNT, end_name);
   o->enums[ENUM_SPHERE] = enum_type(SGEMA_SPHERE_S2 + 1, sphere_name);
   /* Metadata writes are collective (they happen at open, flush and close, where every rank is).
    * Metadata reads stay independent: a collective read would need every rank to look up the
@@ -769,8 +877,15 @@ int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment 
     if (runs >= 0)
       H5Gclose(runs);
   } else if (!failed) {
-    o->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
-    if (o->file < 0)
+    /* Not HDF5 at all (empty, cut before its superblock, another kind of file): refused before
+     * opening it for writing, which would otherwise write a superblock into it. */
+    if (access(path, F_OK) == 0 && H5Fis_hdf5(path) <= 0) {
+      sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                            "cannot resume: not an HDF5 file (empty, truncated or another kind "
+                            "of file)");
+      failed = "";
+    }
+    if (!failed && (o->file = H5Fopen(path, H5F_ACC_RDWR, fapl)) < 0)
       failed = "opening the file to resume it";
     if (!failed)
       failed = root_check(o, e, diag, path);
@@ -799,7 +914,15 @@ int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment 
   if (failed) {
     if (failed[0])
       h5_diag(diag, &o->err, path, failed);
+    /* A file this call created but could not finish holds nothing: emptied first, so that the
+     * close's metadata writes find room on a full disk (a close that fails leaves HDF5 1.10 with a
+     * file it crashes on at exit), then removed (every rank tries; all but one find it gone). */
+    int created = !info->resume && o->file >= 0;
+    if (created && truncate(path, 0) != 0)
+      created = errno != ENOENT;
     output_free(o);
+    if (created)
+      unlink(path);
     return SGEMA_EIO;
   }
   *out = o;
@@ -847,6 +970,11 @@ static void column_get(col_id c, const sgema_record *rec, const run_out *r, unsi
   case COL_END:
     *dst = (uint8_t)in->end;
     break;
+  case COL_STATUS: {
+    int32_t s = rec->status;
+    memcpy(dst, &s, sizeof s);
+    break;
+  }
   case COL_SPHERE:
     *dst = (uint8_t)l->sphere;
     break;
@@ -1099,7 +1227,8 @@ static int run_order(sgema_output *o, const run_out *r) {
   o->order_cap = cap / sizeof *o->order;
   for (size_t i = 0; i < r->staged; i++)
     o->order[i] = (uint64_t)r->trial[i] << 32 | i;
-  qsort(o->order, r->staged, sizeof *o->order, cmp_u64);
+  if (r->staged > 1) /* qsort's array must not be NULL, even for 0 rows (UBSan) */
+    qsort(o->order, r->staged, sizeof *o->order, cmp_u64);
   return 0;
 }
 
@@ -1130,9 +1259,68 @@ static int run_flush_data(sgema_output *o, run_out *r) {
   return bad ? -1 : (int)count;
 }
 
+size_t sgema_output_row_bytes(const sgema_experiment *e) {
+  size_t most = 0;
+  for (size_t i = 0; i < sgema_experiment_run_count(e); i++) {
+    const sgema_settings *s = &sgema_experiment_run(e, i)->settings;
+    size_t N = sgema_problem_dim_for(s->alg, s->m, s->n), mm = (size_t)s->m * s->m, row = 0;
+    for (int c = 0; c < COL_COUNT; c++)
+      row += (columns[c].shape == SHAPE_MM  ? mm
+              : columns[c].shape == SHAPE_N ? N
+                                            : 1) *
+             type_size(columns[c].type);
+    most = row > most ? row : most;
+  }
+  return most;
+}
+
+/* Metadata measured per dataset (object header, chunk index): 2.2 to 2.8 KiB; and the root's
+ * attributes (the experiment's source and resolved text). Rounded up. */
+#define META_PER_DATASET 4096.0
+#define META_ROOT 65536.0
+
+double sgema_output_bytes(const sgema_experiment *e) {
+  size_t len = 0;
+  sgema_experiment_source(e, &len);
+  double total = META_ROOT + 2.0 * (double)len;
+  for (size_t i = 0; i < sgema_experiment_run_count(e); i++) {
+    const sgema_run_spec *spec = sgema_experiment_run(e, i);
+    const sgema_settings *s = &spec->settings;
+    double N = (double)sgema_problem_dim_for(s->alg, s->m, s->n), mm = (double)s->m * s->m;
+    double row = 1.0; /* the done flag */
+    for (int c = 0; c < COL_COUNT; c++)
+      row += (columns[c].shape == SHAPE_MM  ? mm
+              : columns[c].shape == SHAPE_N ? N
+                                            : 1.0) *
+             (double)type_size(columns[c].type);
+    uint32_t traj =
+        spec->record.trajectories < spec->trials ? spec->record.trajectories : spec->trials;
+    total += row * spec->trials +
+             (double)traj * ((double)spec->record.points * (N + 3.0) + 1.0) * 8.0 +
+             META_PER_DATASET * (COL_COUNT + 1.0 + 5.0 * traj);
+  }
+  return total;
+}
+
+/* Keeps "PATH: what failed: reason" for sgema_output_error. */
+static void keep_error(const sgema_output *o, const char *what) {
+  char msg[768];
+  err_format(&o->err, o->path, what, msg, sizeof msg);
+  snprintf(last_error, sizeof last_error, "%s: %s", o->path, msg);
+}
+
+const char *sgema_output_error(void) {
+  return last_error;
+}
+
+int sgema_output_unclean(void) {
+  return unclean_close;
+}
+
 int sgema_output_flush(sgema_output *o) {
   if (!o)
     return SGEMA_EINVAL;
+  err_reset(&o->err);
   int bad = 0;
   size_t *written = calloc(o->nruns ? o->nruns : 1, sizeof *written);
   for (size_t i = 0; i < o->nruns; i++) {
@@ -1145,12 +1333,14 @@ int sgema_output_flush(sgema_output *o) {
   if (!written)
     bad = 1;
   /* The data reaches the file before any of its done flags, so that a kill between the two
-   * never marks a row done whose data is missing. */
+   * never marks a row done whose data is missing; and a rank whose data did not reach it (a full
+   * disk) marks none of its rows done (it still takes part in the collective writes). */
   if (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
     bad = 1;
+  int data_bad = bad;
   for (size_t i = 0; i < o->nruns; i++) {
     run_out *r = &o->runs[i];
-    size_t count = written ? written[i] : 0;
+    size_t count = written && !data_bad ? written[i] : 0;
     /* o->order no longer holds this run's rows: sort again (cheap next to the I/O). */
     if (count && run_order(o, r) < 0)
       count = 0, bad = 1;
@@ -1171,6 +1361,10 @@ int sgema_output_flush(sgema_output *o) {
     r->staged = 0;
     for (size_t k = 0; k < r->traj_count; k++)
       r->traj[k].staged = 0;
+  }
+  if (bad) {
+    keep_error(o, "writing results");
+    unclean_close = 1; /* HDF5's view of the file may now differ between processes */
   }
   return bad ? SGEMA_EIO : SGEMA_OK;
 }
@@ -1220,6 +1414,7 @@ int sgema_output_close_at(sgema_output *o, int complete, const char *end_time) {
     return SGEMA_EINVAL;
   char now[32];
   utc_now(now);
+  err_reset(&o->err);
   int bad = attr_str(o, o->file, "end_time", end_time ? end_time : now) < 0 ||
             attr_i32(o->file, "complete", complete ? 1 : 0) < 0;
   hid_t file = o->file;
@@ -1229,7 +1424,9 @@ int sgema_output_close_at(sgema_output *o, int complete, const char *end_time) {
     run_free(&o->runs[i]);
   o->nruns = 0;
   if (H5Fclose(file) < 0)
-    bad = 1;
+    bad = unclean_close = 1;
+  if (bad)
+    keep_error(o, "closing the file");
   output_free(o);
   return bad ? SGEMA_EIO : SGEMA_OK;
 }

@@ -2,6 +2,7 @@
 #include "sgema/problem.h"
 #include "sgema/status.h"
 
+#include <float.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
@@ -69,6 +70,32 @@ static int is_symmetric(const double *S, int m) {
   return 1;
 }
 
+/* Whether the joint covariance [[Sxx, Sxy], [Syx, Syy]] of (x, y) is positive semidefinite, as
+ * every covariance is: its diagonal is >= 0 and its Cholesky factorisation, with 1e-12 of the
+ * largest diagonal entry added to the diagonal (rounding of the default Syy, which is PD by
+ * construction, and singular but valid statistics such as rho = tau = 0), succeeds. Rejects a
+ * negative rho, and rho = 0 with tau != 0 (|tau|^2 <= rho Syy fails). */
+static int joint_psd(const sgema_problem *p) {
+  int m = p->m, k = 2 * m;
+  double J[4 * SGEMA_MAX_M * SGEMA_MAX_M], dmax = 0.0;
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      J[i * k + j] = p->Sxx[i * m + j];
+      J[(m + i) * k + m + j] = p->Syy[i * m + j];
+      J[(m + i) * k + j] = p->Syx[i * m + j]; /* Syx = E[y x^T] below, its transpose above */
+      J[j * k + m + i] = p->Syx[i * m + j];
+    }
+  for (int i = 0; i < k; i++) {
+    if (!(J[i * k + i] >= 0.0))
+      return 0;
+    dmax = fmax(dmax, J[i * k + i]);
+  }
+  for (int i = 0; i < k; i++)
+    J[i * k + i] += 1e-12 * dmax + DBL_MIN;
+  gsl_matrix_view V = gsl_matrix_view_array(J, k, k);
+  return gsl_linalg_cholesky_decomp1(&V.matrix) == GSL_SUCCESS;
+}
+
 static int momentum_valid(const sgema_momentum *mo) {
   if (!(mo->a0 >= 0.0 && mo->a0 <= 1.0))
     return 0;
@@ -87,7 +114,7 @@ int sgema_problem_validate(const sgema_problem *p) {
   int mm = p->m * p->m;
   if (!all_finite(p->Sxx, mm) || !all_finite(p->Syx, mm) || !all_finite(p->Syy, mm))
     return SGEMA_EINVAL;
-  if (!is_symmetric(p->Sxx, p->m) || !is_symmetric(p->Syy, p->m))
+  if (!is_symmetric(p->Sxx, p->m) || !is_symmetric(p->Syy, p->m) || !joint_psd(p))
     return SGEMA_EINVAL;
   if (p->alg == SGEMA_ALG_EMA && !momentum_valid(&p->momentum))
     return SGEMA_EINVAL;

@@ -66,6 +66,7 @@ static void result(jw_writer *w, const sgema_record *rec) {
   jw_object_begin(w, "result");
   jw_string(w, "class", sgema_class_name(l->cls));
   jw_string(w, "end", sgema_end_name(in->end));
+  jw_string(w, "status", sgema_status_name(rec->status));
   jw_double(w, "t_end", in->t_end);
   jw_double(w, "field_norm", in->f_norm);
   jw_long(w, "steps", in->steps);

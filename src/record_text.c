@@ -101,6 +101,10 @@ static void result(FILE *out, const sgema_record *rec) {
   const sgema_integration_stats *in = &rec->integ;
   section(out, "result");
   str(out, "class", sgema_class_name(l->cls));
+  if (rec->status != SGEMA_OK) {
+    key(out, "status");
+    fprintf(out, "%s (%s)\n", sgema_status_name(rec->status), sgema_strerror(rec->status));
+  }
   key(out, "end");
   fprintf(out, "%s at t = %.10g, |f| = %.3g\n", sgema_end_name(in->end), in->t_end, in->f_norm);
   key(out, "steps");

@@ -126,7 +126,11 @@ typedef struct {
   sgema_output *out;
   sgema_trial **trial;
   sgema_trajectory **traj;
+  long failures; /* failed trials of this process, for the first few messages */
 } workers_kit;
+
+/* Failed trials named on stderr per process; all of them are in the file (outputs/status). */
+enum { FAILURES_SHOWN = 10 };
 
 static int compute(workers_kit *kit, uint32_t run, uint32_t k) {
   const sgema_run_spec *spec = sgema_experiment_run(kit->e, run);
@@ -146,10 +150,15 @@ static int compute(workers_kit *kit, uint32_t run, uint32_t k) {
   sgema_record rec;
   int st =
       sgema_trial_run(kit->trial[run], sgema_experiment_seed(kit->e), spec->stream, k, &rec, tr);
-  if (st != SGEMA_OK) {
+  if (st != SGEMA_OK && sgema_status_fatal(st)) {
     fprintf(stderr, "sgema-run: run %s trial %u: %s\n", spec->name, k, sgema_strerror(st));
     return st;
   }
+  /* Any other error is the trial's result: recorded as class failed with its status. */
+  if (st != SGEMA_OK && kit->failures++ < FAILURES_SHOWN)
+    fprintf(stderr, "sgema-run: run %s trial %u failed: %s (%s)%s\n", spec->name, k,
+            sgema_strerror(st), sgema_status_name(st),
+            kit->failures == FAILURES_SHOWN ? "; further failures of this process not shown" : "");
   return sgema_output_stage(kit->out, run, k, &rec, tr);
 }
 
@@ -178,8 +187,8 @@ static int worker(workers_kit *kit) {
       continue;
     }
     int st = sgema_output_flush(kit->out);
-    if (status == SGEMA_OK)
-      status = st;
+    if (st != SGEMA_OK) /* a failed write: stop at once, touching the file no more (sgema-run) */
+      return st;
     if (reply[0] == REPLY_STOP)
       return status;
   }
@@ -194,6 +203,7 @@ typedef struct {
   int *waiting;    /* per rank: a request not answered yet */
   chunk *assigned; /* per rank: the chunk it is computing */
   long done;       /* trials done, including those of earlier invocations */
+  long flushed;    /* done at the last flush */
   long total, before;
   double start, last_flush, last_progress;
   int status;
@@ -271,7 +281,8 @@ static int master(workers_kit *kit, master_state *m, const sgema_schedule_option
       have_own = 0;
     }
     if (!round &&
-        (stopping || (queue_empty && !have_own) || now() - m->last_flush >= opt->flush_seconds)) {
+        (stopping || (queue_empty && !have_own) || now() - m->last_flush >= opt->flush_seconds ||
+         (opt->flush_trials && m->done - m->flushed >= (long)opt->flush_trials))) {
       round = 1;
       final = stopping || (queue_empty && !have_own);
       told = 0;
@@ -291,9 +302,10 @@ static int master(workers_kit *kit, master_state *m, const sgema_schedule_option
     }
     if (round && told == m->workers && (final ? !have_own : 1)) {
       int st = sgema_output_flush(kit->out);
-      if (st != SGEMA_OK && m->status == SGEMA_OK)
-        m->status = st;
+      if (st != SGEMA_OK) /* a failed write: stop at once (see the worker) */
+        return st;
       m->last_flush = now();
+      m->flushed = m->done;
       round = 0;
       progress(m, final);
       if (final)
@@ -324,7 +336,7 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
   size_t runs = sgema_experiment_run_count(e);
   int rank = sgema_parallel_rank(), size = sgema_parallel_size();
   workers_kit kit = {e, out, calloc(runs, sizeof(sgema_trial *)),
-                     calloc(runs, sizeof(sgema_trajectory *))};
+                     calloc(runs, sizeof(sgema_trajectory *)), 0};
   master_state m;
   memset(&m, 0, sizeof m);
   memset(res, 0, sizeof *res);
@@ -342,7 +354,7 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
     m.workers = size - 1;
     m.waiting = calloc((size_t)size, sizeof(int));
     m.assigned = calloc((size_t)size, sizeof(chunk));
-    m.done = m.before;
+    m.done = m.flushed = m.before;
     m.start = m.last_flush = m.last_progress = start;
     st = m.waiting && m.assigned ? master(&kit, &m, opt) : SGEMA_ENOMEM;
     free(m.waiting);
@@ -351,7 +363,8 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
     st = worker(&kit);
   }
   long done = m.done;
-  MPI_Bcast(&done, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+  if (!sgema_output_unclean()) /* after a failed write this process leaves at once (sgema-run) */
+    MPI_Bcast(&done, 1, MPI_LONG, 0, MPI_COMM_WORLD);
   res->total = m.total;
   res->before = m.before;
   res->computed = done - m.before;

@@ -1,5 +1,9 @@
 /* Every setting of a run as a JSON object: one printer for trial records and results files. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "settings_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 void sgema_json_momentum(jw_writer *w, const sgema_momentum *mo) {
   jw_object_begin(w, "momentum");
@@ -65,4 +69,21 @@ void sgema_json_settings(jw_writer *w, const char *key, const sgema_settings *s)
 
   jw_double(w, "invariant_window", s->invariant_window);
   jw_object_end(w);
+}
+
+char *sgema_settings_json_line(const sgema_settings *s) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f)
+    return NULL;
+  jw_writer w;
+  jw_init(&w, f, 1);
+  sgema_json_settings(&w, NULL, s);
+  int bad = w.misuse || w.depth != 0;
+  if (fclose(f) != 0 || bad) {
+    free(text);
+    return NULL;
+  }
+  return text;
 }

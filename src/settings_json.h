@@ -11,5 +11,8 @@ void sgema_json_momentum(jw_writer *w, const sgema_momentum *mo);
 /* Every setting as an object: the member `key` of the current object, or a value when key is
  * NULL. The names are those of docs/RECORD.md's "settings". */
 void sgema_json_settings(jw_writer *w, const char *key, const sgema_settings *s);
+/* The settings as one line of JSON, as the results file stores them (docs/FORMAT.md); malloc'd,
+ * NULL when out of memory. */
+char *sgema_settings_json_line(const sgema_settings *s);
 
 #endif

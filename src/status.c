@@ -19,6 +19,10 @@ const char *sgema_strerror(int status) {
   return status_messages[status];
 }
 
+int sgema_status_fatal(int status) {
+  return status == SGEMA_ENOMEM || status == SGEMA_EIO;
+}
+
 const char *sgema_status_name(int status) {
   if (status < 0 || status >= SGEMA_STATUS_COUNT)
     return "SGEMA_UNKNOWN";

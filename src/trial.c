@@ -4,6 +4,7 @@
 #include "sgema/status.h"
 
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,39 @@ sgema_trial *sgema_trial_alloc(const sgema_settings *s) {
   return t;
 }
 
+static void fill_nan(double *x, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    x[i] = NAN;
+}
+
+/* The limit and verification of a failed trial: class failed, nothing computed. */
+static void limit_failed(sgema_limit *l, sgema_verification *v) {
+  *l = (sgema_limit){SGEMA_CLASS_FAILED, -1, NAN, 0, NAN, NAN, NAN, NAN, SGEMA_SPHERE_NONE, -1};
+  *v = (sgema_verification){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+}
+
+/* The integration stats of a trial that never integrated. */
+static void integ_none(sgema_integration_stats *in) {
+  *in = (sgema_integration_stats){SGEMA_END_ERROR, NAN, NAN, 0, 0, 0, 0};
+}
+
+/* Sampling failed (the rejection budget ran out): no statistics and no initial state were drawn. */
+static int sample_failed(sgema_trial *t, sgema_record *rec, int st) {
+  sgema_problem *p = &rec->problem;
+  size_t N = sgema_problem_dim(p), mm = (size_t)p->m * p->m;
+  p->lambda = NAN;
+  fill_nan(p->Sxx, mm);
+  fill_nan(p->Syx, mm);
+  fill_nan(p->Syy, mm);
+  fill_nan(t->y0, N);
+  fill_nan(t->y, N);
+  rec->y_end = t->y;
+  rec->status = st;
+  integ_none(&rec->integ);
+  limit_failed(&rec->limit, &rec->verify);
+  return st;
+}
+
 int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial,
                        sgema_record *rec) {
   memset(rec, 0, sizeof *rec);
@@ -59,8 +93,9 @@ int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t tri
   rec->trial = trial;
   sgema_settings_problem(&t->s, &rec->problem);
   rec->y0 = t->y0;
-  return sgema_sampler_draw(t->sampler, &t->s.sampling, seed, run, trial, &rec->problem, t->y0,
-                            &rec->draws);
+  int st = sgema_sampler_draw(t->sampler, &t->s.sampling, seed, run, trial, &rec->problem, t->y0,
+                              &rec->draws);
+  return st == SGEMA_OK ? st : sample_failed(t, rec, st);
 }
 
 static int observe(void *ctx, double time, const double *y, const double *f, sgema_dense *dense) {
@@ -69,21 +104,48 @@ static int observe(void *ctx, double time, const double *y, const double *f, sge
   return t->traj ? sgema_trajectory_step(t->traj, time, y, dense) : 0;
 }
 
+/* Solving failed with status st, in the classification when `classified` (the integration
+ * finished: its end stays, with |A| and the m = 1 spheres computed before the failure), else
+ * before or during the integration (end error; the counters say how far it got). */
+static int solve_failed(sgema_record *rec, int st, int classified) {
+  sgema_limit known = rec->limit;
+  rec->status = st;
+  if (!classified)
+    rec->integ.end = SGEMA_END_ERROR;
+  limit_failed(&rec->limit, &rec->verify);
+  if (classified) {
+    rec->limit.a_norm = known.a_norm;
+    rec->limit.delta = known.delta;
+    rec->limit.r1 = known.r1;
+    rec->limit.r2 = known.r2;
+  }
+  return st;
+}
+
 int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema_trajectory *traj) {
   const sgema_problem *p = &rec->problem;
-  int st = sgema_problem_validate(p);
-  if (st != SGEMA_OK)
-    return st;
-  if (p->m > t->s.m || p->n > t->s.n)
-    return SGEMA_EDIM;
+  rec->status = SGEMA_OK;
+  integ_none(&rec->integ);
+  if (p->m < 1 || p->n <= p->m || p->m > t->s.m || p->n > t->s.n) {
+    rec->y0 = rec->y_end = NULL; /* the workspace cannot hold this state */
+    return solve_failed(rec, SGEMA_EDIM, 0);
+  }
   size_t N = sgema_problem_dim(p);
   if (y0 != t->y0)
     memmove(t->y0, y0, N * sizeof(double));
-  memcpy(t->y, t->y0, N * sizeof(double));
+  fill_nan(t->y, N);
   rec->y0 = t->y0;
   rec->y_end = t->y;
-  if (traj && (st = sgema_trajectory_start(traj, p)) != SGEMA_OK)
-    return st;
+  /* Started (emptied) before anything can fail, so that a failed trial's recording is its own. */
+  int st = traj ? sgema_trajectory_start(traj, p) : SGEMA_OK;
+  if (st == SGEMA_OK)
+    st = sgema_problem_validate(p);
+  for (size_t i = 0; st == SGEMA_OK && i < N; i++) /* a non-finite start is a bad input */
+    if (!isfinite(t->y0[i]))
+      st = SGEMA_EINVAL;
+  if (st != SGEMA_OK)
+    return solve_failed(rec, st, 0);
+  memcpy(t->y, t->y0, N * sizeof(double));
   t->traj = traj;
   /* The tail only exists for the methods that relax accuracy there. */
   int tail = t->s.integration.method == SGEMA_METHOD_HYBRID ||
@@ -94,11 +156,11 @@ int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema
   st = sgema_integrator_run(t->integrator, p, t->y, &obs, &rec->integ);
   t->traj = NULL;
   if (st != SGEMA_OK)
-    return st;
+    return solve_failed(rec, st, 0);
   st = sgema_classify(t->classifier, &t->s.classification, p, rec->integ.t_end, t->y,
                       rec->integ.end, &rec->limit);
   if (st != SGEMA_OK)
-    return st;
+    return solve_failed(rec, st, 1);
   sgema_verifier_finish(t->verifier, t->y, &rec->limit, &rec->verify);
   return SGEMA_OK;
 }
@@ -106,5 +168,9 @@ int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema
 int sgema_trial_run(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial, sgema_record *rec,
                     sgema_trajectory *traj) {
   int st = sgema_trial_sample(t, seed, run, trial, rec);
-  return st != SGEMA_OK ? st : sgema_trial_solve(t, t->y0, rec, traj);
+  if (st == SGEMA_OK)
+    return sgema_trial_solve(t, t->y0, rec, traj);
+  if (traj) /* nothing recorded: empty, not the previous trial's points */
+    sgema_trajectory_start(traj, &rec->problem);
+  return st;
 }

@@ -15,6 +15,15 @@ check() { # what, command...
     echo "FAIL $what"
   fi
 }
+# A command fails with the given status and one line on stderr that names the thing.
+fails_cleanly() { # status, expected message part, command...
+  local want=$1 part=$2 status
+  shift 2
+  "$@" >fail.out 2>fail.err
+  status=$?
+  [ $status -eq "$want" ] && [ "$(wc -l <fail.err)" -eq 1 ] && grep -qF -- "$part" fail.err ||
+    { echo "     status $status: $(cut -c1-300 fail.err)"; return 1; }
+}
 finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]

@@ -98,8 +98,16 @@ for fragment in "--lambda-range: 'x' must be 2 comma-separated numbers" "--metho
 done
 
 # A computation that cannot succeed is status 1: Delta = tau^2 - 4 rho lambda < 0 on every draw.
-bad 1 "exhausted its draw budget" --condition-delta --max-draws 3 --rho-range 2.9,3 \
-  --tau-range -0.01,0.01 --lambda-range 0.09,0.1
+# The failed trial's record still goes to stdout (class failed, its status), as sgema-run stores it.
+checks=$((checks + 1))
+"$BIN" --condition-delta --max-draws 3 --rho-range 2.9,3 --tau-range -0.01,0.01 \
+  --lambda-range 0.09,0.1 --json >out.txt 2>err.txt
+got=$?
+if [ "$got" -ne 1 ] || ! grep -qF "exhausted its draw budget" err.txt ||
+  ! grep -qF '"class": "failed"' out.txt || ! grep -qF '"status": "SGEMA_ESAMPLE"' out.txt ||
+  ! grep -qF '"draws": 3' out.txt; then
+  fail "exhausted draw budget: exit $got, expected 1, a failed record with its status"
+fi
 
 # --- bad input files ---------------------------------------------------------------------------
 write shape.yaml <<'EOF'

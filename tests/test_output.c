@@ -213,6 +213,8 @@ static int64_t expect_int(const stored *s, const char *name) {
     return r->limit.cls;
   if (!strcmp(name, "end"))
     return r->integ.end;
+  if (!strcmp(name, "status"))
+    return r->status;
   return r->limit.sphere; /* "sphere" */
 }
 
@@ -239,10 +241,10 @@ static const char *const f64_sets[][2] = {{"inputs", "lambda"},
                                           {"verification", "ebar_end"},
                                           {"verification", "fbar_start"},
                                           {"verification", "fbar_end"}};
-static const char *const int_sets[][2] = {{"inputs", "draws"},      {"outputs", "steps"},
-                                          {"outputs", "rejected"},  {"outputs", "rhs_evals"},
-                                          {"outputs", "jac_evals"}, {"outputs", "sphere_agrees"},
-                                          {"outputs", "rank"},      {"outputs", "symmetry_zeros"}};
+static const char *const int_sets[][2] = {
+    {"inputs", "draws"},      {"outputs", "steps"},          {"outputs", "rejected"},
+    {"outputs", "rhs_evals"}, {"outputs", "jac_evals"},      {"outputs", "sphere_agrees"},
+    {"outputs", "rank"},      {"outputs", "symmetry_zeros"}, {"outputs", "status"}};
 static const char *const enum_sets[][2] = {
     {"outputs", "class"}, {"outputs", "end"}, {"outputs", "sphere"}};
 
@@ -295,7 +297,7 @@ static int compare_run(hid_t file, const sgema_run_spec *spec, const stored *st)
   check0(ok, "%s all 1", path);
   /* No dataset escaped the comparison. */
   const char *sections[] = {"inputs", "outputs", "verification"};
-  size_t expected_links[] = {6, 18, 10}, links = 0;
+  size_t expected_links[] = {6, 19, 10}, links = 0;
   for (int s = 0; s < 3; s++) {
     snprintf(path, sizeof path, "/runs/%s/%s", spec->name, sections[s]);
     H5G_info_t gi;
@@ -417,15 +419,16 @@ static void read_back(const char *path, const sgema_experiment *e, stored **fres
     for (size_t k = 0; k < spec->record.trajectories; k++)
       compare_trajectory(file, spec, k, &fresh[i][k]);
   }
-  const char *cls[] = {"origin", "stable", "saddle", "partial", "not_converged", "diverged"};
-  const char *ends[] = {"converged", "diverged", "t_max", "max_steps", "step_fail"};
+  const char *cls[] = {"origin",        "stable",   "saddle", "partial",
+                       "not_converged", "diverged", "failed"};
+  const char *ends[] = {"converged", "diverged", "t_max", "max_steps", "step_fail", "error"};
   const char *spheres[] = {"none", "S1", "S2"};
   char p[200];
   const char *run0 = sgema_experiment_run(e, 0)->name;
   snprintf(p, sizeof p, "/runs/%s/outputs/class", run0);
-  check_enum(file, p, cls, 6);
+  check_enum(file, p, cls, 7);
   snprintf(p, sizeof p, "/runs/%s/outputs/end", run0);
-  check_enum(file, p, ends, 5);
+  check_enum(file, p, ends, 6);
   snprintf(p, sizeof p, "/runs/%s/outputs/sphere", run0);
   check_enum(file, p, spheres, 3);
   H5Fclose(file);

@@ -153,4 +153,24 @@ for r in sg ema; do
   check "incomplete file, run $r: counts of the done rows equal h5dump's" counts_match part.h5 part.csv "$r"
 done
 
+# 5. The Figure 4 number (recorded trajectories along which Ebar, and for EMA Fbar, rises by more
+# than 1e-9 of its largest |value| between recorded points) against h5py's (tests/fig4_rises.py).
+if [ -x /usr/bin/python3 ]; then
+  fig4_matches() { # file, csv
+    local run rec e fb got ok=0 lines=0
+    while read -r run rec e fb; do
+      lines=$((lines + 1))
+      got="$(csvfield "$2" "$run" 3 trajectories.recorded) $(csvfield "$2" "$run" 3 trajectories.ebar_rises)"
+      got="$got $(csvfield "$2" "$run" 3 trajectories.fbar_rises)"
+      [ "$fb" = "-" ] && fb=""
+      [ "$(echo $got)" = "$(echo $rec $e $fb)" ] || { echo "     $run: h5py $rec $e $fb, summary $got"; ok=1; }
+    done < <(/usr/bin/python3 "$SRC/tests/fig4_rises.py" "$1")
+    [ $lines -gt 0 ] || { echo "     no run with recorded trajectories"; ok=1; }
+    return $ok
+  }
+  check "smoke: Figure 4 counts (recorded, Ebar and Fbar rises) equal h5py's" fig4_matches smoke.h5 smoke.csv
+  check "text summary: the Figure 4 lines" grep -q "Ebar rises" smoke.text
+  check "json summary: the Figure 4 object" grep -q '"ebar_rises"' smoke.json
+fi
+
 finish

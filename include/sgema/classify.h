@@ -12,12 +12,13 @@ typedef enum {
   SGEMA_CLASS_PARTIAL,
   SGEMA_CLASS_NOT_CONVERGED,
   SGEMA_CLASS_DIVERGED,
+  SGEMA_CLASS_FAILED, /* the kernel returned an error; the record's status says which */
   SGEMA_CLASS_COUNT
 } sgema_class;
 
 typedef enum { SGEMA_SPHERE_NONE, SGEMA_SPHERE_S1, SGEMA_SPHERE_S2 } sgema_sphere;
 
-const char *sgema_class_name(sgema_class c);   /* "origin", ..., "diverged" */
+const char *sgema_class_name(sgema_class c);   /* "origin", ..., "diverged", "failed" */
 const char *sgema_sphere_name(sgema_sphere s); /* "none", "S1", "S2" */
 
 typedef struct {

@@ -112,6 +112,17 @@ const sgema_run_spec *sgema_experiment_run(const sgema_experiment *e, size_t i);
 /* The run with that name, or NULL. */
 const sgema_run_spec *sgema_experiment_find(const sgema_experiment *e, const char *name);
 
+/* ---- a selection of runs (a job array's share of an experiment) ----
+ * Restricts the runs that run_count, run and find show to those with keep[i] != 0, where keep has
+ * one entry per run of the whole experiment (i: the run's index). The runs keep their index and
+ * stream, so their trials are the whole experiment's; the source and the resolved form stay the
+ * whole experiment's. label says how they were chosen ("--select 1/4"), for the results file; a
+ * new call replaces the selection. Returns how many runs are selected, or -1 (out of memory, the
+ * experiment unchanged). */
+long sgema_experiment_select(sgema_experiment *e, const unsigned char *keep, const char *label);
+/* The label of the selection; "" when every run is shown. */
+const char *sgema_experiment_selection(const sgema_experiment *e);
+
 /* ---- the resolved experiment ---- */
 
 typedef enum {

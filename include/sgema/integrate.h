@@ -58,7 +58,9 @@ typedef enum {
   SGEMA_END_DIVERGED,
   SGEMA_END_T_MAX,     /* reached the horizon without converging */
   SGEMA_END_MAX_STEPS, /* the step watchdog fired */
-  SGEMA_END_STEP_FAIL  /* the stepper could not continue (step size underflow, GSL failure) */
+  SGEMA_END_STEP_FAIL, /* the stepper could not continue (step size underflow, GSL failure) */
+  SGEMA_END_ERROR,     /* no integration, or one cut short by an error (a failed trial) */
+  SGEMA_END_COUNT
 } sgema_end;
 
 const char *sgema_end_name(sgema_end e);

@@ -60,4 +60,25 @@ int sgema_output_classes(sgema_output *o, size_t run, uint8_t *cls);
 int sgema_output_close_at(sgema_output *o, int complete, const char *end_time);
 int sgema_output_close(sgema_output *o, int complete); /* close_at with this rank's clock */
 
+/* After a flush or close of this process failed: "FILE: what failed: the operating system's reason
+ * (HDF5's messages)", e.g. "r.h5: writing results failed: No space left on device (...)"; "" if
+ * none failed. */
+const char *sgema_output_error(void);
+
+/* 1 once a flush or close of this process failed (a full disk). The file must then not be touched
+ * again and the process must exit without MPI_Finalize: after a failed write HDF5's collective
+ * operations can take different paths on different processes and wait for each other forever
+ * (seen in H5Fclose with 2 processes), and HDF5 1.10 keeps a broken handle of a file it failed to
+ * close and crashes when MPI_Finalize shuts it down (HDFFV-11052, fixed in 1.14.1). Nothing is lost
+ * by not closing: the file's metadata does not change between flushes, so the file stays as the
+ * last good flush left it. */
+int sgema_output_unclean(void);
+
+/* The bytes of the largest per-trial row of e's runs, as staged between flushes. */
+size_t sgema_output_row_bytes(const sgema_experiment *e);
+
+/* The size of e's file, from its datasets (all allocated when the file is created) and a bound
+ * on its metadata (4 KiB per dataset): what the disk must hold for it. */
+double sgema_output_bytes(const sgema_experiment *e);
+
 #endif

@@ -43,7 +43,8 @@ typedef struct {
   double mu, nu; /* learning rates of the discrete algorithm */
 } sgema_problem;
 
-/* Checks dimensions, finiteness, lambda > 0, symmetric Sxx and Syy, momentum in [0, 1];
+/* Checks dimensions, finiteness, lambda > 0, symmetric Sxx and Syy, a positive semidefinite joint
+ * covariance [[Sxx, Sxy], [Syx, Syy]] (to 1e-12 of its largest diagonal entry), momentum in [0, 1];
  * returns SGEMA_OK, SGEMA_EDIM or SGEMA_EINVAL. */
 int sgema_problem_validate(const sgema_problem *p);
 

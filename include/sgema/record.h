@@ -29,8 +29,9 @@ typedef struct {
  *  "problem": {"alg", "m", "n", "time", "lambda", "Sxx", "Syx", "Syy", "momentum", "mu", "nu"},
  *  "initial": {"A", "B", "C"},            (C for EMA only)
  *  "final": {"A", "B", "C"},
- *  "result": {"class", "end", "t_end", "field_norm", "steps", "rejected", "rhs_evals", "jac_evals",
- *             "rank", "max_real_eig", "symmetry_zeros", "a_norm", "delta", "r1", "r2", "sphere",
+ *  "result": {"class", "end", "status", "t_end", "field_norm", "steps", "rejected", "rhs_evals",
+ *             "jac_evals", "rank", "max_real_eig", "symmetry_zeros", "a_norm", "delta", "r1", "r2",
+ *             "sphere",
  *             "sphere_agrees"},           (sphere_agrees: true, false or null)
  *  "verification": {"eq6_residual", "eq7_residual", "balance", "invariant_drift",
  *                   "invariant_window_end", "c_minus_a", "ebar_start", "ebar_end", "fbar_start",

@@ -28,6 +28,9 @@ typedef struct {
   double progress_seconds; /* rank 0 reports progress on stderr this often; 0: never */
   /* Set asynchronously (SIGTERM, SIGUSR1): finish the trials in flight, write, and stop. */
   volatile sig_atomic_t *stop;
+  /* Also write once this many trials were computed since the last write (0: no limit): bounds the
+   * rows a process holds between writes, its memory, when trials are fast (docs/NUMERICS.md). */
+  size_t flush_trials;
 } sgema_schedule_options;
 
 typedef struct {

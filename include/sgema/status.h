@@ -29,4 +29,10 @@ const char *sgema_strerror(int status);
 /* Name of a status code ("SGEMA_EINVAL"); never NULL. */
 const char *sgema_status_name(int status);
 
+/* 1 when a trial's error status is a fault of the machine (out of memory, I/O), which may not
+ * recur: such a trial is not a result and a run must stop. Every other error is a property of the
+ * trial's inputs and settings, as reproducible as its class: the runner records the trial as
+ * `failed` with that status and goes on. */
+int sgema_status_fatal(int status);
+
 #endif

@@ -35,6 +35,9 @@ typedef struct {
   uint64_t seed;
   uint32_t run, trial;
   long draws; /* statistics draws (rejection sampling); 0 when the inputs were given explicitly */
+  /* SGEMA_OK, or the error that made the trial fail (limit.cls is then SGEMA_CLASS_FAILED): see
+   * sgema_trial_solve. */
+  int status;
   sgema_problem problem;
   const double *y0, *y_end;
   sgema_integration_stats integ;
@@ -46,6 +49,13 @@ typedef struct sgema_trial sgema_trial;
 
 sgema_trial *sgema_trial_alloc(const sgema_settings *s);
 void sgema_trial_free(sgema_trial *t);
+
+/* A trial that fails still fills its record, so that the failure is a result like any class: on
+ * an error status (the return value of the functions below) rec->status holds it, limit.cls is
+ * SGEMA_CLASS_FAILED, and the record keeps what is known, deterministically: inputs never drawn
+ * (the rejection budget ran out) and everything computed after the failure are NaN, counters 0;
+ * integ.end is SGEMA_END_ERROR unless the integration itself finished (a failed classification
+ * keeps its end, t_end, counters and final state). y0 and y_end are NULL only for SGEMA_EDIM. */
 
 /* Draws trial (seed, run, trial) into rec (problem, y0, draws) without solving it. */
 int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial,

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "build_info.h"
 #include "cli_args.h"
+#include "disk_check.h"
+#include "run_select.h"
 #include "sgema/experiment.h"
 #include "sgema/output.h"
 #include "sgema/schedule.h"
@@ -13,10 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Exit statuses (documented in --help): 75 is EX_TEMPFAIL, "try again": the run was stopped by
  * SIGTERM/SIGUSR1/SIGINT after writing what it had, and `--resume` finishes it. */
 enum { EXIT_DONE = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_RESUME_ME = 75 };
+
+/* The staging budget of a process: results are written at least once per this many bytes of rows
+ * computed (docs/NUMERICS.md, "Memory"). */
+#define STAGING_BYTES (32u << 20)
 
 static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig) {
@@ -26,7 +33,8 @@ static void on_signal(int sig) {
 
 typedef struct {
   const char *experiment, *output;
-  int resume, quiet, dry_run;
+  const char *runs, *select; /* --runs NAMES, --select I/K: NULL when not given */
+  int resume, quiet, dry_run, list_runs;
   long chunk;
   double flush_seconds;
 } run_options;
@@ -45,23 +53,31 @@ static void usage(FILE *out) {
         "  --quiet               no progress reports\n"
         "  --dry-run             print the resolved experiment (every setting of every run) and "
         "stop\n"
+        "  --runs NAME[,NAME...] run only these runs of the experiment\n"
+        "  --select I/K          run only the runs whose index mod K is I (0 <= I < K): one task\n"
+        "                        of a job array of K; the file holds only those runs, with their\n"
+        "                        trials exactly as in the whole experiment, and --resume needs\n"
+        "                        the same runs selected\n"
+        "  --list-runs           print the (selected) runs, one a line: index name alg m n "
+        "trials\n"
         "  -h, --help, --version\n\n"
-        "Exit status: 0 every trial done; 1 failure; 2 bad command line or experiment file (every\n"
-        "problem listed, nothing written); 75 stopped by SIGTERM, SIGUSR1 or SIGINT after writing\n"
-        "its finished trials: run again with --resume.\n",
+        "Exit status: 0 every trial done (a trial the kernel cannot compute is a result: class\n"
+        "failed, its error code in outputs/status); 1 failure (out of memory, a disk full,\n"
+        "read-only or not writable: the file and the reason are named; what was written stays\n"
+        "valid); 2 bad command line or experiment file (every problem listed, nothing written);\n"
+        "75 stopped by SIGTERM, SIGUSR1 or SIGINT after writing its finished trials: run again\n"
+        "with --resume.\n",
         out);
 }
 
 static int parse(int argc, char **argv, run_options *o, int rank) {
-  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-                                       {"resume", no_argument, 0, 'r'},
-                                       {"chunk", required_argument, 0, 'c'},
-                                       {"flush-seconds", required_argument, 0, 'f'},
-                                       {"quiet", no_argument, 0, 'q'},
-                                       {"dry-run", no_argument, 0, 'd'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {"version", no_argument, 0, 'V'},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"output", required_argument, 0, 'o'}, {"resume", no_argument, 0, 'r'},
+      {"chunk", required_argument, 0, 'c'},  {"flush-seconds", required_argument, 0, 'f'},
+      {"quiet", no_argument, 0, 'q'},        {"dry-run", no_argument, 0, 'd'},
+      {"runs", required_argument, 0, 'R'},   {"select", required_argument, 0, 'S'},
+      {"list-runs", no_argument, 0, 'L'},    {"help", no_argument, 0, 'h'},
+      {"version", no_argument, 0, 'V'},      {0, 0, 0, 0}};
   cli_errors e;
   cli_errors_init(&e, "sgema-run", rank == 0 ? stderr : NULL);
   int c;
@@ -85,6 +101,15 @@ static int parse(int argc, char **argv, run_options *o, int rank) {
       break;
     case 'd':
       o->dry_run = 1;
+      break;
+    case 'R':
+      o->runs = optarg;
+      break;
+    case 'S':
+      o->select = optarg;
+      break;
+    case 'L':
+      o->list_runs = 1;
       break;
     case 'h':
       if (rank == 0)
@@ -167,6 +192,9 @@ static int summary(const sgema_experiment *e, sgema_output *out, int rank) {
       printf("  %-14s %7ld  %6.2f%%  [%6.2f, %6.2f]\n", sgema_class_name((sgema_class)c), count[c],
              done ? 100.0 * (double)count[c] / (double)done : 0.0, 100.0 * lo, 100.0 * hi);
     }
+    if (count[SGEMA_CLASS_FAILED] > 0)
+      printf("  %ld trials failed: their error codes are in /runs/%s/outputs/status\n",
+             count[SGEMA_CLASS_FAILED], spec->name);
     for (size_t i = 0; i < spec->reference_count; i++) {
       const sgema_reference *ref = &spec->references[i];
       double lo, hi, f = done ? (double)count[ref->cls] / (double)done : 0.0;
@@ -183,9 +211,32 @@ static int summary(const sgema_experiment *e, sgema_output *out, int rank) {
   return SGEMA_OK;
 }
 
+/* --list-runs: what a job script needs to split an experiment into array tasks. */
+static void list_runs(const sgema_experiment *e) {
+  const sgema_run_spec *r;
+  for (size_t i = 0; (r = sgema_experiment_run(e, i)) != NULL; i++)
+    printf("%u %s %s %d %d %u\n", r->index, r->name, sgema_alg_name(r->settings.alg), r->settings.m,
+           r->settings.n, r->trials);
+}
+
 static int finish(int code) {
+  if (sgema_output_unclean()) { /* a failed write or close: no HDF5 or MPI shutdown (output.h) */
+    fflush(NULL);
+    _exit(code);
+  }
   sgema_parallel_finalize();
   return code;
+}
+
+/* Collective: a new file's directory must be writable and hold it (checked by rank 0, which prints
+ * why not). An existing file is left to the open, which refuses it or resumes it. */
+static int space_ok(const sgema_experiment *e, const char *path, int resume, int rank) {
+  char msg[1024] = "";
+  int ok = rank != 0 || resume || access(path, F_OK) == 0 ||
+           disk_check(path, sgema_output_bytes(e), msg, sizeof msg) == 0;
+  if (!ok)
+    fprintf(stderr, "sgema-run: %s\n", msg);
+  return sgema_parallel_all(ok);
 }
 
 int main(int argc, char **argv) {
@@ -200,7 +251,7 @@ int main(int argc, char **argv) {
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
-  run_options o = {NULL, NULL, 0, 0, 0, 16, 30.0};
+  run_options o = {.chunk = 16, .flush_seconds = 30.0};
   int pc = parse(argc, argv, &o, rank);
   if (pc != 0)
     return finish(pc > 0 ? EXIT_DONE : EXIT_USAGE);
@@ -213,8 +264,17 @@ int main(int argc, char **argv) {
     sgema_diagnostics_free(diag);
     return finish(EXIT_USAGE);
   }
-  if (o.dry_run) {
-    if (rank == 0)
+  cli_errors selection_errors;
+  cli_errors_init(&selection_errors, "sgema-run", rank == 0 ? stderr : NULL);
+  if (run_select_apply(e, o.runs, o.select, &selection_errors) != 0) {
+    sgema_experiment_free(e);
+    sgema_diagnostics_free(diag);
+    return finish(EXIT_USAGE);
+  }
+  if (o.list_runs || o.dry_run) {
+    if (rank == 0 && o.list_runs)
+      list_runs(e);
+    else if (rank == 0)
       sgema_experiment_write(e, stdout, SGEMA_EXPERIMENT_YAML);
     sgema_experiment_free(e);
     sgema_diagnostics_free(diag);
@@ -235,7 +295,9 @@ int main(int argc, char **argv) {
                             command ? command : "",
                             start};
   sgema_output *out = NULL;
-  int st = sgema_output_open(&out, sgema_parallel_comm(), e, &info, diag);
+  int st = space_ok(e, info.path, o.resume, rank) ? SGEMA_OK : SGEMA_EIO;
+  if (st == SGEMA_OK)
+    st = sgema_output_open(&out, sgema_parallel_comm(), e, &info, diag);
   if (st != SGEMA_OK) {
     if (rank == 0)
       sgema_diagnostics_write(diag, stderr);
@@ -245,17 +307,29 @@ int main(int argc, char **argv) {
     return finish(EXIT_FAILED);
   }
 
-
+  /* Rows staged between writes: at most about STAGING_BYTES per process (twice that while the
+   * buffers grow), however fast the trials are. */
   sgema_schedule_options so = {(size_t)o.chunk, o.flush_seconds, o.quiet ? 0.0 : 2.0,
-                               &stop_requested};
+                               &stop_requested,
+                               STAGING_BYTES / (sgema_output_row_bytes(e) + 1) + 1};
   sgema_schedule_result res;
   st = sgema_schedule_run(e, out, &so, &res);
+  if (sgema_output_unclean()) { /* a write failed: the file stays as its last flush left it */
+    fprintf(stderr,
+            "sgema-run: %s\nsgema-run: stopped; the trials written before are in %s: run again "
+            "with --resume once there is room\n",
+            sgema_output_error(), info.path);
+    return finish(EXIT_FAILED); /* without closing, see sgema_output_unclean */
+  }
   int sst = summary(e, out, rank);
   int complete = st == SGEMA_OK && !res.interrupted;
   sgema_parallel_utc_now(end);
   int cst = sgema_output_close_at(out, complete, end);
+  const char *io_error = sgema_output_error(); /* this rank's write or close failure, named */
+  if (io_error[0])
+    fprintf(stderr, "sgema-run: %s\n", io_error);
   if (rank == 0) {
-    if (st != SGEMA_OK || sst != SGEMA_OK || cst != SGEMA_OK)
+    if ((st != SGEMA_OK || sst != SGEMA_OK || cst != SGEMA_OK) && !io_error[0])
       fprintf(stderr, "sgema-run: %s\n",
               sgema_strerror(st != SGEMA_OK    ? st
                              : sst != SGEMA_OK ? sst

@@ -269,11 +269,12 @@ static void usage(FILE *out) {
   help_item(out, "--f-tol X", "converged when |f| < X max(1, |y|) (default %g)", in->f_tol);
   help_item(out, "--diverge-norm X", "diverged when max |y_i| > X; inf allowed (default %g)",
             in->diverge_norm);
-  help_item(out, "--tail-f X", "tail starts when |f| < X max(1, |y|); 0: never (default %g)", in->tail_f);
+  help_item(out, "--tail-f X", "tail starts when |f| < X max(1, |y|); 0: never (default %g)",
+            in->tail_f);
   help_item(out, "--tail-rtol X", "tail error relative to step displacement (default %g)",
             in->tail_rtol);
-  help_item(out, "--stiff-ratio X", "hybrid: leave the explicit RK 8(7) when h rho(J) > X (default %g)",
-            in->stiff_ratio);
+  help_item(out, "--stiff-ratio X",
+            "hybrid: leave the explicit RK 8(7) when h rho(J) > X (default %g)", in->stiff_ratio);
 
   fputs("\nClassification and verification:\n", out);
   help_item(out, "--origin-tol X", "origin when |A|_F < X (default %g)", cl->origin_tol);
@@ -298,7 +299,8 @@ static void usage(FILE *out) {
         "           momentum {kind, a0, a1, T}, time, mu, nu; matrices are lists of rows\n"
         "  initial: {A (n x m), B (n x n)}, and for ema optional C (default a copy of A)\n",
         out);
-  fputs("\nExit status: 0 the trial ran (whatever its class), 1 the computation failed,\n"
+  fputs("\nExit status: 0 the trial ran (whatever its class), 1 the computation failed (the\n"
+        "record, class failed with its status, is still printed, as sgema-run stores it),\n"
         "2 the command line or the input file is wrong (every problem is listed).\n",
         out);
 }
@@ -688,14 +690,19 @@ static int run(const options *o, const trial_input *in) {
     stage = "solving the trial";
     st = sgema_trial_solve(t, y0, &rec, traj);
   }
-  if (st == SGEMA_OK) {
-    stage = "writing the record";
-    rec.y0 = y0; /* the inputs as given to solve, whichever mode produced them */
+  /* A failed trial's record (class failed, its status) is printed too, as sgema-run stores it;
+   * the exit status still says that the computation failed. */
+  int failed = st != SGEMA_OK && rec.status != SGEMA_OK && rec.y0 && rec.y_end;
+  if (st == SGEMA_OK || failed) {
+    if (st == SGEMA_OK)
+      rec.y0 = y0; /* the inputs as given to solve, whichever mode produced them */
     sgema_record_format fmt = {o->compact, o->input || given(o, OPT_RHO), traj};
-    st = o->json ? sgema_record_write_json(stdout, &rec, &o->s, &fmt)
-                 : sgema_record_write_text(stdout, &rec, &o->s, &fmt);
-    if (st == SGEMA_OK && fflush(stdout) != 0)
-      st = SGEMA_EIO;
+    int wst = o->json ? sgema_record_write_json(stdout, &rec, &o->s, &fmt)
+                      : sgema_record_write_text(stdout, &rec, &o->s, &fmt);
+    if (wst == SGEMA_OK && fflush(stdout) != 0)
+      wst = SGEMA_EIO;
+    if (wst != SGEMA_OK)
+      stage = "writing the record", st = wst;
   }
   if (st != SGEMA_OK)
     fprintf(stderr, "%s: %s: %s (%s)\n", PROG, stage, sgema_strerror(st), sgema_status_name(st));

@@ -406,7 +406,11 @@ int trial_input_read(const char *path, const sgema_settings *s, trial_input *in,
   if (errs->count == before) {
     int st = sgema_problem_validate(&in->problem);
     if (st != SGEMA_OK)
-      cli_error(errs, "%s: problem: %s (Sxx and Syy must be symmetric)", path, sgema_strerror(st));
+      cli_error(
+          errs,
+          "%s: problem: %s (Sxx and Syy must be symmetric, the joint covariance of (x, y) positive "
+          "semidefinite)",
+          path, sgema_strerror(st));
   }
   return errs->count - before;
 }

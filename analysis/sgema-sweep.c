@@ -1,0 +1,321 @@
+/* sgema-sweep: class fractions with Wilson intervals against algorithm, m and n, over files. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_args.h"
+#include "json_writer.h"
+#include "summary.h"
+#include "sweep_rows.h"
+#include "table_out.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Exit statuses as sgema-summary's: an incomplete file is summarised, not an error. */
+enum { EXIT_OK = 0, EXIT_FILE = 1, EXIT_USAGE = 2 };
+
+typedef enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_MARKDOWN } out_format;
+static const char *const format_names[] = {"text", "csv", "json", "markdown", NULL};
+/* The class names for --class(es), NULL-terminated: filled from the library in main. */
+static const char *class_names[SGEMA_CLASS_COUNT + 1];
+
+static void fill_class_names(void) {
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    class_names[c] = sgema_class_name((sgema_class)c);
+}
+
+typedef struct {
+  out_format format;
+  int show[SGEMA_CLASS_COUNT]; /* which class columns */
+  char **paths;
+  int path_count;
+} options;
+
+static void usage(FILE *out) {
+  fputs(
+      "Usage: sgema-sweep RESULTS.h5... [--format text|csv|json|markdown] [--classes LIST]\n"
+      "One table of every run of the given results files (docs/FORMAT.md): algorithm, m, n,\n"
+      "done/trials and, per class, the fraction of the done trials with its 95% Wilson\n"
+      "interval. Rows are sorted by algorithm (sg, ema, gd), m, n, then file and run order; runs\n"
+      "of different files are separate rows, each naming its file. The files of a SLURM array\n"
+      "(one per group of runs) are read together. Incomplete runs are marked and summarised\n"
+      "from their done trials.\n\n"
+      "  --format F      text (default: an aligned table), csv (one row per run), json or\n"
+      "                  markdown\n"
+      "  --classes LIST  comma-separated classes to show (default all; listed below)\n"
+      "  -h, --help\n\n"
+      "Exit status: 0 tabulated (also when incomplete); 1 a missing, truncated or foreign\n"
+      "file; 2 bad command line.\n",
+      out);
+  fputs("Classes:", out);
+  for (int c = 0; class_names[c]; c++)
+    fprintf(out, " %s", class_names[c]);
+  fputc('\n', out);
+}
+
+/* "stable,saddle" into show[]; every name checked. */
+static void parse_classes(cli_errors *e, const char *text, int *show) {
+  char *copy = strdup(text), *save = NULL;
+  memset(show, 0, SGEMA_CLASS_COUNT * sizeof *show);
+  int any = 0;
+  for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok;
+       tok = strtok_r(NULL, ",", &save)) {
+    int c = cli_choice(e, "--classes", tok, class_names);
+    if (c >= 0)
+      show[c] = any = 1;
+  }
+  if (copy && !any && e->count == 0)
+    cli_error(e, "--classes: no class named in '%s'", text);
+  free(copy);
+}
+
+static int parse(int argc, char **argv, options *o) {
+  static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                       {"classes", required_argument, 0, 'c'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  cli_errors e;
+  cli_errors_init(&e, "sgema-sweep", stderr);
+  int c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'f': {
+      int i = cli_choice(&e, "--format", optarg, format_names);
+      if (i >= 0)
+        o->format = (out_format)i;
+      break;
+    }
+    case 'c':
+      parse_classes(&e, optarg, o->show);
+      break;
+    case 'h':
+      usage(stdout);
+      return 1;
+    default:
+      cli_error(&e, "unknown option or missing value: '%s' (see --help)", argv[optind - 1]);
+    }
+  }
+  if (optind >= argc)
+    cli_error(&e, "no results file given");
+  o->paths = argv + optind;
+  o->path_count = argc - optind;
+  return e.count ? -1 : 0;
+}
+
+static double frac(long k, long n) {
+  return n > 0 ? (double)k / (double)n : NAN;
+}
+
+static int any_incomplete(const sweep_table *t) {
+  for (size_t i = 0; i < t->row_count; i++)
+    if (sweep_row_incomplete(&t->rows[i]))
+      return 1;
+  return 0;
+}
+
+/* ---- text ---- */
+
+#define CELL_WIDTH 23 /* "100.00% [99.96, 100.00]" */
+
+static void text_table(const sweep_table *t, const options *o) {
+  for (size_t i = 0; i < t->file_count; i++)
+    printf("%s [%zu] %s: experiment %s, %s\n", i ? "     " : "files", i + 1, t->files[i].path,
+           t->files[i].experiment,
+           t->files[i].complete ? "complete" : "INCOMPLETE (interrupted or still running)");
+  int w = 3; /* the run column: as wide as the longest name */
+  for (size_t i = 0; i < t->row_count; i++)
+    if ((int)strlen(t->rows[i].run) > w)
+      w = (int)strlen(t->rows[i].run);
+  printf("\n%4s %-*s %-4s %2s %2s %-8s %16s", "file", w, "run", "alg", "m", "n", "time",
+         "done/trials");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    if (o->show[c])
+      printf("  %*s", CELL_WIDTH, sgema_class_name((sgema_class)c));
+  putchar('\n');
+  for (size_t i = 0; i < t->row_count; i++) {
+    const sweep_row *r = &t->rows[i];
+    char dt[40], cell[64];
+    snprintf(dt, sizeof dt, "%ld/%u%s", r->done, r->trials, sweep_row_incomplete(r) ? "*" : " ");
+    printf("%4zu %-*s %-4s %2d %2d %-8s %16s", r->file + 1, w, r->run, r->alg, r->m, r->n, r->time,
+           dt);
+    for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+      if (o->show[c])
+        printf("  %*s", CELL_WIDTH, tab_fraction_cell(r->cls[c], r->done, cell, sizeof cell));
+    putchar('\n');
+  }
+  if (any_incomplete(t))
+    printf("\n* incomplete run: fractions of its done trials only\n");
+  for (size_t i = 0; i < t->row_count; i++)
+    if (t->rows[i].bad_class)
+      printf("note: [%zu] %s has %ld done rows whose class is not a class (damaged file?)\n",
+             t->rows[i].file + 1, t->rows[i].run, t->rows[i].bad_class);
+}
+
+/* ---- csv ---- */
+
+static void csv_table(const sweep_table *t, const options *o) {
+  fputs("file,experiment,run,index,alg,m,n,time,trials,done,complete", stdout);
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    if (o->show[c]) {
+      const char *name = sgema_class_name((sgema_class)c);
+      printf(",%s_count,%s_fraction,%s_ci_low,%s_ci_high", name, name, name, name);
+    }
+  putchar('\n');
+  for (size_t i = 0; i < t->row_count; i++) {
+    const sweep_row *r = &t->rows[i];
+    tab_csv_text(stdout, t->files[r->file].path);
+    putchar(',');
+    tab_csv_text(stdout, t->files[r->file].experiment);
+    putchar(',');
+    tab_csv_text(stdout, r->run);
+    printf(",%u,%s,%d,%d,%s,%u,%ld,%d", r->index, r->alg, r->m, r->n, r->time, r->trials, r->done,
+           !sweep_row_incomplete(r));
+    for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+      if (!o->show[c])
+        continue;
+      double lo = NAN, hi = NAN;
+      if (r->done > 0)
+        sum_wilson(r->cls[c], r->done, SUM_Z95, &lo, &hi);
+      printf(",%ld,", r->cls[c]);
+      tab_csv_num(stdout, frac(r->cls[c], r->done));
+      putchar(',');
+      tab_csv_num(stdout, lo);
+      putchar(',');
+      tab_csv_num(stdout, hi);
+    }
+    putchar('\n');
+  }
+}
+
+/* ---- json ---- */
+
+static void json_row(jw_writer *w, const sweep_table *t, const sweep_row *r, const options *o) {
+  jw_object_begin(w, NULL);
+  jw_string(w, "file", t->files[r->file].path);
+  jw_string(w, "run", r->run);
+  jw_long(w, "index", (long)r->index);
+  jw_string(w, "alg", r->alg);
+  jw_long(w, "m", r->m);
+  jw_long(w, "n", r->n);
+  jw_string(w, "time", r->time);
+  jw_long(w, "trials", (long)r->trials);
+  jw_long(w, "done", r->done);
+  jw_bool(w, "complete", !sweep_row_incomplete(r));
+  if (r->bad_class)
+    jw_long(w, "unknown_class", r->bad_class);
+  jw_object_begin(w, "classes");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+    if (!o->show[c])
+      continue;
+    double lo, hi;
+    sum_wilson(r->cls[c], r->done, SUM_Z95, &lo, &hi);
+    jw_open(w, sgema_class_name((sgema_class)c), '{', 1);
+    jw_long(w, "count", r->cls[c]);
+    jw_double(w, "fraction", frac(r->cls[c], r->done));
+    jw_array_begin_inline(w, "ci95");
+    jw_double(w, NULL, r->done > 0 ? lo : NAN);
+    jw_double(w, NULL, r->done > 0 ? hi : NAN);
+    jw_array_end(w);
+    jw_object_end(w);
+  }
+  jw_object_end(w);
+  jw_object_end(w);
+}
+
+static int json_table(const sweep_table *t, const options *o) {
+  jw_writer w;
+  jw_init(&w, stdout, 0);
+  jw_object_begin(&w, NULL);
+  jw_array_begin(&w, "files");
+  for (size_t i = 0; i < t->file_count; i++) {
+    jw_object_begin(&w, NULL);
+    jw_string(&w, "path", t->files[i].path);
+    jw_string(&w, "experiment", t->files[i].experiment);
+    jw_bool(&w, "complete", t->files[i].complete);
+    jw_object_end(&w);
+  }
+  jw_array_end(&w);
+  jw_array_begin(&w, "rows");
+  for (size_t i = 0; i < t->row_count; i++)
+    json_row(&w, t, &t->rows[i], o);
+  jw_array_end(&w);
+  jw_object_end(&w);
+  return jw_finish(&w);
+}
+
+/* ---- markdown ---- */
+
+static void md_table(const sweep_table *t, const options *o) {
+  for (size_t i = 0; i < t->file_count; i++)
+    printf("%s[%zu] `%s`: experiment `%s`, %s\n", i ? "\n" : "", i + 1, t->files[i].path,
+           t->files[i].experiment, t->files[i].complete ? "complete" : "**incomplete**");
+  printf("\n| file | run | alg | m | n | time | done/trials |");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    if (o->show[c])
+      printf(" %s |", sgema_class_name((sgema_class)c));
+  printf("\n|---:|---|---|---:|---:|---|---:|");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    if (o->show[c])
+      printf("---:|");
+  putchar('\n');
+  for (size_t i = 0; i < t->row_count; i++) {
+    const sweep_row *r = &t->rows[i];
+    char cell[64];
+    printf("| %zu | `%s` | %s | %d | %d | %s | %ld/%u%s |", r->file + 1, r->run, r->alg, r->m, r->n,
+           r->time, r->done, r->trials, sweep_row_incomplete(r) ? " (incomplete)" : "");
+    for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+      if (o->show[c])
+        printf(" %s |", tab_fraction_cell(r->cls[c], r->done, cell, sizeof cell));
+    putchar('\n');
+  }
+  printf("\nFractions of the done trials with 95%% Wilson intervals (percent).\n");
+}
+
+int main(int argc, char **argv) {
+  options o = {FMT_TEXT, {0}, NULL, 0};
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    o.show[c] = 1;
+  fill_class_names();
+  int pc = parse(argc, argv, &o);
+  if (pc != 0)
+    return pc > 0 ? EXIT_OK : EXIT_USAGE;
+
+  sweep_table t = {0, 0, NULL, NULL};
+  char err[512];
+  for (int i = 0; i < o.path_count; i++)
+    if (sweep_add_file(&t, o.paths[i], err, sizeof err) != 0) {
+      fprintf(stderr, "sgema-sweep: %s: %s\n", o.paths[i], err);
+      sweep_free(&t);
+      return EXIT_FILE;
+    }
+  sweep_sort(&t);
+  /* Incomplete runs are named on stderr too, so that a table piped into a file still warns. */
+  for (size_t i = 0; i < t.row_count; i++)
+    if (sweep_row_incomplete(&t.rows[i]))
+      fprintf(stderr, "sgema-sweep: %s: run %s is incomplete (%ld of %u trials done)\n",
+              t.files[t.rows[i].file].path, t.rows[i].run, t.rows[i].done, t.rows[i].trials);
+
+  int st = 0;
+  switch (o.format) {
+  case FMT_TEXT:
+    text_table(&t, &o);
+    break;
+  case FMT_CSV:
+    csv_table(&t, &o);
+    break;
+  case FMT_JSON:
+    st = json_table(&t, &o);
+    break;
+  case FMT_MARKDOWN:
+    md_table(&t, &o);
+    break;
+  }
+  sweep_free(&t);
+  if (st != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "sgema-sweep: cannot write the table\n");
+    return EXIT_FILE;
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,46 @@
+/* sgema-sweep's model: one row of class counts per run, gathered from one or several results files.
+ */
+#ifndef SGEMA_SWEEP_ROWS_H
+#define SGEMA_SWEEP_ROWS_H
+
+#include "sgema/classify.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+  size_t file; /* index of the file it came from, in command-line order */
+  char *run, *alg, *time;
+  uint32_t index, trials;
+  int m, n;
+  long done;
+  long cls[SGEMA_CLASS_COUNT];
+  long bad_class; /* done rows whose class is not a class name: a damaged file */
+} sweep_row;
+
+typedef struct {
+  const char *path;
+  char *experiment;
+  int complete; /* the file's `complete` attribute (1) or not */
+} sweep_file;
+
+typedef struct {
+  size_t file_count, row_count;
+  sweep_file *files;
+  sweep_row *rows;
+} sweep_table;
+
+/* Opens path, counts every run's done trials by class (streamed, bounded memory), appends one row
+ * per run and closes the file. On failure returns -1 with a one-line reason (without the file
+ * name) in err; the table keeps what it had. */
+int sweep_add_file(sweep_table *t, const char *path, char *err, size_t errsize);
+
+/* Sorts the rows by algorithm (sg, ema, gd, then others by name), m, n, then file and run index.
+ */
+void sweep_sort(sweep_table *t);
+
+int sweep_row_incomplete(const sweep_row *r);
+
+void sweep_free(sweep_table *t);
+
+#endif

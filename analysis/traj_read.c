@@ -1,0 +1,333 @@
+/* Streaming reads of recorded trajectories and per-trial columns: the HDF5 calls of sgema-plot. */
+#define _POSIX_C_SOURCE 200809L
+#include "traj_read.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static hid_t open_group(const sum_file *f, size_t run, const char *sub) {
+  char path[600];
+  snprintf(path, sizeof path, "/runs/%s%s%s", f->runs[run].name, sub ? "/" : "", sub ? sub : "");
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  return H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
+}
+
+static int attr_u32(hid_t loc, const char *name, uint32_t *v) {
+  if (H5Aexists(loc, name) <= 0)
+    return -1;
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  if (a < 0)
+    return -1;
+  int st = H5Aread(a, H5T_NATIVE_UINT32, v) >= 0 ? 0 : -1;
+  H5Aclose(a);
+  return st;
+}
+
+int traj_recorded(const sum_file *f, size_t run, uint32_t *trajectories, uint32_t *state_dim,
+                  char *err, size_t errsize) {
+  hid_t g = open_group(f, run, NULL);
+  if (g < 0)
+    return sum_errorf(err, errsize, "cannot open group /runs/%s", f->runs[run].name);
+  *trajectories = 0;
+  attr_u32(g, "trajectories", trajectories);
+  int st = attr_u32(g, "state_dim", state_dim);
+  H5Gclose(g);
+  if (st != 0)
+    return sum_errorf(err, errsize, "/runs/%s: no state_dim attribute", f->runs[run].name);
+  return 0;
+}
+
+/* Rank-`rank` dataset `name` under g whose first dimension is at least `rows` (and, for rank 2,
+ * whose second is `cols`); -1 otherwise. */
+static hid_t open_shaped(hid_t g, const char *name, int rank, hsize_t rows, hsize_t cols) {
+  hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+  if (ds < 0)
+    return -1;
+  hid_t sp = H5Dget_space(ds);
+  hsize_t dims[2] = {0, 0};
+  int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == rank &&
+           H5Sget_simple_extent_dims(sp, dims, NULL) == rank && dims[0] >= rows &&
+           (rank == 1 || dims[1] == cols);
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (!ok) {
+    H5Dclose(ds);
+    return -1;
+  }
+  return ds;
+}
+
+/* Rows [r0, r0 + len) of column j (0 for a one-dimensional dataset) into buf, read as mtype. */
+static int read_block(hid_t ds, hid_t mtype, hsize_t r0, hsize_t len, hsize_t j, void *buf) {
+  hid_t fs = H5Dget_space(ds);
+  if (fs < 0)
+    return -1;
+  int rank = H5Sget_simple_extent_ndims(fs);
+  hsize_t start[2] = {r0, j}, count[2] = {len, 1};
+  hid_t ms = H5Screate_simple(1, &len, NULL);
+  int ok = ms >= 0 && rank >= 1 && rank <= 2 &&
+           H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+           H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, buf) >= 0;
+  if (ms >= 0)
+    H5Sclose(ms);
+  H5Sclose(fs);
+  return ok ? 0 : -1;
+}
+
+/* sum_enum_map with this file's hid_t types. */
+static int enum_map(hid_t ds, int count, const char *(*name_of)(int), uint8_t map[256],
+                    hid_t *mtype) {
+  long long mt = -1;
+  int st = sum_enum_map(ds, count, name_of, map, &mt);
+  *mtype = (hid_t)mt;
+  return st;
+}
+
+/* One row of a per-trial dataset as a double (NaN when missing or unreadable). */
+static double row_double(hid_t g, const char *name, uint32_t trials, uint32_t k) {
+  double v = NAN;
+  hid_t ds = open_shaped(g, name, 1, trials, 0);
+  if (ds >= 0) {
+    if (read_block(ds, H5T_NATIVE_DOUBLE, k, 1, 0, &v) != 0)
+      v = NAN;
+    H5Dclose(ds);
+  }
+  return v;
+}
+
+static int row_class(hid_t g, uint32_t trials, uint32_t k) {
+  uint8_t map[256], raw = 255;
+  hid_t mt = -1, ds = open_shaped(g, "outputs/class", 1, trials, 0);
+  int cls = -1;
+  if (ds >= 0 && enum_map(ds, SGEMA_CLASS_COUNT, sum_class_name_i, map, &mt) == 0 &&
+      read_block(ds, mt, k, 1, 0, &raw) == 0 && map[raw] < SGEMA_CLASS_COUNT)
+    cls = map[raw];
+  if (mt >= 0)
+    H5Tclose(mt);
+  if (ds >= 0)
+    H5Dclose(ds);
+  return cls;
+}
+
+static long long traj_count_of(hid_t g, uint32_t k) {
+  char path[64];
+  snprintf(path, sizeof path, "trajectories/%u/count", k);
+  long long c = -2;
+  hid_t ds = H5Dopen2(g, path, H5P_DEFAULT);
+  if (ds < 0)
+    return -2;
+  if (H5Dread(ds, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, &c) < 0)
+    c = -2;
+  H5Dclose(ds);
+  return c;
+}
+
+int traj_trial_info(const sum_file *f, size_t run, uint32_t k, traj_trial *out, char *err,
+                    size_t errsize) {
+  const sum_run *r = &f->runs[run];
+  hid_t g = open_group(f, run, NULL);
+  if (g < 0)
+    return sum_errorf(err, errsize, "cannot open group /runs/%s", r->name);
+  uint8_t done = 0;
+  hid_t ds = open_shaped(g, "done", 1, r->trials, 0);
+  int ok = ds >= 0 && read_block(ds, H5T_NATIVE_UINT8, k, 1, 0, &done) == 0;
+  if (ds >= 0)
+    H5Dclose(ds);
+  out->done = done == 1;
+  out->count = traj_count_of(g, k);
+  out->cls = row_class(g, r->trials, k);
+  out->r1 = row_double(g, "outputs/r1", r->trials, k);
+  out->r2 = row_double(g, "outputs/r2", r->trials, k);
+  out->a_limit = row_double(g, "outputs/a_norm", r->trials, k);
+  H5Gclose(g);
+  if (!ok)
+    return sum_errorf(err, errsize, "/runs/%s/done: missing or unreadable row %u", r->name, k);
+  if (out->count < -1)
+    return sum_errorf(err, errsize, "/runs/%s/trajectories/%u/count: missing or unreadable",
+                      r->name, k);
+  return 0;
+}
+
+static const char *column_name(int col) {
+  return col == TRAJ_T ? "t" : col == TRAJ_EBAR ? "ebar" : col == TRAJ_FBAR ? "fbar" : "state";
+}
+
+typedef struct {
+  hid_t ds[8];
+  double *buf[8];
+} traj_columns;
+
+static void columns_close(traj_columns *c, int n) {
+  for (int i = 0; i < n; i++) {
+    if (c->ds[i] >= 0)
+      H5Dclose(c->ds[i]);
+    free(c->buf[i]);
+  }
+}
+
+int traj_stream(const sum_file *f, size_t run, uint32_t k, long long count, const int *cols,
+                int ncols, traj_chunk_fn fn, void *ctx, char *err, size_t errsize) {
+  const sum_run *r = &f->runs[run];
+  uint32_t ntraj = 0, dim = 0;
+  if (ncols < 1 || ncols > 8 || traj_recorded(f, run, &ntraj, &dim, err, errsize) != 0)
+    return ncols < 1 || ncols > 8 ? sum_errorf(err, errsize, "bad column count %d", ncols) : -1;
+  char sub[64];
+  snprintf(sub, sizeof sub, "trajectories/%u", k);
+  hid_t g = open_group(f, run, sub);
+  if (g < 0)
+    return sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, sub);
+  traj_columns c;
+  int st = 0, opened = 0;
+  for (; opened < ncols && st == 0; opened++) {
+    int col = cols[opened];
+    c.buf[opened] = malloc(TRAJ_CHUNK_POINTS * sizeof(double));
+    c.ds[opened] = col >= TRAJ_STATE ? open_shaped(g, "state", 2, (hsize_t)count, dim)
+                                     : open_shaped(g, column_name(col), 1, (hsize_t)count, 0);
+    if (col >= (int)dim)
+      st = sum_errorf(err, errsize, "/runs/%s/%s: no state component %d", r->name, sub, col);
+    else if (c.ds[opened] < 0 || !c.buf[opened])
+      st = sum_errorf(err, errsize, "/runs/%s/%s/%s: missing or shorter than its count %lld",
+                      r->name, sub, column_name(col), count);
+  }
+  /* Chunks overlap by one point (see traj_chunk_fn): chunk i covers [first, first + len). */
+  const double *view[8] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+  for (long long first = 0; st == 0 && first + 1 < count + (count == 1);) {
+    long long len = count - first < TRAJ_CHUNK_POINTS ? count - first : TRAJ_CHUNK_POINTS;
+    for (int i = 0; i < ncols && st == 0; i++) {
+      int col = cols[i];
+      if (read_block(c.ds[i], H5T_NATIVE_DOUBLE, (hsize_t)first, (hsize_t)len,
+                     col >= TRAJ_STATE ? (hsize_t)col : 0, c.buf[i]) != 0)
+        st = sum_errorf(err, errsize, "/runs/%s/%s/%s: cannot read points %lld..%lld (truncated?)",
+                        r->name, sub, column_name(col), first, first + len - 1);
+      view[i] = c.buf[i];
+    }
+    if (st == 0)
+      st = fn(view, (size_t)len, (size_t)first, ctx);
+    first += len - 1;
+    if (len == 1)
+      break;
+  }
+  columns_close(&c, opened);
+  H5Gclose(g);
+  return st;
+}
+
+typedef struct {
+  double prev, rise, max_abs;
+} rise_ctx;
+
+static int rise_chunk(const double *const *col, size_t len, size_t first, void *vctx) {
+  rise_ctx *x = vctx;
+  /* The overlap point was seen as the previous chunk's last: skip it. */
+  for (size_t i = first > 0 ? 1 : 0; i < len; i++) {
+    double v = col[0][i];
+    if (isnan(v))
+      continue;
+    if (fabs(v) > x->max_abs)
+      x->max_abs = fabs(v);
+    if (!isnan(x->prev) && v - x->prev > x->rise)
+      x->rise = v - x->prev;
+    x->prev = v;
+  }
+  return 0;
+}
+
+int traj_rise(const sum_file *f, size_t run, uint32_t k, long long count, int col, double *rise,
+              double *max_abs, char *err, size_t errsize) {
+  rise_ctx x = {NAN, -INFINITY, 0.0};
+  int st = traj_stream(f, run, k, count, &col, 1, rise_chunk, &x, err, errsize);
+  *rise = x.rise;
+  *max_abs = x.max_abs;
+  return st;
+}
+
+int traj_rises(double rise, double max_abs, double tol) {
+  return rise > tol * max_abs;
+}
+
+int traj_count_rises(const sum_file *f, size_t run, double tol, traj_rise_count *out, char *err,
+                     size_t errsize) {
+  memset(out, 0, sizeof *out);
+  const sum_run *r = &f->runs[run];
+  out->has_fbar = r->alg && strcmp(r->alg, "ema") == 0;
+  uint32_t ntraj, dim;
+  if (traj_recorded(f, run, &ntraj, &dim, err, errsize) != 0)
+    return -1;
+  for (uint32_t k = 0; k < ntraj && k < r->trials; k++) {
+    traj_trial t;
+    if (traj_trial_info(f, run, k, &t, err, errsize) != 0)
+      return -1;
+    if (!t.done || t.count < 2)
+      continue;
+    out->recorded++;
+    double rise, max_abs;
+    if (traj_rise(f, run, k, t.count, TRAJ_EBAR, &rise, &max_abs, err, errsize) != 0)
+      return -1;
+    out->ebar_rises += traj_rises(rise, max_abs, tol);
+    if (!out->has_fbar)
+      continue;
+    if (traj_rise(f, run, k, t.count, TRAJ_FBAR, &rise, &max_abs, err, errsize) != 0)
+      return -1;
+    out->fbar_rises += traj_rises(rise, max_abs, tol);
+  }
+  return 0;
+}
+
+int trial_stream(const sum_file *f, size_t run, trial_chunk_fn fn, void *ctx, char *err,
+                 size_t errsize) {
+  const sum_run *r = &f->runs[run];
+  static const char *const path[4] = {"done", "outputs/delta", "outputs/sphere", "outputs/class"};
+  hid_t g = open_group(f, run, NULL);
+  if (g < 0)
+    return sum_errorf(err, errsize, "cannot open group /runs/%s", r->name);
+  hid_t ds[4], mt_sphere = -1, mt_class = -1;
+  uint8_t map_sphere[256], map_class[256];
+  int st = 0;
+  for (int c = 0; c < 4; c++) {
+    ds[c] = open_shaped(g, path[c], 1, r->trials, 0);
+    if (ds[c] < 0 && st == 0)
+      st = sum_errorf(err, errsize, "/runs/%s/%s: missing or not [trials]", r->name, path[c]);
+  }
+  if (st == 0 && (enum_map(ds[2], SUM_SPHERES, sum_sphere_name_i, map_sphere, &mt_sphere) != 0 ||
+                  enum_map(ds[3], SGEMA_CLASS_COUNT, sum_class_name_i, map_class, &mt_class) != 0))
+    st = sum_errorf(err, errsize, "/runs/%s: sphere or class is not a one-byte enum", r->name);
+  size_t rows = r->trials < SUM_CHUNK_ROWS ? r->trials : SUM_CHUNK_ROWS;
+  uint8_t *done = malloc(rows), *sphere = malloc(rows), *cls = malloc(rows);
+  double *delta = malloc(rows * sizeof *delta);
+  if (st == 0 && !(done && sphere && cls && delta))
+    st = sum_errorf(err, errsize, "out of memory");
+  for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += rows) {
+    hsize_t len = r->trials - r0 < rows ? r->trials - r0 : rows;
+    if (read_block(ds[0], H5T_NATIVE_UINT8, r0, len, 0, done) != 0 ||
+        read_block(ds[1], H5T_NATIVE_DOUBLE, r0, len, 0, delta) != 0 ||
+        read_block(ds[2], mt_sphere, r0, len, 0, sphere) != 0 ||
+        read_block(ds[3], mt_class, r0, len, 0, cls) != 0) {
+      st = sum_errorf(err, errsize,
+                      "/runs/%s: cannot read rows %llu..%llu (truncated or damaged file)", r->name,
+                      (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+      break;
+    }
+    for (hsize_t i = 0; i < len; i++) {
+      sphere[i] = map_sphere[sphere[i]];
+      cls[i] = map_class[cls[i]];
+    }
+    st = fn(done, delta, sphere, cls, (size_t)len, ctx);
+  }
+  free(done);
+  free(sphere);
+  free(cls);
+  free(delta);
+  if (mt_sphere >= 0)
+    H5Tclose(mt_sphere);
+  if (mt_class >= 0)
+    H5Tclose(mt_class);
+  for (int c = 0; c < 4; c++)
+    if (ds[c] >= 0)
+      H5Dclose(ds[c]);
+  H5Gclose(g);
+  return st;
+}

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Builds sgema with AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/ and runs the whole
+# CTest suite under them, MPI tests included; any finding (memory error, undefined behaviour, a leak
+# that is ours) aborts the process and so fails its test.
+#   scripts/sanitize.sh [--no-build] [ctest options]      default ctest options: -LE 'valgrind|slurm'
+# (valgrind cannot run sanitized binaries; the SLURM test needs the daemons of a cluster.)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/build-asan"
+if [ "${1:-}" = --no-build ]; then
+  shift
+else
+  cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSGEMA_SANITIZE=ON -DSGEMA_WERROR=ON
+  cmake --build "$build" -j "$(nproc)"
+fi
+
+# abort_on_error: a finding ends in SIGABRT, which no test can mistake for one of the tools' own
+# statuses (1, 2, 75). fast_unwind_on_malloc=0: Open MPI's libraries have no frame pointers, and
+# the leak suppressions need the whole allocation stack to see that a leak is theirs.
+export ASAN_OPTIONS="suppressions=$top/tests/asan.supp:detect_leaks=1:halt_on_error=1:abort_on_error=1:fast_unwind_on_malloc=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
+# use_tls=0: GCC 12's LeakSanitizer crashes ("Tracer caught signal 11") on the dynamic TLS of a
+# process that MPI_Init starts as a singleton (no mpirun); without TLS as roots LSan can only report
+# more leaks, never fewer, so this hides nothing of ours.
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:use_tls=0:print_suppressions=0"
+# Keep Open MPI's and PMIx's components loaded until exit: once unloaded (dlclose at MPI_Finalize)
+# their frames in a leak's stack are "<unknown module>" and the suppressions cannot see them.
+export OMPI_MCA_mca_base_component_disable_dlclose=1 PMIX_MCA_mca_base_component_disable_dlclose=1
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+cd "$build"
+if [ $# -eq 0 ]; then
+  set -- -LE 'valgrind|slurm'
+fi
+ctest --output-on-failure -j "$(nproc)" --timeout 600 "$@"

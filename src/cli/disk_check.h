@@ -1,0 +1,13 @@
+/* Whether a results file can be created where it is asked for: a writable directory with room. */
+#ifndef SGEMA_DISK_CHECK_H
+#define SGEMA_DISK_CHECK_H
+
+#include <stddef.h>
+
+/* Checks the directory of path before the file is created: it must be writable and have `bytes`
+ * free (the file's datasets are allocated at creation, so this is what the run will need). Returns
+ * 0, or -1 with "PATH: cannot create: REASON (details)" in msg, REASON being the operating
+ * system's words (Read-only file system, Permission denied, No space left on device). */
+int disk_check(const char *path, double bytes, char *msg, size_t size);
+
+#endif
