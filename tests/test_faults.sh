@@ -106,16 +106,22 @@ check "disk too small: exit 1, file and 'No space left on device' named" \
 check "disk too small: no file left behind" test ! -e small/f.h5
 umount small
 
+some_done() { # the file being written already has done rows (its metadata is fixed: it reads)
+  $PY - "$1" 2>/dev/null <<'EOF'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    sys.exit(0 if any(f["runs"][r]["done"][:].any() for r in f["runs"]) else 1)
+EOF
+}
 # 2b. The disk fills up during the run: the file was allocated whole when it was created, so the
 # run does not notice, and the result is that of the reference run.
 size=$(($(du -k ref.h5 | cut -f1) + 2048))
 mount -t tmpfs -o size=${size}k tmpfs small
 "$RUN" "$FILL" -o small/f.h5 --quiet --flush-seconds 0.05 >fills.out 2>&1 &
 pid=$!
-# Created once it has its full size (within the length of the command line in its attributes).
-full=$(($(stat -c %s ref.h5) - 4096))
-# (Up to 60 s: under a sanitizer the start-up is slow.)
-for _ in $(seq 3000); do [ "$(stat -c %s small/f.h5 2>/dev/null || echo 0)" -ge $full ] && break; sleep 0.02; done
+# Filled once the file is created and flushed whole, which its first done rows show (up to 60 s:
+# under a sanitizer the start-up is slow). A file merely of full size may not be flushed yet.
+for _ in $(seq 600); do some_done small/f.h5 && break; sleep 0.05; done
 dd if=/dev/zero of=small/filler bs=64k >/dev/null 2>&1
 check "disk filled during the run: it is full while the run goes on" \
   test "$(df -k small | awk 'NR == 2 { print $4 }')" -lt 64 -a -e /proc/$pid
@@ -128,13 +134,6 @@ umount small
 # a part-done file whose unwritten rows are holes (cp --sparse), resumed on a full disk.
 "$RUN" "$FILL" -o part.h5 --quiet --flush-seconds 0.05 >part.out 2>&1 &
 pid=$!
-some_done() { # the file being written already has done rows (its metadata is fixed: it reads)
-  $PY - "$1" 2>/dev/null <<'EOF'
-import sys, h5py
-with h5py.File(sys.argv[1], "r") as f:
-    sys.exit(0 if any(f["runs"][r]["done"][:].any() for r in f["runs"]) else 1)
-EOF
-}
 # Stopped once some rows are written, however slow the machine (up to 60 s).
 for _ in $(seq 600); do [ -s part.h5 ] && some_done part.h5 && break; sleep 0.1; done
 kill -USR1 $pid
