@@ -205,7 +205,7 @@ static int summary(const sgema_experiment *e, sgema_output *out, int rank) {
           sgema_class_name(ref->cls), ref->has_sphere ? " on " : "",
           ref->has_sphere ? sgema_sphere_name(ref->sphere) : "", ref->fraction, ref->source, f,
           f - ref->fraction, inside ? "inside" : "outside",
-          ref->has_sphere ? " (class only; the sphere split is sgema-summary's, issue 4)" : "");
+          ref->has_sphere ? " (class only; sgema-summary checks the sphere too)" : "");
     }
   }
   return SGEMA_OK;
