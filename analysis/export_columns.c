@@ -135,14 +135,16 @@ static char *element_name(const exp_dataset *d, size_t e, int m, int n, int stat
   return strdup(buf);
 }
 
-static int open_dataset(exp_table *t, size_t i, const sum_run *r, size_t N, char *err,
-                        size_t errsize) {
+static int open_dataset(exp_table *t, size_t i, const sum_run *r, size_t N,
+                        long long format_version, char *err, size_t errsize) {
   exp_dataset *d = &t->datasets[i];
   d->path = dataset_table[i].path;
   d->name = dataset_table[i].name;
   d->kind = dataset_table[i].kind;
   d->shape = dataset_table[i].shape;
   d->ds = open_uncached((hid_t)t->group, d->path);
+  if (d->ds < 0 && format_version == 1 && strcmp(d->path, "outputs/status") == 0)
+    return 0; /* format 1 had no status: no column (width 0) */
   if (d->ds < 0)
     return sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, d->path);
   d->width = checked_width((hid_t)d->ds, d->shape, r->trials, r->m, N);
@@ -249,7 +251,7 @@ int exp_open(exp_table *t, const sum_file *f, size_t i, size_t max_rows, char *e
     t->datasets[k].ds = t->datasets[k].mtype = -1;
   t->dataset_count = DATASETS;
   for (size_t k = 0; k < DATASETS; k++)
-    if (open_dataset(t, k, r, N, err, errsize) != 0)
+    if (open_dataset(t, k, r, N, f->format_version, err, errsize) != 0)
       return -1;
   if (name_fields(t, r->m, r->n, N != 0) != 0 || alloc_buffers(t, max_rows) != 0)
     return sum_errorf(err, errsize, "out of memory");
@@ -326,7 +328,7 @@ int exp_chunk(exp_table *t, uint64_t r0, char *err, size_t errsize) {
 
 int exp_load(exp_table *t, size_t i, char *err, size_t errsize) {
   exp_dataset *d = &t->datasets[i];
-  if (d->loaded)
+  if (d->loaded || d->width == 0) /* width 0: a dataset this file's format lacks */
     return 0;
   int st;
   if (d->kind == EXP_ENUM) {

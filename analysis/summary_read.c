@@ -230,8 +230,8 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   f->hid = file;
   if (attr_ll(file, "format_version", &f->format_version) != 0)
     return sum_errorf(err, errsize, "not an sgema results file (no format_version attribute)");
-  if (f->format_version != 1)
-    return sum_errorf(err, errsize, "format_version %lld, but this tool reads version 1",
+  if (f->format_version < 1 || f->format_version > 2)
+    return sum_errorf(err, errsize, "format_version %lld, but this tool reads versions 1 and 2",
                       f->format_version);
   f->has_seed = attr_u64(file, "seed", &f->seed) == 0;
   attr_ll(file, "complete", &f->complete);

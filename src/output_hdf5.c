@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2
 /* Fill value of the enum datasets: rows not yet written read as `undone`. */
 #define UNDONE 255
 /* Chunks of at most this many rows and about this many bytes. */

@@ -102,7 +102,7 @@ edit("done-as-string", lambda f: replace(f, "runs/ema/done", np.array([b"x"] * 4
 edit("trials-attr-huge", lambda f: f["runs/sg"].attrs.__setitem__("trials", np.uint32(4000000000)))
 edit("settings-not-json", lambda f: f["runs/sg"].attrs.__setitem__("settings", "{not json"))
 edit("source-other-experiment", lambda f: f.attrs.__setitem__("source", "experiment: other\n"))
-edit("format-version-2", lambda f: f.attrs.__setitem__("format_version", np.int32(2)))
+edit("format-version-3", lambda f: f.attrs.__setitem__("format_version", np.int32(3)))
 PY
 variants=$(cd v && ls | sed 's/\.h5$//')
 check "at least 20 damaged variants ($(echo $variants | wc -w))" test "$(echo $variants | wc -w)" -ge 20

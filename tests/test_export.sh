@@ -89,6 +89,27 @@ check "incomplete run: trials 0, 7, 149 left out" \
   test -z "$(cut -d, -f1 inc.csv | grep -xE '0|7|149')"
 
 # 4. Bad files, runs and command lines: one line naming the culprit; 1 for files, 2 for usage.
+# A format-1 file (before failed trials were recorded: no outputs/status) exports without the status
+# column, every other column as before; sgema-run refuses to resume it.
+cp a.h5 v1.h5
+$PY - v1.h5 <<'EOF'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r+") as f:
+    f.attrs["format_version"] = np.int32(1)
+    for r in f["runs"]:
+        del f["runs"][r]["outputs/status"]
+EOF
+"$EXPORT" v1.h5 --run sg-m1-n2 >v1.csv 2>v1.err
+without_status() { # the CSV without its status column
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "status") c = i }
+    { if (c) { for (i = c; i < NF; i++) $i = $(i + 1); NF-- } print }' "$1"
+}
+check "format 1: exported, no status column, every other column as in format 2" \
+  test -s v1.csv -a "$(without_status all.csv | md5sum)" = "$(md5sum <v1.csv)" -a \
+  "$(head -1 all.csv | grep -c ',status,')" -eq 1
+check "format 1: --resume refused, versions named" fails_cleanly 1 "has format version 1; this program writes 2" \
+  "$RUN" "$SRC/tests/analysis/sweep-a.yaml" -o v1.h5 --resume --quiet
+
 check "missing file: exit 1, named" fails_cleanly 1 "nothere.h5: cannot open" \
   "$EXPORT" nothere.h5 --run sg-m1-n2
 head -c 5000 a.h5 >trunc.h5

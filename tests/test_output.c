@@ -398,7 +398,7 @@ static void read_back(const char *path, const sgema_experiment *e, stored **fres
   check0(attr_int(file, "seed", &v) == 0 && (uint64_t)v == sgema_experiment_seed(e),
          "root attribute seed");
   check0(attr_int(file, "complete", &v) == 0 && v == 1, "root attribute complete = 1");
-  check0(attr_int(file, "format_version", &v) == 0 && v == 1, "root attribute format_version = 1");
+  check0(attr_int(file, "format_version", &v) == 0 && v == 2, "root attribute format_version = 2");
   check0(attr_int(file, "resumed", &v) == 0 && v == 2, "root attribute resumed = 2");
   for (size_t i = 0; i < sgema_experiment_run_count(e); i++) {
     const sgema_run_spec *spec = sgema_experiment_run(e, i);
