@@ -198,11 +198,12 @@ static node *parse_unary(lexer *lx) {
   return parse_comparison(lx);
 }
 
-static node *parse_and(lexer *lx) {
-  node *x = parse_unary(lx);
-  while (x && accept_keyword(lx, "and")) {
-    node *b = parse_unary(lx);
-    node *y = b ? new_node(lx, N_AND, x, b) : NULL;
+/* A left-associative chain "sub KEYWORD sub KEYWORD ...", each link a node of this kind. */
+static node *parse_chain(lexer *lx, node *(*sub)(lexer *), const char *keyword, node_kind kind) {
+  node *x = sub(lx);
+  while (x && accept_keyword(lx, keyword)) {
+    node *b = sub(lx);
+    node *y = b ? new_node(lx, kind, x, b) : NULL;
     if (!y) {
       free_node(x);
       free_node(b);
@@ -213,19 +214,12 @@ static node *parse_and(lexer *lx) {
   return x;
 }
 
+static node *parse_and(lexer *lx) {
+  return parse_chain(lx, parse_unary, "and", N_AND);
+}
+
 static node *parse_or(lexer *lx) {
-  node *x = parse_and(lx);
-  while (x && accept_keyword(lx, "or")) {
-    node *b = parse_and(lx);
-    node *y = b ? new_node(lx, N_OR, x, b) : NULL;
-    if (!y) {
-      free_node(x);
-      free_node(b);
-      return NULL;
-    }
-    x = y;
-  }
-  return x;
+  return parse_chain(lx, parse_and, "or", N_OR);
 }
 
 where_expr *where_parse(const char *text, char *err, size_t errsize) {

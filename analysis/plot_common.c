@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "plot.h"
 
+#include "out_file.h"
+
 #include <errno.h>
 #include <math.h>
 #include <plplot.h>
@@ -69,17 +71,11 @@ static void set_palette(void) {
 }
 
 int plot_begin(plot_out *o, char *err, size_t errsize) {
-  snprintf(o->tmp, sizeof o->tmp, "%s.tmp-XXXXXX", o->path);
-  int fd = mkstemp(o->tmp);
+  int fd = out_tmp_create(o->path, o->tmp, sizeof o->tmp);
   if (fd < 0) {
-    o->tmp[0] = '\0';
     snprintf(err, errsize, "cannot create a file next to it: %s", strerror(errno));
     return -1;
   }
-  /* mkstemp makes the file private; an image gets the usual permissions (umask applies). */
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
   close(fd);
   current = o;
   plplot_problem[0] = '\0';
@@ -110,7 +106,7 @@ int plot_end(plot_out *o, char *err, size_t errsize) {
     snprintf(err, errsize, "PLplot: %s", plplot_problem);
   } else if (stat(o->tmp, &st) != 0 || st.st_size == 0) {
     snprintf(err, errsize, "the image was not written (disk full?)");
-  } else if (rename(o->tmp, o->path) != 0) {
+  } else if (out_tmp_commit(o->tmp, o->path) != 0) {
     snprintf(err, errsize, "cannot rename the image onto it: %s", strerror(errno));
   } else {
     o->tmp[0] = '\0';

@@ -6,6 +6,7 @@
 #include "export_columns.h"
 #include "export_command.h"
 #include "export_where.h"
+#include "out_file.h"
 #include "settings_json.h"
 #include "summary.h"
 #include "table_out.h"
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Exit statuses: the file (or run) is the problem (1) or the command line is (2). */
 enum { EXIT_OK = 0, EXIT_FILE = 1, EXIT_USAGE = 2 };
@@ -348,7 +350,17 @@ static int export_run(const options *o, sum_file *f, size_t ri) {
     exp_close(&t);
     return EXIT_FILE;
   }
-  FILE *out = o->out_path ? fopen(o->out_path, "w") : stdout;
+  /* A file is written whole or not at all (a temporary renamed onto it at the end). */
+  char tmp[4096] = "";
+  FILE *out = stdout;
+  if (o->out_path) {
+    int fd = out_tmp_create(o->out_path, tmp, sizeof tmp);
+    out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out && fd >= 0) {
+      close(fd);
+      unlink(tmp);
+    }
+  }
   int st = EXIT_OK;
   if (!out) {
     fprintf(stderr, "sgema-export: %s: cannot write: %s\n", o->out_path, strerror(errno));
@@ -372,6 +384,12 @@ static int export_run(const options *o, sum_file *f, size_t ri) {
               o->out_path ? o->out_path : "standard output",
               saved ? strerror(saved) : "write error");
       st = EXIT_FILE;
+    }
+    if (o->out_path && st == EXIT_OK && out_tmp_commit(tmp, o->out_path) != 0) {
+      fprintf(stderr, "sgema-export: %s: cannot write: %s\n", o->out_path, strerror(errno));
+      st = EXIT_FILE;
+    } else if (o->out_path && st != EXIT_OK) {
+      unlink(tmp);
     }
   }
   free(prefix);

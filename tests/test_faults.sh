@@ -6,11 +6,13 @@
 # what was flushed stays valid and --resume on a bigger disk completes the file, identical to an
 # uninterrupted run. The disk parts need root (mount -t tmpfs, bind mounts, setpriv); without it
 # they print SKIP.
-#   test_faults.sh SGEMA_RUN SOURCE_DIR WORK_DIR
+#   test_faults.sh SGEMA_RUN SOURCE_DIR WORK_DIR SGEMA_EXPORT SGEMA_PLOT
 set -u
 RUN=$1
 SRC=$2
 WORK=$3
+EXPORT=$4
+PLOT=$5
 PY=/usr/bin/python3
 . "$(dirname "$0")/check.sh"
 EXP=$SRC/tests/faults
@@ -175,6 +177,13 @@ check "disk full mid-run, 2 processes: exit 1, file and 'No space left on device
   -o small/f2.h5 --resume --quiet --flush-seconds 0.05
 check "disk full mid-run, 2 processes: its done rows equal the reference's (h5py)" \
   done_rows_valid small/f2.h5
+# The analysis tools' outputs on the full disk: status 1, the reason, and no partial file left.
+check "sgema-export -o on a full disk: exit 1, 'No space left on device', nothing left behind" \
+  fails_with export small/x.csv "No space left on device" "$EXPORT" ref.h5 --run sg -o small/x.csv
+check "  (no small/x.csv nor its temporary)" test -z "$(ls small/x.csv* 2>/dev/null)"
+check "sgema-plot -o on a full disk: exit 1, nothing left behind" \
+  fails_with plot small/x.png "" "$PLOT" classes ref.h5 -o small/x.png
+check "  (no small/x.png nor its temporary)" test -z "$(ls small/x.png* 2>/dev/null)"
 umount small
 "$RUN" "$FILL" -o big.h5 --resume --quiet >big.out 2>&1
 check "resumed on a bigger disk: exit 0" test $? -eq 0
