@@ -293,33 +293,12 @@ const char *const *exp_field_enums(const exp_table *t, size_t field) {
   return d >= 0 && t->datasets[d].kind == EXP_ENUM ? t->datasets[d].enum_names : NULL;
 }
 
-/* Rows [r0, r0 + len) of ds (all of each row's values) into buf, as mtype. */
-static int read_block(hid_t ds, hid_t mtype, uint64_t r0, size_t len, size_t width, void *buf) {
-  hid_t fs = H5Dget_space(ds);
-  if (fs < 0)
-    return -1;
-  hsize_t start[3] = {r0, 0, 0}, count[3] = {len, 1, 1};
-  int nd = H5Sget_simple_extent_ndims(fs);
-  if (nd > 1)
-    H5Sget_simple_extent_dims(fs, count, NULL);
-  count[0] = len;
-  hsize_t mcount = (hsize_t)len * width;
-  hid_t ms = H5Screate_simple(1, &mcount, NULL);
-  int ok = nd >= 1 && nd <= 3 && ms >= 0 &&
-           H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-           H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, buf) >= 0;
-  if (ms >= 0)
-    H5Sclose(ms);
-  H5Sclose(fs);
-  return ok ? 0 : -1;
-}
-
 int exp_chunk(exp_table *t, uint64_t r0, char *err, size_t errsize) {
   t->r0 = r0;
   t->len = t->trials - r0 < t->chunk_rows ? (size_t)(t->trials - r0) : t->chunk_rows;
   for (size_t i = 0; i < t->dataset_count; i++)
     t->datasets[i].loaded = 0;
-  if (read_block((hid_t)t->done_ds, H5T_NATIVE_UINT8, r0, t->len, 1, t->done) != 0)
+  if (sum_read_rows(t->done_ds, H5T_NATIVE_UINT8, r0, t->len, 1, t->done) != 0)
     return sum_errorf(err, errsize,
                       "/runs/%s/done: cannot read rows %llu..%llu (truncated or damaged)", t->run,
                       (unsigned long long)r0, (unsigned long long)(r0 + t->len - 1));
@@ -332,12 +311,12 @@ int exp_load(exp_table *t, size_t i, char *err, size_t errsize) {
     return 0;
   int st;
   if (d->kind == EXP_ENUM) {
-    st = read_block((hid_t)d->ds, (hid_t)d->mtype, t->r0, t->len, 1, d->raw);
+    st = sum_read_rows(d->ds, d->mtype, t->r0, t->len, 1, d->raw);
     for (size_t k = 0; st == 0 && k < t->len; k++)
       d->buf[k] = d->map[d->raw[k]];
   } else {
     /* HDF5 converts the integer columns; their values (counters, ranks) are exact in a double. */
-    st = read_block((hid_t)d->ds, H5T_NATIVE_DOUBLE, t->r0, t->len, d->width, d->buf);
+    st = sum_read_rows(d->ds, H5T_NATIVE_DOUBLE, t->r0, t->len, d->width, d->buf);
   }
   if (st != 0)
     return sum_errorf(err, errsize,

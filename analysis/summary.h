@@ -75,6 +75,13 @@ typedef struct {
   long long hid; /* the open HDF5 file (an hid_t; kept opaque so that callers need no HDF5) */
 } sum_file;
 
+/* Rows [r0, r0 + len) of a per-trial dataset (an hid_t), every value of each row, into buf as
+ * mtype (an hid_t); -1 unless the dataset's rows hold exactly `width` values. */
+int sum_read_rows(long long dataset, long long mtype, uint64_t r0, size_t len, size_t width,
+                  void *buf);
+/* A numeric attribute of loc (an hid_t) read as mtype into v; -1 when absent or unreadable. */
+int sum_attr_read(long long loc, const char *name, long long mtype, void *v);
+
 /* Formats a one-line reason into err (size bytes) and returns -1: the readers' error convention. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))

@@ -120,14 +120,13 @@ int sum_attr_ll(long long loc, const char *name, long long *v) {
   return attr_ll((hid_t)loc, name, v);
 }
 
-/* The seed is a uint64: read as such, not through a long long that would wrap above 2^63. */
-static int attr_u64(hid_t loc, const char *name, uint64_t *v) {
-  if (H5Aexists(loc, name) <= 0)
+int sum_attr_read(long long loc, const char *name, long long mtype, void *v) {
+  if (H5Aexists((hid_t)loc, name) <= 0)
     return -1;
-  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  hid_t a = H5Aopen((hid_t)loc, name, H5P_DEFAULT);
   if (a < 0)
     return -1;
-  int st = H5Aread(a, H5T_NATIVE_UINT64, v) >= 0 ? 0 : -1;
+  int st = H5Aread(a, (hid_t)mtype, v) >= 0 ? 0 : -1;
   H5Aclose(a);
   return st;
 }
@@ -233,7 +232,8 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   if (f->format_version < 1 || f->format_version > 2)
     return sum_errorf(err, errsize, "format_version %lld, but this tool reads versions 1 and 2",
                       f->format_version);
-  f->has_seed = attr_u64(file, "seed", &f->seed) == 0;
+  /* The seed is a uint64: read as such, not through a long long that would wrap above 2^63. */
+  f->has_seed = sum_attr_read(file, "seed", H5T_NATIVE_UINT64, &f->seed) == 0;
   attr_ll(file, "complete", &f->complete);
   attr_ll(file, "resumed", &f->resumed);
   f->experiment = attr_str(file, "experiment");
@@ -349,19 +349,32 @@ const char *sum_end_name_i(int i) {
   return sgema_end_name((sgema_end)i);
 }
 
-/* One column's rows [r0, r0 + len) into buf, read as mtype. */
-static int read_rows(hid_t ds, hid_t mtype, hsize_t r0, hsize_t len, void *buf) {
+int sum_read_rows(long long dataset, long long mtype, uint64_t r0, size_t len, size_t width,
+                  void *buf) {
+  hid_t ds = (hid_t)dataset;
   hid_t fs = H5Dget_space(ds);
   if (fs < 0)
     return -1;
-  hsize_t start = r0, count = len;
-  hid_t ms = H5Screate_simple(1, &count, NULL);
-  int ok = ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
-           H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, buf) >= 0;
+  hsize_t start[3] = {r0, 0, 0}, count[3] = {len, 1, 1};
+  int nd = H5Sget_simple_extent_ndims(fs);
+  if (nd > 1 && nd <= 3)
+    H5Sget_simple_extent_dims(fs, count, NULL);
+  count[0] = len;
+  /* The rows must be as wide as the caller's buffer expects, whatever the file says. */
+  int ok = nd >= 1 && nd <= 3 && count[1] * count[2] == width;
+  hsize_t mcount = (hsize_t)len * width;
+  hid_t ms = ok ? H5Screate_simple(1, &mcount, NULL) : -1;
+  ok = ok && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+       H5Dread(ds, (hid_t)mtype, ms, fs, H5P_DEFAULT, buf) >= 0;
   if (ms >= 0)
     H5Sclose(ms);
   H5Sclose(fs);
   return ok ? 0 : -1;
+}
+
+/* One column's rows [r0, r0 + len) into buf, read as mtype. */
+static int read_rows(hid_t ds, hid_t mtype, hsize_t r0, hsize_t len, void *buf) {
+  return sum_read_rows(ds, mtype, r0, len, 1, buf);
 }
 
 /* A per-trial dataset of the run: it must be one-dimensional with one row per trial. */

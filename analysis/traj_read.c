@@ -16,25 +16,14 @@ static hid_t open_group(const sum_file *f, size_t run, const char *sub) {
   return H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
 }
 
-static int attr_u32(hid_t loc, const char *name, uint32_t *v) {
-  if (H5Aexists(loc, name) <= 0)
-    return -1;
-  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-  if (a < 0)
-    return -1;
-  int st = H5Aread(a, H5T_NATIVE_UINT32, v) >= 0 ? 0 : -1;
-  H5Aclose(a);
-  return st;
-}
-
 int traj_recorded(const sum_file *f, size_t run, uint32_t *trajectories, uint32_t *state_dim,
                   char *err, size_t errsize) {
   hid_t g = open_group(f, run, NULL);
   if (g < 0)
     return sum_errorf(err, errsize, "cannot open group /runs/%s", f->runs[run].name);
   *trajectories = 0;
-  attr_u32(g, "trajectories", trajectories);
-  int st = attr_u32(g, "state_dim", state_dim);
+  sum_attr_read(g, "trajectories", H5T_NATIVE_UINT32, trajectories);
+  int st = sum_attr_read(g, "state_dim", H5T_NATIVE_UINT32, state_dim);
   H5Gclose(g);
   if (st != 0)
     return sum_errorf(err, errsize, "/runs/%s: no state_dim attribute", f->runs[run].name);
@@ -62,7 +51,7 @@ static hid_t open_shaped(hid_t g, const char *name, int rank, hsize_t rows, hsiz
 }
 
 /* Rows [r0, r0 + len) of column j (0 for a one-dimensional dataset) into buf, read as mtype. */
-static int read_block(hid_t ds, hid_t mtype, hsize_t r0, hsize_t len, hsize_t j, void *buf) {
+static int read_column(hid_t ds, hid_t mtype, hsize_t r0, hsize_t len, hsize_t j, void *buf) {
   hid_t fs = H5Dget_space(ds);
   if (fs < 0)
     return -1;
@@ -92,7 +81,7 @@ static double row_double(hid_t g, const char *name, uint32_t trials, uint32_t k)
   double v = NAN;
   hid_t ds = open_shaped(g, name, 1, trials, 0);
   if (ds >= 0) {
-    if (read_block(ds, H5T_NATIVE_DOUBLE, k, 1, 0, &v) != 0)
+    if (sum_read_rows(ds, H5T_NATIVE_DOUBLE, k, 1, 1, &v) != 0)
       v = NAN;
     H5Dclose(ds);
   }
@@ -104,7 +93,7 @@ static int row_class(hid_t g, uint32_t trials, uint32_t k) {
   hid_t mt = -1, ds = open_shaped(g, "outputs/class", 1, trials, 0);
   int cls = -1;
   if (ds >= 0 && enum_map(ds, SGEMA_CLASS_COUNT, sum_class_name_i, map, &mt) == 0 &&
-      read_block(ds, mt, k, 1, 0, &raw) == 0 && map[raw] < SGEMA_CLASS_COUNT)
+      sum_read_rows(ds, mt, k, 1, 1, &raw) == 0 && map[raw] < SGEMA_CLASS_COUNT)
     cls = map[raw];
   if (mt >= 0)
     H5Tclose(mt);
@@ -134,7 +123,7 @@ int traj_trial_info(const sum_file *f, size_t run, uint32_t k, traj_trial *out, 
     return sum_errorf(err, errsize, "cannot open group /runs/%s", r->name);
   uint8_t done = 0;
   hid_t ds = open_shaped(g, "done", 1, r->trials, 0);
-  int ok = ds >= 0 && read_block(ds, H5T_NATIVE_UINT8, k, 1, 0, &done) == 0;
+  int ok = ds >= 0 && sum_read_rows(ds, H5T_NATIVE_UINT8, k, 1, 1, &done) == 0;
   if (ds >= 0)
     H5Dclose(ds);
   out->done = done == 1;
@@ -199,8 +188,8 @@ int traj_stream(const sum_file *f, size_t run, uint32_t k, long long count, cons
     long long len = count - first < TRAJ_CHUNK_POINTS ? count - first : TRAJ_CHUNK_POINTS;
     for (int i = 0; i < ncols && st == 0; i++) {
       int col = cols[i];
-      if (read_block(c.ds[i], H5T_NATIVE_DOUBLE, (hsize_t)first, (hsize_t)len,
-                     col >= TRAJ_STATE ? (hsize_t)col : 0, c.buf[i]) != 0)
+      if (read_column(c.ds[i], H5T_NATIVE_DOUBLE, (hsize_t)first, (hsize_t)len,
+                      col >= TRAJ_STATE ? (hsize_t)col : 0, c.buf[i]) != 0)
         st = sum_errorf(err, errsize, "/runs/%s/%s/%s: cannot read points %lld..%lld (truncated?)",
                         r->name, sub, column_name(col), first, first + len - 1);
       view[i] = c.buf[i];
@@ -302,10 +291,10 @@ int trial_stream(const sum_file *f, size_t run, trial_chunk_fn fn, void *ctx, ch
     st = sum_errorf(err, errsize, "out of memory");
   for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += rows) {
     hsize_t len = r->trials - r0 < rows ? r->trials - r0 : rows;
-    if (read_block(ds[0], H5T_NATIVE_UINT8, r0, len, 0, done) != 0 ||
-        read_block(ds[1], H5T_NATIVE_DOUBLE, r0, len, 0, delta) != 0 ||
-        read_block(ds[2], mt_sphere, r0, len, 0, sphere) != 0 ||
-        read_block(ds[3], mt_class, r0, len, 0, cls) != 0) {
+    if (sum_read_rows(ds[0], H5T_NATIVE_UINT8, r0, len, 1, done) != 0 ||
+        sum_read_rows(ds[1], H5T_NATIVE_DOUBLE, r0, len, 1, delta) != 0 ||
+        sum_read_rows(ds[2], mt_sphere, r0, len, 1, sphere) != 0 ||
+        sum_read_rows(ds[3], mt_class, r0, len, 1, cls) != 0) {
       st = sum_errorf(err, errsize,
                       "/runs/%s: cannot read rows %llu..%llu (truncated or damaged file)", r->name,
                       (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
