@@ -26,13 +26,15 @@ struct where_expr {
   node *root;
 };
 
-/* The token stream: the text and a cursor; errors give the 1-based character position. */
+/* The token stream: the text and a cursor; errors give the 1-based character position. depth
+ * counts the parentheses and nots open at the cursor: the parser recurses once for each. */
 typedef struct {
   const char *text;
   size_t pos;
   char *err;
   size_t errsize;
   int failed;
+  int depth;
 } lexer;
 
 #if defined(__GNUC__)
@@ -174,16 +176,29 @@ static node *parse_comparison(lexer *lx) {
   return x;
 }
 
+/* Enters one more level of nesting at character `at` (0-based): -1 past WHERE_MAX_DEPTH, so
+ * that no expression can exhaust the stack of the recursive parser (or of the tree's walks). */
+static int nest(lexer *lx, size_t at) {
+  if (++lx->depth <= WHERE_MAX_DEPTH)
+    return 0;
+  lex_fail(lx, "nested deeper than %d levels of parentheses and 'not' at character %zu",
+           WHERE_MAX_DEPTH, at + 1);
+  return -1;
+}
+
 static node *parse_unary(lexer *lx) {
+  skip_space(lx);
+  size_t at = lx->pos;
   if (accept_keyword(lx, "not")) {
-    node *a = parse_unary(lx);
+    node *a = nest(lx, at) == 0 ? parse_unary(lx) : NULL;
+    lx->depth--;
     return a ? new_node(lx, N_NOT, a, NULL) : NULL;
   }
-  skip_space(lx);
   if (lx->text[lx->pos] == '(') {
     size_t open = lx->pos;
     lx->pos++;
-    node *x = parse_or(lx);
+    node *x = nest(lx, open) == 0 ? parse_or(lx) : NULL;
+    lx->depth--;
     skip_space(lx);
     if (x && lx->text[lx->pos] != ')') {
       lex_fail(lx, "')' expected at character %zu for the '(' at character %zu", lx->pos + 1,
@@ -223,8 +238,16 @@ static node *parse_or(lexer *lx) {
 }
 
 where_expr *where_parse(const char *text, char *err, size_t errsize) {
-  lexer lx = {text, 0, err, errsize, 0};
+  lexer lx = {text, 0, err, errsize, 0, 0};
   node *root = parse_or(&lx);
+  /* After the parse, which is safe at any length (bounded depth, iterative chains), so that an
+   * expression nested too deep is told so whatever its length. */
+  size_t len = strlen(text);
+  if (root && len > WHERE_MAX_LENGTH) {
+    snprintf(err, errsize, "%zu characters long, more than the %d allowed", len, WHERE_MAX_LENGTH);
+    free_node(root);
+    return NULL;
+  }
   skip_space(&lx);
   if (root && text[lx.pos] != '\0') {
     lex_fail(&lx, "'and', 'or' or the end expected at character %zu ('%.12s')", lx.pos + 1,

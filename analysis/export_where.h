@@ -15,6 +15,13 @@
 
 typedef struct where_expr where_expr;
 
+/* Bounds on what where_parse accepts, so that parsing, evaluating and freeing (all recursive)
+ * stay within any stack: parentheses and nots nested at most WHERE_MAX_DEPTH deep, and at most
+ * WHERE_MAX_LENGTH characters (which bounds an and/or chain, a left-deep tree, to about 8,000
+ * comparisons). */
+#define WHERE_MAX_DEPTH 100
+#define WHERE_MAX_LENGTH 65536
+
 /* Parses text; NULL and a one-line reason in err on a syntax error or out of memory. */
 where_expr *where_parse(const char *text, char *err, size_t errsize);
 void where_free(where_expr *w);

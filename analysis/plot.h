@@ -2,10 +2,12 @@
 #ifndef SGEMA_PLOT_H
 #define SGEMA_PLOT_H
 
+#include "plot_layout.h"
 #include "summary.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum { PLOT_EXIT_OK = 0, PLOT_EXIT_FILE = 1, PLOT_EXIT_USAGE = 2 };
 
@@ -41,6 +43,8 @@ typedef struct {
   size_t count;
   long trajectories; /* at most this many trajectories per run (-1: all) */
   int bins;          /* delta: bins of Delta */
+  long trial;        /* trial: the trial to re-integrate */
+  int usage_error;   /* set by check: the failure is the command line's (exit 2) */
   int explicit_runs; /* 1: the runs were named (--run), so each must suit the kind; 0: every run
                       * of the files, and the kind keeps those that suit it */
   plot_out *out;
@@ -53,6 +57,8 @@ typedef struct {
   int (*check)(plot_job *job, void **data, char *err, size_t errsize);
   int (*draw)(plot_job *job, void *data, char *err, size_t errsize);
   void (*free_data)(void *data);
+  /* --data: the numbers drawn as CSV (NULL: the kind has none); 0 or -1 on a write error. */
+  int (*write_data)(plot_job *job, void *data, FILE *out);
 } plot_kind;
 
 /* Keeps the job's runs that suit a kind. Named runs (--run) must all suit: the first that does not
@@ -65,7 +71,7 @@ int plot_keep_runs(plot_job *job, int (*suits)(const plot_run *r, char *why, siz
 int plot_read_counts(plot_job *job, char *err, size_t errsize);
 
 extern const plot_kind plot_kind_trajectories, plot_kind_ebar, plot_kind_classes, plot_kind_delta,
-    plot_kind_sweep;
+    plot_kind_sweep, plot_kind_trial;
 
 /* Palette: cmap0 indices. */
 enum { PLOT_WHITE = 0, PLOT_BLACK = 1, PLOT_GREY = 2, PLOT_LIGHT = 3, PLOT_SERIES = 4 };
@@ -73,19 +79,26 @@ enum { PLOT_WHITE = 0, PLOT_BLACK = 1, PLOT_GREY = 2, PLOT_LIGHT = 3, PLOT_SERIE
 void plot_series_colour(int i); /* plcol0 of series i, cycling */
 int plot_class_colour(int cls); /* cmap0 index of a class */
 
-/* Panel i of n on a grid (row-major) with room for a title above and labels around. The viewport
- * gets the world window; equal != 0 makes one unit as long on both axes. */
-void plot_panel(int i, int n, int equal, double xmin, double xmax, double ymin, double ymax);
-/* The frame, ticks, numbers, axis labels, the panel's title and a smaller subtitle under it (or
- * NULL); ylog: the y axis is log10. */
-void plot_frame(const char *xlabel, const char *ylabel, const char *title, const char *subtitle,
-                int ylog);
 /* A line from (x0, y0) to (x1, y1) in world coordinates. */
 void plot_segment(double x0, double y0, double x1, double y1);
 /* A line style: 1 solid, 2 dashed, 3 dotted, 4 dash-dot. */
 void plot_style(int style);
 /* Vertical whisker from lo to hi at x with caps half as wide as cap (world units). */
 void plot_whisker(double x, double lo, double hi, double cap);
+
+/* ---- the page, laid out by plot_layout.c ---- */
+
+/* Lays spec out on the output's page (its W and H are set here); a heap figure, NULL with err
+ * when the page is too small. */
+lay_figure *plot_layout(const plot_out *o, lay_spec *spec, char *err, size_t errsize);
+/* Panel i's frame and world window become PLplot's viewport and window. */
+void plot_use_panel(const lay_figure *f, int i);
+/* Panel i's frame and tick marks (their labels are texts of the figure). */
+void plot_axes(const lay_figure *f, int i);
+/* Light horizontal lines at panel i's labelled y ticks, under the data. */
+void plot_grid_y(const lay_figure *f, int i);
+/* Symbols (plstring glyphs) at factor times the figure's character height. */
+void plot_symbol_size(const lay_figure *f, double factor);
 
 /* A legend entry: a line (style > 0) and/or a symbol (PLplot's Hershey-free glyph string). */
 typedef struct {
@@ -96,11 +109,12 @@ typedef struct {
   const char *symbol; /* NULL: none */
   int box;            /* 1: a filled colour box instead of a line */
 } plot_legend_entry;
-/* The legend in one row in the strip at the bottom of the page, under every panel. */
-#define PLOT_STRIP 0.07
-void plot_legend_strip(const plot_legend_entry *e, int n);
+/* The legend's samples in the boxes the layout gave them (the texts are drawn by plot_texts). */
+void plot_legend(const lay_figure *f, const plot_legend_entry *e, int n);
 
-/* Character height relative to the page: every text is scaled from this. */
-void plot_text_scale(double factor);
+/* Draws every text of the figure, last, over the data. Test hooks: with SGEMA_PLOT_LAYOUT=FILE
+ * in the environment the layout is written to FILE (lay_write); with SGEMA_PLOT_NO_TEXT=1 the
+ * texts are not drawn (an image to subtract, so that a test finds where the letters landed). */
+int plot_texts(const lay_figure *f, char *err, size_t errsize);
 
 #endif

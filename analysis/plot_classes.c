@@ -62,15 +62,23 @@ static void bar(double x0, double x1, double y) {
   plfill(4, x, yy);
 }
 
-/* One run's group of bars in [g + 0.1, g + 0.9]. */
+/* Where class c's bar of group g sits: [x, x + w) of the group's [g + 0.1, g + 0.9]. */
+static double bar_x(const classes_data *d, int g, int c, double *w) {
+  *w = 0.8 / d->nshown;
+  double x = g + 0.1;
+  for (int k = 0; k < c; k++)
+    x += d->shown[k] ? *w : 0.0;
+  return x;
+}
+
+/* One run's group of bars. */
 static void draw_group(const plot_run *pr, const classes_data *d, int g) {
   const sum_run *r = &pr->file->runs[pr->run];
-  double w = 0.8 / d->nshown, x = g + 0.1;
-  double xc[SGEMA_CLASS_COUNT];
+  double w = 0.8 / d->nshown, xc[SGEMA_CLASS_COUNT] = {0};
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
     if (!d->shown[c])
       continue;
-    double lo, hi, f = 100.0 * r->cls[c] / (double)r->done;
+    double x = bar_x(d, g, c, &w), lo, hi, f = 100.0 * r->cls[c] / (double)r->done;
     sum_wilson(r->cls[c], r->done, SUM_Z95, &lo, &hi);
     xc[c] = x + w / 2;
     plcol0(plot_class_colour(c));
@@ -78,14 +86,6 @@ static void draw_group(const plot_run *pr, const classes_data *d, int g) {
     plcol0(PLOT_BLACK);
     plwidth(1.4);
     plot_whisker(xc[c], 100 * lo, 100 * hi, 0.4 * w);
-    if (r->cls[c] > 0) { /* the value above its whisker */
-      char label[32];
-      snprintf(label, sizeof label, "%.1f", f);
-      plot_text_scale(0.7);
-      plptex(xc[c], 100 * hi + 1.5, 1.0, 0.0, 0.5, label);
-      plot_text_scale(1.0);
-    }
-    x += w;
   }
   size_t nref;
   const sgema_reference *refs = sum_references(pr->file, pr->run, &nref);
@@ -98,44 +98,86 @@ static void draw_group(const plot_run *pr, const classes_data *d, int g) {
   plwidth(1.0);
 }
 
-static int draw_classes(plot_job *job, void *vdata, char *err, size_t errsize) {
-  (void)err;
-  (void)errsize;
-  classes_data *d = vdata;
-  int groups = (int)job->count;
-  plvpor(0.07, 0.97, 0.20, 0.90);
-  plwind(0.0, groups, 0.0, 100.0);
-  /* Light horizontal grid under the bars. */
-  plcol0(PLOT_LIGHT);
-  plwidth(0.8);
-  for (int y = 20; y < 100; y += 20)
-    plot_segment(0, y, groups, y);
-  int any_ref = 0;
-  for (int g = 0; g < groups; g++) {
+/* The texts: a category per run (its label, "alg, m, n", trials), the values above the whiskers
+ * where they fit, the classes' legend. */
+typedef struct {
+  lay_spec spec;
+  lay_note *note;
+  char (*value)[16], (*line2)[96], (*line3)[48];
+} classes_texts;
+
+static void texts_free(classes_texts *t) {
+  free(t->note);
+  free(t->value);
+  free(t->line2);
+  free(t->line3);
+}
+
+static int classes_spec(const plot_job *job, const classes_data *d, classes_texts *t,
+                        int *any_ref) {
+  size_t groups = job->count, nv = groups * SGEMA_CLASS_COUNT;
+  memset(t, 0, sizeof *t);
+  t->note = calloc(nv, sizeof *t->note);
+  t->value = calloc(nv, sizeof *t->value);
+  t->line2 = calloc(groups, sizeof *t->line2);
+  t->line3 = calloc(groups, sizeof *t->line3);
+  if (!t->note || !t->value || !t->line2 || !t->line3 || groups > LAY_MAX_CATS)
+    return -1;
+  lay_spec *s = &t->spec;
+  s->title = "Limits by class, with 95% Wilson intervals";
+  s->npanels = 1;
+  s->panel[0] = (lay_panel_spec){0.0,  (double)groups,           0.0, 100.0, 0, 0, 0, NULL, NULL,
+                                 NULL, "fraction of trials (%)", 0};
+  s->ncat = (int)groups;
+  *any_ref = 0;
+  for (size_t g = 0; g < groups; g++) {
+    const sum_run *r = &job->runs[g].file->runs[job->runs[g].run];
+    snprintf(t->line2[g], sizeof t->line2[g], "%s, m = %d, n = %d", r->alg ? r->alg : "?", r->m,
+             r->n);
+    snprintf(t->line3[g], sizeof t->line3[g], "%ld trials", r->done);
+    s->cat[g][0] = job->runs[g].label;
+    s->cat[g][1] = t->line2[g];
+    s->cat[g][2] = t->line3[g];
     size_t nref;
     sum_references(job->runs[g].file, job->runs[g].run, &nref);
-    any_ref |= nref > 0;
-    draw_group(&job->runs[g], d, g);
+    *any_ref |= nref > 0;
+    for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+      if (!d->shown[c] || r->cls[c] == 0)
+        continue;
+      double w, lo, hi, x = bar_x(d, (int)g, c, &w);
+      sum_wilson(r->cls[c], r->done, SUM_Z95, &lo, &hi);
+      size_t k = s->nnote++;
+      snprintf(t->value[k], sizeof t->value[k], "%.1f", 100.0 * r->cls[c] / (double)r->done);
+      t->note[k] = (lay_note){0, x + w / 2, 100 * hi, 0.5, 1.1, t->value[k]};
+    }
   }
-  plcol0(PLOT_BLACK);
-  plwidth(1.0);
-  plbox("bc", 1.0, 0, "bcnstv", 20.0, 4);
-  for (int g = 0; g < groups; g++) {
-    const sum_run *r = &job->runs[g].file->runs[job->runs[g].run];
-    char line[256];
-    double pos = (g + 0.5) / groups;
-    plmtex("b", 1.5, pos, 0.5, job->runs[g].label);
-    snprintf(line, sizeof line, "%s, m = %d, n = %d", r->alg ? r->alg : "?", r->m, r->n);
-    plot_text_scale(0.8);
-    plmtex("b", 3.3, pos, 0.5, line);
-    snprintf(line, sizeof line, "%ld trials", r->done);
-    plmtex("b", 4.7, pos, 0.5, line);
-    plot_text_scale(1.0);
+  s->note = t->note;
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    if (d->shown[c])
+      s->legend[s->nlegend++] = sgema_class_name((sgema_class)c);
+  if (*any_ref)
+    s->legend[s->nlegend++] = "reference (the experiment's)";
+  return 0;
+}
+
+static int draw_classes(plot_job *job, void *vdata, char *err, size_t errsize) {
+  classes_data *d = vdata;
+  classes_texts t;
+  int any_ref;
+  if (classes_spec(job, d, &t, &any_ref) != 0) {
+    texts_free(&t);
+    return snprintf(err, errsize, "out of memory or more than %d runs", LAY_MAX_CATS), -1;
   }
-  plmtex("l", 3.4, 0.5, 0.5, "fraction of trials (%)");
-  plot_text_scale(1.1);
-  plmtex("t", 1.5, 0.5, 0.5, "Limits by class, with 95% Wilson intervals");
-  plot_text_scale(1.0);
+  lay_figure *f = plot_layout(job->out, &t.spec, err, errsize);
+  if (!f) {
+    texts_free(&t);
+    return -1;
+  }
+  plot_grid_y(f, 0);
+  plot_use_panel(f, 0);
+  for (size_t g = 0; g < job->count; g++)
+    draw_group(&job->runs[g], d, (int)g);
+  plot_axes(f, 0);
   plot_legend_entry le[SGEMA_CLASS_COUNT + 1];
   int n = 0;
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
@@ -144,11 +186,17 @@ static int draw_classes(plot_job *job, void *vdata, char *err, size_t errsize) {
           sgema_class_name((sgema_class)c), plot_class_colour(c), 0, 0, NULL, 1};
   if (any_ref)
     le[n++] = (plot_legend_entry){"reference (the experiment's)", PLOT_BLACK, 1, 3.5, NULL, 0};
-  plot_legend_strip(le, n);
-  return 0;
+  plot_legend(f, le, n);
+  int st = plot_texts(f, err, errsize);
+  free(f);
+  texts_free(&t);
+  return st;
 }
 
 const plot_kind plot_kind_classes = {
     "classes",
     "class fractions per run as bars with 95% Wilson whiskers, the experiment's references marked",
-    check_classes, draw_classes, classes_free};
+    check_classes,
+    draw_classes,
+    classes_free,
+    NULL};

@@ -70,6 +70,19 @@ static void set_palette(void) {
   plscmap0(r, g, b, N);
 }
 
+/* Page units (pixels, points) per millimetre: PLplot sizes characters in millimetres. */
+static double units_per_mm = 1.0;
+
+static void measure_page(const plot_out *o) {
+  PLFLT x0, x1, y0, y1;
+  plgspa(&x0, &x1, &y0, &y1);
+  units_per_mm = x1 > x0 ? o->width / (x1 - x0) : 1.0;
+}
+
+static void char_height(double h) {
+  plschr(h / units_per_mm, 1.0);
+}
+
 int plot_begin(plot_out *o, char *err, size_t errsize) {
   int fd = out_tmp_create(o->path, o->tmp, sizeof o->tmp);
   if (fd < 0) {
@@ -93,7 +106,8 @@ int plot_begin(plot_out *o, char *err, size_t errsize) {
   plinit();
   o->started = 1;
   pladv(0);
-  plot_text_scale(1.0);
+  measure_page(o);
+  char_height(lay_char_height(o->width, o->height));
   plwidth(1.0);
   return 0;
 }
@@ -138,50 +152,6 @@ int plot_class_colour(int cls) {
   static const int map[SGEMA_CLASS_COUNT] = {PLOT_SERIES + 7, PLOT_SERIES + 0, PLOT_SERIES + 1,
                                              PLOT_SERIES + 2, PLOT_SERIES + 4, PLOT_SERIES + 3};
   return cls >= 0 && cls < SGEMA_CLASS_COUNT ? map[cls] : PLOT_BLACK;
-}
-
-/* The page's text scale: PLplot's default height (about 3 mm) suits a page near 1600 x 1000; text
- * keeps the same share of the page at other sizes. */
-static double page_scale;
-
-void plot_text_scale(double factor) {
-  if (current && page_scale == 0.0)
-    page_scale = fmin(current->width / 1600.0, current->height / 1000.0);
-  double s = page_scale > 0 ? page_scale : 1.0;
-  plschr(0.0, factor * 0.8 * (s < 0.35 ? 0.35 : s));
-}
-
-void plot_panel(int i, int n, int equal, double xmin, double xmax, double ymin, double ymax) {
-  int ncol = n <= 4 ? n : (int)ceil(sqrt((double)n));
-  int nrow = (n + ncol - 1) / ncol;
-  int row = i / ncol, col = i % ncol;
-  /* Cells share [0, 1] x [PLOT_STRIP, 0.95] of the page (the strip below is the legend's), then
-   * margins for numbers, labels and a two-line title. */
-  double top_page = 0.95, w = 1.0 / ncol, h = (top_page - PLOT_STRIP) / nrow;
-  double x0 = col * w, y1 = top_page - row * h;
-  double left = x0 + w * (ncol == 1 ? 0.08 : 0.06 * ncol + 0.03), right = x0 + w * 0.95;
-  double bottom = y1 - h + 0.09, top = y1 - 0.09;
-  if (equal)
-    plvpas(left, right, bottom, top, (ymax - ymin) / (xmax - xmin));
-  else
-    plvpor(left, right, bottom, top);
-  plwind(xmin, xmax, ymin, ymax);
-}
-
-void plot_frame(const char *xlabel, const char *ylabel, const char *title, const char *subtitle,
-                int ylog) {
-  plcol0(PLOT_BLACK);
-  plwidth(1.0);
-  plot_style(1);
-  plbox("bcnst", 0.0, 0, ylog ? "bcnstvl" : "bcnstv", 0.0, 0);
-  plmtex("b", 2.6, 0.5, 0.5, xlabel);
-  plmtex("l", ylog ? 4.4 : 4.0, 0.5, 0.5, ylabel);
-  plot_text_scale(1.15);
-  plmtex("t", subtitle ? 2.3 : 1.0, 0.5, 0.5, title);
-  plot_text_scale(0.9);
-  if (subtitle)
-    plmtex("t", 0.9, 0.5, 0.5, subtitle);
-  plot_text_scale(1.0);
 }
 
 void plot_segment(double x0, double y0, double x1, double y1) {
@@ -237,62 +207,110 @@ int plot_keep_runs(plot_job *job, int (*suits)(const plot_run *r, char *why, siz
   return 0;
 }
 
-/* One entry's sample (line, box or symbol) with its left end at x, in millimetres. */
-static void strip_sample(const plot_legend_entry *e, double x, double y, double len) {
-  plcol0(e->colour);
-  if (e->box) {
-    PLFLT bx[4] = {x, x + len, x + len, x}, by[4] = {y - 1.2, y - 1.2, y + 1.2, y + 1.2};
-    plfill(4, bx, by);
+/* ---- the laid-out page ---- */
+
+lay_figure *plot_layout(const plot_out *o, lay_spec *spec, char *err, size_t errsize) {
+  spec->W = o->width;
+  spec->H = o->height;
+  lay_figure *f = malloc(sizeof *f);
+  if (!f) {
+    snprintf(err, errsize, "out of memory");
+    return NULL;
   }
-  if (e->style > 0) {
-    plwidth(e->width > 0 ? e->width : 1.0);
-    plot_style(e->style);
-    pljoin(x, y, x + len, y);
-    plot_style(1);
+  if (lay_build(spec, f, err, errsize) != 0) {
+    free(f);
+    return NULL;
   }
-  if (e->symbol) {
-    PLFLT sx = x + len / 2, sy = y;
-    plot_text_scale(0.55);
-    plstring(1, &sx, &sy, e->symbol);
-    plot_text_scale(0.9);
+  return f;
+}
+
+/* The whole page as the window, in page units. */
+static void use_page(const lay_figure *f) {
+  plvpor(0.0, 1.0, 0.0, 1.0);
+  plwind(0.0, f->W, 0.0, f->H);
+}
+
+void plot_use_panel(const lay_figure *f, int i) {
+  const lay_panel *p = &f->panel[i];
+  plvpor(p->frame.x0 / f->W, p->frame.x1 / f->W, p->frame.y0 / f->H, p->frame.y1 / f->H);
+  plwind(p->x.lo, p->x.hi, p->y.lo, p->y.hi);
+}
+
+void plot_axes(const lay_figure *f, int i) {
+  const lay_panel *p = &f->panel[i];
+  plot_use_panel(f, i);
+  plcol0(PLOT_BLACK);
+  plwidth(1.0);
+  plot_style(1);
+  plbox("bc", 0.0, 0, "bc", 0.0, 0);
+  double tx = 0.5 * f->h * (p->y.hi - p->y.lo) / (p->frame.y1 - p->frame.y0);
+  double ty = 0.5 * f->h * (p->x.hi - p->x.lo) / (p->frame.x1 - p->frame.x0);
+  for (int k = 0; k < p->x.n; k++) {
+    pljoin(p->x.v[k], p->y.lo, p->x.v[k], p->y.lo + tx);
+    pljoin(p->x.v[k], p->y.hi, p->x.v[k], p->y.hi - tx);
   }
+  for (int k = 0; k < p->y.n; k++) {
+    pljoin(p->x.lo, p->y.v[k], p->x.lo + ty, p->y.v[k]);
+    pljoin(p->x.hi, p->y.v[k], p->x.hi - ty, p->y.v[k]);
+  }
+}
+
+void plot_grid_y(const lay_figure *f, int i) {
+  const lay_panel *p = &f->panel[i];
+  plot_use_panel(f, i);
+  plcol0(PLOT_LIGHT);
+  plwidth(0.8);
+  for (int k = 0; k < p->y.n; k++)
+    if (p->y.v[k] > p->y.lo && p->y.v[k] < p->y.hi)
+      pljoin(p->x.lo, p->y.v[k], p->x.hi, p->y.v[k]);
   plwidth(1.0);
 }
 
-/* A text's width in millimetres, estimated (PLplot has no public text measure): its characters
- * times 0.68 of the character height, PLplot's escapes (#u, #d) not counted. */
-static double text_mm(const char *s) {
-  PLFLT def, ht;
-  plgchr(&def, &ht);
-  long chars = 0;
-  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-    if (*c == '#' && c[1]) {
-      c++;
-      continue;
-    }
-    chars += (*c & 0xC0) != 0x80; /* count UTF-8 lead bytes only */
-  }
-  return 0.68 * ht * (double)chars;
+void plot_symbol_size(const lay_figure *f, double factor) {
+  char_height(factor * f->h);
 }
 
-void plot_legend_strip(const plot_legend_entry *e, int n) {
-  /* Laid out by hand in millimetres, centred in one row. */
-  PLFLT xmm0, xmm1, ymm0, ymm1;
-  plvpor(0.0, 1.0, 0.0, PLOT_STRIP);
-  plgspa(&xmm0, &xmm1, &ymm0, &ymm1);
-  double wmm = xmm1 - xmm0, hmm = (ymm1 - ymm0) * PLOT_STRIP;
-  plwind(0.0, wmm, 0.0, hmm);
-  plot_text_scale(0.9);
-  double sample = 0.035 * wmm, gap = 0.008 * wmm, space = 0.025 * wmm, total = 0.0;
-  for (int i = 0; i < n; i++)
-    total += sample + gap + text_mm(e[i].text) + (i + 1 < n ? space : 0.0);
-  double x = (wmm - total) / 2, y = hmm * 0.55;
-  for (int i = 0; i < n; i++) {
-    strip_sample(&e[i], x, y, sample);
-    x += sample + gap;
-    plcol0(PLOT_BLACK);
-    plptex(x, y, 1.0, 0.0, 0.0, e[i].text);
-    x += text_mm(e[i].text) + space;
+void plot_legend(const lay_figure *f, const plot_legend_entry *e, int n) {
+  use_page(f);
+  for (int i = 0; i < n && i < LAY_MAX_LEGEND; i++) {
+    const lay_box *b = &f->legend_sample[i];
+    double y = (b->y0 + b->y1) / 2;
+    plcol0(e[i].colour);
+    if (e[i].box) {
+      PLFLT bx[4] = {b->x0, b->x1, b->x1, b->x0}, by[4] = {b->y0, b->y0, b->y1, b->y1};
+      plfill(4, bx, by);
+    }
+    if (e[i].style > 0) {
+      plwidth(e[i].width > 0 ? e[i].width : 1.0);
+      plot_style(e[i].style);
+      pljoin(b->x0, y, b->x1, y);
+      plot_style(1);
+    }
+    if (e[i].symbol) {
+      PLFLT sx = (b->x0 + b->x1) / 2, sy = y;
+      plot_symbol_size(f, 0.6);
+      plstring(1, &sx, &sy, e[i].symbol);
+    }
+    plwidth(1.0);
   }
-  plot_text_scale(1.0);
+}
+
+int plot_texts(const lay_figure *f, char *err, size_t errsize) {
+  const char *dump = getenv("SGEMA_PLOT_LAYOUT");
+  if (dump && dump[0] && lay_write(f, dump) != 0) {
+    snprintf(err, errsize, "SGEMA_PLOT_LAYOUT=%s: cannot write the layout", dump);
+    return -1;
+  }
+  const char *none = getenv("SGEMA_PLOT_NO_TEXT");
+  if (none && strcmp(none, "1") == 0)
+    return 0;
+  use_page(f);
+  for (int i = 0; i < f->ntext; i++) {
+    const lay_text *t = &f->text[i];
+    char_height(t->h);
+    plcol0(t->colour);
+    plptex(t->x, t->y, t->vertical ? 0.0 : 1.0, t->vertical ? 1.0 : 0.0, t->just, t->text);
+  }
+  char_height(f->h);
+  return 0;
 }

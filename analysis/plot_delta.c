@@ -151,65 +151,81 @@ static void draw_series(const delta_data *d, const long *k, const long *n, doubl
 }
 
 static int draw_delta(plot_job *job, void *vdata, char *err, size_t errsize) {
-  (void)err;
-  (void)errsize;
   delta_data *d = vdata;
   double w = (d->hi - d->lo) / d->bins;
-  plvpor(0.07, 0.97, 0.17, 0.90);
-  plwind(d->lo, d->hi, 0.0, 100.0);
-  plcol0(PLOT_LIGHT);
-  plwidth(0.8);
-  for (int y = 20; y < 100; y += 20)
-    plot_segment(d->lo, y, d->hi, y);
-  if (d->lo < 0 && d->hi > 0) {
+  int straddles = d->lo < 0 && d->hi > 0;
+  plot_legend_entry le[LAY_MAX_LEGEND];
+  int nle = 0, any_differs = 0;
+  for (size_t i = 0; i < d->count; i++) {
+    if (nle < LAY_MAX_LEGEND - 1)
+      le[nle++] = (plot_legend_entry){
+          job->runs[i].label, PLOT_SERIES + (int)i % PLOT_SERIES_COUNT, 1, 2.0, "●", 0};
+    any_differs |= d->s[i].differs;
+  }
+  if (any_differs)
+    le[nle++] = (plot_legend_entry){
+        "dotted, ○: on S₂ (where not every stable limit is)", PLOT_BLACK, 3, 2.0, "○", 0};
+  lay_spec spec = {0};
+  spec.title = "Stable limits (outer sphere S₂) against Δ, m = 1, 95% Wilson intervals";
+  spec.npanels = 1;
+  spec.panel[0] = (lay_panel_spec){d->lo,
+                                   d->hi,
+                                   0.0,
+                                   100.0,
+                                   0,
+                                   0,
+                                   0,
+                                   NULL,
+                                   NULL,
+                                   "Δ = τ² − 4ρλ (bins of equal width)",
+                                   "stable limits (%)",
+                                   0};
+  for (int k = 0; k < nle; k++)
+    spec.legend[spec.nlegend++] = le[k].text;
+  lay_note note = {0,    d->lo + 0.02 * (d->hi - d->lo),
+                   50.0, 0.0,
+                   0.0,  "Δ < 0: SG has no nonzero equilibrium; EMA with a frozen target can"};
+  if (straddles) {
+    spec.note = &note;
+    spec.nnote = 1;
+  }
+  lay_figure *f = plot_layout(job->out, &spec, err, errsize);
+  if (!f)
+    return -1;
+  if (straddles && f->note_text[0] >= 0)
+    f->text[f->note_text[0]].colour = PLOT_GREY;
+  plot_grid_y(f, 0);
+  plot_use_panel(f, 0);
+  if (straddles) {
     plcol0(PLOT_GREY);
     plwidth(1.5);
     plot_style(2);
     plot_segment(0, 0, 0, 100);
     plot_style(1);
   }
-  plot_legend_entry le[2 * 16 + 1];
-  int nle = 0, any_differs = 0;
   for (size_t i = 0; i < d->count; i++) {
     double dx = w * 0.2 * ((double)i - (d->count - 1) / 2.0) / (double)d->count;
     const delta_series *s = &d->s[i];
+    plot_symbol_size(f, 0.6);
     plot_series_colour((int)i);
     draw_series(d, s->stable, s->n, dx, 1, "●");
-    if (nle < 32)
-      le[nle++] = (plot_legend_entry){
-          job->runs[i].label, PLOT_SERIES + (int)i % PLOT_SERIES_COUNT, 1, 2.0, "●", 0};
     if (s->differs) {
-      any_differs = 1;
       plot_series_colour((int)i);
       draw_series(d, s->s2, s->n, dx, 3, "○");
     }
   }
-  plcol0(PLOT_BLACK);
-  plwidth(1.0);
-  plbox("bcnst", 0.0, 0, "bcnstv", 20.0, 4);
-  plmtex("b", 3.0, 0.5, 0.5, "Δ = τ² − 4ρλ (bins of equal width)");
-  plmtex("l", 3.4, 0.5, 0.5, "stable limits (%)");
-  plot_text_scale(1.1);
-  plmtex("t", 1.5, 0.5, 0.5,
-         "Stable limits (outer sphere S#d2#u) against Δ, m = 1, 95% Wilson intervals");
-  plot_text_scale(1.0);
-  if (d->lo < 0 && d->hi > 0) {
-    plot_text_scale(0.8);
-    plcol0(PLOT_GREY);
-    plptex(d->lo + 0.02 * (d->hi - d->lo), 50, 1, 0, 0.0,
-           "Δ < 0: SG has no nonzero equilibrium; EMA with a frozen target can");
-    plcol0(PLOT_BLACK);
-    plot_text_scale(1.0);
-  }
-  if (any_differs && nle < 33)
-    le[nle++] = (plot_legend_entry){
-        "dotted, ○: on S#d2#u (where not every stable limit is)", PLOT_BLACK, 3, 2.0, "○", 0};
-  plot_legend_strip(le, nle);
-  return 0;
+  plot_axes(f, 0);
+  plot_legend(f, le, nle);
+  int st = plot_texts(f, err, errsize);
+  free(f);
+  return st;
 }
 
 const plot_kind plot_kind_delta = {
     "delta",
     "fraction of stable limits (on S2) against Delta = tau^2 - 4 rho lambda, binned, with 95% "
     "Wilson whiskers (m = 1)",
-    check_delta, draw_delta, delta_free};
+    check_delta,
+    draw_delta,
+    delta_free,
+    NULL};

@@ -284,8 +284,8 @@ static const char *alg_title(const sum_run *r) {
                                                : "?";
 }
 
-static int draw_plane_curves(const plot_run *pr, const traj_panel *p, line_ctx *l, char *err,
-                             size_t errsize) {
+static int draw_plane_curves(const lay_figure *fig, const plot_run *pr, const traj_panel *p,
+                             line_ctx *l, char *err, size_t errsize) {
   for (uint32_t k = 0; k < p->shown; k++) {
     const traj_trial *t = &p->trial[k];
     if (!t->done || t->count < 1)
@@ -320,27 +320,81 @@ static int draw_plane_curves(const plot_run *pr, const traj_panel *p, line_ctx *
     sx = start.x;
     sy = start.y;
     plwidth(1.5);
-    plot_text_scale(0.55);
+    plot_symbol_size(fig, 0.55);
     plstring(1, &sx, &sy, "○");
     PLFLT ex = end.x, ey = end.y;
     plstring(1, &ex, &ey, "●");
-    plot_text_scale(1.0);
   }
   return 0;
 }
 
+/* Panel titles and subtitles of a figure with a panel per run. */
+typedef struct {
+  lay_spec spec;
+  char title[LAY_MAX_PANELS][192], sub[LAY_MAX_PANELS][192];
+} traj_texts;
+
+static traj_texts *texts_for(const plot_job *job, const traj_data *d, char *err, size_t errsize) {
+  if (d->count > LAY_MAX_PANELS) {
+    snprintf(err, errsize, "%zu runs: at most %d panels fit a figure (choose some with --run)",
+             d->count, LAY_MAX_PANELS);
+    return NULL;
+  }
+  traj_texts *t = calloc(1, sizeof *t);
+  if (!t) {
+    snprintf(err, errsize, "out of memory");
+    return NULL;
+  }
+  t->spec.npanels = (int)d->count;
+  for (size_t i = 0; i < d->count; i++)
+    snprintf(t->title[i], sizeof t->title[i], "%s: run %s",
+             alg_title(&job->runs[i].file->runs[job->runs[i].run]), job->runs[i].label);
+  return t;
+}
+
+static int any_ema_panel(const traj_data *d) {
+  int any = 0;
+  for (size_t i = 0; i < d->count; i++)
+    any |= d->panel[i].ema;
+  return any;
+}
+
 static int draw_plane(plot_job *job, void *vdata, char *err, size_t errsize) {
   traj_data *d = vdata;
+  traj_texts *tx = texts_for(job, d, err, errsize);
+  if (!tx)
+    return -1;
+  plot_legend_entry le[7] = {
+      {"a(t)", PLOT_BLACK, 1, 2.2, NULL, 0},
+      {"c(t), EMA target", PLOT_BLACK, 2, 1.6, NULL, 0},
+      {"a(0)", PLOT_BLACK, 0, 0, "○", 0},
+      {"a at the last point", PLOT_BLACK, 0, 0, "●", 0},
+      {"S₂: |a| = r₂", PLOT_GREY, 1, 1.6, NULL, 0},
+      {"S₁: |a| = r₁", PLOT_GREY, 2, 1.6, NULL, 0},
+      {"origin", PLOT_BLACK, 0, 0, "+", 0},
+  };
+  int any_ema = any_ema_panel(d), nle = any_ema ? 7 : 6;
+  if (!any_ema) /* no target line */
+    memmove(&le[1], &le[2], 5 * sizeof le[0]);
+  lay_spec *s = &tx->spec;
+  for (size_t i = 0; i < d->count; i++) {
+    const traj_panel *p = &d->panel[i];
+    snprintf(tx->sub[i], sizeof tx->sub[i], "%ld stable, %ld to the origin of %ld (t ≤ %g)",
+             p->to_s2, p->to_origin, p->plotted, p->t_max);
+    s->panel[i] = (lay_panel_spec){-p->extent, p->extent,    -p->extent, p->extent, 0,    0,
+                                   0,          tx->title[i], tx->sub[i], "a₁",      "a₂", 1};
+  }
+  for (int k = 0; k < nle; k++)
+    s->legend[s->nlegend++] = le[k].text;
+  lay_figure *fig = plot_layout(job->out, s, err, errsize);
   line_ctx *l = calloc(1, sizeof *l);
-  if (!l)
-    return snprintf(err, errsize, "out of memory"), -1;
-  int st = 0;
+  int st = fig && l ? 0 : -1;
+  if (fig && !l)
+    snprintf(err, errsize, "out of memory");
   for (size_t i = 0; i < d->count && st == 0; i++) {
     const plot_run *pr = &job->runs[i];
     const traj_panel *p = &d->panel[i];
-    const sum_run *r = &pr->file->runs[pr->run];
-    double e = p->extent;
-    plot_panel((int)i, (int)d->count, 1, -e, e, -e, e);
+    plot_use_panel(fig, (int)i);
     /* Circles and origin under the curves. */
     const traj_trial *t0 = NULL;
     for (uint32_t k = 0; k < p->shown && !t0; k++)
@@ -354,47 +408,40 @@ static int draw_plane(plot_job *job, void *vdata, char *err, size_t errsize) {
       plot_style(1);
       circle(t0->r2);
     }
-    st = draw_plane_curves(pr, p, l, err, errsize);
+    st = draw_plane_curves(fig, pr, p, l, err, errsize);
     PLFLT ox = 0, oy = 0;
     plcol0(PLOT_BLACK);
-    plot_text_scale(1.3);
+    plot_symbol_size(fig, 1.2);
     plstring(1, &ox, &oy, "+");
-    plot_text_scale(1.0);
-    char title[256], sub[256];
-    snprintf(title, sizeof title, "%s: run %s", alg_title(r), pr->label);
-    snprintf(sub, sizeof sub, "%ld trajector%s, t ∈ [0, %g]: %ld stable, %ld to the origin",
-             p->plotted, p->plotted == 1 ? "y" : "ies", p->t_max, p->to_s2, p->to_origin);
-    plot_frame("a#d1#u", "a#d2#u", title, sub, 0);
+    plot_axes(fig, (int)i);
   }
-  plot_legend_entry le[7] = {
-      {"a(t)", PLOT_BLACK, 1, 2.2, NULL, 0},
-      {"c(t), EMA target", PLOT_BLACK, 2, 1.6, NULL, 0},
-      {"a(0)", PLOT_BLACK, 0, 0, "○", 0},
-      {"a(t#dlast#u)", PLOT_BLACK, 0, 0, "●", 0},
-      {"S#d2#u: |a| = r#d2#u", PLOT_GREY, 1, 1.6, NULL, 0},
-      {"S#d1#u: |a| = r#d1#u", PLOT_GREY, 2, 1.6, NULL, 0},
-      {"origin", PLOT_BLACK, 0, 0, "+", 0},
-  };
-  int any_ema = 0;
-  for (size_t i = 0; i < d->count; i++)
-    any_ema |= d->panel[i].ema;
-  if (!any_ema) /* no target line */
-    memmove(&le[1], &le[2], 5 * sizeof le[0]);
-  plot_legend_strip(le, any_ema ? 7 : 6);
+  if (st == 0) {
+    plot_legend(fig, le, nle);
+    st = plot_texts(fig, err, errsize);
+  }
   free(l);
+  free(fig);
+  free(tx);
   return st;
 }
 
 static int draw_values(plot_job *job, void *vdata, char *err, size_t errsize) {
   traj_data *d = vdata;
-  line_ctx *l = calloc(1, sizeof *l);
-  if (!l)
-    return snprintf(err, errsize, "out of memory"), -1;
-  int st = 0;
-  for (size_t i = 0; i < d->count && st == 0; i++) {
-    const plot_run *pr = &job->runs[i];
+  traj_texts *tx = texts_for(job, d, err, errsize);
+  if (!tx)
+    return -1;
+  plot_legend_entry le[4] = {
+      {"Ē(a, B)", PLOT_BLACK, 1, 2.4, NULL, 0},
+      {"F̄(a, B, c), EMA", PLOT_BLACK, 2, 2.4, NULL, 0},
+      {"thick: rises somewhere by more than 10⁻⁹ max |·|", PLOT_BLACK, 1, 2.4, NULL, 0},
+      {"thin: never rises", PLOT_BLACK, 1, 1.0, NULL, 0},
+  };
+  int any_ema = any_ema_panel(d), nle = any_ema ? 4 : 3;
+  if (!any_ema)
+    memmove(&le[1], &le[2], 2 * sizeof le[0]);
+  lay_spec *s = &tx->spec;
+  for (size_t i = 0; i < d->count; i++) {
     const traj_panel *p = &d->panel[i];
-    const sum_run *r = &pr->file->runs[pr->run];
     /* Log scale from a little above the largest value down six decades at most: trajectories that
      * collapse (Ebar -> 0) leave through the bottom. */
     double hi = log10(p->e_max > 0 ? p->e_max : 1.0) + 0.15;
@@ -402,9 +449,36 @@ static int draw_values(plot_job *job, void *vdata, char *err, size_t errsize) {
     if (lo < hi - 6)
       lo = hi - 6;
     lo -= 0.15;
-    plot_panel((int)i, (int)d->count, 0, 0.0, p->t_max, lo, hi);
+    int n = snprintf(tx->sub[i], sizeof tx->sub[i], "Ē rises along %ld of %ld trajectories",
+                     p->ebar_rises, p->plotted);
+    if (p->ema)
+      snprintf(tx->sub[i] + n, sizeof tx->sub[i] - (size_t)n, ", F̄ along %ld", p->fbar_rises);
+    s->panel[i] = (lay_panel_spec){0.0,
+                                   p->t_max,
+                                   lo,
+                                   hi,
+                                   0,
+                                   1,
+                                   0,
+                                   tx->title[i],
+                                   tx->sub[i],
+                                   "t",
+                                   p->ema ? "Ē solid, F̄ dashed" : "Ē(a, B)",
+                                   0};
+  }
+  for (int k = 0; k < nle; k++)
+    s->legend[s->nlegend++] = le[k].text;
+  lay_figure *fig = plot_layout(job->out, s, err, errsize);
+  line_ctx *l = calloc(1, sizeof *l);
+  int st = fig && l ? 0 : -1;
+  if (fig && !l)
+    snprintf(err, errsize, "out of memory");
+  for (size_t i = 0; i < d->count && st == 0; i++) {
+    const plot_run *pr = &job->runs[i];
+    const traj_panel *p = &d->panel[i];
+    plot_use_panel(fig, (int)i);
     l->ylog = 1;
-    l->floor = pow(10.0, lo - 1);
+    l->floor = pow(10.0, fig->panel[i].y.lo - 1);
     for (uint32_t k = 0; k < p->shown && st == 0; k++) {
       const traj_trial *t = &p->trial[k];
       if (!t->done || t->count < 1)
@@ -421,27 +495,15 @@ static int draw_values(plot_job *job, void *vdata, char *err, size_t errsize) {
       }
       plot_style(1);
     }
-    char title[256], sub[256];
-    snprintf(title, sizeof title, "%s: run %s", alg_title(r), pr->label);
-    int n = snprintf(sub, sizeof sub, "Ē rises along %ld of %ld trajectories", p->ebar_rises,
-                     p->plotted);
-    if (p->ema)
-      snprintf(sub + n, sizeof sub - (size_t)n, ", F̄ along %ld", p->fbar_rises);
-    plot_frame("t", p->ema ? "Ē(a, B) solid, F̄(a, B, c) dashed" : "Ē(a, B)", title, sub, 1);
+    plot_axes(fig, (int)i);
   }
-  plot_legend_entry le[4] = {
-      {"Ē(a, B)", PLOT_BLACK, 1, 2.4, NULL, 0},
-      {"F̄(a, B, c), EMA", PLOT_BLACK, 2, 2.4, NULL, 0},
-      {"thick: rises somewhere by more than 10⁻⁹ max |·|", PLOT_BLACK, 1, 2.4, NULL, 0},
-      {"thin: never rises", PLOT_BLACK, 1, 1.0, NULL, 0},
-  };
-  int any_ema = 0;
-  for (size_t i = 0; i < d->count; i++)
-    any_ema |= d->panel[i].ema;
-  if (!any_ema)
-    memmove(&le[1], &le[2], 2 * sizeof le[0]);
-  plot_legend_strip(le, any_ema ? 4 : 3);
+  if (st == 0) {
+    plot_legend(fig, le, nle);
+    st = plot_texts(fig, err, errsize);
+  }
   free(l);
+  free(fig);
+  free(tx);
   return st;
 }
 
@@ -449,9 +511,15 @@ const plot_kind plot_kind_trajectories = {
     "trajectories",
     "recorded trajectories in the a plane with S1, S2 and the origin, a panel per run "
     "(paper Fig. 3; m = 1, n = 2; EMA's target c dashed)",
-    check_plane, draw_plane, traj_free};
+    check_plane,
+    draw_plane,
+    traj_free,
+    NULL};
 
 const plot_kind plot_kind_ebar = {
     "ebar",
     "Ebar (and Fbar for EMA) along the recorded trajectories, a panel per run (paper Fig. 4)",
-    check_values, draw_values, traj_free};
+    check_values,
+    draw_values,
+    traj_free,
+    NULL};

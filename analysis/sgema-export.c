@@ -62,7 +62,8 @@ static void usage(FILE *out) {
       "  -h, --help\n\n"
       "Exit status: 0 written (also from an incomplete run: its done trials); 1 missing,\n"
       "truncated or foreign file, unknown run, or a run whose settings cannot be reloaded for\n"
-      "--commands; 2 bad command line, including an unknown --where field.\n",
+      "--commands; 2 bad command line, including an unknown --where field and an output (-o,\n"
+      "or standard output appended to a file) that is the results file itself.\n",
       out);
   fputs("Classes:", out);
   for (int c = 0; class_names[c]; c++)
@@ -117,6 +118,15 @@ static void parse_option(cli_errors *e, int c, options *o) {
   }
 }
 
+/* The expression as quoted in messages: whole up to 72 characters, else its first 60 and "...",
+ * so that a refused 100-kilobyte expression does not flood the terminal. */
+static const char *where_shown(const char *text, char *buf, size_t size) {
+  if (strlen(text) <= 72)
+    return text;
+  snprintf(buf, size, "%.60s...", text);
+  return buf;
+}
+
 static int parse(int argc, char **argv, options *o) {
   static const struct option opts[] = {{"run", required_argument, 0, 'r'},
                                        {"class", required_argument, 0, 'c'},
@@ -148,10 +158,10 @@ static int parse(int argc, char **argv, options *o) {
   if (!o->run)
     cli_error(&e, "--run NAME is required");
   if (o->where_text) {
-    char err[256];
+    char err[256], shown[80];
     o->where = where_parse(o->where_text, err, sizeof err);
     if (!o->where)
-      cli_error(&e, "--where '%s': %s", o->where_text, err);
+      cli_error(&e, "--where '%s': %s", where_shown(o->where_text, shown, sizeof shown), err);
   }
   return e.count ? -1 : 0;
 }
@@ -319,8 +329,9 @@ static int find_run(const sum_file *f, const char *name) {
 }
 
 static void unknown_field(const exp_table *t, const options *o, const char *err) {
-  fprintf(stderr, "sgema-export: --where '%s': %s; the fields of run %s are:", o->where_text, err,
-          t->run);
+  char shown[80];
+  fprintf(stderr, "sgema-export: --where '%s': %s; the fields of run %s are:",
+          where_shown(o->where_text, shown, sizeof shown), err, t->run);
   for (size_t i = 0; i < t->field_count; i++)
     fprintf(stderr, " %s", t->fields[i].name);
   fputc('\n', stderr);
@@ -339,8 +350,11 @@ static int export_run(const options *o, sum_file *f, size_t ri) {
   if (wr != 0) {
     if (wr == WHERE_UNKNOWN_FIELD)
       unknown_field(&t, o, err);
-    else
-      fprintf(stderr, "sgema-export: --where '%s': %s\n", o->where_text, err);
+    else {
+      char shown[80];
+      fprintf(stderr, "sgema-export: --where '%s': %s\n",
+              where_shown(o->where_text, shown, sizeof shown), err);
+    }
     exp_close(&t);
     return EXIT_USAGE;
   }
@@ -412,6 +426,13 @@ int main(int argc, char **argv) {
   int st = EXIT_FILE;
   if (sum_open(&f, o.path, err, sizeof err) != 0) {
     fprintf(stderr, "sgema-export: %s: %s\n", o.path, err);
+  } else if (o.out_path && out_check_not_input(o.out_path, err, sizeof err) != 0) {
+    /* Before anything is read or written: the results file must survive a slip of -o. */
+    fprintf(stderr, "sgema-export: -o %s: %s\n", o.out_path, err);
+    st = EXIT_USAGE;
+  } else if (!o.out_path && out_check_fd_not_input(STDOUT_FILENO, err, sizeof err) != 0) {
+    fprintf(stderr, "sgema-export: standard output %s\n", err);
+    st = EXIT_USAGE;
   } else {
     int ri = find_run(&f, o.run);
     if (ri >= 0 && sum_count_run(&f, (size_t)ri, err, sizeof err) != 0)

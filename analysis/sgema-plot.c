@@ -2,24 +2,33 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
+#include "out_file.h"
 #include "plot.h"
+#include "run_pool.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static const plot_kind *const kinds[] = {&plot_kind_trajectories, &plot_kind_ebar,
-                                         &plot_kind_classes,      &plot_kind_delta,
-                                         &plot_kind_sweep,        NULL};
+static const plot_kind *const kinds[] = {&plot_kind_trajectories,
+                                         &plot_kind_ebar,
+                                         &plot_kind_classes,
+                                         &plot_kind_delta,
+                                         &plot_kind_sweep,
+                                         &plot_kind_trial,
+                                         NULL};
 
 typedef struct {
   const plot_kind *kind;
   char **files;
   int nfiles;
-  const char *out, *runs;
+  const char *out, *runs, *data;
   int width, height, bins;
   long trajectories;
+  long trial; /* --trial K (trial), -1 when not given */
+  int trial_given;
 } options;
 
 static void usage(FILE *out) {
@@ -36,9 +45,13 @@ static void usage(FILE *out) {
       "  --size WxH        pixels for PNG, points for SVG and PDF (default 1600x1000)\n"
       "  --trajectories K  at most K recorded trajectories per run (trajectories, ebar)\n"
       "  --bins N          bins of Delta (delta; default 12)\n"
+      "  --trial K         the trial to re-integrate and draw (trial; needs one --run)\n"
+      "  --data OUT.csv    also write the numbers drawn as CSV (sweep, trial)\n"
       "  -h, --help\n\n"
       "Exit status: 0 written; 1 missing, truncated or foreign file, unknown run, or data that do\n"
-      "not suit KIND (no output file is left behind); 2 bad command line.\n",
+      "not suit KIND (no output file is left behind); 2 bad command line, including a file given\n"
+      "twice, a run named twice, or two runs that hold the same trials (same settings, seed and\n"
+      "stream), which would count the same trials twice.\n",
       out);
 }
 
@@ -47,6 +60,22 @@ static const plot_kind *find_kind(const char *name) {
     if (strcmp(kinds[i]->name, name) == 0)
       return kinds[i];
   return NULL;
+}
+
+/* A name listed twice in --run would draw (or pool) the same run twice. */
+static void check_repeated_name(cli_errors *e, const char *list) {
+  for (const char *p = list; *p;) {
+    size_t len = strcspn(p, ",");
+    for (const char *q = p + len + (p[len] == ','); *q;) {
+      size_t qlen = strcspn(q, ",");
+      if (qlen == len && strncmp(p, q, len) == 0) {
+        cli_error(e, "--run: '%.*s' is named twice", (int)len, p);
+        return;
+      }
+      q += qlen + (q[qlen] == ',');
+    }
+    p += len + (p[len] == ',');
+  }
 }
 
 /* "1600x1000": two integers in [50, 20000]. */
@@ -69,6 +98,8 @@ static int parse(int argc, char **argv, options *o) {
                                        {"size", required_argument, 0, 's'},
                                        {"trajectories", required_argument, 0, 't'},
                                        {"bins", required_argument, 0, 'b'},
+                                       {"trial", required_argument, 0, 'k'},
+                                       {"data", required_argument, 0, 'd'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   cli_errors e;
@@ -85,6 +116,15 @@ static int parse(int argc, char **argv, options *o) {
       if (!optarg[0] || strstr(optarg, ",,") || optarg[0] == ',' ||
           optarg[strlen(optarg) - 1] == ',')
         cli_error(&e, "--run: '%s' is not a comma-separated list of run names", optarg);
+      else
+        check_repeated_name(&e, optarg);
+      break;
+    case 'k':
+      o->trial_given = 1;
+      cli_long(&e, "--trial", optarg, 0, 4294967295L, &o->trial);
+      break;
+    case 'd':
+      o->data = optarg;
       break;
     case 's':
       parse_size(&e, optarg, &o->width, &o->height);
@@ -103,14 +143,29 @@ static int parse(int argc, char **argv, options *o) {
     }
   }
   if (optind >= argc) {
-    cli_error(&e, "no KIND given (trajectories, ebar, classes, delta, sweep)");
+    cli_error(&e, "no KIND given (trajectories, ebar, classes, delta, sweep, trial)");
   } else if (!(o->kind = find_kind(argv[optind]))) {
-    cli_error(&e, "unknown KIND '%s' (trajectories, ebar, classes, delta, sweep)", argv[optind]);
+    cli_error(&e, "unknown KIND '%s' (trajectories, ebar, classes, delta, sweep, trial)",
+              argv[optind]);
   } else if (optind + 1 >= argc) {
     cli_error(&e, "no results file given");
   }
   o->files = argv + optind + 1;
   o->nfiles = argc - optind - 1;
+  if (o->kind && o->kind->write_data == NULL && o->data)
+    cli_error(&e, "--data: KIND %s has no numbers to write (only sweep and trial)", o->kind->name);
+  if (o->kind && strcmp(o->kind->name, "trial") == 0) {
+    if (!o->trial_given)
+      cli_error(&e, "trial: --trial K is needed");
+    if (!o->runs || strchr(o->runs, ','))
+      cli_error(&e, "trial: one --run NAME is needed");
+    if (o->nfiles > 1)
+      cli_error(&e, "trial: one results file is needed");
+  } else if (o->trial_given && o->kind) {
+    cli_error(&e, "--trial: only for KIND trial");
+  }
+  if (o->data && o->out && strcmp(o->data, o->out) == 0)
+    cli_error(&e, "--data %s: the same file as -o", o->data);
   if (!o->out)
     cli_error(&e, "no output given (-o OUT.png, OUT.svg or OUT.pdf)");
   else if (!plot_device_for(o->out))
@@ -180,11 +235,8 @@ static int select_runs(plot_job *job, const options *o, sum_file *files, char *e
     for (int i = 0; i < o->nfiles; i++)
       for (size_t r = 0; r < files[i].run_count; r++)
         if (strlen(files[i].runs[r].name) == len && strncmp(files[i].runs[r].name, p, len) == 0) {
-          int dup = 0;
-          for (size_t j = 0; j < job->count; j++)
-            dup |= job->runs[j].file == &files[i] && job->runs[j].run == r;
           found = 1;
-          if (!dup && add_run(job, o, &files[i], r) != 0)
+          if (add_run(job, o, &files[i], r) != 0)
             return snprintf(err, errsize, "out of memory"), -1;
         }
     if (!found) {
@@ -199,17 +251,74 @@ static int select_runs(plot_job *job, const options *o, sum_file *files, char *e
   return 0;
 }
 
+/* Two selected runs with the same settings, seed and stream hold the same trials (the same run in
+ * two files, a copy of a file): drawing or pooling both would count every trial twice. */
+static int same_trials(const plot_job *job, char *err, size_t errsize) {
+  for (size_t i = 0; i < job->count; i++)
+    for (size_t j = i + 1; j < job->count; j++) {
+      const sum_file *fa = job->runs[i].file, *fb = job->runs[j].file;
+      const sum_run *a = &fa->runs[job->runs[i].run], *b = &fb->runs[job->runs[j].run];
+      if (fa->has_seed && fb->has_seed && fa->seed == fb->seed && a->stream == b->stream &&
+          a->settings && b->settings && a->settings[0] && strcmp(a->settings, b->settings) == 0) {
+        snprintf(err, errsize,
+                 "run %s of %s and run %s of %s hold the same trials (same settings, seed %llu "
+                 "and stream %u): give each run once",
+                 a->name, fa->path, b->name, fb->path, (unsigned long long)fa->seed, a->stream);
+        return -1;
+      }
+    }
+  return 0;
+}
+
+/* --data: the kind's numbers into a temporary file next to the path, renamed by data_commit. */
+static int data_write(const options *o, plot_job *job, void *data, char *tmp, size_t tmpsize,
+                      char *err, size_t errsize) {
+  if (out_check_not_input(o->data, err, errsize) != 0)
+    return -1;
+  int fd = out_tmp_create(o->data, tmp, tmpsize);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!f) {
+    snprintf(err, errsize, "--data %s: cannot create a file next to it", o->data);
+    if (fd >= 0)
+      close(fd);
+    if (fd >= 0)
+      unlink(tmp);
+    tmp[0] = '\0';
+    return -1;
+  }
+  int st = o->kind->write_data(job, data, f);
+  if (fclose(f) != 0 || st != 0) {
+    snprintf(err, errsize, "--data %s: write error (disk full?)", o->data);
+    unlink(tmp);
+    tmp[0] = '\0';
+    return -1;
+  }
+  return 0;
+}
+
 static int run_job(const options *o, sum_file *files, char *names) {
-  char err[1024];
+  char err[1024], data_tmp[4096] = "";
   plot_job job = {0};
   plot_out out = {o->out, plot_device_for(o->out), o->width, o->height, "", 0};
   job.trajectories = o->trajectories;
   job.bins = o->bins;
+  job.trial = o->trial;
   job.out = &out;
   void *data = NULL;
   int st = select_runs(&job, o, files, err, sizeof err);
+  /* The trial kind names one run and one trial: naming one that is not there is a usage error. */
+  job.usage_error = st != 0 && strcmp(o->kind->name, "trial") == 0;
+  if (st == 0 && (st = same_trials(&job, err, sizeof err)) != 0) {
+    fprintf(stderr, "sgema-plot: %s: %s\n", names, err);
+    for (size_t i = 0; i < job.count; i++)
+      free((char *)job.runs[i].label);
+    free(job.runs);
+    return PLOT_EXIT_USAGE;
+  }
   if (st == 0)
     st = o->kind->check(&job, &data, err, sizeof err);
+  if (st == 0 && o->data)
+    st = data_write(o, &job, data, data_tmp, sizeof data_tmp, err, sizeof err);
   if (st == 0 && (st = plot_begin(&out, err, sizeof err)) != 0) {
     fprintf(stderr, "sgema-plot: %s: %s\n", o->out, err);
     names = NULL;
@@ -220,6 +329,13 @@ static int run_job(const options *o, sum_file *files, char *names) {
     fprintf(stderr, "sgema-plot: %s: %s\n", o->out, err);
     names = NULL;
   }
+  if (data_tmp[0] && st != 0)
+    unlink(data_tmp);
+  else if (data_tmp[0] && out_tmp_commit(data_tmp, o->data) != 0) {
+    fprintf(stderr, "sgema-plot: %s: cannot rename the data onto it\n", o->data);
+    st = -1;
+    names = NULL;
+  }
   if (st != 0 && names)
     fprintf(stderr, "sgema-plot: %s: %s\n", names, err);
   if (data)
@@ -227,14 +343,38 @@ static int run_job(const options *o, sum_file *files, char *names) {
   for (size_t i = 0; i < job.count; i++)
     free((char *)job.runs[i].label);
   free(job.runs);
-  return st == 0 ? PLOT_EXIT_OK : PLOT_EXIT_FILE;
+  return st == 0 ? PLOT_EXIT_OK : job.usage_error ? PLOT_EXIT_USAGE : PLOT_EXIT_FILE;
+}
+
+/* The same file given twice (by any name: device and inode) would count its trials twice. */
+static int repeated_file(const options *o) {
+  pool_file_id *ids = calloc((size_t)o->nfiles + 1, sizeof *ids);
+  size_t n = 0, first;
+  int *which = calloc((size_t)o->nfiles + 1, sizeof *which);
+  if (!ids || !which) {
+    free(ids);
+    free(which);
+    return 0; /* out of memory is reported when the files are read */
+  }
+  for (int i = 0; i < o->nfiles; i++)
+    if (pool_file_id_of(o->files[i], &ids[n]) == 0)
+      which[n++] = i;
+  long j = pool_repeated_file(ids, n, &first);
+  if (j >= 0)
+    fprintf(stderr, "sgema-plot: %s: given twice (also as %s): its trials would be counted twice\n",
+            o->files[which[j]], o->files[which[first]]);
+  free(ids);
+  free(which);
+  return j >= 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv) {
-  options o = {NULL, NULL, 0, NULL, NULL, 1600, 1000, 12, -1};
+  options o = {NULL, NULL, 0, NULL, NULL, NULL, 1600, 1000, 12, -1, -1, 0};
   int pc = parse(argc, argv, &o);
   if (pc != 0)
     return pc > 0 ? PLOT_EXIT_OK : PLOT_EXIT_USAGE;
+  if (repeated_file(&o) != 0)
+    return PLOT_EXIT_USAGE;
   sum_file *files = calloc((size_t)o.nfiles, sizeof *files);
   size_t nsize = 64;
   for (int i = 0; i < o.nfiles; i++)
@@ -254,6 +394,12 @@ int main(int argc, char **argv) {
       opened++;
       break;
     }
+  /* Checked here, before any drawing, so that writing over an input is a refusal of the command
+   * line rather than the temporary file's last line of defence. */
+  if (status == PLOT_EXIT_OK && out_check_not_input(o.out, err, sizeof err) != 0) {
+    fprintf(stderr, "sgema-plot: -o %s: %s\n", o.out, err);
+    status = PLOT_EXIT_USAGE;
+  }
   if (status == PLOT_EXIT_OK)
     status = run_job(&o, files, names);
   for (int i = 0; i < opened; i++)

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
 #include "json_writer.h"
+#include "out_file.h"
 #include "summary.h"
 #include "traj_read.h"
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Exit statuses: the file is the problem (1) or the command line is (2). An incomplete file is not
  * an error: summarising what an interrupted run has is one of the tool's jobs. */
@@ -32,18 +34,20 @@ static void usage(FILE *out) {
       "and fractions with 95% Wilson intervals; for m = 1 the S1/S2 split, the share with\n"
       "Delta >= 0 and the classes conditional on it, and sphere/spectrum disagreements; how the\n"
       "integrations ended with the settings that bound them; the verification record (median and\n"
-      "worst of eq6, eq7, invariant_drift, c_minus_a); each reference of the experiment beside\n"
-      "the measured fraction with a two-sided score test and a verdict; for runs with recorded\n"
-      "trajectories, along how many Ebar (and Fbar for EMA) rises at some step by more than\n"
-      "1e-9 of its largest |value| (paper Fig. 4: SG and EMA do not minimise Ebar). A file from an "
-      "interrupted\n"
-      "run is summarised from its done trials, its incomplete runs named.\n\n"
+      "worst of eq6, eq7, invariant_drift, c_minus_a; eq6 and eq7, like the sphere check, only\n"
+      "at converged limits with C = A (or at the origin): EMA limits with the target frozen,\n"
+      "C != A, are equilibria off the spheres and are counted apart); each reference of the\n"
+      "experiment beside the measured fraction with a two-sided score test and a verdict; for\n"
+      "runs with recorded trajectories, along how many Ebar (and Fbar for EMA) rises at some step\n"
+      "by more than 1e-9 of its largest |value| (paper Fig. 4: SG and EMA do not minimise Ebar).\n"
+      "A file from an interrupted run is summarised from its done trials, its incomplete runs\n"
+      "named.\n\n"
       "  --format F     text (default: aligned tables), csv (one row per run and quantity),\n"
       "                 json (one object) or markdown (tables)\n"
       "  --run NAME     only that run\n"
       "  -h, --help\n\n"
       "Exit status: 0 summarised (also when incomplete); 1 missing, truncated or foreign file,\n"
-      "or unknown run; 2 bad command line.\n",
+      "or unknown run; 2 bad command line, or standard output appended to the results file.\n",
       out);
 }
 
@@ -144,6 +148,12 @@ static int incomplete(const sum_run *r) {
   return r->done < (long)r->trials;
 }
 
+/* The explanation printed with an EMA run's checks when some of its limits have C != A. */
+static const char *const c_ne_a_note =
+    "the frozen-target schedule stopped C short of A: these limits are equilibria off the "
+    "spheres (stable ones, in practice), where Eq. 6, Eq. 7 and the sphere check do not apply "
+    "(docs/ANALYSIS.md)";
+
 static long not_converged_ends(const sum_run *r) {
   return r->end[SGEMA_END_T_MAX] + r->end[SGEMA_END_MAX_STEPS] + r->end[SGEMA_END_STEP_FAIL];
 }
@@ -201,9 +211,12 @@ static void text_run(const sum_file *f, size_t i) {
       putchar('\n');
     }
     printf("  %-18s %9s %28ld %28ld\n", "  (trials)", "", r->delta_nonneg, neg);
-    printf("  sphere and spectrum disagree: %ld of %ld limits with sphere_agrees defined\n",
-           r->sphere_disagree, r->sphere_applicable);
+    printf("  sphere and spectrum disagree: %ld of %ld limits with sphere_agrees defined%s\n",
+           r->sphere_disagree, r->sphere_applicable, r->c_ne_a ? " (C = A or origin)" : "");
   }
+  if (r->c_ne_a)
+    printf("  C != A at %ld converged limit%s, not checked: %s\n", r->c_ne_a,
+           r->c_ne_a == 1 ? "" : "s", c_ne_a_note);
 
   printf("  not converged: %ld (t_max %ld, max_steps %ld, step_fail %ld) with t_max = %g, "
          "max_steps = %.0f, f_tol = %g\n",
@@ -233,6 +246,8 @@ static void text_run(const sum_file *f, size_t i) {
       printf("  %u", v->worst_trial);
     putchar('\n');
   }
+  printf("  (eq6, eq7: converged limits with C = A or at the origin only, where they "
+         "describe the limit; eq6 also needs rank(A) = m)\n");
 
   size_t nref;
   const sgema_reference *refs = sum_references(f, i, &nref);
@@ -371,8 +386,11 @@ static void csv_run(const sum_file *f, size_t i) {
       csv_row(r->name, q, r->cls_delta[1][c], neg, frac(r->cls_delta[1][c], neg), 1, NULL);
     }
     csv_row(r->name, "sphere_disagree", r->sphere_disagree, r->sphere_applicable,
-            frac(r->sphere_disagree, r->sphere_applicable), 1, NULL);
+            frac(r->sphere_disagree, r->sphere_applicable), 1,
+            r->c_ne_a ? "limits with C = A or at the origin only" : NULL);
   }
+  csv_row(r->name, "c_ne_a", r->c_ne_a, r->done, frac(r->c_ne_a, r->done), 0,
+          r->c_ne_a ? c_ne_a_note : NULL);
   for (int e = 0; e < SUM_ENDS; e++) {
     snprintf(q, sizeof q, "end.%s", sgema_end_name((sgema_end)e));
     csv_row(r->name, q, r->end[e], r->done, frac(r->end[e], r->done), 0, NULL);
@@ -396,7 +414,8 @@ static void csv_run(const sum_file *f, size_t i) {
     char note[48];
     snprintf(note, sizeof note, "trial %u", v->worst_trial);
     snprintf(q, sizeof q, "verification.%s.median", sum_ver_names[c]);
-    csv_row(r->name, q, v->finite, r->done, v->median, 0, NULL);
+    csv_row(r->name, q, v->finite, r->done, v->median, 0,
+            c < 2 ? "converged limits with C = A or at the origin only" : NULL);
     snprintf(q, sizeof q, "verification.%s.worst", sum_ver_names[c]);
     csv_row(r->name, q, v->finite, r->done, v->worst, 0, v->finite ? note : NULL);
   }
@@ -482,6 +501,11 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i) {
     json_count(w, "sphere_disagree", r->sphere_disagree, r->sphere_applicable);
     jw_object_end(w);
   }
+  jw_long(w, "c_ne_a", r->c_ne_a);
+  if (r->c_ne_a)
+    jw_string(w, "c_ne_a_note", c_ne_a_note);
+  else
+    jw_null(w, "c_ne_a_note");
   jw_object_begin(w, "ends");
   for (int e = 0; e < SUM_ENDS; e++)
     jw_long(w, sgema_end_name((sgema_end)e), r->end[e]);
@@ -511,6 +535,7 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i) {
     const sum_column *v = &r->ver[c];
     jw_open(w, sum_ver_names[c], '{', 1);
     jw_long(w, "values", v->finite);
+    jw_string(w, "over", c < 2 ? "converged limits with C = A or at the origin" : "done trials");
     jw_double(w, "median", v->median);
     jw_double(w, "worst", v->worst);
     if (v->finite)
@@ -611,7 +636,8 @@ static void md_run(const sum_file *f, size_t i) {
     }
     printf("| Delta >= 0 | %ld |", r->delta_nonneg);
     md_interval(r->delta_nonneg, r->delta_known);
-    printf("\n| sphere and spectrum disagree | %ld |", r->sphere_disagree);
+    printf("\n| sphere and spectrum disagree%s | %ld |", r->c_ne_a ? " (C = A or origin)" : "",
+           r->sphere_disagree);
     md_interval(r->sphere_disagree, r->sphere_applicable);
     printf("\n\n| class | Delta >= 0 (%ld) | interval | Delta < 0 (%ld) | interval |\n"
            "|---|---:|---|---:|---|\n",
@@ -641,6 +667,8 @@ static void md_run(const sum_file *f, size_t i) {
     }
     putchar('\n');
   }
+  if (r->c_ne_a)
+    printf("\nC != A at %ld converged limits, not checked: %s.\n", r->c_ne_a, c_ne_a_note);
   printf("\n| verification | values | median | worst | worst trial |\n|---|---:|---:|---:|---:|\n");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
     const sum_column *v = &r->ver[c];
@@ -650,6 +678,8 @@ static void md_run(const sum_file *f, size_t i) {
     else
       printf(" - |\n");
   }
+  printf("\neq6, eq7: converged limits with C = A or at the origin only (eq6 also needs rank(A) = "
+         "m).\n");
   size_t nref;
   const sgema_reference *refs = sum_references(f, i, &nref);
   if (nref)
@@ -705,6 +735,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "sgema-summary: %s: %s\n", o.path, err);
     sum_close(&f);
     return EXIT_FILE;
+  }
+  if (out_check_fd_not_input(STDOUT_FILENO, err, sizeof err) != 0) {
+    /* `sgema-summary RES.h5 >> RES.h5`: the text would be appended to the results file. */
+    fprintf(stderr, "sgema-summary: standard output %s\n", err);
+    sum_close(&f);
+    return EXIT_USAGE;
   }
   int *selected = calloc(f.run_count, sizeof *selected);
   if (!selected) {

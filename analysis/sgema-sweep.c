@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
 #include "json_writer.h"
+#include "out_file.h"
+#include "run_pool.h"
 #include "summary.h"
 #include "sweep_rows.h"
 #include "table_out.h"
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Exit statuses as sgema-summary's: an incomplete file is summarised, not an error. */
 enum { EXIT_OK = 0, EXIT_FILE = 1, EXIT_USAGE = 2 };
@@ -45,8 +48,12 @@ static void usage(FILE *out) {
       "                  markdown\n"
       "  --classes LIST  comma-separated classes to show (default all; listed below)\n"
       "  -h, --help\n\n"
+      "Runs of the same algorithm whose other settings differ (conditioned on Delta >= 0,\n"
+      "discrete time, another horizon) are told apart by the variant column; only rows of\n"
+      "equal alg, m, n and variant may be pooled.\n\n"
       "Exit status: 0 tabulated (also when incomplete); 1 a missing, truncated or foreign\n"
-      "file; 2 bad command line.\n",
+      "file; 2 bad command line, including a file given twice or two runs that hold the same\n"
+      "trials (same settings, seed and stream).\n",
       out);
   fputs("Classes:", out);
   for (int c = 0; class_names[c]; c++)
@@ -119,6 +126,14 @@ static int any_incomplete(const sweep_table *t) {
 
 #define CELL_WIDTH 23 /* "100.00% [99.96, 100.00]" */
 
+/* The variant column appears in text and markdown only when some row has one. */
+static int any_variant(const sweep_table *t) {
+  for (size_t i = 0; i < t->row_count; i++)
+    if (t->rows[i].variant && t->rows[i].variant[0])
+      return 1;
+  return 0;
+}
+
 static void text_table(const sweep_table *t, const options *o) {
   for (size_t i = 0; i < t->file_count; i++)
     printf("%s [%zu] %s: experiment %s, %s\n", i ? "     " : "files", i + 1, t->files[i].path,
@@ -128,8 +143,14 @@ static void text_table(const sweep_table *t, const options *o) {
   for (size_t i = 0; i < t->row_count; i++)
     if ((int)strlen(t->rows[i].run) > w)
       w = (int)strlen(t->rows[i].run);
-  printf("\n%4s %-*s %-4s %2s %2s %-8s %16s", "file", w, "run", "alg", "m", "n", "time",
-         "done/trials");
+  int vw = 0; /* the variant column: as wide as the longest, none when no row has one */
+  for (size_t i = 0; any_variant(t) && i < t->row_count; i++)
+    if ((int)strlen(t->rows[i].variant) > vw)
+      vw = (int)strlen(t->rows[i].variant) > 7 ? (int)strlen(t->rows[i].variant) : 7;
+  printf("\n%4s %-*s %-4s %2s %2s %-8s", "file", w, "run", "alg", "m", "n", "time");
+  if (vw)
+    printf(" %-*s", vw, "variant");
+  printf(" %16s", "done/trials");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     if (o->show[c])
       printf("  %*s", CELL_WIDTH, sgema_class_name((sgema_class)c));
@@ -138,8 +159,10 @@ static void text_table(const sweep_table *t, const options *o) {
     const sweep_row *r = &t->rows[i];
     char dt[40], cell[64];
     snprintf(dt, sizeof dt, "%ld/%u%s", r->done, r->trials, sweep_row_incomplete(r) ? "*" : " ");
-    printf("%4zu %-*s %-4s %2d %2d %-8s %16s", r->file + 1, w, r->run, r->alg, r->m, r->n, r->time,
-           dt);
+    printf("%4zu %-*s %-4s %2d %2d %-8s", r->file + 1, w, r->run, r->alg, r->m, r->n, r->time);
+    if (vw)
+      printf(" %-*s", vw, r->variant);
+    printf(" %16s", dt);
     for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
       if (o->show[c])
         printf("  %*s", CELL_WIDTH, tab_fraction_cell(r->cls[c], r->done, cell, sizeof cell));
@@ -156,7 +179,7 @@ static void text_table(const sweep_table *t, const options *o) {
 /* ---- csv ---- */
 
 static void csv_table(const sweep_table *t, const options *o) {
-  fputs("file,experiment,run,index,alg,m,n,time,trials,done,complete", stdout);
+  fputs("file,experiment,run,index,alg,m,n,time,trials,done,complete,variant", stdout);
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     if (o->show[c]) {
       const char *name = sgema_class_name((sgema_class)c);
@@ -170,8 +193,9 @@ static void csv_table(const sweep_table *t, const options *o) {
     tab_csv_text(stdout, t->files[r->file].experiment);
     putchar(',');
     tab_csv_text(stdout, r->run);
-    printf(",%u,%s,%d,%d,%s,%u,%ld,%d", r->index, r->alg, r->m, r->n, r->time, r->trials, r->done,
+    printf(",%u,%s,%d,%d,%s,%u,%ld,%d,", r->index, r->alg, r->m, r->n, r->time, r->trials, r->done,
            !sweep_row_incomplete(r));
+    tab_csv_text(stdout, r->variant);
     for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
       if (!o->show[c])
         continue;
@@ -203,6 +227,7 @@ static void json_row(jw_writer *w, const sweep_table *t, const sweep_row *r, con
   jw_long(w, "trials", (long)r->trials);
   jw_long(w, "done", r->done);
   jw_bool(w, "complete", !sweep_row_incomplete(r));
+  jw_string(w, "variant", r->variant);
   if (r->bad_class)
     jw_long(w, "unknown_class", r->bad_class);
   jw_object_begin(w, "classes");
@@ -251,11 +276,12 @@ static void md_table(const sweep_table *t, const options *o) {
   for (size_t i = 0; i < t->file_count; i++)
     printf("%s[%zu] `%s`: experiment `%s`, %s\n", i ? "\n" : "", i + 1, t->files[i].path,
            t->files[i].experiment, t->files[i].complete ? "complete" : "**incomplete**");
-  printf("\n| file | run | alg | m | n | time | done/trials |");
+  int variant = any_variant(t);
+  printf("\n| file | run | alg | m | n | time |%s done/trials |", variant ? " variant |" : "");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     if (o->show[c])
       printf(" %s |", sgema_class_name((sgema_class)c));
-  printf("\n|---:|---|---|---:|---:|---|---:|");
+  printf("\n|---:|---|---|---:|---:|---|%s---:|", variant ? "---|" : "");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     if (o->show[c])
       printf("---:|");
@@ -263,14 +289,37 @@ static void md_table(const sweep_table *t, const options *o) {
   for (size_t i = 0; i < t->row_count; i++) {
     const sweep_row *r = &t->rows[i];
     char cell[64];
-    printf("| %zu | `%s` | %s | %d | %d | %s | %ld/%u%s |", r->file + 1, r->run, r->alg, r->m, r->n,
-           r->time, r->done, r->trials, sweep_row_incomplete(r) ? " (incomplete)" : "");
+    printf("| %zu | `%s` | %s | %d | %d | %s |", r->file + 1, r->run, r->alg, r->m, r->n, r->time);
+    if (variant)
+      printf(" %s |", r->variant);
+    printf(" %ld/%u%s |", r->done, r->trials, sweep_row_incomplete(r) ? " (incomplete)" : "");
     for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
       if (o->show[c])
         printf(" %s |", tab_fraction_cell(r->cls[c], r->done, cell, sizeof cell));
     putchar('\n');
   }
   printf("\nFractions of the done trials with 95%% Wilson intervals (percent).\n");
+}
+
+/* The same file given twice (by any name: device and inode) would list its trials twice. */
+static int repeated_file(const options *o) {
+  pool_file_id *ids = calloc((size_t)o->path_count + 1, sizeof *ids);
+  int *which = calloc((size_t)o->path_count + 1, sizeof *which);
+  size_t n = 0, first;
+  long j = -1;
+  if (ids && which) {
+    for (int i = 0; i < o->path_count; i++)
+      if (pool_file_id_of(o->paths[i], &ids[n]) == 0)
+        which[n++] = i;
+    j = pool_repeated_file(ids, n, &first);
+  }
+  if (j >= 0)
+    fprintf(stderr,
+            "sgema-sweep: %s: given twice (also as %s): its trials would be counted twice\n",
+            o->paths[which[j]], o->paths[which[first]]);
+  free(ids);
+  free(which);
+  return j >= 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv) {
@@ -282,14 +331,32 @@ int main(int argc, char **argv) {
   if (pc != 0)
     return pc > 0 ? EXIT_OK : EXIT_USAGE;
 
+  if (repeated_file(&o) != 0)
+    return EXIT_USAGE;
   sweep_table t = {0, 0, NULL, NULL};
-  char err[512];
+  char err[1024];
   for (int i = 0; i < o.path_count; i++)
     if (sweep_add_file(&t, o.paths[i], err, sizeof err) != 0) {
       fprintf(stderr, "sgema-sweep: %s: %s\n", o.paths[i], err);
       sweep_free(&t);
       return EXIT_FILE;
     }
+  /* `sgema-sweep RES.h5 >> RES.h5` would append the table to a results file. */
+  if (out_check_fd_not_input(STDOUT_FILENO, err, sizeof err) != 0) {
+    fprintf(stderr, "sgema-sweep: standard output %s\n", err);
+    sweep_free(&t);
+    return EXIT_USAGE;
+  }
+  if (sweep_same_trials(&t, err, sizeof err) != 0) {
+    fprintf(stderr, "sgema-sweep: %s\n", err);
+    sweep_free(&t);
+    return EXIT_USAGE;
+  }
+  if (sweep_name_variants(&t) != 0) {
+    fprintf(stderr, "sgema-sweep: out of memory\n");
+    sweep_free(&t);
+    return EXIT_FILE;
+  }
   sweep_sort(&t);
   /* Incomplete runs are named on stderr too, so that a table piped into a file still warns. */
   for (size_t i = 0; i < t.row_count; i++)

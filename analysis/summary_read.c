@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "summary.h"
 
+#include "out_file.h"
+
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
@@ -62,6 +64,16 @@ static herr_t guarded_vlen_read(hid_t a, hid_t mt, char **v) {
   return st;
 }
 
+/* The number of values attribute a holds (-1 when its dataspace cannot be read): every reader
+ * below reads exactly one, so that an array stored in its place cannot overrun the buffer. */
+static hssize_t attr_points(hid_t a) {
+  hid_t sp = H5Aget_space(a);
+  hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+  if (sp >= 0)
+    H5Sclose(sp);
+  return n;
+}
+
 /* A string attribute as a malloc'd copy; NULL when absent or not a string. Both fixed and
  * variable-length strings are accepted, so a file rewritten by another tool still reads. */
 static char *attr_str(hid_t loc, const char *name) {
@@ -72,7 +84,7 @@ static char *attr_str(hid_t loc, const char *name) {
     return NULL;
   hid_t ft = H5Aget_type(a);
   char *out = NULL;
-  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
+  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && attr_points(a) == 1) {
     hid_t mt = H5Tcopy(H5T_C_S1);
     /* HDF5 converts between strings of the same character set only. */
     H5Tset_cset(mt, H5Tget_cset(ft));
@@ -100,16 +112,101 @@ static char *attr_str(hid_t loc, const char *name) {
   return out;
 }
 
-/* An integer attribute (HDF5 converts any integer type); -1 when absent or unreadable. */
-static int attr_ll(hid_t loc, const char *name, long long *v) {
+/* Attribute name read as one value of memory type mtype, when the stored value is one value of
+ * class want; -1 when absent, not of that class, or unreadable. */
+static int attr_read_one(hid_t loc, const char *name, H5T_class_t want, hid_t mtype, void *v) {
   if (H5Aexists(loc, name) <= 0)
     return -1;
   hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
   if (a < 0)
     return -1;
-  int st = H5Aread(a, H5T_NATIVE_LLONG, v) >= 0 ? 0 : -1;
+  hid_t ft = H5Aget_type(a);
+  int st = ft >= 0 && H5Tget_class(ft) == want && attr_points(a) == 1 && H5Aread(a, mtype, v) >= 0
+               ? 0
+               : -1;
+  if (ft >= 0)
+    H5Tclose(ft);
   H5Aclose(a);
   return st;
+}
+
+/* An integer attribute (HDF5 converts any integer type); -1 when absent or unreadable. */
+static int attr_ll(hid_t loc, const char *name, long long *v) {
+  return attr_read_one(loc, name, H5T_INTEGER, H5T_NATIVE_LLONG, v);
+}
+
+/* What makes attribute name of loc unusable as one value of class want, as "is the string \"2\",
+ * not an integer"; NULL when it is absent (the caller's concern) or fine. */
+static const char *attr_problem(hid_t loc, const char *name, H5T_class_t want, char *buf,
+                                size_t size) {
+  if (H5Aexists(loc, name) <= 0)
+    return NULL;
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  if (a < 0) {
+    snprintf(buf, size, "cannot be opened");
+    return buf;
+  }
+  hid_t ft = H5Aget_type(a);
+  H5T_class_t cls = ft >= 0 ? H5Tget_class(ft) : H5T_NO_CLASS;
+  hssize_t n = attr_points(a);
+  const char *wanted = want == H5T_INTEGER ? "an integer" : "a string";
+  const char *problem = buf;
+  if (cls == want && n == 1) {
+    problem = NULL;
+  } else if (n != 1) {
+    snprintf(buf, size, "holds %lld values, not one", (long long)n);
+  } else if (cls == H5T_STRING) {
+    char *text = attr_str(loc, name);
+    snprintf(buf, size, "is the string \"%.40s\", not %s", text ? text : "?", wanted);
+    free(text);
+  } else {
+    snprintf(buf, size, "is %s, not %s",
+             cls == H5T_INTEGER ? "an integer"
+             : cls == H5T_FLOAT ? "a floating-point number"
+             : cls == H5T_ENUM  ? "an enum"
+                                : "of another type",
+             wanted);
+  }
+  if (ft >= 0)
+    H5Tclose(ft);
+  H5Aclose(a);
+  return problem;
+}
+
+/* The attributes docs/FORMAT.md gives the root and each run, with their classes: one present
+ * with the wrong type or shape is a damaged (or hand-edited) file, and is said to be. */
+typedef struct {
+  const char *name;
+  H5T_class_t cls;
+} attr_spec;
+static const attr_spec root_attrs[] = {
+    {"format_version", H5T_INTEGER}, {"seed", H5T_INTEGER},      {"complete", H5T_INTEGER},
+    {"resumed", H5T_INTEGER},        {"experiment", H5T_STRING}, {"program_version", H5T_STRING},
+    {"start_time", H5T_STRING},      {"end_time", H5T_STRING},   {"source", H5T_STRING},
+    {"resolved", H5T_STRING}};
+static const attr_spec run_attrs[] = {{"index", H5T_INTEGER},
+                                      {"trials", H5T_INTEGER},
+                                      {"m", H5T_INTEGER},
+                                      {"n", H5T_INTEGER},
+                                      {"stream", H5T_INTEGER},
+                                      {"state_dim", H5T_INTEGER},
+                                      {"trajectories", H5T_INTEGER},
+                                      {"alg", H5T_STRING},
+                                      {"time", H5T_STRING},
+                                      {"settings", H5T_STRING}};
+#define COUNT_OF(a) (sizeof(a) / sizeof(a)[0])
+
+/* -1 and a reason naming the attribute (of `where`) when one of specs is of the wrong kind. */
+static int check_attrs(hid_t loc, const char *where, const attr_spec *specs, size_t count,
+                       char *err, size_t errsize) {
+  char why[160];
+  for (size_t i = 0; i < count; i++) {
+    const char *p = attr_problem(loc, specs[i].name, specs[i].cls, why, sizeof why);
+    if (p)
+      return sum_errorf(err, errsize, "damaged or edited file: attribute %s of %s %s",
+                        specs[i].name, where, p);
+  }
+  return 0;
 }
 
 char *sum_attr_str(long long loc, const char *name) {
@@ -121,21 +218,17 @@ int sum_attr_ll(long long loc, const char *name, long long *v) {
 }
 
 int sum_attr_read(long long loc, const char *name, long long mtype, void *v) {
-  if (H5Aexists((hid_t)loc, name) <= 0)
-    return -1;
-  hid_t a = H5Aopen((hid_t)loc, name, H5P_DEFAULT);
-  if (a < 0)
-    return -1;
-  int st = H5Aread(a, (hid_t)mtype, v) >= 0 ? 0 : -1;
-  H5Aclose(a);
-  return st;
+  return attr_read_one((hid_t)loc, name, H5Tget_class((hid_t)mtype), (hid_t)mtype, v);
 }
 
-/* The number after "key": in the settings' "integration" object; NaN when absent. The settings
- * are one line of JSON written by our own printer, with no nested object inside "integration", so
- * a search bounded by that object's closing brace is a complete parse of what we need. */
-static double settings_number(const char *json, const char *key) {
-  const char *sec = json ? strstr(json, "\"integration\":{") : NULL;
+/* The number after "key": in the settings' object "section" (integration, classification); NaN
+ * when absent. The settings are one line of JSON written by our own printer, with no nested object
+ * inside those sections, so a search bounded by the section's closing brace is a complete parse of
+ * what we need. */
+static double settings_number(const char *json, const char *section, const char *key) {
+  char head[64];
+  snprintf(head, sizeof head, "\"%s\":{", section);
+  const char *sec = json ? strstr(json, head) : NULL;
   if (!sec)
     return NAN;
   const char *end = strchr(sec, '}');
@@ -201,11 +294,115 @@ static int read_run_attrs(hid_t file, sum_run *r, char *err, size_t errsize) {
   H5Gclose(g);
   if (!ok)
     return sum_errorf(err, errsize, "%s: missing or bad attributes trials, m, n", path);
-  r->t_max = settings_number(r->settings, "t_max");
-  r->max_steps = settings_number(r->settings, "max_steps");
-  r->f_tol = settings_number(r->settings, "f_tol");
-  r->diverge_norm = settings_number(r->settings, "diverge_norm");
+  r->t_max = settings_number(r->settings, "integration", "t_max");
+  r->max_steps = settings_number(r->settings, "integration", "max_steps");
+  r->f_tol = settings_number(r->settings, "integration", "f_tol");
+  r->diverge_norm = settings_number(r->settings, "integration", "diverge_norm");
+  r->sphere_tol = settings_number(r->settings, "classification", "sphere_tol");
+  r->ema = r->alg && strcmp(r->alg, "ema") == 0;
   return 0;
+}
+
+int sum_check_storage(long long dataset, const char *path, char *err, size_t errsize) {
+  hid_t ds = (hid_t)dataset, sp = H5Dget_space(ds), ft = H5Dget_type(ds),
+        dcpl = H5Dget_create_plist(ds);
+  hsize_t dims[H5S_MAX_RANK];
+  int nd = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, NULL) : -1;
+  hssize_t points = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+  size_t size = ft >= 0 ? H5Tget_size(ft) : 0;
+  int fixed = ft >= 0 && H5Tget_class(ft) != H5T_VLEN && H5Tis_variable_str(ft) == 0;
+  int filtered = dcpl >= 0 && H5Pget_nfilters(dcpl) > 0;
+  hsize_t stored = H5Dget_storage_size(ds);
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (ft >= 0)
+    H5Tclose(ft);
+  if (dcpl >= 0)
+    H5Pclose(dcpl);
+  if (nd < 0 || points < 0 || size == 0)
+    return sum_errorf(err, errsize, "damaged file: %s: its shape or type cannot be read", path);
+  /* In long double: a damaged shape's byte count can exceed 2^64. */
+  long double claimed = (long double)points * (long double)size;
+  /* sgema-run allocates every dataset's storage when it creates it, unfiltered (docs/FORMAT.md):
+   * storage short of the shape is a file whose shapes claim more than it holds, and reading it
+   * would stream fill values for as long as the claim. A filtered dataset's storage is smaller
+   * than its shape by design, but never absent. */
+  if (fixed && (filtered ? claimed > 0 && stored == 0 : (long double)stored < claimed))
+    return sum_errorf(err, errsize,
+                      "damaged/inconsistent file: %s claims %llu rows (%.0Lf bytes) but stores "
+                      "only %llu bytes",
+                      path, nd > 0 ? (unsigned long long)dims[0] : 1ULL, claimed,
+                      (unsigned long long)stored);
+  return 0;
+}
+
+/* A per-trial dataset of run r: one row per trial, its storage present. */
+static int check_rows(hid_t ds, const char *path, const sum_run *r, char *err, size_t errsize) {
+  hid_t sp = H5Dget_space(ds);
+  hsize_t dims[H5S_MAX_RANK];
+  int nd = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, NULL) : -1;
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (nd < 1)
+    return sum_errorf(err, errsize, "damaged/inconsistent file: %s is not one row per trial", path);
+  if (dims[0] != r->trials)
+    return sum_errorf(err, errsize,
+                      "damaged/inconsistent file: %s claims %llu rows, run %s has %u trials", path,
+                      (unsigned long long)dims[0], r->name, r->trials);
+  return sum_check_storage(ds, path, err, errsize);
+}
+
+typedef struct {
+  const sum_run *r;
+  const char *group;
+  char *err;
+  size_t errsize;
+} rows_visit;
+
+static herr_t check_member(hid_t g, const char *name, const H5L_info_t *info, void *data) {
+  (void)info;
+  rows_visit *v = data;
+  char path[768];
+  snprintf(path, sizeof path, "/runs/%s/%s/%s", v->r->name, v->group, name);
+  hid_t obj = H5Oopen(g, name, H5P_DEFAULT);
+  if (obj < 0)
+    return sum_errorf(v->err, v->errsize, "damaged file: %s cannot be opened", path);
+  int st = H5Iget_type(obj) == H5I_DATASET ? check_rows(obj, path, v->r, v->err, v->errsize) : 0;
+  H5Oclose(obj);
+  return st;
+}
+
+/* Every per-trial dataset of run r (done and the members of inputs, outputs and verification)
+ * has the run's trial count of rows and its storage present: checked when the file is opened, so
+ * that a file whose shapes claim billions of rows is refused at once, by every tool. Datasets
+ * that are missing are left to the readers, which name them. */
+static int check_run_rows(hid_t file, const sum_run *r, char *err, size_t errsize) {
+  static const char *const groups[] = {"inputs", "outputs", "verification"};
+  char path[600];
+  snprintf(path, sizeof path, "/runs/%s/done", r->name);
+  int st = 0;
+  if (H5Lexists(file, path, H5P_DEFAULT) > 0) {
+    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+    st = ds >= 0 ? check_rows(ds, path, r, err, errsize)
+                 : sum_errorf(err, errsize, "damaged file: %s cannot be opened", path);
+    if (ds >= 0)
+      H5Dclose(ds);
+  }
+  for (size_t i = 0; st == 0 && i < 3; i++) {
+    snprintf(path, sizeof path, "/runs/%s/%s", r->name, groups[i]);
+    if (H5Lexists(file, path, H5P_DEFAULT) <= 0)
+      continue;
+    hid_t g = H5Gopen2(file, path, H5P_DEFAULT);
+    if (g < 0)
+      continue;
+    rows_visit v = {r, groups[i], err, errsize};
+    hsize_t idx = 0;
+    err[0] = '\0';
+    if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, check_member, &v) != 0)
+      st = err[0] ? -1 : sum_errorf(err, errsize, "damaged file: cannot list %s", path);
+    H5Gclose(g);
+  }
+  return st;
 }
 
 int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
@@ -219,6 +416,7 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   if (!probe)
     return sum_errorf(err, errsize, "cannot open: %s", strerror(errno));
   fclose(probe);
+  out_note_input(path); /* no output of this process may replace it */
   if (H5Fis_hdf5(path) <= 0)
     return sum_errorf(err, errsize, "not an HDF5 file (or truncated before its superblock)");
   /* The default (sec2) driver reads a file written through MPI-IO: the format is the same, and a
@@ -227,11 +425,14 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   if (file < 0)
     return sum_errorf(err, errsize, "cannot open as HDF5 (truncated or damaged file)");
   f->hid = file;
-  if (attr_ll(file, "format_version", &f->format_version) != 0)
+  if (H5Aexists(file, "format_version") <= 0)
     return sum_errorf(err, errsize, "not an sgema results file (no format_version attribute)");
-  if (f->format_version < 1 || f->format_version > 2)
-    return sum_errorf(err, errsize, "format_version %lld, but this tool reads versions 1 and 2",
-                      f->format_version);
+  if (check_attrs(file, "the file", root_attrs, COUNT_OF(root_attrs), err, errsize) != 0 ||
+      attr_ll(file, "format_version", &f->format_version) != 0)
+    return -1;
+  if (f->format_version < 1 || f->format_version > SUM_FORMAT_NEWEST)
+    return sum_errorf(err, errsize, "format_version %lld, but this tool reads versions 1 to %d",
+                      f->format_version, SUM_FORMAT_NEWEST);
   /* The seed is a uint64: read as such, not through a long long that would wrap above 2^63. */
   f->has_seed = sum_attr_read(file, "seed", H5T_NATIVE_UINT64, &f->seed) == 0;
   attr_ll(file, "complete", &f->complete);
@@ -252,9 +453,13 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   size_t count = 0;
   while (list && list[count].name)
     count++;
+  char where[600];
   for (size_t i = 0; st >= 0 && i < count; i++) {
     hid_t g = H5Gopen2(runs, list[i].name, H5P_DEFAULT);
-    if (g < 0 || attr_ll(g, "index", &list[i].index) != 0)
+    snprintf(where, sizeof where, "/runs/%s", list[i].name);
+    if (g >= 0 && check_attrs(g, where, run_attrs, COUNT_OF(run_attrs), err, errsize) != 0)
+      st = -2; /* err says what */
+    else if (g < 0 || attr_ll(g, "index", &list[i].index) != 0)
       st = -1;
     if (g >= 0)
       H5Gclose(g);
@@ -264,9 +469,10 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
     for (size_t i = 0; list && i < count; i++)
       free(list[i].name);
     free(list);
-    return sum_errorf(err, errsize,
-                      count == 0 && st >= 0 ? "no runs in /runs"
-                                            : "cannot list /runs (damaged file)");
+    return st == -2 ? -1
+                    : sum_errorf(err, errsize,
+                                 count == 0 && st >= 0 ? "no runs in /runs"
+                                                       : "cannot list /runs (damaged file)");
   }
   qsort(list, count, sizeof *list, by_index);
   f->runs = calloc(count, sizeof *f->runs);
@@ -283,7 +489,8 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   }
   free(list);
   for (size_t i = 0; i < count; i++)
-    if (read_run_attrs(file, &f->runs[i], err, errsize) != 0)
+    if (read_run_attrs(file, &f->runs[i], err, errsize) != 0 ||
+        check_run_rows(file, &f->runs[i], err, errsize) != 0)
       return -1;
 
   /* References live only in the experiment file, stored verbatim in `source`; the library that
@@ -395,15 +602,15 @@ static hid_t open_column(hid_t g, const char *name, uint32_t trials) {
   return ds;
 }
 
-enum { C_DONE, C_CLASS, C_SPHERE, C_AGREES, C_END, C_DELTA, C_COUNT };
-static const char *const column_path[C_COUNT] = {"done",           "outputs/class",
-                                                 "outputs/sphere", "outputs/sphere_agrees",
-                                                 "outputs/end",    "outputs/delta"};
+enum { C_DONE, C_CLASS, C_SPHERE, C_AGREES, C_END, C_DELTA, C_CMA, C_ANORM, C_COUNT };
+static const char *const column_path[C_COUNT] = {
+    "done",        "outputs/class", "outputs/sphere",         "outputs/sphere_agrees",
+    "outputs/end", "outputs/delta", "verification/c_minus_a", "outputs/a_norm"};
 
 typedef struct {
   uint8_t *done, *cls, *sphere, *end;
   int8_t *agrees;
-  double *delta, *value;
+  double *delta, *value, *cma, *anorm;
 } buffers;
 
 static void buffers_free(buffers *b) {
@@ -414,46 +621,108 @@ static void buffers_free(buffers *b) {
   free(b->agrees);
   free(b->delta);
   free(b->value);
+  free(b->cma);
+  free(b->anorm);
+}
+
+int sum_c_equals_a(const sum_run *r, double c_minus_a, double a_norm) {
+  if (!r->ema)
+    return 1;
+  double tol = isnan(r->sphere_tol) ? 1e-6 : r->sphere_tol; /* the library's default */
+  return c_minus_a <= tol * (a_norm > 1.0 ? a_norm : 1.0);  /* NaN: no */
+}
+
+/* 1 when Eq. 6, Eq. 7 and the sphere check describe a done trial's limit (end and class mapped
+ * to the library's indices): a converged limit with C = A, or at the origin, an equilibrium
+ * whatever C (where Eq. 7 holds trivially and the sphere check expects no sphere). */
+static int checks_apply(const sum_run *r, uint8_t end, uint8_t cls, double c_minus_a,
+                        double a_norm) {
+  return end == SGEMA_END_CONVERGED &&
+         (cls == SGEMA_CLASS_ORIGIN || sum_c_equals_a(r, c_minus_a, a_norm));
+}
+
+/* The done flags of rows r0.. (len of them) are 0 or 1; else -1 and err naming the first other. */
+static int check_done(const sum_run *r, const uint8_t *done, hsize_t r0, hsize_t len, char *err,
+                      size_t errsize) {
+  for (hsize_t k = 0; k < len; k++)
+    if (done[k] > 1)
+      return sum_errorf(err, errsize,
+                        "damaged file: /runs/%s/done row %llu is %u (a done flag is 0 or 1)",
+                        r->name, (unsigned long long)(r0 + k), done[k]);
+  return 0;
+}
+
+/* Opens columns [0, count) of column_path under g (ds[c]) with the enum types of class, sphere and
+ * end mapped; -1 and err naming the first missing one. */
+static int open_columns(hid_t g, sum_run *r, int count, hid_t *ds, hid_t *mt, uint8_t maps[][256],
+                        char *err, size_t errsize) {
+  for (int c = 0; c < C_COUNT; c++)
+    ds[c] = mt[c] = -1;
+  for (int c = 0; c < count; c++) {
+    ds[c] = open_column(g, column_path[c], r->trials);
+    if (ds[c] < 0)
+      return sum_errorf(err, errsize, "/runs/%s/%s: missing or not [trials]", r->name,
+                        column_path[c]);
+  }
+  if (enum_map(ds[C_CLASS], SGEMA_CLASS_COUNT, sum_class_name_i, maps[C_CLASS], &mt[C_CLASS]) !=
+          0 ||
+      enum_map(ds[C_SPHERE], SUM_SPHERES, sum_sphere_name_i, maps[C_SPHERE], &mt[C_SPHERE]) != 0 ||
+      enum_map(ds[C_END], SUM_ENDS, sum_end_name_i, maps[C_END], &mt[C_END]) != 0)
+    return sum_errorf(err, errsize, "/runs/%s: class, sphere or end is not a one-byte enum",
+                      r->name);
+  return 0;
+}
+
+static void close_columns(hid_t *ds, hid_t *mt) {
+  for (int c = 0; c < C_COUNT; c++) {
+    if (mt[c] >= 0)
+      H5Tclose(mt[c]);
+    if (ds[c] >= 0)
+      H5Dclose(ds[c]);
+  }
+}
+
+/* Rows [r0, r0 + len) of every column into b. */
+static int read_chunk(const hid_t *ds, const hid_t *mt, hsize_t r0, hsize_t len, buffers *b) {
+  return read_rows(ds[C_DONE], H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
+                 read_rows(ds[C_CLASS], mt[C_CLASS], r0, len, b->cls) != 0 ||
+                 read_rows(ds[C_SPHERE], mt[C_SPHERE], r0, len, b->sphere) != 0 ||
+                 read_rows(ds[C_AGREES], H5T_NATIVE_INT8, r0, len, b->agrees) != 0 ||
+                 read_rows(ds[C_END], mt[C_END], r0, len, b->end) != 0 ||
+                 read_rows(ds[C_DELTA], H5T_NATIVE_DOUBLE, r0, len, b->delta) != 0 ||
+                 read_rows(ds[C_CMA], H5T_NATIVE_DOUBLE, r0, len, b->cma) != 0 ||
+                 read_rows(ds[C_ANORM], H5T_NATIVE_DOUBLE, r0, len, b->anorm) != 0
+             ? -1
+             : 0;
 }
 
 /* Pass 1: the counts, streamed chunk by chunk. */
 static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize) {
   hid_t ds[C_COUNT], mt[C_COUNT];
-  uint8_t map_cls[256], map_sphere[256], map_end[256];
-  int st = 0, m1 = r->m == 1;
-  for (int c = 0; c < C_COUNT; c++)
-    ds[c] = mt[c] = -1;
-  for (int c = 0; c < C_COUNT && st == 0; c++) {
-    ds[c] = open_column(g, column_path[c], r->trials);
-    if (ds[c] < 0)
-      st =
-          sum_errorf(err, errsize, "/runs/%s/%s: missing or not [trials]", r->name, column_path[c]);
-  }
-  if (st == 0 &&
-      (enum_map(ds[C_CLASS], SGEMA_CLASS_COUNT, sum_class_name_i, map_cls, &mt[C_CLASS]) != 0 ||
-       enum_map(ds[C_SPHERE], SUM_SPHERES, sum_sphere_name_i, map_sphere, &mt[C_SPHERE]) != 0 ||
-       enum_map(ds[C_END], SUM_ENDS, sum_end_name_i, map_end, &mt[C_END]) != 0))
-    st = sum_errorf(err, errsize, "/runs/%s: class, sphere or end is not a one-byte enum", r->name);
+  uint8_t maps[C_COUNT][256];
+  int m1 = r->m == 1;
+  int st = open_columns(g, r, C_COUNT, ds, mt, maps, err, errsize);
   for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
     hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
-    if (read_rows(ds[C_DONE], H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
-        read_rows(ds[C_CLASS], mt[C_CLASS], r0, len, b->cls) != 0 ||
-        read_rows(ds[C_SPHERE], mt[C_SPHERE], r0, len, b->sphere) != 0 ||
-        read_rows(ds[C_AGREES], H5T_NATIVE_INT8, r0, len, b->agrees) != 0 ||
-        read_rows(ds[C_END], mt[C_END], r0, len, b->end) != 0 ||
-        read_rows(ds[C_DELTA], H5T_NATIVE_DOUBLE, r0, len, b->delta) != 0) {
+    if (read_chunk(ds, mt, r0, len, b) != 0) {
       st = sum_errorf(err, errsize,
                       "/runs/%s: cannot read rows %llu..%llu (truncated or damaged file)", r->name,
                       (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
       break;
     }
+    if ((st = check_done(r, b->done, r0, len, err, errsize)) != 0)
+      break;
     for (hsize_t k = 0; k < len; k++) {
       if (b->done[k] != 1)
         continue;
       r->done++;
-      uint8_t c = map_cls[b->cls[k]], s = map_sphere[b->sphere[k]], e = map_end[b->end[k]];
+      uint8_t c = maps[C_CLASS][b->cls[k]], s = maps[C_SPHERE][b->sphere[k]],
+              e = maps[C_END][b->end[k]];
+      int applies = checks_apply(r, e, c, b->cma[k], b->anorm[k]);
       if (e < SUM_ENDS)
         r->end[e]++;
+      if (e == SGEMA_END_CONVERGED && !applies)
+        r->c_ne_a++;
       if (c >= SGEMA_CLASS_COUNT) {
         r->bad_class++;
         continue;
@@ -471,37 +740,43 @@ static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize
         r->delta_nonneg += !neg;
         r->cls_delta[neg][c]++;
       }
-      if (b->agrees[k] != -1) {
+      if (b->agrees[k] != -1 && applies) {
         r->sphere_applicable++;
         r->sphere_disagree += b->agrees[k] == 0;
       }
     }
   }
-  for (int c = 0; c < C_COUNT; c++) {
-    if (mt[c] >= 0)
-      H5Tclose(mt[c]);
-    if (ds[c] >= 0)
-      H5Dclose(ds[c]);
-  }
+  close_columns(ds, mt);
   return st;
 }
 
 /* Pass 2, once per verification column: its done, non-NaN values gathered for the exact median
- * (8 bytes per done trial, one column at a time). */
+ * (8 bytes per done trial, one column at a time). Eq. 6 and Eq. 7 describe an equilibrium with
+ * C = A, so their columns take only the limits where checks_apply. */
 static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, char *err,
                        size_t errsize) {
   char path[64];
   snprintf(path, sizeof path, "verification/%s", sum_ver_names[col]);
-  hid_t done = open_column(g, "done", r->trials), ds = open_column(g, path, r->trials);
+  int equilibria_only =
+      strcmp(sum_ver_names[col], "eq6") == 0 || strcmp(sum_ver_names[col], "eq7") == 0;
+  hid_t ds[C_COUNT], mt[C_COUNT], value = open_column(g, path, r->trials);
+  uint8_t maps[C_COUNT][256];
   sum_column *out = &r->ver[col];
   out->median = out->worst = NAN;
   size_t n = 0;
-  int st =
-      done >= 0 && ds >= 0 ? 0 : sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, path);
+  int st = open_columns(g, r, C_COUNT, ds, mt, maps, err, errsize);
+  if (st == 0 && value < 0)
+    st = sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, path);
   for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
     hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
-    if (read_rows(done, H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
-        read_rows(ds, H5T_NATIVE_DOUBLE, r0, len, b->value) != 0) {
+    /* Only what the column needs: its values, the done flags, and for Eq. 6 and 7 the end and
+     * whether C = A. */
+    if (read_rows(ds[C_DONE], H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
+        read_rows(value, H5T_NATIVE_DOUBLE, r0, len, b->value) != 0 ||
+        (equilibria_only && (read_rows(ds[C_END], mt[C_END], r0, len, b->end) != 0 ||
+                             read_rows(ds[C_CLASS], mt[C_CLASS], r0, len, b->cls) != 0 ||
+                             read_rows(ds[C_CMA], H5T_NATIVE_DOUBLE, r0, len, b->cma) != 0 ||
+                             read_rows(ds[C_ANORM], H5T_NATIVE_DOUBLE, r0, len, b->anorm) != 0))) {
       st = sum_errorf(err, errsize,
                       "/runs/%s/%s: cannot read rows %llu..%llu (truncated or damaged)", r->name,
                       path, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
@@ -511,6 +786,9 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
       double v = b->value[k];
       if (b->done[k] != 1 || isnan(v))
         continue;
+      if (equilibria_only && !checks_apply(r, maps[C_END][b->end[k]], maps[C_CLASS][b->cls[k]],
+                                           b->cma[k], b->anorm[k]))
+        continue;
       all[n++] = v;
       if (!(fabs(v) <= out->worst)) { /* also true while worst is NaN */
         out->worst = fabs(v);
@@ -518,10 +796,9 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
       }
     }
   }
-  if (done >= 0)
-    H5Dclose(done);
-  if (ds >= 0)
-    H5Dclose(ds);
+  close_columns(ds, mt);
+  if (value >= 0)
+    H5Dclose(value);
   out->finite = (long)n;
   out->median = sum_median(all, n);
   return st;
@@ -537,23 +814,20 @@ static int read_run(sum_file *f, size_t i, int verification, char *err, size_t e
     return sum_errorf(err, errsize, "cannot open group %s", path);
   /* Counted afresh: a second call must not add to the first one's counts. */
   r->done = r->bad_class = r->delta_known = r->delta_nonneg = 0;
-  r->sphere_applicable = r->sphere_disagree = 0;
+  r->sphere_applicable = r->sphere_disagree = r->c_ne_a = 0;
   memset(r->cls, 0, sizeof r->cls);
   memset(r->cls_sphere, 0, sizeof r->cls_sphere);
   memset(r->sphere, 0, sizeof r->sphere);
   memset(r->cls_delta, 0, sizeof r->cls_delta);
   memset(r->end, 0, sizeof r->end);
   size_t rows = r->trials < SUM_CHUNK_ROWS ? r->trials : SUM_CHUNK_ROWS;
-  buffers b = {malloc(rows),
-               malloc(rows),
-               malloc(rows),
-               malloc(rows),
-               malloc(rows),
-               malloc(rows * sizeof(double)),
-               malloc(rows * sizeof(double))};
-  int st = b.done && b.cls && b.sphere && b.end && b.agrees && b.delta && b.value
-               ? count_pass(g, r, &b, err, errsize)
-               : sum_errorf(err, errsize, "out of memory");
+  size_t drows = rows * sizeof(double);
+  buffers b = {malloc(rows),  malloc(rows),  malloc(rows),  malloc(rows), malloc(rows),
+               malloc(drows), malloc(drows), malloc(drows), malloc(drows)};
+  int st =
+      b.done && b.cls && b.sphere && b.end && b.agrees && b.delta && b.value && b.cma && b.anorm
+          ? count_pass(g, r, &b, err, errsize)
+          : sum_errorf(err, errsize, "out of memory");
   /* One array of all done values, reused by each column in turn. */
   double *all =
       st == 0 && verification ? malloc((r->done ? (size_t)r->done : 1) * sizeof *all) : NULL;

@@ -3,9 +3,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sweep_rows.h"
 
+#include "run_pool.h"
 #include "sgema/problem.h"
 #include "summary.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,8 +36,12 @@ static int add_row(sweep_table *t, const sum_file *f, size_t i) {
   w->done = r->done;
   memcpy(w->cls, r->cls, sizeof w->cls);
   w->bad_class = r->bad_class;
+  w->settings = dup_or(r->settings, "");
+  w->seed = f->seed;
+  w->has_seed = f->has_seed;
+  w->stream = r->stream;
   t->row_count++;
-  return w->run && w->alg && w->time ? 0 : -1;
+  return w->run && w->alg && w->time && w->settings ? 0 : -1;
 }
 
 int sweep_add_file(sweep_table *t, const char *path, char *err, size_t errsize) {
@@ -65,6 +71,47 @@ int sweep_add_file(sweep_table *t, const char *path, char *err, size_t errsize) 
     t->file_count++;
   sum_close(&f);
   return st;
+}
+
+int sweep_name_variants(sweep_table *t) {
+  char **keys = calloc(t->row_count + 1, sizeof *keys);
+  const char **same_alg = calloc(t->row_count + 1, sizeof *same_alg);
+  int st = keys && same_alg ? 0 : -1;
+  for (size_t i = 0; st == 0 && i < t->row_count; i++)
+    if (!(keys[i] = pool_key(t->rows[i].settings)))
+      st = -1;
+  for (size_t i = 0; st == 0 && i < t->row_count; i++) {
+    size_t n = 0;
+    for (size_t j = 0; j < t->row_count; j++)
+      if (strcmp(t->rows[j].alg, t->rows[i].alg) == 0)
+        same_alg[n++] = keys[j];
+    char buf[256];
+    free(t->rows[i].variant);
+    if (!(t->rows[i].variant = strdup(pool_variant(keys[i], same_alg, n, buf, sizeof buf))))
+      st = -1;
+  }
+  for (size_t i = 0; keys && i < t->row_count; i++)
+    free(keys[i]);
+  free(keys);
+  free(same_alg);
+  return st;
+}
+
+int sweep_same_trials(const sweep_table *t, char *err, size_t errsize) {
+  for (size_t i = 0; i < t->row_count; i++)
+    for (size_t j = i + 1; j < t->row_count; j++) {
+      const sweep_row *a = &t->rows[i], *b = &t->rows[j];
+      if (a->has_seed && b->has_seed && a->seed == b->seed && a->stream == b->stream &&
+          a->settings[0] && strcmp(a->settings, b->settings) == 0) {
+        snprintf(err, errsize,
+                 "run %s of %s and run %s of %s hold the same trials (same settings, seed %llu "
+                 "and stream %u): give each run once",
+                 a->run, t->files[a->file].path, b->run, t->files[b->file].path,
+                 (unsigned long long)a->seed, a->stream);
+        return -1;
+      }
+    }
+  return 0;
 }
 
 /* The algorithms in the library's order (sg, ema, gd), unknown names after them. */
@@ -103,6 +150,8 @@ void sweep_free(sweep_table *t) {
     free(t->rows[i].run);
     free(t->rows[i].alg);
     free(t->rows[i].time);
+    free(t->rows[i].settings);
+    free(t->rows[i].variant);
   }
   for (size_t i = 0; i < t->file_count; i++)
     free(t->files[i].experiment);

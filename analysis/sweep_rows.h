@@ -16,6 +16,16 @@ typedef struct {
   long done;
   long cls[SGEMA_CLASS_COUNT];
   long bad_class; /* done rows whose class is not a class name: a damaged file */
+  /* The trials' identity (settings, seed, stream): two rows with the same one hold the same
+   * trials. settings is the stored JSON line ("" when absent). */
+  char *settings;
+  uint64_t seed;
+  int has_seed;
+  uint32_t stream;
+  /* What tells the row from the other rows of its algorithm whose other settings differ
+   * (pool_variant: "condition delta>=0", "discrete, t_max=200000"); "" when nothing: rows of equal
+   * variant, alg, m and n may be pooled. */
+  char *variant;
 } sweep_row;
 
 typedef struct {
@@ -34,6 +44,14 @@ typedef struct {
  * per run and closes the file. On failure returns -1 with a one-line reason (without the file
  * name) in err; the table keeps what it had. */
 int sweep_add_file(sweep_table *t, const char *path, char *err, size_t errsize);
+
+/* Names every row's variant (after the last file is added). -1 when out of memory. */
+int sweep_name_variants(sweep_table *t);
+
+/* -1 with "run A of FILE and run B of FILE hold the same trials ..." in err when two rows have the
+ * same settings, seed and stream (one file given twice under two names, a copied file): a sweep
+ * over both would count every trial twice. */
+int sweep_same_trials(const sweep_table *t, char *err, size_t errsize);
 
 /* Sorts the rows by algorithm (sg, ema, gd, then others by name), m, n, then file and run index.
  */

@@ -135,6 +135,10 @@ int traj_trial_info(const sum_file *f, size_t run, uint32_t k, traj_trial *out, 
   H5Gclose(g);
   if (!ok)
     return sum_errorf(err, errsize, "/runs/%s/done: missing or unreadable row %u", r->name, k);
+  if (done > 1)
+    return sum_errorf(err, errsize,
+                      "damaged file: /runs/%s/done row %u is %u (a done flag is 0 or 1)", r->name,
+                      k, done);
   if (out->count < -1)
     return sum_errorf(err, errsize, "/runs/%s/trajectories/%u/count: missing or unreadable",
                       r->name, k);
@@ -181,6 +185,12 @@ int traj_stream(const sum_file *f, size_t run, uint32_t k, long long count, cons
     else if (c.ds[opened] < 0 || !c.buf[opened])
       st = sum_errorf(err, errsize, "/runs/%s/%s/%s: missing or shorter than its count %lld",
                       r->name, sub, column_name(col), count);
+    else {
+      /* A count and shape claiming more points than the file stores would stream fill values. */
+      char path[700];
+      snprintf(path, sizeof path, "/runs/%s/%s/%s", r->name, sub, column_name(col));
+      st = sum_check_storage(c.ds[opened], path, err, errsize);
+    }
   }
   /* Chunks overlap by one point (see traj_chunk_fn): chunk i covers [first, first + len). */
   const double *view[8] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
@@ -300,10 +310,16 @@ int trial_stream(const sum_file *f, size_t run, trial_chunk_fn fn, void *ctx, ch
                       (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
       break;
     }
-    for (hsize_t i = 0; i < len; i++) {
+    for (hsize_t i = 0; i < len && st == 0; i++) {
       sphere[i] = map_sphere[sphere[i]];
       cls[i] = map_class[cls[i]];
+      if (done[i] > 1)
+        st = sum_errorf(err, errsize,
+                        "damaged file: /runs/%s/done row %llu is %u (a done flag is 0 or 1)",
+                        r->name, (unsigned long long)(r0 + i), done[i]);
     }
+    if (st != 0)
+      break;
     st = fn(done, delta, sphere, cls, (size_t)len, ctx);
   }
   free(done);

@@ -11,20 +11,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 typedef struct {
   long trials;
   uint64_t seed;
-  uint32_t run; /* the kernel's run id (an experiment run's stream) */
+  uint32_t run;     /* the kernel's run id (an experiment run's stream) */
   const char *dump; /* JSON lines of every record, for the SciPy baseline */
   int json;
+  int spectrum; /* sgema_spectrum_solver */
 } bench_options;
 
 typedef struct {
   double seconds;
   long count[SGEMA_CLASS_COUNT];
-  long steps_sum, steps_max, rhs_sum, rhs_max, jac_sum, t_max_hits, errors;
+  long steps_sum, steps_max, rhs_sum, rhs_max, jac_sum, jvp_sum, t_max_hits, errors;
+  double peak_mib; /* the process's maximum resident set size */
 } bench_result;
 
 static void usage(FILE *out) {
@@ -34,7 +37,9 @@ static void usage(FILE *out) {
       "                   [--method NAME] [--rtol R] [--atol A] [--t-max T] [--trials K]\n"
       "                   [--stiff-ratio X] [--tail-f X] [--tail-rtol X] [--f-tol X]\n"
       "                   [--seed S] [--dump FILE.jsonl] [--json]\n"
-      "Runs K sampled trials (run R, default 0; trials 0..K-1) on one core and prints trials per second,\n"
+      "                   [--spectrum auto|dense|lapack|arnoldi]\n"
+      "Runs K sampled trials (run R, default 0; trials 0..K-1) on one core and prints trials per "
+      "second,\n"
       "steps and right-hand-side evaluations per trial (mean, max), the share not converged\n"
       "by t_max, and the class counts. --dump writes every record as one JSON line.\n");
 }
@@ -64,6 +69,7 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
                                        {"f-tol", required_argument, 0, 'f'},
                                        {"run", required_argument, 0, 'u'},
                                        {"condition-delta", no_argument, 0, 'C'},
+                                       {"spectrum", required_argument, 0, 'P'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   static const char *const algs[] = {"sg", "ema", "gd", NULL};
@@ -134,6 +140,18 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
     case 'j':
       o->json = 1;
       break;
+    case 'P': {
+      static const char *const solvers[] = {"auto", "dense", "lapack", "arnoldi", NULL};
+      int v2 = -1;
+      for (int i = 0; solvers[i]; i++)
+        if (strcmp(optarg, solvers[i]) == 0)
+          v2 = i;
+      if (v2 < 0)
+        cli_error(&e, "--spectrum: unknown solver '%s' (auto, dense, lapack, arnoldi)", optarg);
+      else
+        o->spectrum = v2;
+      break;
+    }
     case 'h':
       usage(stdout);
       exit(0);
@@ -154,6 +172,7 @@ static void tally(bench_result *b, const sgema_record *r) {
   b->steps_sum += r->integ.steps;
   b->rhs_sum += r->integ.rhs_evals;
   b->jac_sum += r->integ.jac_evals;
+  b->jvp_sum += r->integ.jvp_evals;
   if (r->integ.steps > b->steps_max)
     b->steps_max = r->integ.steps;
   if (r->integ.rhs_evals > b->rhs_max)
@@ -166,6 +185,8 @@ static int run(const sgema_settings *s, const bench_options *o, bench_result *b)
   sgema_trial *t = sgema_trial_alloc(s);
   if (!t)
     return SGEMA_ENOMEM;
+  sgema_classifier_set_solver(sgema_trial_classifier(t), (sgema_spectrum_solver)o->spectrum,
+                              SGEMA_ARNOLDI_K);
   sgema_record rec;
   double t0 = now();
   for (long i = 0; i < o->trials; i++) {
@@ -175,6 +196,8 @@ static int run(const sgema_settings *s, const bench_options *o, bench_result *b)
       tally(b, &rec);
   }
   b->seconds = now() - t0;
+  struct rusage ru;
+  b->peak_mib = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : NAN;
   FILE *f = o->dump ? fopen(o->dump, "w") : NULL;
   if (o->dump && !f) {
     perror(o->dump);
@@ -200,21 +223,23 @@ static void report(const sgema_settings *s, const bench_options *o, const bench_
     printf("{\"alg\": \"%s\", \"m\": %d, \"n\": %d, \"stats\": \"%s\", \"method\": \"%s\", "
            "\"trials\": %ld, \"seconds\": %.6g, \"trials_per_second\": %.6g, \"steps_mean\": %.6g, "
            "\"steps_max\": %ld, \"rhs_mean\": %.6g, \"rhs_max\": %ld, \"jac_mean\": %.6g, "
+           "\"jvp_mean\": %.6g, \"peak_mib\": %.6g, "
            "\"not_converged_t_max\": %.6g, \"errors\": %ld, \"classes\": {",
            sgema_alg_name(s->alg), s->m, s->n, sgema_stats_name(s->sampling.stats),
            sgema_method_name(s->integration.method), o->trials, b->seconds, k / b->seconds,
            b->steps_sum / k, b->steps_max, b->rhs_sum / k, b->rhs_max, b->jac_sum / k,
-           b->t_max_hits / k, b->errors);
+           b->jvp_sum / k, b->peak_mib, b->t_max_hits / k, b->errors);
     for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
       printf("%s\"%s\": %ld", c ? ", " : "", sgema_class_name((sgema_class)c), b->count[c]);
     printf("}}\n");
     return;
   }
-  printf("%-3s m=%d n=%d %-9s %-7s %8ld trials %9.0f trials/s  steps %7.1f (max %6ld)  "
-         "rhs %8.1f (max %7ld)  not converged at t_max %.3f%%\n",
+  printf("%-3s m=%d n=%d %-9s %-7s %8ld trials %9.1f trials/s  steps %7.1f (max %6ld)  "
+         "rhs %8.1f (max %7ld)  jac %.1f  jvp %.1f  peak %.1f MiB  not converged at t_max %.3f%%\n",
          sgema_alg_name(s->alg), s->m, s->n, sgema_stats_name(s->sampling.stats),
          sgema_method_name(s->integration.method), o->trials, k / b->seconds, b->steps_sum / k,
-         b->steps_max, b->rhs_sum / k, b->rhs_max, 100.0 * b->t_max_hits / k);
+         b->steps_max, b->rhs_sum / k, b->rhs_max, b->jac_sum / k, b->jvp_sum / k, b->peak_mib,
+         100.0 * b->t_max_hits / k);
   printf("    classes:");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     printf(" %s %ld", sgema_class_name((sgema_class)c), b->count[c]);
@@ -224,7 +249,7 @@ static void report(const sgema_settings *s, const bench_options *o, const bench_
 int main(int argc, char **argv) {
   sgema_settings s;
   sgema_settings_default(&s);
-  bench_options o = {10000, 1, 0, NULL, 0};
+  bench_options o = {10000, 1, 0, NULL, 0, SGEMA_SPECTRUM_AUTO};
   if (parse(argc, argv, &s, &o) != 0)
     return 2;
   if (s.m > 1 && s.sampling.stats == SGEMA_STATS_DIAGONAL)

@@ -1,6 +1,7 @@
 /* Classification of a limit: origin, stable, saddle, partial, from |A|, rank(A) and the spectrum.
  */
 #include "sgema/classify.h"
+#include "classify_arnoldi.h"
 #include "sgema/field.h"
 #include "sgema/status.h"
 
@@ -8,6 +9,7 @@
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
+#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,7 @@ struct sgema_classifier {
   size_t N_max, K_max;
   int m_max, n_max;
   sgema_field *field;
-  double *J;           /* N x N Jacobian */
+  double *J;           /* N x N Jacobian (made on first use of a dense path) */
   gsl_matrix *T;       /* N x K orbit tangents, then their left singular vectors */
   gsl_matrix *V;       /* K x K */
   gsl_vector *sv;      /* K */
@@ -41,6 +43,11 @@ struct sgema_classifier {
   gsl_vector *Asv_s;
   double *tv; /* one tangent (N) */
   double *P;  /* n x n projector */
+  sgema_spectrum_solver solver;
+  int k_eig;
+  arnoldi_ws *arn; /* made on first use */
+  double *xv, *jv; /* two states (N) for the reduced products */
+  sgema_spectrum_info info;
 };
 
 void sgema_classifier_free(sgema_classifier *c) {
@@ -61,6 +68,8 @@ void sgema_classifier_free(sgema_classifier *c) {
         gsl_eigen_nonsymm_free(c->eig[i]);
   free(c->eig);
   free(c->tv);
+  free(c->xv);
+  arnoldi_free(c->arn);
   gsl_matrix_free(c->Asv);
   gsl_matrix_free(c->Asv_V);
   gsl_vector_free(c->Asv_s);
@@ -71,6 +80,7 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   if (m < 1 || n <= m || m > SGEMA_MAX_M || n > SGEMA_MAX_N)
     return NULL;
   gsl_set_error_handler_off();
+  arnoldi_blas_single_thread();
   sgema_classifier *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
@@ -80,22 +90,23 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   c->n_max = n;
   c->K_max = K;
   c->field = sgema_field_alloc(m, n);
-  c->J = malloc(N * N * sizeof(double));
   c->T = gsl_matrix_alloc(N, K);
   c->V = gsl_matrix_alloc(K, K);
   c->sv = gsl_vector_alloc(K);
   c->tau = gsl_vector_alloc(K);
-  c->JQ = gsl_matrix_alloc(N, N);
-  c->Jr = gsl_matrix_alloc(N, N);
   c->eval = gsl_vector_complex_alloc(N);
   c->eig = calloc(N + 1, sizeof *c->eig);
   c->tv = malloc((N + (size_t)n * n) * sizeof(double));
   c->P = c->tv ? c->tv + N : NULL;
+  c->xv = malloc(2 * N * sizeof(double));
+  c->jv = c->xv ? c->xv + N : NULL;
+  c->solver = SGEMA_SPECTRUM_AUTO;
+  c->k_eig = SGEMA_ARNOLDI_K;
   c->Asv = gsl_matrix_alloc(n, m);
   c->Asv_V = gsl_matrix_alloc(m, m);
   c->Asv_s = gsl_vector_alloc(m);
-  if (!c->field || !c->J || !c->T || !c->V || !c->sv || !c->tau || !c->JQ || !c->Jr || !c->eval ||
-      !c->eig || !c->tv || !c->Asv || !c->Asv_V || !c->Asv_s) {
+  if (!c->field || !c->T || !c->V || !c->sv || !c->tau || !c->eval || !c->eig || !c->tv || !c->xv ||
+      !c->Asv || !c->Asv_V || !c->Asv_s) {
     sgema_classifier_free(c);
     return NULL;
   }
@@ -225,6 +236,8 @@ static size_t frozen_tangents(sgema_classifier *c, const sgema_classification *s
   return q;
 }
 
+static int use_lapack(const sgema_classifier *c, size_t N);
+
 /* The orbit's tangent space: its dimension k, and the QR factors of an orthonormal basis of it
  * (Q's first k columns span it, the others its complement). */
 static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
@@ -233,7 +246,11 @@ static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const
   gsl_matrix_view T = gsl_matrix_submatrix(c->T, 0, 0, N, K);
   gsl_matrix_view V = gsl_matrix_submatrix(c->V, 0, 0, K, K);
   gsl_vector_view sv = gsl_vector_subvector(c->sv, 0, K);
-  if (gsl_linalg_SV_decomp_jacobi(&T.matrix, &V.matrix, &sv.vector) != GSL_SUCCESS)
+  if (use_lapack(c, sgema_problem_dim(p))) { /* left singular vectors over T (dgesvd) */
+    if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'O', 'N', (lapack_int)N, (lapack_int)K, T.matrix.data,
+                       (lapack_int)T.matrix.tda, sv.vector.data, NULL, 1, NULL, 1, c->xv) != 0)
+      return SGEMA_ELINALG;
+  } else if (gsl_linalg_SV_decomp_jacobi(&T.matrix, &V.matrix, &sv.vector) != GSL_SUCCESS)
     return SGEMA_ELINALG;
   size_t k = 0;
   double smax = gsl_vector_get(&sv.vector, 0);
@@ -261,13 +278,114 @@ static gsl_eigen_nonsymm_workspace *eigen_workspace(sgema_classifier *c, size_t 
   return c->eig[size];
 }
 
+int sgema_classifier_set_solver(sgema_classifier *c, sgema_spectrum_solver solver, int k) {
+  if ((unsigned)solver > SGEMA_SPECTRUM_ARNOLDI || k < 1 || k > SGEMA_SPECTRUM_MAX_K ||
+      k > ARNOLDI_MAX_K)
+    return SGEMA_EINVAL;
+  c->solver = solver;
+  c->k_eig = k;
+  return SGEMA_OK;
+}
+
+const sgema_spectrum_info *sgema_classifier_last_spectrum(const sgema_classifier *c) {
+  return &c->info;
+}
+
+static int use_arnoldi(const sgema_classifier *c, size_t N) {
+  return c->solver == SGEMA_SPECTRUM_ARNOLDI ||
+         (c->solver == SGEMA_SPECTRUM_AUTO && N >= SGEMA_LAPACK_MIN_N);
+}
+
+/* The dense eigensolver: GSL's below SGEMA_LAPACK_MIN_N (bit for bit the results of before),
+ * LAPACK's blocked dgeev from there, unless one is asked for. */
+static int use_lapack(const sgema_classifier *c, size_t N) {
+  return c->solver == SGEMA_SPECTRUM_LAPACK ||
+         (c->solver != SGEMA_SPECTRUM_DENSE && N >= SGEMA_LAPACK_MIN_N);
+}
+
+/* M = Q^T M with Q the Householder reflectors of a QR factorisation (LAPACK's dormqr). */
+static int lapack_qt(const gsl_matrix *QR, const gsl_vector *tau, gsl_matrix *M) {
+  return LAPACKE_dormqr(LAPACK_ROW_MAJOR, 'L', 'T', (lapack_int)M->size1, (lapack_int)M->size2,
+                        (lapack_int)tau->size, QR->data, (lapack_int)QR->tda, tau->data, M->data,
+                        (lapack_int)M->tda);
+}
+
+/* Largest real part of the eigenvalues of the nr x nr row-major matrix J (lda) by LAPACK's dgeev
+ * (balanced, eigenvalues only); J is overwritten. */
+static int lapack_max_re(sgema_classifier *c, double *J, size_t nr, size_t lda, double *max_re) {
+  double *wr = c->xv, *wi = c->jv;
+  if (LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)nr, J, (lapack_int)lda, wr, wi, NULL, 1,
+                    NULL, 1) != 0)
+    return SGEMA_ELINALG;
+  double mx = -INFINITY;
+  for (size_t i = 0; i < nr; i++)
+    mx = fmax(mx, wr[i]);
+  *max_re = mx;
+  return SGEMA_OK;
+}
+
+/* The reduced Jacobian V^T J V as an operator: z -> trailing block of Q^T J Q [0; z], with Q the
+ * orbit basis' Householder reflectors (orbit_basis) and one Jacobian-vector product. */
+typedef struct {
+  sgema_classifier *c;
+  const sgema_problem *p;
+  double t;
+  const double *y;
+  size_t N, Nfull, k; /* reduced problem: (A, B) block of length N when the target is frozen */
+} reduced_op;
+
+static void reduced_product(void *ctx, const double *z, double *out) {
+  reduced_op *o = ctx;
+  sgema_classifier *c = o->c;
+  size_t N = o->N, k = o->k;
+  memset(c->xv, 0, o->Nfull * sizeof(double)); /* the frozen target's direction stays 0 */
+  memcpy(c->xv + k, z, (N - k) * sizeof(double));
+  gsl_vector_view x = gsl_vector_view_array(c->xv, N), j = gsl_vector_view_array(c->jv, N);
+  gsl_matrix_view U = gsl_matrix_submatrix(c->T, 0, 0, N, k);
+  gsl_vector_view tau = gsl_vector_subvector(c->tau, 0, k);
+  if (k > 0)
+    gsl_linalg_QR_Qvec(&U.matrix, &tau.vector, &x.vector);
+  sgema_field_jvp(c->field, o->p, o->t, o->y, c->xv, c->jv);
+  if (k > 0)
+    gsl_linalg_QR_QTvec(&U.matrix, &tau.vector, &j.vector);
+  memcpy(out, c->jv + k, (N - k) * sizeof(double));
+}
+
+/* The k rightmost reduced eigenvalues by ARPACK; -1 when it did not converge (the caller then
+ * computes the dense spectrum), else a status. */
+static int arnoldi_spectrum(sgema_classifier *c, const sgema_problem *p, double t, const double *y,
+                            size_t N, size_t k, double *max_re) {
+  size_t nr = N - k;
+  if ((size_t)c->k_eig + 2 > nr)
+    return -1;
+  if (!c->arn)
+    c->arn = arnoldi_alloc(c->N_max);
+  if (!c->arn)
+    return SGEMA_ENOMEM;
+  reduced_op o = {c, p, t, y, N, sgema_problem_dim(p), k};
+  arnoldi_result res;
+  int rc = arnoldi_rightmost(c->arn, nr, c->k_eig, reduced_product, &o, &res);
+  c->info.products = res.products;
+  if (rc != 0)
+    return -1;
+  c->info.used = SGEMA_SPECTRUM_ARNOLDI;
+  c->info.k = res.k;
+  for (int i = 0; i < res.k; i++) {
+    c->info.re[i] = res.re[i];
+    c->info.im[i] = res.im[i];
+  }
+  c->info.abscissa = res.abscissa;
+  c->info.error = res.error;
+  *max_re = res.abscissa;
+  return SGEMA_OK;
+}
+
 int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s,
                               const sgema_problem *p, double t, const double *y, double *max_re,
                               int *symmetry_zeros) {
   size_t N = sgema_problem_dim(p), Nfull = N, k = 0;
   if (p->m > c->m_max || p->n > c->n_max || p->n <= p->m || p->m < 1)
     return SGEMA_EDIM;
-  sgema_field_jacobian(c->field, p, t, y, c->J, NULL);
   int frozen = target_frozen(p, t);
   if (frozen)
     N = sgema_problem_dim_for(SGEMA_ALG_SG, p->m, p->n); /* the (A, B) block */
@@ -276,10 +394,33 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
     return st;
   size_t nr = N - k;
   *symmetry_zeros = (int)k;
+  memset(&c->info, 0, sizeof c->info);
+  c->info.used = SGEMA_SPECTRUM_DENSE;
   if (nr == 0) {
     *max_re = 0.0;
+    c->info.abscissa = 0.0;
     return SGEMA_OK;
   }
+  if (use_arnoldi(c, Nfull)) {
+    st = arnoldi_spectrum(c, p, t, y, N, k, max_re);
+    if (st != -1)
+      return st;
+    c->info.fell_back = 1;
+  }
+  if (!c->J) { /* the N x N buffers of the dense paths: never allocated on the Arnoldi path */
+    c->J = malloc(c->N_max * c->N_max * sizeof(double));
+    c->JQ = gsl_matrix_alloc(c->N_max, c->N_max);
+    c->Jr = gsl_matrix_alloc(c->N_max, c->N_max);
+    if (!c->J || !c->JQ || !c->Jr) {
+      free(c->J);
+      gsl_matrix_free(c->JQ);
+      gsl_matrix_free(c->Jr);
+      c->J = NULL;
+      c->JQ = c->Jr = NULL;
+      return SGEMA_ENOMEM;
+    }
+  }
+  sgema_field_jacobian(c->field, p, t, y, c->J, NULL);
   /* Jr = the trailing block of Q^T J Q, computed by applying the k reflectors from both sides
    * (O(N^2 k), where forming Q and two products would cost O(N^3)): Q^T J, transposed, Q^T again
    * gives (Q^T J Q)^T. */
@@ -290,9 +431,14 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
   if (k > 0) {
     gsl_matrix_view U = gsl_matrix_submatrix(c->T, 0, 0, N, k);
     gsl_vector_view tau = gsl_vector_subvector(c->tau, 0, k);
-    if (gsl_linalg_QR_QTmat(&U.matrix, &tau.vector, &JQ.matrix) != GSL_SUCCESS ||
-        gsl_matrix_transpose(&JQ.matrix) != GSL_SUCCESS ||
-        gsl_linalg_QR_QTmat(&U.matrix, &tau.vector, &JQ.matrix) != GSL_SUCCESS)
+    if (use_lapack(c, Nfull)) { /* GSL's reflectors are LAPACK's (dgeqrf's v, tau): blocked */
+      if (lapack_qt(&U.matrix, &tau.vector, &JQ.matrix) != 0 ||
+          gsl_matrix_transpose(&JQ.matrix) != GSL_SUCCESS ||
+          lapack_qt(&U.matrix, &tau.vector, &JQ.matrix) != 0)
+        return SGEMA_ELINALG;
+    } else if (gsl_linalg_QR_QTmat(&U.matrix, &tau.vector, &JQ.matrix) != GSL_SUCCESS ||
+               gsl_matrix_transpose(&JQ.matrix) != GSL_SUCCESS ||
+               gsl_linalg_QR_QTmat(&U.matrix, &tau.vector, &JQ.matrix) != GSL_SUCCESS)
       return SGEMA_ELINALG;
   }
   gsl_matrix_view Jr = gsl_matrix_submatrix(c->Jr, 0, 0, nr, nr);
@@ -301,6 +447,12 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
       gsl_matrix_set(&Jr.matrix, i, j,
                      k > 0 ? gsl_matrix_get(&JQ.matrix, k + j, k + i)
                            : gsl_matrix_get(&JQ.matrix, i, j));
+  if (use_lapack(c, Nfull)) {
+    c->info.used = SGEMA_SPECTRUM_LAPACK;
+    st = lapack_max_re(c, Jr.matrix.data, nr, Jr.matrix.tda, max_re);
+    c->info.abscissa = *max_re;
+    return st;
+  }
   gsl_eigen_nonsymm_workspace *ws = eigen_workspace(c, nr);
   gsl_vector_complex_view ev = gsl_vector_complex_subvector(c->eval, 0, nr);
   if (!ws)
@@ -311,6 +463,8 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
   for (size_t i = 0; i < nr; i++)
     mx = fmax(mx, GSL_REAL(gsl_vector_complex_get(&ev.vector, i)));
   *max_re = mx;
+  c->info.used = SGEMA_SPECTRUM_DENSE;
+  c->info.abscissa = mx;
   return SGEMA_OK;
 }
 

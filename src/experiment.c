@@ -266,9 +266,6 @@ static const exp_choice METHOD = {SGEMA_METHOD_COUNT, method_name, get_method, s
 #define CHOICE(sec, key, member, ch)                                                               \
   { sec, key, EXP_CHOICE, AT(member), NULL, 0, 0, 0, &ch }
 
-/* Most trajectory points a run may ask for (sgema-trial's --record has the same bound). */
-#define RECORD_MAX_POINTS 1000000
-
 /* Every key with a library default. The ranges are those of sgema_*_validate (docs/EXPERIMENTS.md);
  * the parser checks them value by value so that each problem gets its own line and column. */
 const exp_setting exp_settings[] = {
@@ -307,7 +304,7 @@ const exp_setting exp_settings[] = {
     REAL("classification", "symmetry_tol", settings.classification.symmetry_tol, EXP_POSITIVE),
     REAL("classification", "sphere_tol", settings.classification.sphere_tol, EXP_POSITIVE),
     U32("record", "trajectories", record.trajectories, 0, UINT32_MAX),
-    U32("record", "points", record.points, 1, RECORD_MAX_POINTS),
+    U32("record", "points", record.points, 1, SGEMA_RECORD_MAX_POINTS),
     REAL("record", "t_last", record.t_last, EXP_POSITIVE),
 };
 const size_t exp_setting_count = sizeof exp_settings / sizeof exp_settings[0];
@@ -347,9 +344,35 @@ void sgema_experiment_free(sgema_experiment *e) {
   free(e);
 }
 
-sgema_experiment *sgema_experiment_load_string(const char *name, const char *text, size_t len,
-                                               sgema_diagnostics *diag) {
+/* The resolved form (every run spelt out) is what --dry-run prints, itself an experiment file, and
+ * what the results file stores as JSON: sweeps and aliases can make it far larger than the file,
+ * so it has the file's limit, and is checked before anything is written. */
+static int check_resolved_size(const sgema_experiment *e, sgema_diagnostics *diag) {
+  char *yaml = sgema_experiment_resolved(e, SGEMA_EXPERIMENT_YAML);
+  char *json = yaml ? sgema_experiment_resolved(e, SGEMA_EXPERIMENT_JSON) : NULL;
+  size_t size = yaml && json ? (strlen(yaml) > strlen(json) ? strlen(yaml) : strlen(json)) : 0;
+  free(yaml);
+  free(json);
+  if (!json) {
+    sgema_diagnostics_add(diag, e->path, 1, 1, NULL, "out of memory");
+    return -1;
+  }
+  if (size <= EXP_FILE_MAX)
+    return 0;
+  sgema_diagnostics_add(diag, e->path, 1, 1, "runs",
+                        "its %zu runs, spelt out (as --dry-run prints them and the results file "
+                        "stores them), take %zu bytes: at most %d (4 MiB) are allowed; split it "
+                        "into several experiments",
+                        e->run_count, size, EXP_FILE_MAX);
+  return -1;
+}
+
+/* Checks the text, then parses it; size is the whole file's (len bytes of it are in text). */
+static sgema_experiment *load_text(const char *name, const char *text, size_t len, size_t size,
+                                   sgema_diagnostics *diag) {
   size_t start = sgema_diagnostics_count(diag);
+  if (exp_check_text(name ? name : "", EXP_WHAT, text, len, size, diag) != 0)
+    return NULL;
   sgema_experiment *e = calloc(1, sizeof *e);
   if (e) {
     e->path = strdup(name ? name : "");
@@ -365,48 +388,26 @@ sgema_experiment *sgema_experiment_load_string(const char *name, const char *tex
   e->source_len = len;
   int problems = exp_parse(e, diag);
   exp_diagnostics_sort_from(diag, start);
-  if (problems) {
+  if (problems || check_resolved_size(e, diag) != 0) {
     sgema_experiment_free(e);
     return NULL;
   }
   return e;
 }
 
+sgema_experiment *sgema_experiment_load_string(const char *name, const char *text, size_t len,
+                                               sgema_diagnostics *diag) {
+  return load_text(name, text, len, len, diag);
+}
+
 /* The whole file, read once: what is parsed is exactly what is stored as the source. */
 sgema_experiment *sgema_experiment_load(const char *path, sgema_diagnostics *diag) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    sgema_diagnostics_add(diag, path, 1, 1, NULL, "cannot open: %s", strerror(errno));
+  char *text;
+  size_t len, size;
+  if (exp_read_file(path, EXP_WHAT, &text, &len, &size, diag) != 0)
     return NULL;
-  }
-  size_t len = 0, cap = 4096;
-  char *buf = malloc(cap);
-  int err = !buf;
-  while (!err) {
-    if (len == cap) {
-      char *b = realloc(buf, 2 * cap);
-      if (!b) {
-        err = 1;
-        break;
-      }
-      buf = b;
-      cap *= 2;
-    }
-    size_t got = fread(buf + len, 1, cap - len, f);
-    len += got;
-    if (got == 0)
-      break;
-  }
-  if (!err && ferror(f))
-    err = 2;
-  fclose(f);
-  if (err) {
-    sgema_diagnostics_add(diag, path, 1, 1, NULL, "%s", err == 1 ? "out of memory" : "read error");
-    free(buf);
-    return NULL;
-  }
-  sgema_experiment *e = sgema_experiment_load_string(path, buf, len, diag);
-  free(buf);
+  sgema_experiment *e = load_text(path, text, len, size, diag);
+  free(text);
   return e;
 }
 

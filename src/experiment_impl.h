@@ -100,4 +100,58 @@ void exp_run_free(sgema_run_spec *r);
  * problems found (each added to d, which may be NULL). */
 int exp_parse(sgema_experiment *e, sgema_diagnostics *d);
 
+/* ---- limits of a file (docs/EXPERIMENTS.md, "Limits") ---- */
+
+#define EXP_FILE_MAX (4 << 20)         /* bytes of an experiment file */
+#define EXP_DESCRIPTION_MAX (64 << 10) /* bytes of the description */
+#define EXP_SOURCE_MAX 512             /* bytes of a reference's source */
+#define EXP_DEPTH_MAX 64               /* lists and mappings inside each other */
+#define EXP_EXPANDED_MAX 1000000       /* nodes, every alias counted as a copy of its anchor */
+#define EXP_RUNS_MAX 10000             /* runs of an experiment, sweeps expanded */
+/* Recording: the memory one trajectory needs, and all the trajectories of one run. */
+#define EXP_TRAJECTORY_BYTES_MAX SGEMA_TRAJECTORY_BYTES_MAX
+#define EXP_RUN_RECORD_BYTES_MAX SGEMA_RUN_RECORD_BYTES_MAX
+
+/* The text (experiment_text.c): refuses what is not an experiment file's text (an HDF5 file, a
+ * binary file, UTF-16 or other non-UTF-8 text, more than EXP_FILE_MAX bytes; size: the whole
+ * file's, of which len bytes are in text). Returns the number of problems (0 or 1). */
+int exp_check_text(const char *path, const char *what, const char *text, size_t len, size_t size,
+                   sgema_diagnostics *d);
+/* What the messages call an experiment file. */
+#define EXP_WHAT "an experiment file"
+/* Reads the whole file (at most EXP_FILE_MAX + 1 bytes of it) into a NUL-terminated malloc'd *text
+ * of *len bytes; *size: the file's size. A directory, or a file that cannot be read, is reported
+ * (what: "an experiment file") and gives -1. */
+int exp_read_file(const char *path, const char *what, char **text, size_t *len, size_t *size,
+                  sgema_diagnostics *d);
+
+/* Composes the first YAML document of text into doc (which the caller deletes, whatever the
+ * result) with the limits above, the core-schema tags checked and merge keys << applied. Returns
+ * the number of problems (each added to d); a second document is one. *readable: the first
+ * document (or the empty stream) was read whole without a problem, so its settings can be read. */
+int exp_compose(const char *path, const char *what, const char *text, size_t len,
+                struct yaml_document_s *doc, sgema_diagnostics *d, int *readable);
+
+/* A node's tag as the composer stores it: EXP_TAG_NONE when none was written. */
+enum {
+  EXP_TAG_NONE,
+  EXP_TAG_STR,
+  EXP_TAG_INT,
+  EXP_TAG_FLOAT,
+  EXP_TAG_BOOL,
+  EXP_TAG_NULL,
+  EXP_TAG_SEQ,
+  EXP_TAG_MAP,
+  EXP_TAG_MERGE,
+  EXP_TAG_OTHER
+};
+int exp_tag_kind(const char *tag);
+
+/* The core schema's scalars (experiment_yaml.c). exp_float_syntax: 0 (not a number), 1 (decimal:
+ * strtod reads it), 2 (.inf or .nan: *special holds the value). */
+int exp_int_syntax(const char *s);
+int exp_float_syntax(const char *s, double *special);
+int exp_bool_syntax(const char *s);
+int exp_null_syntax(const char *s);
+
 #endif

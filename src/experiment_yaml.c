@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -81,17 +82,25 @@ static const char *text_of(const yaml_node_t *n) {
   return (const char *)n->data.scalar.value;
 }
 
+static int tag_of(const yaml_node_t *n) {
+  return exp_tag_kind((const char *)n->tag);
+}
+
+/* A plain scalar is typed by its text; !!str makes any text a string (and the composer makes a
+ * scalar with another core tag plain, the tag's type being the text's). */
 static int is_plain(const yaml_node_t *n) {
-  return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+  return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+         tag_of(n) != EXP_TAG_STR;
 }
 
 /* YAML's null: an empty plain value ("key:" with nothing after it), null or ~. */
-static int is_null(const yaml_node_t *n) {
-  if (!is_plain(n))
-    return 0;
-  const char *s = text_of(n);
+int exp_null_syntax(const char *s) {
   return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
          strcmp(s, "NULL") == 0;
+}
+
+static int is_null(const yaml_node_t *n) {
+  return is_plain(n) && exp_null_syntax(text_of(n));
 }
 
 static int is_digits(const char *s) {
@@ -104,14 +113,14 @@ static int is_digits(const char *s) {
 }
 
 /* An integer of YAML's core schema: [-+]?[0-9]+ (decimal only, so 010 is ten). */
-static int int_syntax(const char *s) {
+int exp_int_syntax(const char *s) {
   return is_digits(s + (*s == '-' || *s == '+'));
 }
 
 /* A float of YAML's core schema: [-+]?(.[0-9]+|[0-9]+(.[0-9]*)?)([eE][-+]?[0-9]+)?, or
  * [-+]?.inf / .nan in their three spellings. Stricter than strtod: no hex, no "inf", no blanks.
  * Returns 0 (not a number), 1 (decimal: strtod reads it) or 2 (*special holds the value). */
-static int float_syntax(const char *s, double *special) {
+int exp_float_syntax(const char *s, double *special) {
   const char *p = s + (*s == '-' || *s == '+');
   if (strcmp(p, ".inf") == 0 || strcmp(p, ".Inf") == 0 || strcmp(p, ".INF") == 0) {
     *special = *s == '-' ? -INFINITY : INFINITY;
@@ -143,29 +152,38 @@ static int float_syntax(const char *s, double *special) {
   return *p == '\0';
 }
 
-static int is_bool_text(const char *s) {
+int exp_bool_syntax(const char *s) {
   return strcmp(s, "true") == 0 || strcmp(s, "false") == 0 || strcmp(s, "True") == 0 ||
          strcmp(s, "False") == 0 || strcmp(s, "TRUE") == 0 || strcmp(s, "FALSE") == 0;
 }
 
 /* What a node is, for "expected X, found Y". */
 static const char *describe(const yaml_node_t *n, char *buf, size_t size) {
+  static const char *const tags[] = {"",
+                                     " (tagged !!str)",
+                                     " (tagged !!int)",
+                                     " (tagged !!float)",
+                                     " (tagged !!bool)",
+                                     " (tagged !!null)"};
   double special;
   if (n->type == YAML_MAPPING_NODE)
     return "a mapping";
   if (n->type == YAML_SEQUENCE_NODE)
     return "a list";
+  int tag = tag_of(n);
+  const char *note = tag <= EXP_TAG_NULL ? tags[tag] : "";
   if (is_null(n))
-    return "no value";
-  const char *s = text_of(n);
-  if (is_plain(n) && float_syntax(s, &special))
-    snprintf(buf, size, "the number %.40s", s);
-  else if (is_plain(n) && is_bool_text(s))
-    snprintf(buf, size, "the boolean %s", s);
+    snprintf(buf, size, "no value%s", note);
+  else if (tag == EXP_TAG_STR)
+    snprintf(buf, size, "the string '%.40s'%s", text_of(n), note);
+  else if (is_plain(n) && exp_float_syntax(text_of(n), &special))
+    snprintf(buf, size, "the number %.40s%s", text_of(n), note);
+  else if (is_plain(n) && exp_bool_syntax(text_of(n)))
+    snprintf(buf, size, "the boolean %s%s", text_of(n), note);
   else if (is_plain(n))
-    snprintf(buf, size, "the string '%.40s'", s);
+    snprintf(buf, size, "the string '%.40s'", text_of(n));
   else
-    snprintf(buf, size, "the quoted string \"%.40s\"", s);
+    snprintf(buf, size, "the quoted string \"%.40s\"", text_of(n));
   return buf;
 }
 
@@ -174,7 +192,7 @@ static int read_real(reader *r, yaml_node_t *n, const char *key, const exp_inter
                      double *out) {
   char what[80];
   double x = 0.0;
-  int syntax = is_plain(n) && !is_null(n) ? float_syntax(text_of(n), &x) : 0;
+  int syntax = is_plain(n) && !is_null(n) ? exp_float_syntax(text_of(n), &x) : 0;
   if (!syntax) {
     report(r, n, key, "expected a number, found %s", describe(n, what, sizeof what));
     return -1;
@@ -182,9 +200,19 @@ static int read_real(reader *r, yaml_node_t *n, const char *key, const exp_inter
   if (syntax == 1) {
     errno = 0;
     x = strtod(text_of(n), NULL);
-    /* Overflow gives inf, underflow a denormal or 0: neither is the number written. */
-    if (errno == ERANGE) {
-      report(r, n, key, "%s is out of the range of a double", text_of(n));
+    /* Overflow gives inf, underflow a subnormal number or 0: neither is the number written (a
+     * subnormal has lost digits, and 0 may mean "off"). */
+    if (errno == ERANGE || (x != 0.0 && fabs(x) < DBL_MIN)) {
+      if (fabs(x) >= 1.0)
+        report(r, n, key,
+               "%s is too large: numbers must be at most %.17g in size (.inf where allowed), and "
+               "here %s",
+               text_of(n), DBL_MAX, iv->words);
+      else
+        report(r, n, key,
+               "%s is too small (subnormal): numbers must be 0 or between %.17g and %.17g in "
+               "size, and here %s",
+               text_of(n), DBL_MIN, DBL_MAX, iv->words);
       return -1;
     }
   }
@@ -199,13 +227,21 @@ static int read_real(reader *r, yaml_node_t *n, const char *key, const exp_inter
 static int read_integer(reader *r, yaml_node_t *n, const char *key, long long lo, long long hi,
                         long long *out) {
   char what[80];
-  if (!is_plain(n) || is_null(n) || !int_syntax(text_of(n))) {
+  if (!is_plain(n) || is_null(n) || !exp_int_syntax(text_of(n)) || tag_of(n) == EXP_TAG_FLOAT) {
     report(r, n, key, "expected an integer, found %s", describe(n, what, sizeof what));
     return -1;
   }
   errno = 0;
   long long x = strtoll(text_of(n), NULL, 10);
-  if (errno == ERANGE || x < lo || x > hi) {
+  if (errno == ERANGE) {
+    /* Past the 64-bit integers altogether: say so, not "must be >= 1". */
+    report(r, n, key,
+           "%s is too %s: out of the range of a 64-bit integer (must be between %lld "
+           "and %lld)",
+           text_of(n), x > 0 ? "large" : "small", lo, hi);
+    return -1;
+  }
+  if (x < lo || x > hi) {
     if (hi == LLONG_MAX || hi == LONG_MAX)
       report(r, n, key, "%s is not allowed: must be >= %lld", text_of(n), lo);
     else
@@ -218,7 +254,7 @@ static int read_integer(reader *r, yaml_node_t *n, const char *key, long long lo
 
 static int read_u64(reader *r, yaml_node_t *n, const char *key, uint64_t *out) {
   char what[80];
-  if (!is_plain(n) || is_null(n) || !int_syntax(text_of(n))) {
+  if (!is_plain(n) || is_null(n) || !exp_int_syntax(text_of(n)) || tag_of(n) == EXP_TAG_FLOAT) {
     report(r, n, key, "expected an unsigned 64-bit integer, found %s",
            describe(n, what, sizeof what));
     return -1;
@@ -241,7 +277,7 @@ static int read_u64(reader *r, yaml_node_t *n, const char *key, uint64_t *out) {
 /* YAML 1.2's booleans; 1.1's yes/no/on/off are refused, so that "no" is never a country. */
 static int read_bool(reader *r, yaml_node_t *n, const char *key, int *out) {
   char what[80];
-  if (!is_plain(n) || !is_bool_text(text_of(n))) {
+  if (!is_plain(n) || !exp_bool_syntax(text_of(n))) {
     report(r, n, key, "expected true or false, found %s", describe(n, what, sizeof what));
     return -1;
   }
@@ -382,6 +418,10 @@ static int read_members(reader *r, yaml_node_t *node, const char *where, member 
       report(r, k, where, "keys must be names, found %s", describe(k, what, sizeof what));
       continue;
     }
+    /* Top-level keys x-...: a place for anchors that runs merge (<<: *x-base), as in other
+     * configuration files; nothing reads them. */
+    if (!where[0] && strncmp(text_of(k), "x-", 2) == 0)
+      continue;
     join(path, sizeof path, where, text_of(k));
     int i = 0;
     while (i < count && strcmp(m[i].name, text_of(k)) != 0)
@@ -406,7 +446,24 @@ static void missing(reader *r, yaml_node_t *parent, const char *where, const cha
   report(r, parent, path, "missing (required%s)", hint);
 }
 
+/* Text stored with the results (in the file's attributes, once per run for a source) is bounded:
+ * a 50 MB description would be stored three times. */
+static int check_length(reader *r, yaml_node_t *n, const char *key, const char *text, size_t max,
+                        const char *words) {
+  size_t len = strlen(text);
+  if (len <= max)
+    return 0;
+  report(r, n, key, "%zu bytes long: at most %zu bytes%s%s%s are allowed", len, max,
+         words ? " (" : "", words ? words : "", words ? ")" : "");
+  return -1;
+}
+
 /* ---- names ---- */
+
+/* Bytes in the UTF-8 character that starts with lead (1 for ASCII and for a stray byte). */
+static int utf8_char_length(unsigned char lead) {
+  return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+}
 
 static int name_char(int c) {
   return isalnum(c) || c == '_' || c == '.' || c == '-';
@@ -450,7 +507,10 @@ static int check_name(reader *r, yaml_node_t *n, const char *key, const char *s,
       continue;
     }
     if (!name_char((unsigned char)*p)) {
-      report(r, n, key, "'%s': the character '%c' is not allowed (letters, digits, _ . -%s)", s, *p,
+      /* The file is valid UTF-8 by now: quote the whole character, never a lone byte of it. */
+      report(r, n, key,
+             "'%s': the character '%.*s' is not allowed (ASCII letters, digits, _ . -%s)", s,
+             utf8_char_length((unsigned char)*p), p,
              placeholders ? " and the placeholders {alg}, {m}, {n}" : "");
       return -1;
     }
@@ -539,7 +599,7 @@ static int read_axis_item(reader *r, int kind, yaml_node_t *n, const char *key, 
     *add = (int)x;
     return 0;
   default:
-    if (is_plain(n) && int_syntax(text_of(n))) {
+    if (is_plain(n) && exp_int_syntax(text_of(n))) {
       if (read_integer(r, n, key, 2, SGEMA_MAX_N, &x) != 0)
         return -1;
       *add = (int)x;
@@ -635,7 +695,8 @@ static int read_reference(reader *r, yaml_node_t *n, const char *key, ref_item *
   }
   if (m[3].value) {
     join(path, sizeof path, key, "source");
-    read_text(r, m[3].value, path, &out->ref.source);
+    if (read_text(r, m[3].value, path, &out->ref.source) == 0)
+      check_length(r, m[3].value, path, out->ref.source, EXP_SOURCE_MAX, NULL);
   }
   return r->problems == before ? 0 : -1;
 }
@@ -975,8 +1036,67 @@ static const axis *axis_of(const layer *run, const layer *defs, int k, axis *fal
 /* The checks that need the whole point (alg, m, n together with the other settings); each is
  * reported for the first point of the entry that fails it. */
 typedef struct {
-  int n_range, condition, sphere;
+  int n_range, condition, sphere, memory;
 } reported;
+
+/* The node and key of a record setting, for a problem of the record as a whole: the first of
+ * names that the run or the defaults give, else the run. */
+static yaml_node_t *record_place(const entry_view *ev, const char *const *names, char *key,
+                                 size_t size, const layer **owner) {
+  const layer *from;
+  for (int k = 0; names[k]; k++) {
+    size_t i = setting_index("record", names[k]);
+    yaml_node_t *n = source_of(ev->run, ev->defs, i, &from);
+    if (n) {
+      setting_key(key, size, from, i);
+      *owner = from;
+      return n;
+    }
+  }
+  keyf(key, size, "%s.record", ev->run->where);
+  *owner = ev->run;
+  return ev->run->map;
+}
+
+/* What recording needs for one point: one trajectory's times, states, Ebar and Fbar in memory
+ * (points x (state + 3) doubles), and all of the run's trajectories in the results file. Checked
+ * here so that a run never fails for want of memory after its file has been made. */
+static void check_record_memory(reader *r, const entry_view *ev, const sgema_run_spec *spec,
+                                reported *rep, int *ok) {
+  const sgema_record_spec *rec = &spec->record;
+  if (rec->trajectories == 0)
+    return;
+  size_t N = sgema_problem_dim_for(spec->settings.alg, spec->settings.m, spec->settings.n);
+  double one = (double)rec->points * (double)(N + 3) * sizeof(double);
+  double all = one * (double)rec->trajectories;
+  if (one <= EXP_TRAJECTORY_BYTES_MAX && all <= EXP_RUN_RECORD_BYTES_MAX)
+    return;
+  *ok = 0;
+  if (rep->memory++)
+    return;
+  static const char *const points_first[] = {"points", "trajectories", NULL};
+  static const char *const trajectories_first[] = {"trajectories", "points", NULL};
+  char key[KEY_MAX], note[64];
+  const layer *owner;
+  int per_trajectory = one > EXP_TRAJECTORY_BYTES_MAX;
+  yaml_node_t *n =
+      record_place(ev, per_trajectory ? points_first : trajectories_first, key, sizeof key, &owner);
+  if (per_trajectory)
+    report(r, n, key,
+           "recording %u points of %s m = %d n = %d (%zu values a state) needs %.0f MiB a "
+           "trajectory: at most %.0f MiB are allowed, so at most %.0f points%s",
+           (unsigned)rec->points, sgema_alg_name(spec->settings.alg), spec->settings.m,
+           spec->settings.n, N, one / 1048576.0, EXP_TRAJECTORY_BYTES_MAX / 1048576.0,
+           floor(EXP_TRAJECTORY_BYTES_MAX / ((double)(N + 3) * sizeof(double))),
+           for_run(owner, ev->run, note, sizeof note));
+  else
+    report(r, n, key,
+           "%u trajectories of %u points of %s m = %d n = %d need %.0f MiB in the results file: "
+           "at most %.0f MiB a run are allowed%s",
+           (unsigned)rec->trajectories, (unsigned)rec->points, sgema_alg_name(spec->settings.alg),
+           spec->settings.m, spec->settings.n, all / 1048576.0,
+           EXP_RUN_RECORD_BYTES_MAX / 1048576.0, for_run(owner, ev->run, note, sizeof note));
+}
 
 static void check_point(reader *r, const entry_view *ev, const sgema_run_spec *spec, int mi, int ni,
                         reported *rep, int *ok) {
@@ -1041,9 +1161,41 @@ static void check_point(reader *r, const entry_view *ev, const sgema_run_spec *s
                for_run(refs, run, note, sizeof note));
       }
     }
+  if (ev->n_ok && n > m && n <= SGEMA_MAX_N)
+    check_record_memory(r, ev, spec, rep, ok);
 }
 
-/* The checks that do not depend on the point: trials given, trajectories within trials. */
+/* The recording times t_last i / (points - 1), i = 0 .. points - 1 (sgema_trajectory_alloc_uniform)
+ * must be finite and strictly increasing: t_last (points - 1) must not overflow, and the spacing
+ * must be a normal double. */
+static int check_record_times(reader *r, const entry_view *ev, const sgema_run_spec *base) {
+  size_t ti = setting_index("record", "t_last"), pi = setting_index("record", "points");
+  if (!setting_ok(ev->run, ev->defs, ti) || !setting_ok(ev->run, ev->defs, pi))
+    return 0;
+  double t = base->record.t_last, gaps = base->record.points > 1 ? base->record.points - 1.0 : 1.0;
+  if (isfinite(t * gaps) && t / gaps >= DBL_MIN)
+    return 0;
+  static const char *const t_first[] = {"t_last", "points", NULL};
+  char key[KEY_MAX], note[64];
+  const layer *owner;
+  yaml_node_t *n = record_place(ev, t_first, key, sizeof key, &owner);
+  if (!isfinite(t * gaps))
+    report(r, n, key,
+           "t_last = %.15g with %u points: the recording times t_last i / %.0f overflow a double "
+           "(t_last must be at most %.6g for %u points)%s",
+           t, (unsigned)base->record.points, gaps, DBL_MAX / gaps / (1.0 + 1e-15),
+           (unsigned)base->record.points, for_run(owner, ev->run, note, sizeof note));
+  else
+    report(r, n, key,
+           "t_last = %.15g with %u points: the recording times are closer than the smallest normal "
+           "double (t_last must be at least %.6g for %u points)%s",
+           t, (unsigned)base->record.points, DBL_MIN * gaps, (unsigned)base->record.points,
+           for_run(owner, ev->run, note, sizeof note));
+  return -1;
+}
+
+/* The checks that do not depend on the point: trials given, trajectories within trials, the
+ * recording times. */
 static int check_entry(reader *r, const entry_view *ev, const sgema_run_spec *base) {
   const layer *run = ev->run, *from;
   char key[KEY_MAX], note[64];
@@ -1062,7 +1214,7 @@ static int check_entry(reader *r, const entry_view *ev, const sgema_run_spec *ba
            for_run(from, run, note, sizeof note));
     return -1;
   }
-  return 0;
+  return check_record_times(r, ev, base);
 }
 
 /* ---- run names ---- */
@@ -1202,7 +1354,25 @@ typedef struct {
   point_list points;
   uint32_t next_index;
   int indices_known; /* 0 once a run could not be expanded: later positions are unknown */
+  int too_many;      /* EXP_RUNS_MAX was passed (reported): no more runs are expanded */
 } expansion;
+
+/* The runs an entry expands into, checked before they are made: the sweep of one entry is at most
+ * AXIS_MAX^3, and a file of many entries can hold any number of them. Returns 0 when they fit. */
+static int check_run_count(reader *r, expansion *x, const layer *run, const entry_view *ev) {
+  size_t count = (size_t)ev->axes[AXIS_ALG]->count * (size_t)ev->axes[AXIS_M]->count *
+                 (size_t)ev->axes[AXIS_N]->count;
+  if (!x->too_many && x->points.count + count <= EXP_RUNS_MAX)
+    return 0;
+  if (!x->too_many)
+    report(r, run->map, run->where,
+           "the experiment expands to more than %d runs (%zu before this entry, which adds %zu): "
+           "split it into several experiments",
+           EXP_RUNS_MAX, x->points.count, count);
+  x->too_many = 1;
+  x->indices_known = 0;
+  return -1;
+}
 
 static const char *copy_text(point_list *pl, const char *s) {
   char *c = strdup(s);
@@ -1282,10 +1452,12 @@ static void expand_run(reader *r, expansion *x, const layer *run, size_t entry) 
            "sweeps expanded)",
            run->index_value, (unsigned)x->next_index);
 
+  if (check_run_count(r, x, run, &ev) != 0)
+    return;
   size_t first = x->points.count, stream_i = setting_index(NULL, "stream");
   const layer *from;
   int has_stream = source_of(run, defs, stream_i, &from) != NULL;
-  reported rep = {0, 0, 0};
+  reported rep = {0, 0, 0, 0};
   const axis *aa = ev.axes[AXIS_ALG], *am = ev.axes[AXIS_M], *an = ev.axes[AXIS_N];
   for (int ai = 0; ai < aa->count; ai++)
     for (int mi = 0; mi < am->count; mi++)
@@ -1363,7 +1535,9 @@ static void read_root(reader *r, yaml_node_t *root, sgema_experiment *e, point_l
     missing(r, root, "", "seed", ": an unsigned 64-bit integer");
   else
     read_u64(r, m[R_SEED].value, "seed", &e->seed);
-  if (m[R_DESCRIPTION].value && read_text(r, m[R_DESCRIPTION].value, "description", &text) == 0)
+  if (m[R_DESCRIPTION].value && read_text(r, m[R_DESCRIPTION].value, "description", &text) == 0 &&
+      check_length(r, m[R_DESCRIPTION].value, "description", text, EXP_DESCRIPTION_MAX, "64 KiB") ==
+          0)
     e->description = copy_or_oom(r, m[R_DESCRIPTION].value, text);
 
   layer *defs = NULL, *run = malloc(sizeof *run);
@@ -1387,7 +1561,7 @@ static void read_root(reader *r, yaml_node_t *root, sgema_experiment *e, point_l
   else if (seq_len(runs) == 0)
     report(r, runs, "runs", "empty list (an experiment has at least one run)");
   else {
-    expansion x = {defs, {NULL, 0, 0, 0}, 0, 1};
+    expansion x = {defs, {NULL, 0, 0, 0}, 0, 1, 0};
     for (int i = 0; i < seq_len(runs); i++) {
       keyf(where, sizeof where, "runs[%d]", i);
       read_layer(r, seq_item(r, runs, i), where, 0, run);
@@ -1402,68 +1576,19 @@ static void read_root(reader *r, yaml_node_t *root, sgema_experiment *e, point_l
   free(defs);
 }
 
-/* Where libyaml stopped: its mark, or for an encoding error the byte offset turned into a line. */
-static void syntax_error(reader *r, const yaml_parser_t *p, const char *text, size_t len) {
-  size_t line = p->problem_mark.line + 1, column = p->problem_mark.column + 1;
-  if (p->error == YAML_READER_ERROR) {
-    line = column = 1;
-    for (size_t i = 0; i < p->problem_offset && i < len; i++) {
-      if (text[i] == '\n') {
-        line++;
-        column = 1;
-      } else {
-        column++;
-      }
-    }
-  }
-  if (p->error == YAML_MEMORY_ERROR) {
-    r->problems++;
-    sgema_diagnostics_add(r->diag, r->path, 1, 1, NULL, "out of memory");
-    return;
-  }
-  char context[160] = "";
-  if (p->context)
-    snprintf(context, sizeof context, " (%s at line %zu, column %zu)", p->context,
-             p->context_mark.line + 1, p->context_mark.column + 1);
-  r->problems++;
-  sgema_diagnostics_add(r->diag, r->path, line, column, NULL, "YAML syntax error: %s%s",
-                        p->problem ? p->problem : "unknown", context);
-}
-
 int exp_parse(sgema_experiment *e, sgema_diagnostics *d) {
   reader r = {e->path, NULL, d, 0};
-  yaml_parser_t parser;
-  yaml_document_t doc, next;
+  yaml_document_t doc;
   point_list points = {NULL, 0, 0, 0};
-  if (!yaml_parser_initialize(&parser)) {
-    sgema_diagnostics_add(d, e->path, 1, 1, NULL, "cannot start the YAML parser (out of memory)");
-    return 1;
-  }
-  yaml_parser_set_input_string(&parser, (const unsigned char *)e->source, e->source_len);
-  if (!yaml_parser_load(&parser, &doc)) {
-    syntax_error(&r, &parser, e->source, e->source_len);
-    yaml_parser_delete(&parser);
-    return r.problems;
-  }
+  int readable = 0;
+  r.problems = exp_compose(e->path, EXP_WHAT, e->source, e->source_len, &doc, d, &readable);
   r.doc = &doc;
-  yaml_node_t *root = yaml_document_get_root_node(&doc);
-  if (!root) {
+  yaml_node_t *root = readable ? yaml_document_get_root_node(&doc) : NULL;
+  if (readable && !root) {
     r.problems++;
     sgema_diagnostics_add(d, e->path, 1, 1, NULL,
                           "empty file (expected the keys experiment, seed and runs)");
-  } else {
-    /* One file is one experiment: a second document would be silently ignored otherwise. */
-    if (!yaml_parser_load(&parser, &next)) {
-      syntax_error(&r, &parser, e->source, e->source_len);
-    } else {
-      yaml_node_t *extra = yaml_document_get_root_node(&next);
-      if (extra) {
-        r.problems++;
-        sgema_diagnostics_add(d, e->path, next.start_mark.line + 1, next.start_mark.column + 1,
-                              NULL, "a second YAML document: an experiment file holds one");
-      }
-      yaml_document_delete(&next);
-    }
+  } else if (root) {
     read_root(&r, root, e, &points);
   }
   if (r.problems == 0) {
@@ -1483,6 +1608,5 @@ int exp_parse(sgema_experiment *e, sgema_diagnostics *d) {
     e->run_count = points.count;
   free(points.items);
   yaml_document_delete(&doc);
-  yaml_parser_delete(&parser);
   return r.problems;
 }

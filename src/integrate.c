@@ -14,8 +14,8 @@ static const char *const method_names[] = {
 };
 
 static const integ_method *const method_table[] = {
-    &integ_hybrid,   &integ_rodas4,     &integ_gsl_rk8pd, &integ_gsl_rkf45,
-    &integ_gsl_rkck, &integ_gsl_rk4imp, &integ_gsl_bsimp, &integ_gsl_msbdf,
+    &integ_hybrid,     &integ_rodas4,    &integ_gsl_rk8pd, &integ_gsl_rkf45, &integ_gsl_rkck,
+    &integ_gsl_rk4imp, &integ_gsl_bsimp, &integ_gsl_msbdf, &integ_cvode,
 };
 
 const char *sgema_method_name(sgema_method m) {

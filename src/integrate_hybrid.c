@@ -1,5 +1,6 @@
 /* The default method: explicit RK 8(7), then semi-implicit extrapolation once stiff, RODAS4 in the
  * tail. */
+#include "integrate_cvode.h"
 #include "integrate_extrap.h"
 #include "integrate_rk8.h"
 #include "integrate_rodas.h"
@@ -29,6 +30,10 @@ enum { STIFF_CHECK_EVERY = 8, POWER_ITERATIONS = 4 };
  * 8-dimensional m = 1 problems and BDF from m = 2, n = 4 (N = 24) on. */
 static const size_t bdf_min_n = 20;
 
+/* From this state length on, CVODE's BDF with matrix-free Newton-Krylov solves (integrate_cvode.c)
+ * takes the stiff phase and the tail, without any N x N matrix (measured: see bench/scale.sh). */
+static size_t cvode_min_n = 64;
+
 typedef struct {
   size_t N;
   rk8_ws *rk;
@@ -37,6 +42,8 @@ typedef struct {
   gsl_odeiv2_system sys;
   integ_run *run;
   rodas_ws *rodas;
+  cvode_ws *krylov; /* CVODE, for states of cvode_min_n and longer (then no extrap, bdf, rodas) */
+  double *f;        /* the field at the accepted state */
   double *ynew, *yerr, *fnew, *v, *jv;
 } hybrid_ws;
 
@@ -62,6 +69,7 @@ static void hybrid_free(void *impl) {
   if (w->bdf)
     gsl_odeiv2_driver_free(w->bdf);
   rodas_free(w->rodas);
+  cvode_free(w->krylov);
   free(w->ynew);
   free(w);
 }
@@ -72,13 +80,20 @@ static void *hybrid_alloc(const sgema_integration *s, size_t N) {
     return NULL;
   w->N = N;
   w->rk = rk8_alloc(N);
-  w->stiff = extrap_alloc(N);
   w->sys = (gsl_odeiv2_system){bdf_rhs, bdf_jac, N, w};
-  if (N >= bdf_min_n)
-    w->bdf = gsl_odeiv2_driver_alloc_y_new(&w->sys, gsl_odeiv2_step_msbdf, s->h0, s->atol, s->rtol);
-  w->rodas = rodas_alloc(s, N);
-  w->ynew = malloc(5 * N * sizeof(double));
-  if (!w->rk || !w->stiff || !w->rodas || !w->ynew || (N >= bdf_min_n && !w->bdf)) {
+  int krylov = N >= cvode_min_n;
+  if (krylov) {
+    w->krylov = cvode_alloc(s, N);
+  } else {
+    w->stiff = extrap_alloc(N);
+    w->rodas = rodas_alloc(s, N);
+    if (N >= bdf_min_n)
+      w->bdf =
+          gsl_odeiv2_driver_alloc_y_new(&w->sys, gsl_odeiv2_step_msbdf, s->h0, s->atol, s->rtol);
+  }
+  w->ynew = malloc(6 * N * sizeof(double));
+  if (!w->rk || !w->ynew ||
+      (krylov ? !w->krylov : !w->stiff || !w->rodas || (N >= bdf_min_n && !w->bdf))) {
     hybrid_free(w);
     return NULL;
   }
@@ -86,6 +101,7 @@ static void *hybrid_alloc(const sgema_integration *s, size_t N) {
   w->fnew = w->yerr + N;
   w->v = w->fnew + N;
   w->jv = w->v + N;
+  w->f = w->rodas ? rodas_field(w->rodas) : w->jv + N;
   return w;
 }
 
@@ -95,6 +111,7 @@ static double spectral_radius(hybrid_ws *w, integ_run *r, double t, const double
   double rho = 0.0;
   for (int it = 0; it < POWER_ITERATIONS; it++) {
     sgema_field_jvp(r->field, r->p, t, y, w->v, w->jv);
+    r->st->jvp_evals++;
     double nv = sgema_norm2(w->jv, w->N);
     if (!(nv > 0.0) || !isfinite(nv))
       return nv;
@@ -155,7 +172,7 @@ static int hybrid_run(void *impl, integ_run *r, double *y) {
   size_t N = w->N;
   int status = SGEMA_OK;
   integ_control ctl = {5.0, 0};
-  double t = 0.0, h = r->s->h0, *f = rodas_field(w->rodas);
+  double t = 0.0, h = r->s->h0, *f = w->f;
   for (size_t k = 0; k < N;
        k++) /* a fixed start, so that the trial is a pure function of its inputs */
     w->v[k] = 1.0 / sqrt((double)N);
@@ -169,6 +186,8 @@ static int hybrid_run(void *impl, integ_run *r, double *y) {
     if (!stiff && st->steps % STIFF_CHECK_EVERY == 0 && st->steps > 0 && !ctl.rejected_last &&
         h * spectral_radius(w, r, t, y) > r->s->stiff_ratio) {
       stiff = 1;
+      if (w->krylov)
+        return cvode_continue(w->krylov, r, t, y, f);
       if (w->bdf) {
         int rc = bdf_phase(w, r, &t, &h, y, f);
         if (rc >= 0)
@@ -204,6 +223,8 @@ static int hybrid_run(void *impl, integ_run *r, double *y) {
       return SGEMA_OK;
     }
   }
+  if (w->krylov)
+    return cvode_continue(w->krylov, r, t, y, f);
   return rodas_continue(w->rodas, r, t, h, y);
 }
 

@@ -27,7 +27,7 @@ typedef struct {
 
 extern const integ_method integ_hybrid, integ_rodas4;
 extern const integ_method integ_gsl_rk8pd, integ_gsl_rkf45, integ_gsl_rkck, integ_gsl_rk4imp,
-    integ_gsl_bsimp, integ_gsl_msbdf;
+    integ_gsl_bsimp, integ_gsl_msbdf, integ_cvode;
 
 /* The discrete algorithm of Eq. 4 (no stepper). */
 int integ_discrete_run(integ_run *r, double *y, double *f);

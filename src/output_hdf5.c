@@ -10,6 +10,7 @@
 #include <hdf5.h>
 #include <libgen.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,7 @@ typedef struct {
   uint32_t *trial;
   unsigned char *buf[COL_COUNT];
   unsigned char *is_staged; /* trials bytes: rejects a trial staged twice before a flush */
+  unsigned char *redo;      /* trials bytes or NULL: rows marked done whose contents say not */
   size_t traj_count, points;
   traj_out *traj;
 } run_out;
@@ -252,6 +254,24 @@ static void h5_close_id(hid_t *id, herr_t (*closer)(hid_t)) {
   *id = -1;
 }
 
+/* Opens attribute name of loc to read or write one value: refused (-1) unless it holds exactly one
+ * element (scalar or one-element array), so that a damaged file's array attribute is never read
+ * into a single variable. */
+static hid_t attr_open_one(hid_t loc, const char *name) {
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  if (a < 0)
+    return -1;
+  hid_t sp = H5Aget_space(a);
+  hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (n != 1) {
+    H5Aclose(a);
+    return -1;
+  }
+  return a;
+}
+
 /* Writes attribute name of loc (creating it when missing), a scalar of type mtype stored as ftype.
  */
 static int attr_write(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *value) {
@@ -260,7 +280,7 @@ static int attr_write(hid_t loc, const char *name, hid_t ftype, hid_t mtype, con
     return -1;
   hid_t a;
   if (exists) {
-    a = H5Aopen(loc, name, H5P_DEFAULT);
+    a = attr_open_one(loc, name); /* an array there (a damaged file) is not written into */
   } else {
     hid_t space = H5Screate(H5S_SCALAR);
     a = space < 0 ? -1 : H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
@@ -296,7 +316,7 @@ static int attr_f64(hid_t loc, const char *name, double v) {
 static int attr_read_str(const sgema_output *o, hid_t loc, const char *name, char **out,
                          size_t *len) {
   *out = NULL;
-  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  hid_t a = attr_open_one(loc, name);
   if (a < 0)
     return -1;
   char *v = NULL;
@@ -313,7 +333,7 @@ static int attr_read_str(const sgema_output *o, hid_t loc, const char *name, cha
 }
 
 static int attr_read_u32(hid_t loc, const char *name, uint32_t *v) {
-  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  hid_t a = attr_open_one(loc, name);
   if (a < 0)
     return -1;
   herr_t st = H5Aread(a, H5T_NATIVE_UINT32, v);
@@ -323,12 +343,21 @@ static int attr_read_u32(hid_t loc, const char *name, uint32_t *v) {
 
 static int attr_read_i32(hid_t loc, const char *name, int *v) {
   int32_t x;
-  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  hid_t a = attr_open_one(loc, name);
   if (a < 0)
     return -1;
   herr_t st = H5Aread(a, H5T_NATIVE_INT32, &x);
   H5Aclose(a);
   *v = x;
+  return st < 0 ? -1 : 0;
+}
+
+static int attr_read_f64(hid_t loc, const char *name, double *v) {
+  hid_t a = attr_open_one(loc, name);
+  if (a < 0)
+    return -1;
+  herr_t st = H5Aread(a, H5T_NATIVE_DOUBLE, v);
+  H5Aclose(a);
   return st < 0 ? -1 : 0;
 }
 
@@ -409,7 +438,12 @@ static const char *sphere_name(int i) {
  * it and the file readable (docs/FORMAT.md). */
 static hid_t dataset_create(hid_t loc, const char *name, hid_t ftype, hid_t mtype, int rank,
                             const hsize_t *dims, const void *fill, int chunked) {
-  hid_t space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
+  /* Chunked datasets (the per-trial ones) can grow by rows: a resume with more trials extends
+   * them (run_extend). */
+  hsize_t maxdims[3] = {H5S_UNLIMITED, rank > 1 ? dims[1] : 0, rank > 2 ? dims[2] : 0};
+  hid_t space = rank == 0 ? H5Screate(H5S_SCALAR)
+                : chunked ? H5Screate_simple(rank, dims, maxdims)
+                          : H5Screate_simple(rank, dims, NULL);
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   int ok = space >= 0 && dcpl >= 0;
   if (ok && chunked && rank > 0) {
@@ -480,6 +514,7 @@ static void run_free(run_out *r) {
   h5_close_id(&r->group, H5Gclose);
   free(r->trial);
   free(r->is_staged);
+  free(r->redo);
   free(r->name);
 }
 
@@ -559,6 +594,31 @@ static hid_t *traj_dset(traj_out *t, int i) {
   return d[i];
 }
 
+/* Creates the group and datasets of run r's recorded trajectory k. */
+static const char *traj_create(run_out *r, size_t k) {
+  const double nan = NAN;
+  traj_out *t = &r->traj[k];
+  char name[24];
+  snprintf(name, sizeof name, "%zu", k);
+  if ((t->group = group_create(r->trajectories, name)) < 0)
+    return "creating a trajectory's group";
+  /* Contiguous: each is written at once by the rank that recorded it, independently, and a
+   * contiguous dataset's address is in its header, read at open by every rank, so that the
+   * write reads no metadata. */
+  hsize_t tdims[2] = {r->points, r->N};
+  for (int i = 0; i < 4; i++)
+    if ((*traj_dset(t, i) = dataset_create(t->group, traj_names[i], H5T_IEEE_F64LE,
+                                           H5T_NATIVE_DOUBLE, i == 1 ? 2 : 1, tdims, &nan, 0)) < 0)
+      return "creating a trajectory's dataset";
+  /* A dataset, not an attribute: only the rank that recorded the trajectory knows the count,
+   * and attribute writes must be collective with the same value on every rank. -1: not yet. */
+  const int64_t minus_one = -1;
+  if ((t->count = dataset_create(t->group, "count", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, NULL,
+                                 &minus_one, 0)) < 0)
+    return "creating a trajectory's count";
+  return NULL;
+}
+
 /* Creates run r's group, attributes, datasets and trajectory groups. Returns a description of what
  * failed, or NULL. */
 static const char *run_create(sgema_output *o, hid_t runs, run_out *r, const sgema_run_spec *spec) {
@@ -606,26 +666,9 @@ static const char *run_create(sgema_output *o, hid_t runs, run_out *r, const sge
   if ((r->trajectories = group_create(r->group, "trajectories")) < 0)
     return "creating the trajectories group";
   for (size_t k = 0; k < r->traj_count; k++) {
-    traj_out *t = &r->traj[k];
-    char name[24];
-    snprintf(name, sizeof name, "%zu", k);
-    if ((t->group = group_create(r->trajectories, name)) < 0)
-      return "creating a trajectory's group";
-    /* Contiguous: each is written at once by the rank that recorded it, independently, and a
-     * contiguous dataset's address is in its header, read at open by every rank, so that the
-     * write reads no metadata. */
-    hsize_t tdims[2] = {r->points, r->N};
-    for (int i = 0; i < 4; i++)
-      if ((*traj_dset(t, i) = dataset_create(t->group, traj_names[i], H5T_IEEE_F64LE,
-                                             H5T_NATIVE_DOUBLE, i == 1 ? 2 : 1, tdims, &nan, 0)) <
-          0)
-        return "creating a trajectory's dataset";
-    /* A dataset, not an attribute: only the rank that recorded the trajectory knows the count,
-     * and attribute writes must be collective with the same value on every rank. -1: not yet. */
-    const int64_t minus_one = -1;
-    if ((t->count = dataset_create(t->group, "count", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, NULL,
-                                   &minus_one, 0)) < 0)
-      return "creating a trajectory's count";
+    const char *failed = traj_create(r, k);
+    if (failed)
+      return failed;
   }
   return NULL;
 }
@@ -649,8 +692,235 @@ static int dataset_fits(hid_t d, H5T_class_t cls, size_t size, hsize_t rows, siz
   return ok;
 }
 
+/* A trajectory's count: a scalar 64-bit integer, -1 (not recorded yet) or at most points. */
+static int count_fits(hid_t d, size_t points) {
+  hid_t ft = H5Dget_type(d), sp = H5Dget_space(d);
+  int64_t count = -2;
+  int ok = ft >= 0 && sp >= 0 && H5Tget_class(ft) == H5T_INTEGER && H5Tget_size(ft) == 8 &&
+           H5Sget_simple_extent_type(sp) == H5S_SCALAR &&
+           H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &count) >= 0 &&
+           count >= -1 && count <= (int64_t)points;
+  if (ft >= 0)
+    H5Tclose(ft);
+  if (sp >= 0)
+    H5Sclose(sp);
+  return ok;
+}
+
+/* The refusal of a resume whose recorded trajectory k has a damaged dataset. */
+static const char *traj_misfit(const run_out *r, size_t k, const char *name,
+                               sgema_diagnostics *diag, const char *path) {
+  sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                        "run `%s`: trajectory %zu's dataset %s has another type or shape than "
+                        "this experiment's %zu points (damaged or rewritten file)",
+                        r->name, k, name, r->points);
+  return "";
+}
+
+/* What storage_visit found: the first dataset whose shape claims more than the file stores. */
+typedef struct {
+  char name[256];
+  unsigned long long elements, stored;
+} storage_misfit;
+
+/* H5Ovisit callback: 1 (stop) at a dataset that stores fewer bytes than its shape needs. */
+static herr_t storage_visit(hid_t obj, const char *name, const H5O_info_t *info, void *data) {
+  if (info->type != H5O_TYPE_DATASET)
+    return 0;
+  storage_misfit *m = data;
+  hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
+  if (d < 0)
+    return 0; /* the reopen names what cannot be opened */
+  hid_t sp = H5Dget_space(d), ft = H5Dget_type(d), dcpl = H5Dget_create_plist(d);
+  hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+  size_t size = ft >= 0 ? H5Tget_size(ft) : 0;
+  int compact = dcpl >= 0 && H5Pget_layout(dcpl) == H5D_COMPACT;
+  hsize_t stored = H5Dget_storage_size(d);
+  int misfit = !compact && n > 0 && size > 0 &&
+               (double)stored < (double)n * (double)size; /* double: a claim may overflow */
+  if (misfit) {
+    snprintf(m->name, sizeof m->name, "%s", name);
+    m->elements = (unsigned long long)n;
+    m->stored = (unsigned long long)stored;
+  }
+  H5Pclose(dcpl);
+  H5Tclose(ft);
+  H5Sclose(sp);
+  H5Dclose(d);
+  return misfit;
+}
+
+/* Every dataset of a file to resume must store all the rows its shape claims (sgema-run allocates
+ * storage when it creates or extends a dataset). Checked through a read-only serial open, because
+ * a parallel open for writing allocates a dataset's claimed storage at H5Dopen: a damaged shape
+ * would fill the disk before any check could run. */
+static const char *storage_precheck(const char *path, sgema_diagnostics *diag) {
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0)
+    return "opening the file to check it";
+  storage_misfit m = {"", 0, 0};
+  herr_t st = H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_NATIVE, storage_visit, &m, H5O_INFO_BASIC);
+  H5Fclose(f);
+  if (st > 0) {
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "cannot resume: damaged file: dataset /%s claims %llu values but stores "
+                          "only %llu bytes",
+                          m.name, m.elements, m.stored);
+    return "";
+  }
+  return st < 0 ? "walking the file's objects" : NULL;
+}
+
+/* ---- comparing a resumed file's runs with the experiment's ---- */
+
+/* The next leaf of a one-line JSON object (settings_json.c's output): its dotted path
+ * ("integration.rtol") into path and its value's text in *value, *len; 0 at the end. Arrays are
+ * one value. */
+static int json_next_leaf(const char **p, char keys[][48], int *depth, char *path, size_t size,
+                          const char **value, size_t *len) {
+  const char *c = *p;
+  for (;;) {
+    while (*c == ' ' || *c == ',' || *c == '\n')
+      c++;
+    if (!*c)
+      return 0;
+    if (*c == '{') {
+      (*depth)++;
+      c++;
+    } else if (*c == '}') {
+      (*depth)--;
+      c++;
+    } else if (*c == '"' && *depth >= 1 && *depth < 8) { /* a key: "name": */
+      const char *end = strchr(c + 1, '"');
+      if (!end)
+        return 0;
+      snprintf(keys[*depth], 48, "%.*s", (int)(end - c - 1), c + 1);
+      c = end + 1;
+      while (*c == ' ' || *c == ':')
+        c++;
+      if (*c == '{')
+        continue;
+      const char *v = c;
+      if (*c == '"') {
+        c = strchr(c + 1, '"');
+        c = c ? c + 1 : v + strlen(v);
+      } else if (*c == '[') {
+        c = strchr(c, ']');
+        c = c ? c + 1 : v + strlen(v);
+      } else {
+        while (*c && *c != ',' && *c != '}')
+          c++;
+      }
+      size_t used = 0;
+      path[0] = '\0';
+      for (int d = 1; d <= *depth && used < size; d++)
+        used += (size_t)snprintf(path + used, size - used, "%s%s", d > 1 ? "." : "", keys[d]);
+      *value = v;
+      *len = (size_t)(c - v);
+      *p = c;
+      return 1;
+    } else {
+      return 0;
+    }
+  }
+}
+
+/* The first setting whose value differs between two settings lines, as "path (a in the file, b in
+ * the experiment)" into out; 0 when they agree. */
+static int json_difference(const char *a, const char *b, char *out, size_t size) {
+  char ka[8][48], kb[8][48], pa[256], pb[256];
+  int da = 0, db = 0;
+  const char *va, *vb;
+  size_t la, lb;
+  for (;;) {
+    int ha = json_next_leaf(&a, ka, &da, pa, sizeof pa, &va, &la);
+    int hb = json_next_leaf(&b, kb, &db, pb, sizeof pb, &vb, &lb);
+    if (!ha && !hb)
+      return 0;
+    if (ha != hb || strcmp(pa, pb) != 0) {
+      snprintf(out, size, "%s", ha ? pa : pb);
+      return 1;
+    }
+    if (la != lb || memcmp(va, vb, la) != 0) {
+      snprintf(out, size, "%s (%.*s in the file, %.*s in the experiment)", pa, (int)la, va, (int)lb,
+               vb);
+      return 1;
+    }
+  }
+}
+
+/* Resume: run r of the file must have the experiment's settings (all of them, as the `settings`
+ * line), stream and recording; only the trial count may grow. The YAML text itself may differ
+ * (comments, key order, defaults spelt out): what is compared is what the trials depend on. */
+static const char *run_same_settings(sgema_output *o, const run_out *r, const sgema_run_spec *spec,
+                                     sgema_diagnostics *diag, const char *path) {
+  char *stored = NULL, *now = sgema_settings_json_line(&spec->settings), what[640];
+  size_t len;
+  uint32_t stream, points;
+  double t_last;
+  const char *failed = NULL;
+  if (!now)
+    return "comparing the run's settings (out of memory)";
+  if (attr_read_str(o, r->group, "settings", &stored, &len) < 0 ||
+      attr_read_u32(r->group, "stream", &stream) < 0 ||
+      attr_read_u32(r->group, "points", &points) < 0 ||
+      attr_read_f64(r->group, "t_last", &t_last) < 0)
+    failed = "reading a run's attributes";
+  else if (json_difference(stored, now, what, sizeof what))
+    failed = "settings";
+  else if (stream != spec->stream)
+    snprintf(what, sizeof what, "stream (%u in the file, %u in the experiment)", stream,
+             spec->stream),
+        failed = "";
+  else if (spec->record.trajectories > 0 &&
+           (points != spec->record.points || t_last != spec->record.t_last))
+    snprintf(what, sizeof what,
+             "record (points %u, t_last %.17g in the file; points %u, t_last %.17g in the "
+             "experiment)",
+             points, t_last, spec->record.points, spec->record.t_last),
+        failed = "";
+  if (failed && (!failed[0] || strcmp(failed, "settings") == 0)) {
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "cannot resume: run `%s` has other settings in the file than in the "
+                          "experiment: %s",
+                          r->name, what);
+    failed = "";
+  }
+  free(stored);
+  free(now);
+  return failed;
+}
+
+/* Resume with more trials: every per-trial dataset and done grow to `trials` rows (the new rows
+ * hold the fill values, done 0), and the run's `trials` attribute says so. Collective. Files
+ * whose datasets cannot grow (written before they were made extendable) are refused. */
+static const char *run_extend(run_out *r, uint32_t trials, sgema_diagnostics *diag,
+                              const char *path) {
+  for (int c = 0; c <= COL_COUNT; c++) {
+    hid_t d = c < COL_COUNT ? r->dset[c] : r->done, sp = H5Dget_space(d);
+    hsize_t dims[3], maxdims[3];
+    int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, maxdims) : -1;
+    if (sp >= 0)
+      H5Sclose(sp);
+    if (rank < 1)
+      return "reading a dataset's shape";
+    if (maxdims[0] != H5S_UNLIMITED) {
+      sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                            "cannot add trials to run `%s`: this file's datasets have a fixed "
+                            "size (written by an older sgema-run); start a new file",
+                            r->name);
+      return "";
+    }
+    dims[0] = trials;
+    if (H5Dset_extent(d, dims) < 0)
+      return "extending a run's datasets";
+  }
+  r->trials = trials;
+  return attr_u32(r->group, "trials", trials) < 0 ? "writing a run's attributes" : NULL;
+}
+
 /* Opens run r's objects in a file being resumed and checks they fit the experiment. */
-static const char *run_reopen(hid_t runs, run_out *r, const sgema_run_spec *spec,
+static const char *run_reopen(sgema_output *o, hid_t runs, run_out *r, const sgema_run_spec *spec,
                               sgema_diagnostics *diag, const char *path) {
   htri_t exists = H5Lexists(runs, r->name, H5P_DEFAULT);
   if (exists <= 0) {
@@ -666,13 +936,25 @@ static const char *run_reopen(hid_t runs, run_out *r, const sgema_run_spec *spec
       attr_read_u32(r->group, "index", &index) < 0 || attr_read_i32(r->group, "m", &m) < 0 ||
       attr_read_i32(r->group, "n", &n) < 0)
     return "reading a run's attributes";
-  if (trials != r->trials || index != spec->index || m != r->m || n != r->n) {
+  if (index != spec->index || m != r->m || n != r->n) {
     sgema_diagnostics_add(diag, path, 1, 1, NULL,
-                          "run `%s` has index %u, m = %d, n = %d, %u trials in the file but "
-                          "index %u, m = %d, n = %d, %u trials in the experiment",
-                          r->name, index, m, n, trials, spec->index, r->m, r->n, r->trials);
+                          "cannot resume: run `%s` has index %u, m = %d, n = %d in the file but "
+                          "index %u, m = %d, n = %d in the experiment",
+                          r->name, index, m, n, spec->index, r->m, r->n);
     return "";
   }
+  const char *failed = run_same_settings(o, r, spec, diag, path);
+  if (failed)
+    return failed;
+  if (trials > r->trials) {
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "cannot resume: run `%s` has %u trials in the file but %u in the "
+                          "experiment (a file can gain trials, never lose them)",
+                          r->name, trials, r->trials);
+    return "";
+  }
+  uint32_t grown = r->trials; /* checked at the file's size, then extended */
+  r->trials = trials;
   for (int sec = 0; sec < SEC_COUNT; sec++)
     if ((r->sections[sec] = H5Gopen2(r->group, section_names[sec], H5P_DEFAULT)) < 0)
       return "opening a section group";
@@ -700,17 +982,127 @@ static const char *run_reopen(hid_t runs, run_out *r, const sgema_run_spec *spec
   }
   if ((r->trajectories = H5Gopen2(r->group, "trajectories", H5P_DEFAULT)) < 0)
     return "opening the trajectories group";
+  uint32_t stored_traj = 0;
+  if (attr_read_u32(r->group, "trajectories", &stored_traj) < 0)
+    return "reading a run's attributes";
   for (size_t k = 0; k < r->traj_count; k++) {
     traj_out *t = &r->traj[k];
+    if (k >= stored_traj) { /* more trials now reach the recorded ones */
+      const char *made = traj_create(r, k);
+      if (made)
+        return made;
+      continue;
+    }
     char name[24];
     snprintf(name, sizeof name, "%zu", k);
     if ((t->group = H5Gopen2(r->trajectories, name, H5P_DEFAULT)) < 0)
       return "opening a trajectory's group";
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
       if ((*traj_dset(t, i) = H5Dopen2(t->group, traj_names[i], H5P_DEFAULT)) < 0)
         return "opening a trajectory's dataset";
+      /* A damaged shape would make the first write extend the file to whatever it claims. */
+      if (!dataset_fits(*traj_dset(t, i), H5T_FLOAT, sizeof(double), r->points, i == 1 ? r->N : 1))
+        return traj_misfit(r, k, traj_names[i], diag, path);
+    }
     if ((t->count = H5Dopen2(t->group, "count", H5P_DEFAULT)) < 0)
       return "opening a trajectory's count";
+    if (!count_fits(t->count, r->points))
+      return traj_misfit(r, k, "count", diag, path);
+  }
+  if (r->traj_count > stored_traj &&
+      attr_u32(r->group, "trajectories", (uint32_t)r->traj_count) < 0)
+    return "writing a run's attributes";
+  return grown > r->trials ? run_extend(r, grown, diag, path) : NULL;
+}
+
+/* Test hook (tests/test_runner_trust.sh): SGEMA_TEST_DIE_IN_CREATE=K kills this process with
+ * SIGKILL at point K of a file's creation (1: just created, 2: root attributes written, 3: the
+ * first run's datasets made, 4: everything flushed), so that a kill at each moment is tested
+ * deterministically. */
+void sgema_output_test_die(int point) {
+  const char *at = getenv("SGEMA_TEST_DIE_IN_CREATE");
+  if (at && atoi(at) == point)
+    raise(SIGKILL);
+}
+
+/* ---- checking a resumed file's done rows ---- */
+
+/* Reads the whole of a run's one-value-per-trial dataset into buf (trials elements of mtype). */
+static int read_column(sgema_output *o, const run_out *r, col_id c, void *buf) {
+  return H5Dread(r->dset[c], mem_type(o, columns[c].type), H5S_ALL, H5S_ALL, o->xfer_coll, buf) < 0
+             ? -1
+             : 0;
+}
+
+/* Whether row k, marked done, holds what a finished trial writes: every enum a real value (not
+ * the `undone` fill), a status in the table that agrees with the class (0 exactly when not
+ * failed), and, unless failed, the drawn lambda and the end time t_end finite. */
+static int row_plausible(const uint8_t *cls, const uint8_t *end, const uint8_t *sphere,
+                         const int32_t *status, const double *lambda, const double *t_end,
+                         size_t k) {
+  if (cls[k] >= SGEMA_CLASS_COUNT || end[k] >= SGEMA_END_COUNT || sphere[k] == UNDONE ||
+      status[k] < 0 || status[k] >= SGEMA_STATUS_COUNT)
+    return 0;
+  if (cls[k] == SGEMA_CLASS_FAILED)
+    return status[k] != SGEMA_OK;
+  return status[k] == SGEMA_OK && isfinite(lambda[k]) && isfinite(t_end[k]);
+}
+
+/* Resume: the done flags of run r must be 0 or 1 (anything else is refused, naming the row: the
+ * analysis tools count only 1, so the file's meaning is unclear), and every row marked 1 must look
+ * finished; those that do not are computed again (r->redo, counted in *redo). Collective reads. */
+static const char *run_verify_done(sgema_output *o, run_out *r, sgema_diagnostics *diag,
+                                   const char *path, size_t *redo) {
+  size_t T = r->trials;
+  uint8_t *done = malloc(T), *cls = malloc(T), *end = malloc(T), *sphere = malloc(T);
+  int32_t *status = malloc(T * sizeof *status);
+  double *lambda = malloc(T * sizeof *lambda), *t_end = malloc(T * sizeof *t_end);
+  const char *failed = NULL;
+  *redo = 0;
+  if (!done || !cls || !end || !sphere || !status || !lambda || !t_end || !(r->redo = calloc(T, 1)))
+    failed = "checking the done rows (out of memory)";
+  /* Every read on every rank, whatever failed before: they are collective. */
+  int bad = H5Dread(r->done, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, o->xfer_coll, done) < 0;
+  bad |= read_column(o, r, COL_CLASS, cls) < 0 || read_column(o, r, COL_END, end) < 0 ||
+         read_column(o, r, COL_SPHERE, sphere) < 0 || read_column(o, r, COL_STATUS, status) < 0 ||
+         read_column(o, r, COL_LAMBDA, lambda) < 0 || read_column(o, r, COL_T_END, t_end) < 0;
+  if (!failed && bad)
+    failed = "reading the done rows";
+  for (size_t k = 0; !failed && k < T; k++) {
+    if (done[k] > 1) {
+      sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                            "cannot resume: /runs/%s/done row %zu holds %u (only 0, not done, and "
+                            "1, done, are valid): damaged or edited file",
+                            r->name, k, done[k]);
+      failed = "";
+    } else if (done[k] && !row_plausible(cls, end, sphere, status, lambda, t_end, k)) {
+      r->redo[k] = 1;
+      (*redo)++;
+    }
+  }
+  free(done);
+  free(cls);
+  free(end);
+  free(sphere);
+  free(status);
+  free(lambda);
+  free(t_end);
+  return failed;
+}
+
+/* Resume: every run's done rows checked; rows to compute again are named per run in diag (a
+ * note, not an error: the open succeeds). */
+static const char *runs_verify_done(sgema_output *o, sgema_diagnostics *diag, const char *path) {
+  for (size_t i = 0; i < o->nruns; i++) {
+    size_t redo = 0;
+    const char *failed = run_verify_done(o, &o->runs[i], diag, path, &redo);
+    if (failed)
+      return failed;
+    if (redo)
+      sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                            "note: run `%s`: %zu row%s marked done hold%s fill values or NaN where "
+                            "a finished trial cannot (damaged or edited file): computed again",
+                            o->runs[i].name, redo, redo == 1 ? "" : "s", redo == 1 ? "s" : "");
   }
   return NULL;
 }
@@ -764,8 +1156,9 @@ static const char *selection_check(sgema_output *o, const sgema_experiment *e,
   return same ? NULL : "";
 }
 
-/* Checks that the file being resumed holds this experiment: same format, same source byte for
- * byte, the same runs. Returns NULL, "" (reason already in diag) or what failed. */
+/* Checks that the file being resumed holds this experiment: same format, same seed and run
+ * selection (the runs themselves: run_reopen). Returns NULL, "" (reason already in diag) or what
+ * failed. */
 static const char *root_check(sgema_output *o, const sgema_experiment *e, sgema_diagnostics *diag,
                               const char *path) {
   int version;
@@ -776,21 +1169,51 @@ static const char *root_check(sgema_output *o, const sgema_experiment *e, sgema_
                           version, FORMAT_VERSION);
     return "";
   }
-  char *stored;
-  size_t stored_len, len;
-  const char *source = sgema_experiment_source(e, &len);
-  if (attr_read_str(o, o->file, "source", &stored, &stored_len) < 0)
-    return "reading the stored experiment source";
-  int same = stored_len == len && memcmp(stored, source, len) == 0;
-  free(stored);
-  if (!same) {
+  /* The runs are compared one by one (run_same_settings), not the YAML text; the seed here. */
+  uint64_t seed = 0;
+  hid_t a = attr_open_one(o->file, "seed");
+  herr_t rd = a < 0 ? -1 : H5Aread(a, H5T_NATIVE_UINT64, &seed);
+  if (a >= 0)
+    H5Aclose(a);
+  if (rd < 0)
+    return "reading the stored seed";
+  if (seed != sgema_experiment_seed(e)) {
     sgema_diagnostics_add(diag, path, 1, 1, NULL,
-                          "cannot resume: the file was written by a different experiment (its "
-                          "stored source differs from %s)",
-                          sgema_experiment_path(e));
+                          "cannot resume: the file was written with seed %llu, %s has seed %llu",
+                          (unsigned long long)seed, sgema_experiment_path(e),
+                          (unsigned long long)sgema_experiment_seed(e));
     return "";
   }
   return selection_check(o, e, diag, path);
+}
+
+/* Attribute name of the root as a string equals text (1), differs (0), or cannot be read (-1). */
+static int root_str_equals(sgema_output *o, const char *name, const char *text) {
+  char *stored = NULL;
+  size_t len = 0;
+  if (attr_read_str(o, o->file, name, &stored, &len) < 0)
+    return -1;
+  int same = strcmp(stored, text) == 0;
+  free(stored);
+  return same;
+}
+
+/* After a successful resume check: the experiment as now written (a comment added, trials
+ * raised) replaces the stored source and resolved form, so that they describe the file. Only when
+ * they differ: a resume of the same experiment writes no new metadata (on a full disk, new
+ * metadata would fail in the open, where HDF5 1.10 cannot recover: see output.h). */
+static const char *root_update(sgema_output *o, const sgema_experiment *e) {
+  const char *source = sgema_experiment_source(e, NULL);
+  char *resolved = sgema_experiment_resolved(e, SGEMA_EXPERIMENT_YAML);
+  if (!resolved)
+    return "updating the stored experiment (out of memory)";
+  int same_source = root_str_equals(o, "source", source);
+  int same_resolved = root_str_equals(o, "resolved", resolved);
+  int bad = same_source < 0 || same_resolved < 0 ||
+            (!same_source && attr_str(o, o->file, "source", source) < 0) ||
+            (!same_resolved && attr_str(o, o->file, "resolved", resolved) < 0);
+  free(resolved);
+  return bad ? "updating the stored experiment" : NULL;
 }
 
 static const char *resume_count(sgema_output *o) {
@@ -868,12 +1291,19 @@ int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment 
       }
     }
     if (!failed)
+      sgema_output_test_die(1);
+    if (!failed)
       failed = root_create(o, e, info);
+    if (!failed)
+      sgema_output_test_die(2);
     hid_t runs = -1;
     if (!failed && (runs = group_create(o->file, "runs")) < 0)
       failed = "creating /runs";
-    for (size_t i = 0; !failed && i < o->nruns; i++)
+    for (size_t i = 0; !failed && i < o->nruns; i++) {
       failed = run_create(o, runs, &o->runs[i], sgema_experiment_run(e, i));
+      if (!failed && i == 0)
+        sgema_output_test_die(3);
+    }
     if (runs >= 0)
       H5Gclose(runs);
   } else if (!failed) {
@@ -885,6 +1315,8 @@ int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment 
                             "of file)");
       failed = "";
     }
+    if (!failed && access(path, F_OK) == 0)
+      failed = storage_precheck(path, diag);
     if (!failed && (o->file = H5Fopen(path, H5F_ACC_RDWR, fapl)) < 0)
       failed = "opening the file to resume it";
     if (!failed)
@@ -900,15 +1332,21 @@ int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment 
       failed = "";
     }
     for (size_t i = 0; !failed && i < o->nruns; i++)
-      failed = run_reopen(runs, &o->runs[i], sgema_experiment_run(e, i), diag, path);
+      failed = run_reopen(o, runs, &o->runs[i], sgema_experiment_run(e, i), diag, path);
     if (runs >= 0)
       H5Gclose(runs);
+    if (!failed)
+      failed = root_update(o, e);
+    if (!failed)
+      failed = runs_verify_done(o, diag, path);
     if (!failed)
       failed = resume_count(o);
   }
   /* The new file's metadata on disk before any raw data: from here on only raw data is written. */
   if (!failed && H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
     failed = "flushing the new file";
+  if (!failed && !info->resume)
+    sgema_output_test_die(4);
   if (fapl >= 0)
     H5Pclose(fapl);
   if (failed) {
@@ -1309,6 +1747,15 @@ static void keep_error(const sgema_output *o, const char *what) {
   snprintf(last_error, sizeof last_error, "%s: %s", o->path, msg);
 }
 
+int sgema_output_set_path(sgema_output *o, const char *path) {
+  char *copy = strdup(path);
+  if (!copy)
+    return SGEMA_ENOMEM;
+  free(o->path);
+  o->path = copy;
+  return SGEMA_OK;
+}
+
 const char *sgema_output_error(void) {
   return last_error;
 }
@@ -1380,7 +1827,12 @@ static int read_all_u8(sgema_output *o, hid_t dset, hid_t mtype, uint8_t *out) {
 int sgema_output_done(sgema_output *o, size_t run, uint8_t *done) {
   if (!o || run >= o->nruns || !done)
     return SGEMA_EINVAL;
-  return read_all_u8(o, o->runs[run].done, H5T_NATIVE_UINT8, done);
+  const run_out *r = &o->runs[run];
+  int st = read_all_u8(o, r->done, H5T_NATIVE_UINT8, done);
+  for (uint32_t k = 0; st == SGEMA_OK && r->redo && k < r->trials; k++)
+    if (r->redo[k])
+      done[k] = 0;
+  return st;
 }
 
 int sgema_output_classes(sgema_output *o, size_t run, uint8_t *cls) {

@@ -33,11 +33,25 @@ int sgema_parallel_size(void) {
   MPI_Comm_size(MPI_COMM_WORLD, &p);
   return p;
 }
+/* The longest prefix of s[0 .. len) of at most max bytes that ends on a UTF-8 character boundary:
+ * a cut inside a character would leave a lone byte in the output (issue 10). */
+static size_t utf8_prefix(const char *s, size_t len, size_t max) {
+  if (len <= max)
+    return len;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+    max--;
+  return max;
+}
+
 void sgema_parallel_host(char *buf, size_t size) {
   char name[MPI_MAX_PROCESSOR_NAME];
   int len = 0;
   MPI_Get_processor_name(name, &len);
-  snprintf(buf, size, "%.*s", len, name);
+  if (size == 0)
+    return;
+  size_t n = utf8_prefix(name, len > 0 ? (size_t)len : 0, size - 1);
+  memcpy(buf, name, n);
+  buf[n] = '\0';
 }
 MPI_Comm sgema_parallel_comm(void) {
   return MPI_COMM_WORLD;
@@ -127,17 +141,44 @@ typedef struct {
   sgema_trial **trial;
   sgema_trajectory **traj;
   long failures; /* failed trials of this process, for the first few messages */
+  const sgema_schedule_options *opt;
+  int rank;
+  /* The trial in flight, for the heartbeat. */
+  const char *run_name;
+  uint32_t trial_index;
+  double trial_start, last_beat;
 } workers_kit;
 
 /* Failed trials named on stderr per process; all of them are in the file (outputs/status). */
 enum { FAILURES_SHOWN = 10 };
 
+/* Polled by the kernel after every integration step of a trial: a line on stderr while a trial
+ * takes long, so that a slow run shows life before its first trial ends. The stop flag itself is
+ * read by the kernel. */
+static int heartbeat(void *ctx, double t) {
+  workers_kit *kit = ctx;
+  double every = kit->opt->heartbeat_seconds;
+  if (every <= 0.0)
+    return 0;
+  double time = now();
+  if (time - kit->last_beat >= every) {
+    kit->last_beat = time;
+    fprintf(stderr, "sgema-run: rank %d: run %s trial %u running for %.0f s, t = %.6g\n", kit->rank,
+            kit->run_name, kit->trial_index, time - kit->trial_start, t);
+  }
+  return 0;
+}
+
+/* Computes trial k of run `run` and stages it. SGEMA_EINTERRUPTED: a stop request abandoned the
+ * trial, nothing was staged (not an error; a resume computes it). */
 static int compute(workers_kit *kit, uint32_t run, uint32_t k) {
   const sgema_run_spec *spec = sgema_experiment_run(kit->e, run);
   if (!kit->trial[run]) {
     kit->trial[run] = sgema_trial_alloc(&spec->settings);
     if (!kit->trial[run])
       return SGEMA_ENOMEM;
+    sgema_trial_watch watch = {kit->opt->stop, heartbeat, kit};
+    sgema_trial_set_watch(kit->trial[run], &watch);
     if (spec->record.trajectories > 0) {
       const sgema_settings *s = &spec->settings;
       size_t N = sgema_problem_dim_for(s->alg, s->m, s->n);
@@ -148,8 +189,13 @@ static int compute(workers_kit *kit, uint32_t run, uint32_t k) {
   }
   sgema_trajectory *tr = k < spec->record.trajectories ? kit->traj[run] : NULL;
   sgema_record rec;
+  kit->run_name = spec->name;
+  kit->trial_index = k;
+  kit->trial_start = kit->last_beat = now();
   int st =
       sgema_trial_run(kit->trial[run], sgema_experiment_seed(kit->e), spec->stream, k, &rec, tr);
+  if (sgema_status_interrupted(st))
+    return st;
   if (st != SGEMA_OK && sgema_status_fatal(st)) {
     fprintf(stderr, "sgema-run: run %s trial %u: %s\n", spec->name, k, sgema_strerror(st));
     return st;
@@ -177,13 +223,24 @@ static void kit_free(workers_kit *kit, size_t runs) {
  * request carries the worker's status, so that a failure stops the whole run cleanly. */
 static int worker(workers_kit *kit) {
   int status = SGEMA_OK;
+  int64_t request[2] = {SGEMA_OK, 0}; /* status, trials of the last chunk done and staged */
   for (;;) {
     int64_t reply[4];
-    MPI_Send(&status, 1, MPI_INT, 0, TAG_REQUEST, MPI_COMM_WORLD);
+    request[0] = status;
+    MPI_Send(request, 2, MPI_INT64_T, 0, TAG_REQUEST, MPI_COMM_WORLD);
     MPI_Recv(reply, 4, MPI_INT64_T, 0, TAG_REPLY, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    request[1] = 0;
     if (reply[0] == REPLY_WORK) {
-      for (int64_t k = reply[2]; status == SGEMA_OK && k < reply[2] + reply[3]; k++)
-        status = compute(kit, (uint32_t)reply[1], (uint32_t)k);
+      /* A stop request ends the chunk at once: the rest is computed on resume. */
+      for (int64_t k = reply[2]; status == SGEMA_OK && k < reply[2] + reply[3]; k++) {
+        if (kit->opt->stop && *kit->opt->stop)
+          break;
+        int st = compute(kit, (uint32_t)reply[1], (uint32_t)k);
+        if (sgema_status_interrupted(st))
+          break;
+        status = st;
+        request[1] += st == SGEMA_OK;
+      }
       continue;
     }
     int st = sgema_output_flush(kit->out);
@@ -228,7 +285,8 @@ static void reply(int rank, int64_t kind, chunk c) {
 
 /* Takes one request: the worker's previous chunk is done. */
 static void receive_request(master_state *m, int blocking) {
-  int flag = 1, status = SGEMA_OK;
+  int flag = 1;
+  int64_t request[2];
   MPI_Status info;
   if (blocking)
     MPI_Probe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &info);
@@ -236,9 +294,11 @@ static void receive_request(master_state *m, int blocking) {
     MPI_Iprobe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &flag, &info);
   if (!flag)
     return;
-  MPI_Recv(&status, 1, MPI_INT, info.MPI_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-  int w = info.MPI_SOURCE;
-  m->done += m->assigned[w].count;
+  MPI_Recv(request, 2, MPI_INT64_T, info.MPI_SOURCE, TAG_REQUEST, MPI_COMM_WORLD,
+           MPI_STATUS_IGNORE);
+  int w = info.MPI_SOURCE, status = (int)request[0];
+  /* What the worker did of its chunk: less than all of it after a stop request. */
+  m->done += request[1];
   m->assigned[w].count = 0;
   m->waiting[w] = 1;
   if (status != SGEMA_OK && m->status == SGEMA_OK)
@@ -319,9 +379,14 @@ static int master(workers_kit *kit, master_state *m, const sgema_schedule_option
     }
     if (have_own) {
       int st = compute(kit, own.run, own_next++);
+      if (sgema_status_interrupted(st)) { /* abandoned: not done, and not an error */
+        own.count = 0;
+        st = SGEMA_OK;
+      } else {
+        m->done++;
+      }
       if (st != SGEMA_OK && m->status == SGEMA_OK)
         m->status = st;
-      m->done++;
       if (m->workers > 0)
         receive_request(m, 0);
     } else if (m->workers > 0) {
@@ -335,8 +400,17 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
                        const sgema_schedule_options *opt, sgema_schedule_result *res) {
   size_t runs = sgema_experiment_run_count(e);
   int rank = sgema_parallel_rank(), size = sgema_parallel_size();
-  workers_kit kit = {e, out, calloc(runs, sizeof(sgema_trial *)),
-                     calloc(runs, sizeof(sgema_trajectory *)), 0};
+  workers_kit kit = {e,
+                     out,
+                     calloc(runs, sizeof(sgema_trial *)),
+                     calloc(runs, sizeof(sgema_trajectory *)),
+                     0,
+                     opt,
+                     rank,
+                     "",
+                     0,
+                     0.0,
+                     0.0};
   master_state m;
   memset(&m, 0, sizeof m);
   memset(res, 0, sizeof *res);

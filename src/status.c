@@ -23,6 +23,10 @@ int sgema_status_fatal(int status) {
   return status == SGEMA_ENOMEM || status == SGEMA_EIO;
 }
 
+int sgema_status_interrupted(int status) {
+  return status == SGEMA_EINTERRUPTED;
+}
+
 const char *sgema_status_name(int status) {
   if (status < 0 || status >= SGEMA_STATUS_COUNT)
     return "SGEMA_UNKNOWN";

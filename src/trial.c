@@ -15,6 +15,7 @@ struct sgema_trial {
   sgema_classifier *classifier;
   sgema_verifier *verifier;
   sgema_trajectory *traj; /* the recording of the trial in progress, or NULL */
+  sgema_trial_watch watch;
   double *y0, *y;
 };
 
@@ -65,7 +66,7 @@ static void limit_failed(sgema_limit *l, sgema_verification *v) {
 
 /* The integration stats of a trial that never integrated. */
 static void integ_none(sgema_integration_stats *in) {
-  *in = (sgema_integration_stats){SGEMA_END_ERROR, NAN, NAN, 0, 0, 0, 0};
+  *in = (sgema_integration_stats){SGEMA_END_ERROR, NAN, NAN, 0, 0, 0, 0, 0};
 }
 
 /* Sampling failed (the rejection budget ran out): no statistics and no initial state were drawn. */
@@ -100,6 +101,8 @@ int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t tri
 
 static int observe(void *ctx, double time, const double *y, const double *f, sgema_dense *dense) {
   sgema_trial *t = ctx;
+  if ((t->watch.stop && *t->watch.stop) || (t->watch.poll && t->watch.poll(t->watch.ctx, time)))
+    return SGEMA_EINTERRUPTED;
   sgema_verifier_step(t->verifier, time, y, f);
   return t->traj ? sgema_trajectory_step(t->traj, time, y, dense) : 0;
 }
@@ -173,4 +176,12 @@ int sgema_trial_run(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial,
   if (traj) /* nothing recorded: empty, not the previous trial's points */
     sgema_trajectory_start(traj, &rec->problem);
   return st;
+}
+
+void sgema_trial_set_watch(sgema_trial *t, const sgema_trial_watch *w) {
+  t->watch = w ? *w : (sgema_trial_watch){NULL, NULL, NULL};
+}
+
+sgema_classifier *sgema_trial_classifier(sgema_trial *t) {
+  return t->classifier;
 }

@@ -88,7 +88,7 @@ bad 2 "explicit statistics need m = 1" --rho 1 --tau 0.5 --lambda 0.1 --m 2 --n 
 bad 2 "--condition-delta: Delta is defined for m = 1 only" --condition-delta --m 2 --n 3
 bad 2 "--input cannot be combined with --rho" --input x.json --rho 1 --tau 1 --lambda 0.1
 bad 2 "--input cannot be combined with --seed" --input x.json --seed 4
-bad 2 "x.json: cannot open" --input x.json
+bad 2 "x.json:1:1: cannot open" --input x.json
 
 # Every problem is reported, not only the first.
 bad 2 "--sigma: '-1' is not allowed" --lambda-range x --sigma -1 --method nope

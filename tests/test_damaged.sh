@@ -1,11 +1,14 @@
 #!/bin/bash
 # Damaged results files: a small results file (two runs, recorded trajectories) truncated at seeded
 # random offsets, with seeded random bytes flipped, with datasets, groups and attributes deleted or
-# replaced (h5py), empty, all zeros, random bytes and not HDF5 at all. On every variant the analysis
+# replaced (h5py), with shapes claiming more rows than the file stores or the run has, attributes of
+# the wrong type, done flags other than 0/1 and rows marked done that hold only fill values (issue
+# 10), empty, all zeros, random bytes and not HDF5 at all. On every variant the analysis
 # tools must exit 0 (recovered) or 1 with one line on stderr naming the file, within a time limit
 # and without a crash or sanitizer report; a plot refused leaves no file. sgema-run --resume, on a
 # copy, must refuse (status 1 or 2, a message) or complete, and either way lose no data and make
-# none up: rows done before are kept as they were, rows done after equal the undamaged run's.
+# none up: rows done before are kept as they were (or recomputed, equal to the undamaged run's),
+# rows done after equal the undamaged run's, and a completed file has no done row of fill values.
 #   test_damaged.sh SGEMA_RUN ANALYSIS_DIR SOURCE_DIR WORK_DIR
 set -u
 RUN=$1
@@ -18,7 +21,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 cd "$WORK" || exit 1
 $PY -c 'import h5py, numpy' 2>/dev/null || { echo "h5py missing: skipped"; exit 77; }
-LIMIT=60 # seconds per command: a hang is a failure
+LIMIT=60 # seconds per command: a hang is a failure (killed 10 s after the TERM it may ignore)
 
 cat >damaged.yaml <<'YAML'
 experiment: damaged
@@ -103,6 +106,56 @@ edit("trials-attr-huge", lambda f: f["runs/sg"].attrs.__setitem__("trials", np.u
 edit("settings-not-json", lambda f: f["runs/sg"].attrs.__setitem__("settings", "{not json"))
 edit("source-other-experiment", lambda f: f.attrs.__setitem__("source", "experiment: other\n"))
 edit("format-version-3", lambda f: f.attrs.__setitem__("format_version", np.int32(3)))
+# Issue 10: shapes that claim more rows than the run has or the file stores, attributes of the wrong
+# type, done flags other than 0/1, rows marked done that hold only fill values (NaN, class undone).
+BIG = 4294967295
+def huge(f):  # every per-trial dataset of run sg claims 2^32 - 1 rows, none written (a 24 KB claim)
+    g = f["runs/sg"]
+    g.attrs["trials"] = np.uint32(BIG)
+    names = []
+    g.visititems(lambda n, o: names.append(n)
+                 if isinstance(o, h5py.Dataset) and not n.startswith("trajectories") else None)
+    for n in names:
+        d = g[n]
+        shape, dtype = (BIG,) + d.shape[1:], d.dtype
+        del g[n]
+        g.create_dataset(n, shape=shape, dtype=dtype, chunks=(1024,) + shape[1:])
+edit("extent-huge", huge)
+edit("extent-done-huge", lambda f: (f["runs/ema"].__delitem__("done"),
+                                    f["runs/ema"].create_dataset("done", shape=(BIG,), dtype=np.uint8)))
+edit("extent-longer-than-trials",
+     lambda f: replace(f, "runs/sg/outputs/delta", np.zeros(80)))
+edit("format-version-string", lambda f: f.attrs.__setitem__("format_version", "2"))
+edit("format-version-array", lambda f: f.attrs.__setitem__("format_version", np.arange(50)))
+edit("trials-attr-float", lambda f: f["runs/sg"].attrs.__setitem__("trials", 40.0))
+edit("alg-attr-int", lambda f: f["runs/ema"].attrs.__setitem__("alg", np.int32(1)))
+edit("done-flag-2", lambda f: f["runs/sg/done"].__setitem__(0, 2))
+edit("done-flag-255", lambda f: f["runs/sg/done"].__setitem__(2, 255))
+def nan_rows(f):  # rows 1 and 3 of run sg marked done but holding the fill values (NaN, 255)
+    g = f["runs/sg"]
+    names = []
+    g.visititems(lambda n, o: names.append(n)
+                 if isinstance(o, h5py.Dataset) and not n.startswith("trajectories") else None)
+    for n in names:
+        d = g[n]
+        for k in (1, 3):
+            if d.dtype.kind == "f":
+                d[k] = np.nan
+            elif n in ("outputs/class", "outputs/end", "outputs/sphere"):
+                d[k] = 255
+    g["done"][1] = 1
+    g["done"][3] = 1
+edit("nan-rows-marked-done", nan_rows)
+def trajectory_huge(f):  # a recorded trajectory whose count and shapes claim 2^40 points, none stored
+    g = f["runs/sg/trajectories/0"]
+    for n in ("t", "ebar", "fbar", "state"):
+        d = g[n]
+        shape, dtype = (2**40,) + d.shape[1:], d.dtype
+        del g[n]
+        g.create_dataset(n, shape=shape, dtype=dtype, chunks=(1024,) + shape[1:])
+    del g["count"]
+    g["count"] = np.int64(2**40)
+edit("trajectory-extent-huge", trajectory_huge)
 PY
 variants=$(cd v && ls | sed 's/\.h5$//')
 check "at least 20 damaged variants ($(echo $variants | wc -w))" test "$(echo $variants | wc -w)" -ge 20
@@ -134,7 +187,7 @@ for name in $variants; do
     sgema-export) args=("$f" --run sg) ;;
     sgema-plot) rm -f plot.svg; args=(classes "$f" -o plot.svg --size 300x200) ;;
     esac
-    timeout $LIMIT "$ADIR/$t" "${args[@]}" >tool.out 2>tool.err
+    timeout -k 10 $LIMIT "$ADIR/$t" "${args[@]}" >tool.out 2>tool.err
     status=$?
     if [ $t = sgema-plot ]; then
       [ $status -eq 0 ] && cp plot.svg tool.out
@@ -147,6 +200,20 @@ for name in $variants; do
     outcome[$t,$name]="$status $(head -c 150 tool.err | head -1)"
   done
 done
+
+# The new variants of issue 10 are refused by every tool (never summarised from fill values, never
+# streamed for the length of a claim), with a message that says what is wrong.
+for name in extent-huge extent-done-huge extent-longer-than-trials format-version-string \
+  format-version-array trials-attr-float alg-attr-int done-flag-2 done-flag-255; do
+  for t in $tools; do
+    check "$t on $name: refused (1)" test "${outcome[$t,$name]%% *}" = 1
+  done
+done
+# The tools that read trajectories (the summary's Figure 4 number, the classes plot's does not).
+check "sgema-summary on trajectory-extent-huge: refused (1)" test "${outcome[sgema-summary,trajectory-extent-huge]%% *}" = 1
+check "extent-huge: the claim named" grep -q "claims 4294967295 rows" <(echo "${outcome[sgema-summary,extent-huge]}")
+check "format-version-string: the type named" grep -q "is the string" <(echo "${outcome[sgema-summary,format-version-string]}")
+check "done-flag-2: the flag named" grep -q "done row 0 is 2" <(echo "${outcome[sgema-summary,done-flag-2]}")
 
 # --- sgema-run --resume, on a copy ---------------------------------------------------------------
 # no_data_lost DAMAGED AFTER [complete]: the copy is unchanged, or h5py reads both and every row the
@@ -177,6 +244,12 @@ with h5py.File("ref.h5", "r") as ref:
             print("     %s: a done trial is no longer done" % run); ok = False
         if complete and not done_r.all():
             print("     %s: not every trial done" % run); ok = False
+        # A done row holds a result: not the fill values of a row never computed (class "undone").
+        cls = res["runs"][run]["outputs/class"]
+        names = h5py.check_enum_dtype(cls.dtype)
+        undone = names.get("undone") if names else None
+        if complete and undone is not None and (done_r & (cls[:] == undone)).any():
+            print("     %s: rows marked done hold the fill values (class undone)" % run); ok = False
         def visit(name, obj):
             global ok
             if not isinstance(obj, h5py.Dataset) or obj.shape == () or "trajectories" in name:
@@ -196,7 +269,9 @@ with h5py.File("ref.h5", "r") as ref:
                 return
             for k in np.nonzero(done_r)[0]:
                 want = c[k] if done_d[k] and c is not None and c.shape == a.shape else a[k]
-                if not same(np.asarray(b[k]), np.asarray(want)):
+                # A row done in the damaged copy is kept, or recomputed (a resume that checks
+                # done rows against their contents): then it equals the reference run's.
+                if not same(np.asarray(b[k]), np.asarray(want)) and not same(np.asarray(b[k]), a[k]):
                     print("     %s/%s row %d is garbage" % (run, name, k)); ok = False
                     return
         ref["runs"][run].visititems(visit)
@@ -204,9 +279,11 @@ sys.exit(0 if ok else 1)
 PY
 }
 for name in base $variants; do
+  # trajectory-extent-huge: a parallel open for writing allocates what a dataset claims (2^40
+  # points: 13 GB in 14 minutes before sgema-run checked shapes through a read-only open first).
   [ $name = base ] && f=base.h5 || f=v/$name.h5
   cp "$f" resume.h5
-  timeout $LIMIT "$RUN" damaged.yaml -o resume.h5 --resume --quiet >resume.out 2>resume.err
+  timeout -k 10 $LIMIT "$RUN" damaged.yaml -o resume.h5 --resume --quiet >resume.out 2>resume.err
   status=$?
   if grep -qE 'Sanitizer|runtime error' resume.err; then
     check "sgema-run --resume on $name: no sanitizer report" false
@@ -231,7 +308,7 @@ check "the undamaged base file resumes to completion" test "${outcome[resume,bas
 for name in $variants; do
   line="$name:"
   for t in $tools; do line="$line $t=${outcome[$t,$name]%% *}"; done
-  line="$line resume=$(echo "${outcome[resume,$name]}" | cut -d' ' -f1-2)"
+  line="$line resume=$(echo "${outcome[resume,$name]:-not-run}" | cut -d' ' -f1-2)"
   echo "  $line"
 done >outcomes.txt
 cat outcomes.txt

@@ -497,6 +497,171 @@ static void test_format(sgema_diagnostics *d) {
   CHECK(sgema_diagnostics_get(d, 2) == NULL, "get past the end gives NULL");
 }
 
+/* ---- hostile files (issue 10): refused by name, quickly, before anything is parsed ---- */
+
+/* The first diagnostic of loading path (or text), formatted, into buf; "" when it loaded. */
+static const char *first_problem(const char *path, const char *text, size_t len,
+                                 sgema_diagnostics *d, char *buf, size_t size) {
+  sgema_diagnostics_clear(d);
+  sgema_experiment *e =
+      text ? sgema_experiment_load_string(path, text, len, d) : sgema_experiment_load(path, d);
+  buf[0] = '\0';
+  if (sgema_diagnostics_count(d))
+    diag_line(d, 0, buf, size);
+  CHECK(e == NULL || sgema_diagnostics_count(d) == 0, "%s: refused exactly when diagnosed", path);
+  sgema_experiment_free(e);
+  return buf;
+}
+
+static char *repeat(const char *head, const char *unit, size_t count, const char *tail,
+                    size_t *len) {
+  size_t h = strlen(head), u = strlen(unit), t = strlen(tail);
+  char *s = malloc(h + u * count + t + 1);
+  if (!s)
+    return NULL;
+  memcpy(s, head, h);
+  for (size_t i = 0; i < count; i++)
+    memcpy(s + h + i * u, unit, u);
+  memcpy(s + h + u * count, tail, t + 1);
+  *len = h + u * count + t;
+  return s;
+}
+
+static void test_hostile(const char *bad_dir, sgema_diagnostics *d) {
+  char line[2048];
+  /* A directory: "is a directory", not "read error". */
+  CHECK(strstr(first_problem(bad_dir, NULL, 0, d, line, sizeof line),
+               ":1:1: is a directory, not an experiment file") != NULL,
+        "a directory as the experiment: said to be a directory (%s)", line);
+
+  /* 100,000 nested lists and mappings: refused at the 65th level (it took 25-53 s before). */
+  size_t len;
+  const char *kinds[2][2] = {{"[", "]"}, {"{a: ", "}"}};
+  for (int k = 0; k < 2; k++) {
+    char *open_part = repeat("experiment: deep\nseed: 1\nruns: ", kinds[k][0], 100000, "1", &len);
+    char *text = open_part ? repeat(open_part, kinds[k][1], 100000, "\n", &len) : NULL;
+    double t0 = tu_seconds();
+    first_problem("deep.yaml", text, text ? len : 0, d, line, sizeof line);
+    double took = tu_seconds() - t0;
+    CHECK(text && strstr(line, "deep.yaml:3:") && strstr(line, "nested more than 64 levels deep"),
+          "%s nested 100,000 deep: the depth limit is named (%s)", k ? "mappings" : "lists", line);
+    /* Generous: the limit stops reading at the 65th level; this only catches a quadratic path. */
+    CHECK(took < 5.0, "... and refused in %.3f s", took);
+    free(open_part);
+    free(text);
+  }
+
+  /* Larger than 4 MiB: refused by its size, from a file and from memory (--resume's source). */
+  char *big = repeat("experiment: big\nseed: 1\n", "# a comment line of forty characters..\n",
+                     110000, "runs:\n  - {name: a, trials: 1}\n", &len);
+  CHECK(big && strstr(first_problem("big.yaml", big, len, d, line, sizeof line),
+                      "big.yaml:1:1: is 4290055 bytes: an experiment file may have at most "
+                      "4194304 bytes (4 MiB)") != NULL,
+        "a file of 4,290,055 bytes is refused by its size (%s)", line);
+  char path[] = "/tmp/test_experiment_big_XXXXXX";
+  int fd = mkstemp(path);
+  FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  if (f && big) {
+    fwrite(big, 1, len, f);
+    fclose(f);
+    CHECK(strstr(first_problem(path, NULL, 0, d, line, sizeof line),
+                 ":1:1: is 4290055 bytes: an experiment file may have at most") != NULL,
+          "... and the same from the file (%s)", line);
+    remove(path);
+  }
+  free(big);
+
+  /* The description: 64 KiB at most (a 50 MB one was stored three times). */
+  for (int over = 0; over < 2; over++) {
+    char *text = repeat("experiment: long\nseed: 1\ndescription: \"", "x", 65536 + (size_t)over,
+                        "\"\nruns:\n  - {name: a, trials: 1}\n", &len);
+    first_problem("long.yaml", text, text ? len : 0, d, line, sizeof line);
+    if (over)
+      CHECK(strstr(line, "long.yaml:3:14: description: 65537 bytes long: at most 65536 bytes (64 "
+                         "KiB) are allowed") != NULL,
+            "a description of 65,537 bytes is refused (%s)", line);
+    else
+      CHECK(line[0] == '\0', "a description of 65,536 bytes is allowed (%s)", line);
+    free(text);
+  }
+}
+
+/* ---- YAML: merge keys, anchors and tags ---- */
+
+/* Two texts that must give the same runs: the one with the YAML feature, and the plain one. */
+static void check_same_runs(const char *what, const char *with, const char *plain,
+                            sgema_diagnostics *d) {
+  sgema_experiment *a = load_text(with, d), *b = load_text(plain, d);
+  const char *diff = !a || !b ? "does not load" : NULL;
+  if (!diff && sgema_experiment_run_count(a) != sgema_experiment_run_count(b))
+    diff = "run count";
+  for (size_t i = 0; !diff && i < sgema_experiment_run_count(a); i++)
+    diff = run_diff(sgema_experiment_run(a, i), sgema_experiment_run(b, i));
+  CHECK(diff == NULL, "%s%s%s", what, diff ? ": differs in " : "", diff ? diff : "");
+  if (a)
+    test_resolved(a, what, d);
+  sgema_experiment_free(a);
+  sgema_experiment_free(b);
+}
+
+static void test_yaml_features(sgema_diagnostics *d) {
+  /* YAML 1.1 merge keys: explicit keys win wherever they are written, an earlier mapping of a
+   * list wins over a later one, the merge is shallow (a section is replaced, not merged), and a
+   * merged mapping may itself merge. In defaults, in runs, and from x- keys at the top level. */
+  check_same_runs("merge keys << (YAML 1.1 semantics) give the runs written out in full",
+                  "experiment: merge\nseed: 9\n"
+                  "x-base: &base {trials: 5, alg: ema, integration: {t_max: 50, rtol: 1e-8}}\n"
+                  "x-fast: &fast {<<: *base, trials: 3, mu: 0.5}\n"
+                  "defaults:\n"
+                  "  <<: {sampling: {sigma: 2}, stream: 4}\n"
+                  "  sampling: {sigma: 3}\n"
+                  "runs:\n"
+                  "  - {name: a, <<: *base}\n"
+                  "  - trials: 8\n"
+                  "    <<: *base\n"
+                  "    name: b\n"
+                  "    integration: {rtol: 1e-9}\n"
+                  "  - {<<: [*fast, *base, {nu: 0.25, trials: 1}], name: c}\n"
+                  "  - &d {name: d, trials: 2, m: 2, n: 3}\n"
+                  "  - {<<: *d, name: e}\n",
+                  "experiment: merge\nseed: 9\n"
+                  "defaults:\n"
+                  "  stream: 4\n"
+                  "  sampling: {sigma: 3}\n"
+                  "runs:\n"
+                  "  - {name: a, trials: 5, alg: ema, integration: {t_max: 50, rtol: 1e-8}}\n"
+                  "  - {name: b, trials: 8, alg: ema, integration: {rtol: 1e-9}}\n"
+                  "  - {name: c, trials: 3, alg: ema, mu: 0.5, nu: 0.25,\n"
+                  "     integration: {t_max: 50, rtol: 1e-8}}\n"
+                  "  - {name: d, trials: 2, m: 2, n: 3}\n"
+                  "  - {name: e, trials: 2, m: 2, n: 3}\n",
+                  d);
+  /* The core-schema tags are honoured: a typed tag is the type its text has. */
+  check_same_runs("the core-schema tags !!int, !!float, !!bool, !!str, !!seq, !!map are honoured",
+                  "experiment: !!str tags\nseed: !!int \"7\"\n"
+                  "runs: !!seq\n"
+                  "  - !!map {name: !!str 10, trials: !!int 4, alg: !!str ema,\n"
+                  "     integration: {rtol: !!float 1e-9, t_max: !!float 100, h0: !!int 1},\n"
+                  "     sampling: {condition_delta: !!bool true, rho: [!!int 0, !!float \"3\"]}}\n",
+                  "experiment: tags\nseed: 7\nruns:\n"
+                  "  - {name: \"10\", trials: 4, alg: ema, integration: {rtol: 1e-9, t_max: 100, "
+                  "h0: 1},\n     sampling: {condition_delta: true, rho: [0, 3]}}\n",
+                  d);
+  /* Anchors and aliases as before, and an anchor defined again names its latest node. */
+  check_same_runs("anchors and aliases (an anchor defined again names its latest node)",
+                  "experiment: alias\nseed: 1\nruns:\n"
+                  "  - {name: a, trials: &t 6, integration: &i {rtol: 1e-7}}\n"
+                  "  - {name: b, trials: *t, integration: *i}\n"
+                  "  - {name: c, trials: &t 2, integration: &i {rtol: 1e-6}}\n"
+                  "  - {name: d, trials: *t, integration: *i}\n",
+                  "experiment: alias\nseed: 1\nruns:\n"
+                  "  - {name: a, trials: 6, integration: {rtol: 1e-7}}\n"
+                  "  - {name: b, trials: 6, integration: {rtol: 1e-7}}\n"
+                  "  - {name: c, trials: 2, integration: {rtol: 1e-6}}\n"
+                  "  - {name: d, trials: 2, integration: {rtol: 1e-6}}\n",
+                  d);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s BAD_DIR EXPERIMENTS_DIR\n", argv[0]);
@@ -511,6 +676,8 @@ int main(int argc, char **argv) {
   test_defaults(d);
   test_appending(d);
   test_format(d);
+  test_hostile(argv[1], d);
+  test_yaml_features(d);
   sgema_diagnostics_free(d);
   printf("     (%.2f s)\n", tu_seconds() - t0);
   return tu_finish();

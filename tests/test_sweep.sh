@@ -45,7 +45,7 @@ check "sweep a.h5 b.h5: the same (sg, 1, 2) point of two files is two rows, each
   same_point_twice
 "$SWEEP" a.h5 --format csv --classes stable,partial >cls.csv
 check "--classes stable,partial: only those columns" test "$(head -1 cls.csv)" = \
-  "file,experiment,run,index,alg,m,n,time,trials,done,complete,stable_count,stable_fraction,stable_ci_low,stable_ci_high,partial_count,partial_fraction,partial_ci_low,partial_ci_high"
+  "file,experiment,run,index,alg,m,n,time,trials,done,complete,variant,stable_count,stable_fraction,stable_ci_low,stable_ci_high,partial_count,partial_fraction,partial_ci_low,partial_ci_high"
 check "--classes stable,partial: values equal h5py's" $PY "$CHECK" sweep cls.csv a.h5
 
 # 2. The other formats name every run; the JSON's counts equal the CSV's.

@@ -60,4 +60,37 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
                               const sgema_problem *p, double t, const double *y, double *max_re,
                               int *symmetry_zeros);
 
+/* How the reduced spectrum is computed. dense: GSL's nonsymmetric eigensolver on the reduced
+ * Jacobian V^T J V (N x N work; the cross-check, selectable at any size). lapack: the same matrix,
+ * LAPACK's dgeev (blocked, on OpenBLAS). arnoldi: ARPACK on z -> V^T J V z applied with one
+ * Jacobian-vector product (no N x N matrix), the k rightmost eigenvalues; lapack takes over when
+ * ARPACK does not converge within its budget. auto (the default): dense below a state length of
+ * SGEMA_LAPACK_MIN_N (bit for bit the results of before), arnoldi from there. */
+typedef enum {
+  SGEMA_SPECTRUM_AUTO,
+  SGEMA_SPECTRUM_DENSE,
+  SGEMA_SPECTRUM_LAPACK,
+  SGEMA_SPECTRUM_ARNOLDI
+} sgema_spectrum_solver;
+
+#define SGEMA_LAPACK_MIN_N 100
+#define SGEMA_ARNOLDI_K 1 /* the default number of rightmost eigenvalues */
+#define SGEMA_SPECTRUM_MAX_K 16
+
+/* Not yet a setting of the results file: chosen per classifier (k in 1..SGEMA_SPECTRUM_MAX_K). */
+int sgema_classifier_set_solver(sgema_classifier *c, sgema_spectrum_solver solver, int k);
+
+/* What the last spectrum computation did. */
+typedef struct {
+  sgema_spectrum_solver used; /* dense, lapack or arnoldi */
+  int fell_back;              /* arnoldi was asked for but did not converge: dense was used */
+  int k;                      /* rightmost eigenvalues found (arnoldi), descending real parts */
+  double re[SGEMA_SPECTRUM_MAX_K], im[SGEMA_SPECTRUM_MAX_K];
+  double abscissa; /* the largest real part */
+  double error;    /* arnoldi: ARPACK's largest Ritz estimate among the k; dense: 0 */
+  long products;   /* Jacobian-vector products (arnoldi) */
+} sgema_spectrum_info;
+
+const sgema_spectrum_info *sgema_classifier_last_spectrum(const sgema_classifier *c);
+
 #endif

@@ -56,6 +56,14 @@ typedef struct {
 /* Defaults: no trajectories; 301 points on [0, 300], the span of the paper's Figure 3. */
 void sgema_record_spec_default(sgema_record_spec *r);
 
+/* Bounds of a recording, checked before anything runs (sgema-trial's --record has them too): the
+ * times t_last i / (points - 1) must be finite and at least DBL_MIN apart; one trajectory's memory,
+ * points x (state + 3) doubles, at most SGEMA_TRAJECTORY_BYTES_MAX; all of a run's trajectories
+ * in the results file at most SGEMA_RUN_RECORD_BYTES_MAX. */
+#define SGEMA_RECORD_MAX_POINTS 1000000
+#define SGEMA_TRAJECTORY_BYTES_MAX (256.0 * 1024 * 1024)
+#define SGEMA_RUN_RECORD_BYTES_MAX (2.0 * 1024 * 1024 * 1024)
+
 /* A fraction to compare with: of the run's trials, those of class cls (and, when has_sphere, on
  * that sphere; m = 1 only). */
 typedef struct {
@@ -111,6 +119,22 @@ size_t sgema_experiment_run_count(const sgema_experiment *e);
 const sgema_run_spec *sgema_experiment_run(const sgema_experiment *e, size_t i);
 /* The run with that name, or NULL. */
 const sgema_run_spec *sgema_experiment_find(const sgema_experiment *e, const char *name);
+
+/* ---- any YAML file of the tools ----
+ * sgema-trial's --input files are read the way experiment files are: at most 4 MiB, UTF-8 text
+ * (an HDF5 or other binary file, UTF-16 and a directory are refused by name), lists and mappings
+ * nested at most 64 deep, aliases expanding to at most 1,000,000 nodes, the core-schema tags
+ * checked and merge keys << applied (docs/EXPERIMENTS.md, "Limits" and "YAML"). Composes the
+ * file's first document into doc, which the caller deletes with yaml_document_delete whatever the
+ * result; what names the kind of file in messages ("a trial input file"). Returns the number of
+ * problems, each added to d; *readable: the first document was read whole without a problem (its
+ * root is NULL for an empty file). */
+struct yaml_document_s;
+int sgema_yaml_load_file(const char *path, const char *what, struct yaml_document_s *doc,
+                         sgema_diagnostics *d, int *readable);
+/* A tag's meaning, as sgema_yaml_load_file keeps it in a node's tag: "" when none was written;
+ * tag:yaml.org,2002:str (or "!") for a scalar that is a string whatever its text. */
+int sgema_yaml_tag_is_str(const char *tag);
 
 /* ---- a selection of runs (a job array's share of an experiment) ----
  * Restricts the runs that run_count, run and find show to those with keep[i] != 0, where keep has

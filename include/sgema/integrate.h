@@ -17,7 +17,8 @@
   X(SGEMA_METHOD_RKCK, "rkck")                                                                     \
   X(SGEMA_METHOD_RK4IMP, "rk4imp")                                                                 \
   X(SGEMA_METHOD_BSIMP, "bsimp")                                                                   \
-  X(SGEMA_METHOD_MSBDF, "msbdf")
+  X(SGEMA_METHOD_MSBDF, "msbdf")                                                                   \
+  X(SGEMA_METHOD_CVODE, "cvode")
 
 typedef enum {
 #define SGEMA_METHOD_ENUM(code, name) code,
@@ -73,6 +74,7 @@ typedef struct {
   long rejected;
   long rhs_evals;
   long jac_evals;
+  long jvp_evals; /* Jacobian-vector products of the Krylov solves (not in the results file) */
 } sgema_integration_stats;
 
 /* Why the convergence and tail thresholds are relative to max(1, |y|_2): the field's terms grow

@@ -31,11 +31,21 @@ typedef struct {
 } sgema_output_info;
 
 /* Collective. Creates the file (failing if it exists, unless resume) with every group, dataset
- * and attribute of the experiment, or with resume reopens it and checks that its stored experiment
- * source equals e's (a different experiment is refused with a diagnostic). Returns SGEMA_OK, or an
+ * and attribute of the experiment, or with resume reopens it and checks that it holds e's runs
+ * with the same settings (anything else is refused with a diagnostic) and that its done flags are
+ * 0 or 1 and its done rows look finished (rows that do not are computed again, with a note in
+ * diag: notes start with "note:" and do not make the open fail). Returns SGEMA_OK, or an
  * error status with the reasons in diag (file name and what is wrong). */
 int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment *e,
                       const sgema_output_info *info, sgema_diagnostics *diag);
+
+/* Local: the file's name in messages from now on (after sgema-run renamed the file it created
+ * under a temporary name to its final one: see docs/FORMAT.md, "Creation"). */
+int sgema_output_set_path(sgema_output *o, const char *path);
+
+/* Test hook: kills this process (SIGKILL) when the environment variable SGEMA_TEST_DIE_IN_CREATE
+ * is `point` (1 to 4: moments of sgema_output_open's creation; the runner uses 5 and up). */
+void sgema_output_test_die(int point);
 
 /* Local (no I/O): keeps rec, trial `trial` of run `run`, for the next flush. traj, when not NULL,
  * is that trial's recorded trajectory (trials 0 .. record.trajectories-1 of the run). */

@@ -14,7 +14,8 @@
                    "convergence)")                                                                 \
   X(SGEMA_EGSL, "GSL reported an error")                                                           \
   X(SGEMA_EIO, "input/output error")                                                               \
-  X(SGEMA_EPARSE, "malformed input")
+  X(SGEMA_EPARSE, "malformed input")                                                               \
+  X(SGEMA_EINTERRUPTED, "interrupted by a stop request")
 
 typedef enum {
 #define SGEMA_STATUS_ENUM(code, msg) code,
@@ -34,5 +35,9 @@ const char *sgema_status_name(int status);
  * trial's inputs and settings, as reproducible as its class: the runner records the trial as
  * `failed` with that status and goes on. */
 int sgema_status_fatal(int status);
+
+/* 1 for SGEMA_EINTERRUPTED: the trial was abandoned on request (sgema_trial_set_watch). It is not
+ * a result: the runner records nothing for it and a resume computes it afresh. */
+int sgema_status_interrupted(int status);
 
 #endif

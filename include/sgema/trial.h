@@ -9,6 +9,7 @@
 #include "sgema/trajectory.h"
 #include "sgema/verify.h"
 
+#include <signal.h>
 #include <stdint.h>
 
 /* Every setting of a run of trials, with the defaults of sgema_settings_default(). */
@@ -68,6 +69,22 @@ int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema
 /* Sample then solve. */
 int sgema_trial_run(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial, sgema_record *rec,
                     sgema_trajectory *traj);
+
+/* A trial's stop request and heartbeat, polled at t = 0 and after every accepted step of every
+ * integration method (no signals or MPI in the kernel: the caller's signal handler sets *stop).
+ * When *stop is nonzero, or poll returns nonzero, the trial is abandoned with SGEMA_EINTERRUPTED
+ * (its record is not a result). poll (may be NULL) also serves as a heartbeat: it gets the
+ * integration time t reached. The default (all NULL) never stops. */
+typedef struct {
+  const volatile sig_atomic_t *stop;
+  int (*poll)(void *ctx, double t);
+  void *ctx;
+} sgema_trial_watch;
+
+void sgema_trial_set_watch(sgema_trial *t, const sgema_trial_watch *w);
+
+/* The workspace's classifier (to choose its spectrum solver: sgema_classifier_set_solver). */
+sgema_classifier *sgema_trial_classifier(sgema_trial *t);
 
 /* The problem skeleton these settings describe (alg, m, n, momentum, time, mu, nu). */
 void sgema_settings_problem(const sgema_settings *s, sgema_problem *p);

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -33,9 +34,12 @@ cli_parse_status cli_parse_double(const char *text, double *out) {
   double x = strtod(text, &end);
   if (end == text || *end != '\0')
     return CLI_PARSE_NOT_NUM;
-  /* Underflow to a tiny or zero value is still the number written; only overflow loses it. */
   if (errno == ERANGE && fabs(x) == HUGE_VAL)
     return CLI_PARSE_OVERFLOW;
+  /* A subnormal has lost digits, and 1e-400 read as 0 would mean "off" for a setting like
+   * --tail-f: neither is the number written. */
+  if ((errno == ERANGE && x == 0.0) || (x != 0.0 && fabs(x) < DBL_MIN))
+    return CLI_PARSE_UNDERFLOW;
   *out = x;
   return CLI_PARSE_OK;
 }
@@ -123,7 +127,17 @@ static void report_parse(cli_errors *e, const char *opt, const char *text, cli_p
     cli_error(e, "%s: missing value (expected %s)", opt, what);
     break;
   case CLI_PARSE_OVERFLOW:
-    cli_error(e, "%s: '%s' is out of range for %s", opt, text, what);
+    if (strcmp(what, "a number") == 0)
+      cli_error(e, "%s: '%s' is out of range for %s (too large: the largest double is %.17g)", opt,
+                text, what, DBL_MAX);
+    else
+      cli_error(e, "%s: '%s' is out of range for %s (too large)", opt, text, what);
+    break;
+  case CLI_PARSE_UNDERFLOW:
+    cli_error(e,
+              "%s: '%s' is out of range for %s (too small: subnormal; numbers must be 0 or between "
+              "%.17g and %.17g in size)",
+              opt, text, what, DBL_MIN, DBL_MAX);
     break;
   case CLI_PARSE_NEGATIVE:
     cli_error(e, "%s: '%s' is negative (expected %s)", opt, text, what);
@@ -155,6 +169,11 @@ int cli_double(cli_errors *e, const char *opt, const char *text, const cli_inter
 int cli_long(cli_errors *e, const char *opt, const char *text, long lo, long hi, long *out) {
   long x;
   cli_parse_status st = cli_parse_long(text, &x);
+  if (st == CLI_PARSE_OVERFLOW) {
+    cli_error(e, "%s: '%s' is out of range for an integer (too %s: must be between %ld and %ld)",
+              opt, text, text[0] == '-' ? "small" : "large", lo, hi);
+    return -1;
+  }
   if (st != CLI_PARSE_OK) {
     report_parse(e, opt, text, st, "an integer");
     return -1;
@@ -180,6 +199,12 @@ int cli_int(cli_errors *e, const char *opt, const char *text, int lo, int hi, in
 
 int cli_u64(cli_errors *e, const char *opt, const char *text, uint64_t *out) {
   cli_parse_status st = cli_parse_u64(text, out);
+  if (st == CLI_PARSE_OVERFLOW) {
+    cli_error(e,
+              "%s: '%s' is out of range for an unsigned 64-bit integer (too large: at most %llu)",
+              opt, text, (unsigned long long)UINT64_MAX);
+    return -1;
+  }
   if (st != CLI_PARSE_OK) {
     report_parse(e, opt, text, st, "an unsigned 64-bit integer");
     return -1;
@@ -192,6 +217,11 @@ int cli_u32(cli_errors *e, const char *opt, const char *text, uint32_t *out) {
   cli_parse_status st = cli_parse_u64(text, &x);
   if (st == CLI_PARSE_OK && x > UINT32_MAX)
     st = CLI_PARSE_OVERFLOW;
+  if (st == CLI_PARSE_OVERFLOW) {
+    cli_error(e, "%s: '%s' is out of range for an unsigned 32-bit integer (too large: at most %u)",
+              opt, text, (unsigned)UINT32_MAX);
+    return -1;
+  }
   if (st != CLI_PARSE_OK) {
     report_parse(e, opt, text, st, "an unsigned 32-bit integer");
     return -1;

@@ -12,7 +12,8 @@ typedef enum {
   CLI_PARSE_EMPTY,    /* no text at all */
   CLI_PARSE_NOT_NUM,  /* not a number, or a number followed by other characters ("1.5x") */
   CLI_PARSE_OVERFLOW, /* a number too large for the type */
-  CLI_PARSE_NEGATIVE  /* a minus sign where only unsigned values make sense */
+  CLI_PARSE_NEGATIVE, /* a minus sign where only unsigned values make sense */
+  CLI_PARSE_UNDERFLOW /* a number too small for a double: subnormal, or 0 when it is not 0 */
 } cli_parse_status;
 
 /* Pure parsers: the whole text must be the number, without surrounding blanks. strtod's "nan" and

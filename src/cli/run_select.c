@@ -39,6 +39,11 @@ static int mark_names(const sgema_experiment *e, const char *list, unsigned char
   for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
     const sgema_run_spec *r = sgema_experiment_find(e, name);
     any = 1;
+    if (r && keep[r->index]) { /* twice would count its trials twice downstream */
+      cli_error(err, "--runs: run '%s' is named more than once", name);
+      bad = 1;
+      continue;
+    }
     if (r) {
       keep[r->index] = 1;
       continue;

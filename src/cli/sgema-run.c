@@ -9,12 +9,15 @@
 #include "sgema/schedule.h"
 #include "sgema/status.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Exit statuses (documented in --help): 75 is EX_TEMPFAIL, "try again": the run was stopped by
@@ -34,9 +37,10 @@ static void on_signal(int sig) {
 typedef struct {
   const char *experiment, *output;
   const char *runs, *select; /* --runs NAMES, --select I/K: NULL when not given */
-  int resume, quiet, dry_run, list_runs;
+  int resume, quiet, dry_run, list_runs, no_estimate;
   long chunk;
   double flush_seconds;
+  double heartbeat; /* -1: the default (10 s, none with --quiet) */
 } run_options;
 
 static void usage(FILE *out) {
@@ -51,8 +55,15 @@ static void usage(FILE *out) {
         "  --chunk N             trials per work unit (default 16)\n"
         "  --flush-seconds S     write results at least every S seconds (default 30)\n"
         "  --quiet               no progress reports\n"
+        "  --heartbeat S         while a trial runs longer than S seconds, each process says so\n"
+        "                        every S seconds: run, trial, time in it, integration time t\n"
+        "                        (default 10; 0: never; --quiet alone turns it off)\n"
         "  --dry-run             print the resolved experiment (every setting of every run) and "
-        "stop\n"
+        "stop,\n"
+        "                        with the estimated cost of each run and of all (core-seconds, "
+        "from\n"
+        "                        a few timed trials per run, about 3 s in all) as # comments\n"
+        "  --no-estimate         --dry-run and --list-runs without the timed trials\n"
         "  --runs NAME[,NAME...] run only these runs of the experiment\n"
         "  --select I/K          run only the runs whose index mod K is I (0 <= I < K): one task\n"
         "                        of a job array of K; the file holds only those runs, with their\n"
@@ -60,13 +71,14 @@ static void usage(FILE *out) {
         "                        the same runs selected\n"
         "  --list-runs           print the (selected) runs, one a line: index name alg m n "
         "trials\n"
+        "                        (the cost estimate goes to stderr)\n"
         "  -h, --help, --version\n\n"
         "Exit status: 0 every trial done (a trial the kernel cannot compute is a result: class\n"
         "failed, its error code in outputs/status); 1 failure (out of memory, a disk full,\n"
         "read-only or not writable: the file and the reason are named; what was written stays\n"
         "valid); 2 bad command line or experiment file (every problem listed, nothing written);\n"
-        "75 stopped by SIGTERM, SIGUSR1 or SIGINT after writing its finished trials: run again\n"
-        "with --resume.\n",
+        "75 stopped by SIGTERM, SIGUSR1 or SIGINT (within seconds: the trials in flight are\n"
+        "abandoned) after writing its finished trials: run again with --resume.\n",
         out);
 }
 
@@ -77,7 +89,8 @@ static int parse(int argc, char **argv, run_options *o, int rank) {
       {"quiet", no_argument, 0, 'q'},        {"dry-run", no_argument, 0, 'd'},
       {"runs", required_argument, 0, 'R'},   {"select", required_argument, 0, 'S'},
       {"list-runs", no_argument, 0, 'L'},    {"help", no_argument, 0, 'h'},
-      {"version", no_argument, 0, 'V'},      {0, 0, 0, 0}};
+      {"version", no_argument, 0, 'V'},      {"heartbeat", required_argument, 0, 'B'},
+      {"no-estimate", no_argument, 0, 'E'},  {0, 0, 0, 0}};
   cli_errors e;
   cli_errors_init(&e, "sgema-run", rank == 0 ? stderr : NULL);
   int c;
@@ -98,6 +111,12 @@ static int parse(int argc, char **argv, run_options *o, int rank) {
       break;
     case 'q':
       o->quiet = 1;
+      break;
+    case 'B':
+      cli_double(&e, "--heartbeat", optarg, &CLI_NONNEG, &o->heartbeat);
+      break;
+    case 'E':
+      o->no_estimate = 1;
       break;
     case 'd':
       o->dry_run = 1;
@@ -211,6 +230,92 @@ static int summary(const sgema_experiment *e, sgema_output *out, int rank) {
   return SGEMA_OK;
 }
 
+/* ---- --dry-run / --list-runs: the cost of each run from a few timed trials ---- */
+
+enum { ESTIMATE_TRIALS = 5 };        /* timed trials per run at most */
+#define ESTIMATE_SECONDS 3.0         /* for all runs together */
+#define ESTIMATE_RUN_MIN_SECONDS 0.1 /* but at least this per run */
+
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The kernel's poll: abandons the timed trial once the run's share of the budget is spent. */
+static int past_deadline(void *ctx, double t) {
+  (void)t;
+  return wall_now() > *(const double *)ctx;
+}
+
+typedef struct {
+  int timed;        /* trials that finished within the budget */
+  double per_trial; /* seconds per trial: the mean of those, or the budget when none finished */
+  int lower_bound;  /* no trial finished: per_trial is a lower bound */
+} run_estimate;
+
+/* Times trials 0, 1, ... of the run (without recording) until ESTIMATE_TRIALS or the budget. */
+static int estimate_run(const sgema_experiment *e, const sgema_run_spec *spec, double budget,
+                        run_estimate *est) {
+  sgema_trial *t = sgema_trial_alloc(&spec->settings);
+  if (!t)
+    return SGEMA_ENOMEM;
+  double start = wall_now(), deadline = start + budget;
+  sgema_trial_watch watch = {&stop_requested, past_deadline, &deadline};
+  sgema_trial_set_watch(t, &watch);
+  *est = (run_estimate){0, 0.0, 0};
+  double spent = 0.0;
+  for (uint32_t k = 0; k < spec->trials && k < ESTIMATE_TRIALS && wall_now() < deadline; k++) {
+    sgema_record rec;
+    double t0 = wall_now();
+    int st = sgema_trial_run(t, sgema_experiment_seed(e), spec->stream, k, &rec, NULL);
+    if (sgema_status_interrupted(st))
+      break;
+    spent += wall_now() - t0;
+    est->timed++;
+  }
+  est->lower_bound = est->timed == 0;
+  est->per_trial = est->timed ? spent / est->timed : wall_now() - start;
+  sgema_trial_free(t);
+  return SGEMA_OK;
+}
+
+/* Prints each run's estimated cost and the total to out, each line prefixed (dry-run: "# ", so
+ * that the YAML stays an experiment file). */
+static int print_estimate(const sgema_experiment *e, FILE *out, const char *prefix) {
+  size_t runs = sgema_experiment_run_count(e);
+  double share = ESTIMATE_SECONDS / (double)(runs ? runs : 1), total = 0.0;
+  if (share < ESTIMATE_RUN_MIN_SECONDS)
+    share = ESTIMATE_RUN_MIN_SECONDS;
+  int any_bound = 0, fewest = ESTIMATE_TRIALS;
+  fprintf(out,
+          "%sestimated cost (from at most %d timed trials per run on this machine; trials "
+          "differ in cost, so this is an estimate):\n",
+          prefix, ESTIMATE_TRIALS);
+  for (size_t i = 0; i < runs && !stop_requested; i++) {
+    const sgema_run_spec *spec = sgema_experiment_run(e, i);
+    run_estimate est;
+    if (estimate_run(e, spec, share, &est) != SGEMA_OK)
+      return SGEMA_ENOMEM;
+    double cost = est.per_trial * spec->trials;
+    total += cost;
+    any_bound |= est.lower_bound;
+    fewest = est.timed < fewest ? est.timed : fewest;
+    fprintf(out,
+            "%s  %s: %s%.3g s per trial (%d timed) x %u trials = %s%.3g core-seconds (%.3g "
+            "core-hours)\n",
+            prefix, spec->name, est.lower_bound ? "more than " : "", est.per_trial, est.timed,
+            spec->trials, est.lower_bound ? "more than " : "", cost, cost / 3600.0);
+  }
+  fprintf(out, "%s  total: %s%.3g core-seconds (%.3g core-hours)%s\n", prefix,
+          any_bound ? "more than " : "", total, total / 3600.0,
+          any_bound ? "; a run whose first trial did not finish within its share of the time "
+                      "is counted at that share per trial"
+                    : "");
+  (void)fewest;
+  return SGEMA_OK;
+}
+
 /* --list-runs: what a job script needs to split an experiment into array tasks. */
 static void list_runs(const sgema_experiment *e) {
   const sgema_run_spec *r;
@@ -226,6 +331,93 @@ static int finish(int code) {
   }
   sgema_parallel_finalize();
   return code;
+}
+
+/* What is wrong with the results path before anything is opened, or NULL: it must be a name, not
+ * a directory, and not the experiment file itself (by device and inode, so also through a link);
+ * with --resume the file must exist. One line into msg. */
+static const char *output_path_problem(const char *out, const char *experiment, int resume,
+                                       char *msg, size_t size) {
+  struct stat so, se;
+  if (!out[0]) {
+    snprintf(msg, size, "-o: the results file name is empty");
+    return msg;
+  }
+  if (stat(out, &so) != 0) {
+    char creating[4096 + 16];
+    snprintf(creating, sizeof creating, "%s.creating", out);
+    if (resume)
+      snprintf(msg, size, "%s: no such results file to resume%s; run without --resume to start it",
+               out,
+               access(creating, F_OK) == 0
+                   ? " (its creation never finished: the leftover .creating file is replaced)"
+                   : "");
+    return resume ? msg : NULL;
+  }
+  if (S_ISDIR(so.st_mode))
+    snprintf(msg, size, "%s: is a directory; -o needs a file name (e.g. %s/RESULTS.h5)", out, out);
+  else if (stat(experiment, &se) == 0 && se.st_dev == so.st_dev && se.st_ino == so.st_ino)
+    snprintf(msg, size,
+             "%s: is the experiment file %s itself (the same file); give the results another "
+             "name with -o",
+             out, experiment);
+  else
+    return NULL;
+  return msg;
+}
+
+/* Collective, before a new file is created under its temporary name `creating` (PATH.creating,
+ * in the same directory, so that the rename stays within one file system): PATH must not exist,
+ * and a temporary left by a creation that was killed is removed, saying so. Rank 0 decides. */
+static int prepare_creation(const char *path, const char *creating, int rank) {
+  int ok = 1;
+  if (rank == 0 && access(path, F_OK) == 0) {
+    fprintf(stderr,
+            "sgema-run: %s: exists (continue it with --resume, or remove it to start "
+            "afresh)\n",
+            path);
+    ok = 0;
+  } else if (rank == 0 && access(creating, F_OK) == 0) {
+    fprintf(stderr,
+            "sgema-run: %s: left by a creation of %s that never finished (killed?): replacing "
+            "it\n",
+            creating, path);
+    if (unlink(creating) != 0) {
+      fprintf(stderr, "sgema-run: %s: cannot remove: %s\n", creating, strerror(errno));
+      ok = 0;
+    }
+  }
+  return sgema_parallel_all(ok);
+}
+
+/* Collective, once every rank has created (and flushed) the file under `creating`: rank 0 gives it
+ * its name. A link, not a rename, so that a PATH made meanwhile by someone else is not replaced;
+ * a file system without hard links gets a rename. A kill before this leaves only the temporary,
+ * which the next run replaces; after it, a complete new file that --resume continues. */
+static int publish(sgema_output *out, const char *creating, const char *path, int rank) {
+  int ok = 1;
+  if (!sgema_parallel_all(1))
+    return SGEMA_EIO;
+  sgema_output_test_die(5);
+  if (rank == 0) {
+    int linked = link(creating, path) == 0;
+    if (!linked && errno == EEXIST) {
+      fprintf(stderr, "sgema-run: %s: appeared while this run created it; the new file stays %s\n",
+              path, creating);
+      ok = 0;
+    } else if (!linked && rename(creating, path) != 0) {
+      fprintf(stderr, "sgema-run: %s: cannot rename %s to it: %s\n", path, creating,
+              strerror(errno));
+      ok = 0;
+    } else if (linked) {
+      unlink(creating);
+    }
+  }
+  if (!sgema_parallel_all(ok)) {
+    sgema_output_close(out, 0);
+    return SGEMA_EIO;
+  }
+  return sgema_output_set_path(out, path);
 }
 
 /* Collective: a new file's directory must be writable and hold it (checked by rank 0, which prints
@@ -251,7 +443,7 @@ int main(int argc, char **argv) {
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
-  run_options o = {.chunk = 16, .flush_seconds = 30.0};
+  run_options o = {.chunk = 16, .flush_seconds = 30.0, .heartbeat = -1.0};
   int pc = parse(argc, argv, &o, rank);
   if (pc != 0)
     return finish(pc > 0 ? EXIT_DONE : EXIT_USAGE);
@@ -276,13 +468,26 @@ int main(int argc, char **argv) {
       list_runs(e);
     else if (rank == 0)
       sgema_experiment_write(e, stdout, SGEMA_EXPERIMENT_YAML);
+    fflush(stdout);
+    if (rank == 0 && !o.no_estimate)
+      print_estimate(e, o.list_runs ? stderr : stdout, o.list_runs ? "sgema-run: " : "# ");
     sgema_experiment_free(e);
     sgema_diagnostics_free(diag);
     return finish(EXIT_DONE);
   }
 
-  char default_path[512], host[256], *command = join(argc, argv);
+  char default_path[4096], host[256], *command = join(argc, argv);
   snprintf(default_path, sizeof default_path, "%s.h5", sgema_experiment_name(e));
+  char why[3 * sizeof default_path];
+  const char *path = o.output ? o.output : default_path;
+  if (output_path_problem(path, o.experiment, o.resume, why, sizeof why)) {
+    if (rank == 0)
+      fprintf(stderr, "sgema-run: %s\n", why);
+    free(command);
+    sgema_experiment_free(e);
+    sgema_diagnostics_free(diag);
+    return finish(EXIT_USAGE);
+  }
   sgema_parallel_host(host, sizeof host);
   char start[32], end[32];
   sgema_parallel_utc_now(start);
@@ -295,9 +500,19 @@ int main(int argc, char **argv) {
                             command ? command : "",
                             start};
   sgema_output *out = NULL;
+  char creating[sizeof default_path + 16];
+  snprintf(creating, sizeof creating, "%s.creating", info.path);
   int st = space_ok(e, info.path, o.resume, rank) ? SGEMA_OK : SGEMA_EIO;
+  if (st == SGEMA_OK && !o.resume) {
+    st = prepare_creation(info.path, creating, rank) ? SGEMA_OK : SGEMA_EIO;
+    info.path = creating;
+  }
   if (st == SGEMA_OK)
     st = sgema_output_open(&out, sgema_parallel_comm(), e, &info, diag);
+  if (st == SGEMA_OK && !o.resume) {
+    info.path = o.output ? o.output : default_path;
+    st = publish(out, creating, info.path, rank);
+  }
   if (st != SGEMA_OK) {
     if (rank == 0)
       sgema_diagnostics_write(diag, stderr);
@@ -306,12 +521,19 @@ int main(int argc, char **argv) {
     sgema_diagnostics_free(diag);
     return finish(EXIT_FAILED);
   }
+  if (rank == 0) /* notes of the resume: rows to compute again */
+    sgema_diagnostics_write(diag, stderr);
 
   /* Rows staged between writes: at most about STAGING_BYTES per process (twice that while the
    * buffers grow), however fast the trials are. */
-  sgema_schedule_options so = {(size_t)o.chunk, o.flush_seconds, o.quiet ? 0.0 : 2.0,
+  sgema_schedule_options so = {(size_t)o.chunk,
+                               o.flush_seconds,
+                               o.quiet ? 0.0 : 2.0,
                                &stop_requested,
-                               STAGING_BYTES / (sgema_output_row_bytes(e) + 1) + 1};
+                               STAGING_BYTES / (sgema_output_row_bytes(e) + 1) + 1,
+                               o.heartbeat >= 0.0 ? o.heartbeat
+                               : o.quiet          ? 0.0
+                                                  : 10.0};
   sgema_schedule_result res;
   st = sgema_schedule_run(e, out, &so, &res);
   if (sgema_output_unclean()) { /* a write failed: the file stays as its last flush left it */

@@ -5,10 +5,12 @@
 #include "cli_args.h"
 #include "trial_input.h"
 
+#include "sgema/experiment.h"
 #include "sgema/record.h"
 #include "sgema/status.h"
 #include "sgema/trial.h"
 
+#include <float.h>
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <limits.h>
@@ -31,7 +33,7 @@ enum { EXIT_RAN = 0, EXIT_KERNEL = 1, EXIT_USAGE = 2 };
 
 /* Recording horizon when --record gives no T: the paper's Figure 3 spans t in [0, 300]. */
 #define RECORD_T_DEFAULT 300.0
-#define RECORD_MAX_POINTS 1000000L
+#define RECORD_MAX_POINTS ((long)SGEMA_RECORD_MAX_POINTS)
 
 /* Long-only options get codes past every character, so that getopt's codes are unambiguous. */
 enum {
@@ -139,6 +141,7 @@ typedef struct {
   const char *input;
   long record_count; /* 0: no trajectory */
   double record_t;
+  const char *record_arg; /* as given, for messages */
   int json, compact, help, version;
   int given[OPT_END - OPT_FIRST]; /* which options appeared, for mode and conflict checks */
 } options;
@@ -364,6 +367,7 @@ static void parse_record(cli_errors *e, const char *opt, const char *text, optio
   if (!bad) {
     o->record_count = n;
     o->record_t = t;
+    o->record_arg = text;
   }
 }
 
@@ -601,10 +605,39 @@ static void check_modes(const options *o, cli_errors *e) {
     cli_error(e, "--n: %d is not allowed: must be greater than m = %d", o->s.n, o->s.m);
 }
 
+/* --record N:T against the bounds every recording has (sgema/experiment.h), before anything runs:
+ * times T i / (N - 1) finite and apart, the trajectory's memory. */
+static void check_record(const options *o, cli_errors *e) {
+  const sgema_settings *s = &o->s;
+  if (o->record_count <= 0 || s->m < 1 || s->m > SGEMA_MAX_M || s->n <= s->m || s->n > SGEMA_MAX_N)
+    return;
+  double T = o->record_t, gaps = o->record_count > 1 ? (double)(o->record_count - 1) : 1.0;
+  if (!isfinite(T * gaps))
+    cli_error(e,
+              "--record: '%s': the recording times T i / %.0f overflow a double (T must be at most "
+              "%.6g for %ld points)",
+              o->record_arg, gaps, DBL_MAX / gaps / (1.0 + 1e-15), o->record_count);
+  else if (T / gaps < DBL_MIN)
+    cli_error(e,
+              "--record: '%s': the recording times are closer than the smallest normal double (T "
+              "must be at least %.6g for %ld points)",
+              o->record_arg, DBL_MIN * gaps, o->record_count);
+  size_t N = sgema_problem_dim_for(s->alg, s->m, s->n);
+  double bytes = (double)o->record_count * (double)(N + 3) * sizeof(double);
+  if (bytes > SGEMA_TRAJECTORY_BYTES_MAX)
+    cli_error(e,
+              "--record: '%s': %ld points of %s m = %d n = %d (%zu values a state) need %.0f MiB: "
+              "at most %.0f MiB are allowed, so at most %.0f points",
+              o->record_arg, o->record_count, sgema_alg_name(s->alg), s->m, s->n, N,
+              bytes / 1048576.0, SGEMA_TRAJECTORY_BYTES_MAX / 1048576.0,
+              floor(SGEMA_TRAJECTORY_BYTES_MAX / ((double)(N + 3) * sizeof(double))));
+}
+
 /* Checks that need the final m (from --m or from the input file). */
 static void check_dimensions(const options *o, cli_errors *e) {
   if (o->s.sampling.condition_delta && o->s.m != 1)
     cli_error(e, "--condition-delta: Delta is defined for m = 1 only (m = %d)", o->s.m);
+  check_record(o, e);
 }
 
 static int same_momentum(const sgema_momentum *a, const sgema_momentum *b) {

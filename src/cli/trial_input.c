@@ -4,6 +4,7 @@
 
 #include "trial_input.h"
 
+#include "sgema/experiment.h"
 #include "sgema/status.h"
 
 #include <errno.h>
@@ -153,14 +154,27 @@ static int read_string(reader *r, yaml_node_t *node, const char *path, const cha
 }
 
 /* A number must be a plain scalar: a quoted "1.5" is a string in YAML and JSON alike. */
+static int is_plain(const yaml_node_t *node) {
+  return node->type == YAML_SCALAR_NODE && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+         !sgema_yaml_tag_is_str((const char *)node->tag);
+}
+
 static int read_double(reader *r, yaml_node_t *node, const char *path, const cli_interval *iv,
                        double *out) {
-  if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+  if (!is_plain(node)) {
     report(r, node, path, "expected a number");
     return -1;
   }
   double x;
-  if (cli_parse_double(scalar(node), &x) != CLI_PARSE_OK) {
+  cli_parse_status st = cli_parse_double(scalar(node), &x);
+  if (st == CLI_PARSE_OVERFLOW || st == CLI_PARSE_UNDERFLOW) {
+    report(r, node, path,
+           "'%s' is too %s: numbers must be 0 or between 2.2250738585072014e-308 and "
+           "1.7976931348623157e+308 in size",
+           scalar(node), st == CLI_PARSE_OVERFLOW ? "large" : "small (subnormal)");
+    return -1;
+  }
+  if (st != CLI_PARSE_OK) {
     report(r, node, path, "'%s' is not a number", scalar(node));
     return -1;
   }
@@ -176,8 +190,14 @@ static int read_double(reader *r, yaml_node_t *node, const char *path, const cli
 
 static int read_int(reader *r, yaml_node_t *node, const char *path, int lo, int hi, int *out) {
   long x;
-  if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-      cli_parse_long(scalar(node), &x) != CLI_PARSE_OK) {
+  cli_parse_status st = is_plain(node) ? cli_parse_long(scalar(node), &x) : CLI_PARSE_NOT_NUM;
+  if (st == CLI_PARSE_OVERFLOW) {
+    report(r, node, path,
+           "'%s' is too %s: out of the range of a 64-bit integer (must be between %d and %d)",
+           scalar(node), scalar(node)[0] == '-' ? "small" : "large", lo, hi);
+    return -1;
+  }
+  if (st != CLI_PARSE_OK) {
     report(r, node, path, "expected an integer");
     return -1;
   }
@@ -368,39 +388,35 @@ int trial_input_read(const char *path, const sgema_settings *s, trial_input *in,
   sgema_settings_problem(s, &in->problem);
   in->problem.m = 0; /* "unknown" until the file says */
 
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    cli_error(errs, "%s: cannot open: %s", path, strerror(errno));
+  /* Read as experiment files are: a directory, a results file, UTF-16, a file nested 100,000
+   * deep or an alias bomb is refused by name, quickly (sgema_yaml_load_file). */
+  sgema_diagnostics *diag = sgema_diagnostics_alloc();
+  if (!diag) {
+    cli_error(errs, "%s: out of memory", path);
     return errs->count - before;
   }
-  yaml_parser_t parser;
   yaml_document_t doc;
-  if (!yaml_parser_initialize(&parser)) {
-    fclose(f);
-    cli_error(errs, "%s: cannot start the YAML parser (out of memory)", path);
-    return errs->count - before;
+  int readable = 0;
+  sgema_yaml_load_file(path, "a trial input file", &doc, diag, &readable);
+  char line[1024];
+  for (size_t i = 0; i < sgema_diagnostics_count(diag); i++) {
+    sgema_diagnostic_format(sgema_diagnostics_get(diag, i), line, sizeof line);
+    cli_error(errs, "%s", line);
   }
-  yaml_parser_set_input_file(&parser, f);
-  if (!yaml_parser_load(&parser, &doc)) {
-    cli_error(errs, "%s:%zu:%zu: YAML syntax error: %s%s%s", path, parser.problem_mark.line + 1,
-              parser.problem_mark.column + 1, parser.problem ? parser.problem : "unknown",
-              parser.context ? " " : "", parser.context ? parser.context : "");
-  } else {
+  sgema_diagnostics_free(diag);
+  yaml_node_t *root = readable ? yaml_document_get_root_node(&doc) : NULL;
+  if (readable && !root) {
+    cli_error(errs, "%s: empty file (expected problem and initial)", path);
+  } else if (root) {
     reader r;
     r.path = path;
     r.doc = &doc;
     r.errs = errs;
     r.count = r.dropped = 0;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root)
-      cli_error(errs, "%s: empty file (expected problem and initial)", path);
-    else
-      read_root(&r, root, in);
+    read_root(&r, root, in);
     flush_problems(&r);
-    yaml_document_delete(&doc);
   }
-  yaml_parser_delete(&parser);
-  fclose(f);
+  yaml_document_delete(&doc);
 
   /* A backstop for what the reader does not check itself (symmetry of Sxx and Syy). */
   if (errs->count == before) {

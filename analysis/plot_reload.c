@@ -1,0 +1,83 @@
+/* Reloading a stored run's settings and a trial's stored end (sgema-plot trial). */
+#define _POSIX_C_SOURCE 200809L
+#include "plot_reload.h"
+
+#include "settings_json.h"
+#include "sgema/experiment.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int reload_run_settings(const sum_file *f, size_t i, sgema_settings *s, uint64_t *seed,
+                        uint32_t *stream, char *err, size_t errsize) {
+  const sum_run *r = &f->runs[i];
+  char *text = sum_attr_str(f->hid, "resolved");
+  if (!text)
+    text = sum_attr_str(f->hid, "source");
+  sgema_experiment *e =
+      text ? sgema_experiment_load_string("stored", text, strlen(text), NULL) : NULL;
+  free(text);
+  const sgema_run_spec *spec = e ? sgema_experiment_find(e, r->name) : NULL;
+  char *json = spec ? sgema_settings_json_line(&spec->settings) : NULL;
+  int st = -1;
+  if (!spec)
+    snprintf(err, errsize, "the stored experiment does not reload with run %s", r->name);
+  else if (!json || !r->settings || strcmp(json, r->settings) != 0)
+    snprintf(err, errsize, "run %s: the reloaded settings differ from its stored settings",
+             r->name);
+  else if (!f->has_seed || sgema_experiment_seed(e) != f->seed || spec->stream != r->stream)
+    snprintf(err, errsize, "run %s: seed or stream differ from the reloaded experiment's", r->name);
+  else {
+    *s = spec->settings;
+    *seed = f->seed;
+    *stream = r->stream;
+    st = 0;
+  }
+  free(json);
+  sgema_experiment_free(e);
+  return st;
+}
+
+/* Row k of a per-trial dataset of `width` values per row. */
+static int read_row(hid_t g, const char *name, hid_t mtype, uint32_t k, size_t width, void *buf) {
+  hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+  if (ds < 0)
+    return -1;
+  int st = sum_read_rows(ds, mtype, k, 1, width, buf);
+  H5Dclose(ds);
+  return st;
+}
+
+int reload_trial_end_read(const sum_file *f, size_t i, uint32_t k, reload_trial_end *out,
+                          double *y_end, size_t N, char *err, size_t errsize) {
+  const sum_run *r = &f->runs[i];
+  char path[600];
+  snprintf(path, sizeof path, "/runs/%s", r->name);
+  hid_t g = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
+  if (g < 0)
+    return sum_errorf(err, errsize, "%s: missing", path);
+  uint8_t done = 0;
+  const char *bad = NULL;
+  out->r1 = out->r2 = NAN;
+  if (read_row(g, "done", H5T_NATIVE_UINT8, k, 1, &done) != 0)
+    bad = "done";
+  else if (read_row(g, "outputs/t_end", H5T_NATIVE_DOUBLE, k, 1, &out->t_end) != 0)
+    bad = "outputs/t_end";
+  else if (read_row(g, "outputs/y_end", H5T_NATIVE_DOUBLE, k, N, y_end) != 0)
+    bad = "outputs/y_end";
+  else if (r->m == 1 && (read_row(g, "outputs/r1", H5T_NATIVE_DOUBLE, k, 1, &out->r1) != 0 ||
+                         read_row(g, "outputs/r2", H5T_NATIVE_DOUBLE, k, 1, &out->r2) != 0))
+    bad = "outputs/r1 or r2";
+  H5Gclose(g);
+  if (bad)
+    return sum_errorf(err, errsize, "%s/%s: missing, unreadable or shaped wrong at row %u", path,
+                      bad, k);
+  if (done > 1)
+    return sum_errorf(err, errsize, "damaged file: %s/done row %u is %u (a done flag is 0 or 1)",
+                      path, k, done);
+  out->done = done;
+  return 0;
+}

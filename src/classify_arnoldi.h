@@ -1,0 +1,38 @@
+/* The rightmost eigenvalues of a matrix given only by its products, with ARPACK (implicitly
+ * restarted Arnoldi). */
+#ifndef SGEMA_CLASSIFY_ARNOLDI_H
+#define SGEMA_CLASSIFY_ARNOLDI_H
+
+#include <stddef.h>
+
+enum { ARNOLDI_MAX_K = 16 };
+
+/* y = M x for vectors of length n. */
+typedef void (*arnoldi_op)(void *ctx, const double *x, double *y);
+
+typedef struct arnoldi_ws arnoldi_ws;
+
+/* One OpenBLAS thread per process (ARPACK's and LAPACK's BLAS): see classify_arnoldi.c. */
+void arnoldi_blas_single_thread(void);
+
+/* Workspace for operators of size up to n_max: O(n_max x ncv) doubles, ncv <= 40. */
+arnoldi_ws *arnoldi_alloc(size_t n_max);
+void arnoldi_free(arnoldi_ws *w);
+
+typedef struct {
+  int k;                    /* eigenvalues computed (the k rightmost) */
+  double re[ARNOLDI_MAX_K]; /* their real parts, descending */
+  double im[ARNOLDI_MAX_K];
+  double abscissa; /* re[0] */
+  double error;    /* ARPACK's largest Ritz estimate |r| |e_ncv^T s| among them */
+  long products;   /* operator applications */
+} arnoldi_result;
+
+/* The k rightmost eigenvalues (largest real part) of the n x n operator, 2 <= k + 2 <= n,
+ * k <= ARNOLDI_MAX_K. Returns 0, or -1 when ARPACK did not converge within its restart budget or
+ * failed (the caller falls back to a dense eigensolver). Deterministic: the start vector is fixed.
+ */
+int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, arnoldi_op op, void *ctx,
+                      arnoldi_result *out);
+
+#endif

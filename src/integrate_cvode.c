@@ -1,0 +1,387 @@
+/* The cvode method: CVODE's BDF with SPGMR on the analytic Jacobian-vector product (no N x N
+ * matrix), optionally preconditioned by the Jacobian's block-diagonal structure. */
+#include "integrate_cvode.h"
+#include "sgema/status.h"
+
+#include <cvode/cvode.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_spgmr.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Why matrix-free: a Newton matrix I - gamma J of a state of length N costs N^2 memory and N^3 to
+ * factorise, while the field and its directional derivative cost O(n^2 m) = O(N^1.5). CVODE's BDF
+ * solves each Newton system with a few GMRES iterations on J v (sgema_field_jvp).
+ *
+ * The preconditioner (CVODE_PREC_BLOCK) is the block diagonal of I - gamma J in the blocks A, B, C,
+ * each inverted exactly in O(n^3 + n^2 m) from two symmetric n x n eigendecompositions:
+ *   B block: J_BB E = -E (A Sxx A^T + lambda I), so (I - gamma J_BB) E = E W with
+ *            W = (1 + gamma lambda) I + gamma A Sxx A^T = U diag(w) U^T: E = R U diag(1/w) U^T;
+ *   A block: J_AA D = -(B^T B D Sxx + lambda D) for EMA (SG adds B^T D Syx, GD its Sxy and Syy
+ *            terms, left out), so with B^T B = Q diag(g) Q^T and Sxx = V diag(s) V^T,
+ *            D = Q [(Q^T R V) ./ (1 + gamma lambda + gamma g_i s_j)] V^T;
+ *   C block: J_CC = -(1 - alpha) I, a scalar.
+ * The eigendecompositions depend on y only; CVODE reuses them while it keeps its Jacobian data
+ * (jok), and gamma enters only through the diagonal scalings. */
+
+static int default_prec = CVODE_PREC_BLOCK, default_krylov = 10;
+
+void cvode_set_defaults(int preconditioner, int krylov_dim) {
+  default_prec = preconditioner;
+  default_krylov = krylov_dim;
+}
+
+struct cvode_ws {
+  size_t N;
+  int prec, krylov;
+  SUNContext ctx;
+  N_Vector yv;
+  SUNLinearSolver ls;
+  void *mem;
+  integ_run *run; /* the trial in progress, for the callbacks */
+  double *f;      /* the field at accepted states (N) */
+  /* Preconditioner data for an n x m problem (allocated on first use of that n, m). */
+  int pm, pn;
+  double *Q, *g, *U, *wv, *V, *sv, *tmp, *tmp2; /* n x n, n, n x n, n, m x m, m, n x n, n x n */
+  gsl_eigen_symmv_workspace *eig_n, *eig_m;
+  gsl_matrix *Mn, *Vn, *Mm, *Vm;
+  gsl_vector *en, *em;
+};
+
+static void cvode_silent(int error_code, const char *module, const char *function, char *msg,
+                         void *eh_data) {
+  (void)error_code, (void)module, (void)function, (void)msg, (void)eh_data;
+}
+
+static int cvode_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *user_data) {
+  cvode_ws *w = user_data;
+  integ_eval(w->run, t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
+  return 0;
+}
+
+static int cvode_jtimes(N_Vector v, N_Vector Jv, sunrealtype t, N_Vector y, N_Vector fy,
+                        void *user_data, N_Vector tmp) {
+  (void)fy, (void)tmp;
+  cvode_ws *w = user_data;
+  integ_run *r = w->run;
+  sgema_field_jvp(r->field, r->p, t, N_VGetArrayPointer(y), N_VGetArrayPointer(v),
+                  N_VGetArrayPointer(Jv));
+  r->st->jvp_evals++;
+  return 0;
+}
+
+static void prec_free(cvode_ws *w) {
+  free(w->Q);
+  w->Q = NULL;
+  if (w->eig_n)
+    gsl_eigen_symmv_free(w->eig_n);
+  if (w->eig_m)
+    gsl_eigen_symmv_free(w->eig_m);
+  gsl_matrix_free(w->Mn);
+  gsl_matrix_free(w->Vn);
+  gsl_matrix_free(w->Mm);
+  gsl_matrix_free(w->Vm);
+  gsl_vector_free(w->en);
+  gsl_vector_free(w->em);
+  w->eig_n = w->eig_m = NULL;
+  w->Mn = w->Vn = w->Mm = w->Vm = NULL;
+  w->en = w->em = NULL;
+  w->pm = w->pn = 0;
+}
+
+static int prec_alloc(cvode_ws *w, int m, int n) {
+  if (w->pm == m && w->pn == n)
+    return SGEMA_OK;
+  prec_free(w);
+  size_t nn = (size_t)n * n, mm = (size_t)m * m;
+  w->Q = malloc((4 * nn + 2 * (size_t)n + mm + (size_t)m + nn) * sizeof(double));
+  w->eig_n = gsl_eigen_symmv_alloc((size_t)n);
+  w->eig_m = gsl_eigen_symmv_alloc((size_t)m);
+  w->Mn = gsl_matrix_alloc((size_t)n, (size_t)n);
+  w->Vn = gsl_matrix_alloc((size_t)n, (size_t)n);
+  w->Mm = gsl_matrix_alloc((size_t)m, (size_t)m);
+  w->Vm = gsl_matrix_alloc((size_t)m, (size_t)m);
+  w->en = gsl_vector_alloc((size_t)n);
+  w->em = gsl_vector_alloc((size_t)m);
+  if (!w->Q || !w->eig_n || !w->eig_m || !w->Mn || !w->Vn || !w->Mm || !w->Vm || !w->en || !w->em) {
+    prec_free(w);
+    return SGEMA_ENOMEM;
+  }
+  w->g = w->Q + nn;
+  w->U = w->g + n;
+  w->wv = w->U + nn;
+  w->tmp = w->wv + n;
+  w->tmp2 = w->tmp + nn;
+  w->V = w->tmp2 + nn;
+  w->sv = w->V + mm;
+  w->pm = m;
+  w->pn = n;
+  return SGEMA_OK;
+}
+
+/* Eigendecomposition of the symmetric k x k matrix S (row-major): vectors (columns) into vec,
+ * values into val. */
+static int sym_eigen(gsl_eigen_symmv_workspace *ws, gsl_matrix *M, gsl_matrix *Vec, gsl_vector *e,
+                     const double *S, int k, double *vec, double *val) {
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++)
+      gsl_matrix_set(M, (size_t)i, (size_t)j, 0.5 * (S[i * k + j] + S[j * k + i]));
+  if (gsl_eigen_symmv(M, e, Vec, ws) != GSL_SUCCESS)
+    return -1;
+  for (int i = 0; i < k; i++) {
+    val[i] = gsl_vector_get(e, (size_t)i);
+    for (int j = 0; j < k; j++)
+      vec[i * k + j] = gsl_matrix_get(Vec, (size_t)i, (size_t)j);
+  }
+  return 0;
+}
+
+/* Jacobian data of the preconditioner at y: eigendecompositions of B^T B, A Sxx A^T and Sxx. */
+static int prec_setup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
+                      sunbooleantype *jcur, sunrealtype gamma, void *user_data) {
+  (void)t, (void)fy, (void)gamma;
+  cvode_ws *w = user_data;
+  const sgema_problem *p = w->run->p;
+  int m = p->m, n = p->n;
+  if (jok && w->pm == m && w->pn == n) {
+    *jcur = SUNFALSE;
+    return 0;
+  }
+  *jcur = SUNTRUE;
+  if (prec_alloc(w, m, n) != SGEMA_OK)
+    return -1;
+  double *yy = N_VGetArrayPointer(y);
+  const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy);
+  double *G = w->tmp, *H = w->tmp2;
+  for (int i = 0; i < n; i++) /* G = B^T B */
+    for (int j = 0; j < n; j++) {
+      double s = 0.0;
+      for (int k = 0; k < n; k++)
+        s += B[k * n + i] * B[k * n + j];
+      G[i * n + j] = s;
+    }
+  for (int i = 0; i < n; i++) /* H = A Sxx A^T, with (A Sxx) row by row */
+    for (int j = 0; j < n; j++) {
+      double s = 0.0;
+      for (int a = 0; a < m; a++) {
+        double as = 0.0;
+        for (int b = 0; b < m; b++)
+          as += A[i * m + b] * p->Sxx[b * m + a];
+        s += as * A[j * m + a];
+      }
+      H[i * n + j] = s;
+    }
+  if (sym_eigen(w->eig_n, w->Mn, w->Vn, w->en, G, n, w->Q, w->g) != 0 ||
+      sym_eigen(w->eig_n, w->Mn, w->Vn, w->en, H, n, w->U, w->wv) != 0 ||
+      sym_eigen(w->eig_m, w->Mm, w->Vm, w->em, p->Sxx, m, w->V, w->sv) != 0)
+    return 1; /* recoverable: CVODE retries with a smaller step */
+  return 0;
+}
+
+/* X (rows x k) = Y (rows x k) M (k x k), or Y M^T when trans. Row by row as axpys over M's
+ * rows (contiguous, vectorised) for M, as dot products for M^T. */
+static void mul_right(int rows, int k, const double *Y, const double *M, int trans, double *X) {
+  for (int i = 0; i < rows; i++) {
+    const double *y = Y + (size_t)i * k;
+    double *x = X + (size_t)i * k;
+    if (trans) {
+      for (int j = 0; j < k; j++) {
+        double s = 0.0;
+        for (int l = 0; l < k; l++)
+          s += y[l] * M[j * k + l];
+        x[j] = s;
+      }
+    } else {
+      for (int j = 0; j < k; j++)
+        x[j] = 0.0;
+      for (int l = 0; l < k; l++)
+        for (int j = 0; j < k; j++)
+          x[j] += y[l] * M[l * k + j];
+    }
+  }
+}
+
+/* X (n x m) = Q^T Y (n x m), or Q Y when !trans. */
+static void mul_left(int n, int m, const double *Q, const double *Y, int trans, double *X) {
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < m; j++) {
+      double s = 0.0;
+      for (int l = 0; l < n; l++)
+        s += (trans ? Q[l * n + i] : Q[i * n + l]) * Y[l * m + j];
+      X[i * m + j] = s;
+    }
+}
+
+static int prec_solve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vector zv,
+                      sunrealtype gamma, sunrealtype delta, int lr, void *user_data) {
+  (void)y, (void)fy, (void)delta, (void)lr;
+  cvode_ws *w = user_data;
+  const sgema_problem *p = w->run->p;
+  int m = p->m, n = p->n;
+  double *r = N_VGetArrayPointer(rv), *z = N_VGetArrayPointer(zv);
+  double c = 1.0 + gamma * p->lambda, *T1 = w->tmp, *T2 = w->tmp2;
+  /* A block: D = Q [(Q^T R V) ./ (c + gamma g_i s_j)] V^T */
+  const double *RA = sgema_state_A(p, r);
+  double *DA = sgema_state_A(p, z);
+  mul_left(n, m, w->Q, RA, 1, T1);
+  mul_right(n, m, T1, w->V, 0, T2);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < m; j++)
+      T2[i * m + j] /= c + gamma * w->g[i] * w->sv[j];
+  mul_right(n, m, T2, w->V, 1, T1);
+  mul_left(n, m, w->Q, T1, 0, DA);
+  /* B block: E = R U diag(1 / (c + gamma w_j)) U^T */
+  const double *RB = sgema_state_B(p, r);
+  double *EB = sgema_state_B(p, z);
+  mul_right(n, n, RB, w->U, 0, T1);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      T1[i * n + j] /= c + gamma * w->wv[j];
+  mul_right(n, n, T1, w->U, 1, EB);
+  if (p->alg == SGEMA_ALG_EMA) {
+    size_t nm = (size_t)n * m;
+    double k = 1.0 + gamma * (1.0 - sgema_momentum_alpha(&p->momentum, t));
+    const double *RC = sgema_state_C(p, r);
+    double *FC = sgema_state_C(p, z);
+    for (size_t i = 0; i < nm; i++)
+      FC[i] = RC[i] / k;
+  }
+  return 0;
+}
+
+void cvode_free(void *impl) {
+  cvode_ws *w = impl;
+  if (!w)
+    return;
+  if (w->mem)
+    CVodeFree(&w->mem);
+  if (w->ls)
+    SUNLinSolFree(w->ls);
+  if (w->yv)
+    N_VDestroy(w->yv);
+  if (w->ctx)
+    SUNContext_Free(&w->ctx);
+  prec_free(w);
+  free(w->f);
+  free(w);
+}
+
+void *cvode_alloc(const sgema_integration *s, size_t N) {
+  cvode_ws *w = calloc(1, sizeof *w);
+  if (!w)
+    return NULL;
+  w->N = N;
+  w->prec = default_prec;
+  w->krylov = default_krylov;
+  w->f = malloc(N * sizeof(double));
+  int ok = w->f && SUNContext_Create(NULL, &w->ctx) == 0;
+  if (ok)
+    w->yv = N_VNew_Serial((sunindextype)N, w->ctx);
+  if (w->yv) {
+    N_VConst(0.0, w->yv);
+    w->ls = SUNLinSol_SPGMR(w->yv, w->prec == CVODE_PREC_BLOCK ? SUN_PREC_LEFT : SUN_PREC_NONE,
+                            w->krylov, w->ctx);
+    w->mem = CVodeCreate(CV_BDF, w->ctx);
+  }
+  ok = ok && w->yv && w->ls && w->mem && CVodeInit(w->mem, cvode_rhs, 0.0, w->yv) == CV_SUCCESS &&
+       CVodeSStolerances(w->mem, s->rtol, s->atol) == CV_SUCCESS &&
+       CVodeSetUserData(w->mem, w) == CV_SUCCESS &&
+       CVodeSetErrHandlerFn(w->mem, cvode_silent, NULL) == CV_SUCCESS &&
+       CVodeSetMaxNumSteps(w->mem, -1) == CV_SUCCESS &&
+       CVodeSetLinearSolver(w->mem, w->ls, NULL) == CV_SUCCESS &&
+       CVodeSetJacTimes(w->mem, NULL, cvode_jtimes) == CV_SUCCESS;
+  if (ok && w->prec == CVODE_PREC_BLOCK)
+    ok = CVodeSetPreconditioner(w->mem, prec_setup, prec_solve) == CV_SUCCESS;
+  if (!ok) {
+    cvode_free(w);
+    return NULL;
+  }
+  return w;
+}
+
+/* A fresh BDF history at (t, y) (a trial's start, or the momentum's kink), up to the next stop. */
+static int restart(cvode_ws *w, integ_run *r, double t, double *segment_end) {
+  *segment_end = integ_advance(r, t, INFINITY); /* exactly the kink or the horizon */
+  return CVodeReInit(w->mem, t, w->yv) == CV_SUCCESS &&
+                 CVodeSetInitStep(w->mem, 0.0) == CV_SUCCESS &&
+                 CVodeSetStopTime(w->mem, *segment_end) == CV_SUCCESS
+             ? SGEMA_OK
+             : SGEMA_ESTEP;
+}
+
+static long failures(void *mem) {
+  long nef = 0, ncf = 0;
+  CVodeGetNumErrTestFails(mem, &nef);
+  CVodeGetNumNonlinSolvConvFails(mem, &ncf);
+  return nef + ncf;
+}
+
+/* Step size underflow, as integ_control_reject defines it (integrate.c). */
+static int step_underflow(const integ_run *r, double t, double h) {
+  double time_scale = fmin(1.0, r->scale / r->st->f_norm);
+  return fabs(h) < 1e-14 * fmax(1.0, t) * time_scale;
+}
+
+int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f) {
+  sgema_integration_stats *st = r->st;
+  size_t N = w->N;
+  int status = SGEMA_OK;
+  double segment_end, *yv = N_VGetArrayPointer(w->yv);
+  w->run = r;
+  memcpy(yv, y, N * sizeof(double));
+  if (restart(w, r, t, &segment_end) != SGEMA_OK)
+    return SGEMA_ESTEP;
+  long failed = 0;
+  for (;;) {
+    double tret = t, h = 0.0;
+    int rc = CV_SUCCESS, tiny = segment_end - t < 1e-14 * fmax(1.0, fabs(t));
+    if (tiny) {
+      /* A segment below the step size floor (t_max = 1e-300): CVODE refuses to start on it, and
+       * one Euler step covers it to rounding, as the other methods' single tiny step does. */
+      for (size_t k = 0; k < N; k++)
+        yv[k] += (segment_end - t) * f[k];
+      tret = segment_end;
+    } else {
+      rc = CVode(w->mem, segment_end, w->yv, &tret, CV_ONE_STEP);
+      long now = failures(w->mem);
+      st->rejected += now - failed;
+      failed = now;
+    }
+    if (rc < 0) {
+      st->end = SGEMA_END_STEP_FAIL;
+      st->t_end = t;
+      return SGEMA_OK;
+    }
+    t = tret;
+    memcpy(y, yv, N * sizeof(double));
+    st->steps++;
+    integ_eval(r, t, y, f);
+    if (integ_accept(r, t, y, f, &status))
+      return status;
+    if (!tiny && CVodeGetCurrentStep(w->mem, &h) == CV_SUCCESS && step_underflow(r, t, h)) {
+      st->end = SGEMA_END_STEP_FAIL;
+      return SGEMA_OK;
+    }
+    if (t >= segment_end) { /* the momentum's kink: a new smooth field, a new BDF history */
+      if (restart(w, r, t, &segment_end) != SGEMA_OK)
+        return SGEMA_ESTEP;
+      failed = 0;
+    }
+  }
+}
+
+static int cvode_run(void *impl, integ_run *r, double *y) {
+  cvode_ws *w = impl;
+  int status = SGEMA_OK;
+  integ_eval(r, 0.0, y, w->f);
+  if (integ_accept(r, 0.0, y, w->f, &status))
+    return status;
+  return cvode_continue(w, r, 0.0, y, w->f);
+}
+
+const integ_method integ_cvode = {SGEMA_METHOD_CVODE, cvode_alloc, cvode_free, cvode_run};

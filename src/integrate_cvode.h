@@ -1,0 +1,24 @@
+/* CVODE's BDF with a matrix-free Newton-Krylov solver, shared by the cvode and hybrid methods. */
+#ifndef SGEMA_INTEGRATE_CVODE_H
+#define SGEMA_INTEGRATE_CVODE_H
+
+#include "integrate_impl.h"
+
+typedef struct cvode_ws cvode_ws;
+
+/* Workspace for states of length N: O(N x Krylov dimension) doubles, no N x N matrix. */
+void *cvode_alloc(const sgema_integration *s, size_t N);
+void cvode_free(void *impl);
+
+/* Integrates from the accepted state (t, y) with field f = f(t, y), restarting the BDF history
+ * there, until integ_accept ends the trial. f is scratch afterwards. */
+int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f);
+
+/* Preconditioners of the Newton systems (I - gamma J) x = b (see integrate_cvode.c). */
+enum { CVODE_PREC_NONE, CVODE_PREC_BLOCK };
+
+/* For tests and the benchmark: the preconditioner and Krylov dimension of later allocations
+ * (defaults CVODE_PREC_BLOCK and 10; not thread-safe). */
+void cvode_set_defaults(int preconditioner, int krylov_dim);
+
+#endif
