@@ -10,7 +10,11 @@ quick=""
 log="$top/build/ctest.log"
 cd "$top/build"
 # (sh has no pipefail: ctest's status travels through a file)
-{ ctest --output-on-failure -j "$(nproc)" 2>&1; echo $? >"$log.status"; } | tee "$log"
+{
+  st=0
+  ctest --output-on-failure -j "$(nproc)" 2>&1 || st=$?
+  echo $st >"$log.status"
+} | tee "$log"
 status=$(cat "$log.status")
 # A skipped test passes in CTest's count; say loudly which ones did not run, and why they could not.
 skipped=$(sed -n 's/^.*Test *#[0-9]*: *\([A-Za-z0-9_]*\) *\.*\*\*\*Skipped.*$/\1/p' "$log")

@@ -69,7 +69,7 @@ attr() { h5dump -a "$2" "$1" | sed -n 's/^ *(0): //p'; }
 # The rows of sgema-summary's table: run alg m n done/trials fractions.
 table_rows() { grep -E '^[A-Za-z0-9_.-]+ +(sg|ema|gd) +[0-9]+ +[0-9]+ +[0-9]+/[0-9]+ ' "$@"; }
 # The rows of sgema-sweep's table without their first column (the file's number).
-sweep_rows() { grep -E ' (sg|ema|gd) +[0-9]+ +[0-9]+ +(flow|discrete) +[0-9]+/[0-9]+ ' "$@" | awk '{$1 = ""; print}'; }
+sweep_rows() { grep -E ' (sg|ema|gd) +[0-9]+ +[0-9]+ +(flow|discrete) .*[0-9]+/[0-9]+ ' "$@" | awk '{$1 = ""; print}'; }
 # "N trials computed" of every sgema-run invocation in the logs, summed.
 computed() { cat "$@" | sed -n 's/^sgema-run: \([0-9]*\) trials computed.*/\1/p' | awk '{s += $1} END {print s + 0}'; }
 
