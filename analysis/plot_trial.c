@@ -2,7 +2,7 @@
  * (|A|_F, the singular values of A, Ebar and Fbar) and, for m = 1, in the a plane. */
 #define _POSIX_C_SOURCE 200809L
 #include "plot.h"
-#include "plot_reload.h"
+#include "run_reload.h"
 
 #include "sgema/problem.h"
 #include "sgema/trajectory.h"

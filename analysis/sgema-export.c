@@ -7,7 +7,7 @@
 #include "export_command.h"
 #include "export_where.h"
 #include "out_file.h"
-#include "settings_json.h"
+#include "run_reload.h"
 #include "summary.h"
 #include "table_out.h"
 
@@ -250,31 +250,17 @@ static void csv_row(FILE *out, const exp_table *t, size_t k, const sum_file *f, 
   putc('\n', out);
 }
 
-/* The command prefix of run i from the stored experiment: `resolved` (every setting spelt out),
- * else `source`; refused unless its settings print exactly as the run's stored `settings`. */
+/* The command prefix of run i, from its settings as reload_run_settings rebuilds them. */
 static char *command_prefix(const sum_file *f, size_t i, const char *program, char *err,
                             size_t errsize) {
-  const sum_run *r = &f->runs[i];
-  char *text = sum_attr_str(f->hid, "resolved");
-  if (!text)
-    text = sum_attr_str(f->hid, "source");
-  sgema_experiment *e =
-      text ? sgema_experiment_load_string("stored", text, strlen(text), NULL) : NULL;
-  free(text);
-  const sgema_run_spec *spec = e ? sgema_experiment_find(e, r->name) : NULL;
-  char *json = spec ? sgema_settings_json_line(&spec->settings) : NULL;
-  char *prefix = NULL;
-  if (!spec)
-    snprintf(err, errsize, "the stored experiment does not reload with run %s", r->name);
-  else if (!json || !r->settings || strcmp(json, r->settings) != 0)
-    snprintf(err, errsize, "run %s: the reloaded settings differ from its stored settings",
-             r->name);
-  else if (!f->has_seed || sgema_experiment_seed(e) != f->seed || spec->stream != r->stream)
-    snprintf(err, errsize, "run %s: seed or stream differ from the reloaded experiment's", r->name);
-  else if (!(prefix = exp_command_prefix(program, &spec->settings, f->seed, r->stream)))
+  sgema_settings settings;
+  uint64_t seed;
+  uint32_t stream;
+  if (reload_run_settings(f, i, &settings, &seed, &stream, err, errsize) != 0)
+    return NULL;
+  char *prefix = exp_command_prefix(program, &settings, seed, stream);
+  if (!prefix)
     snprintf(err, errsize, "out of memory");
-  free(json);
-  sgema_experiment_free(e);
   return prefix;
 }
 

@@ -1,6 +1,7 @@
-/* Reloading a stored run's settings and a trial's stored end (sgema-plot trial). */
+/* Reloading a stored run's settings and a trial's stored end (sgema-plot trial, sgema-export
+ * --commands). */
 #define _POSIX_C_SOURCE 200809L
-#include "plot_reload.h"
+#include "run_reload.h"
 
 #include "settings_json.h"
 #include "sgema/experiment.h"
