@@ -4,6 +4,7 @@
 #include "json_writer.h"
 #include "out_file.h"
 #include "summary.h"
+#include "table_out.h"
 #include "traj_read.h"
 
 #include <getopt.h>
@@ -311,29 +312,11 @@ static void text_file(const sum_file *f, const int *selected) {
 
 /* ---- csv ---- */
 
-static void csv_text(const char *s) {
-  putchar('"');
-  for (; s && *s; s++) {
-    if (*s == '"')
-      putchar('"');
-    putchar(*s);
-  }
-  putchar('"');
-}
+static void csv_text(const char *s) { tab_csv_text(stdout, s); }
 
 static void csv_num(double x) {
   putchar(',');
-  if (isfinite(x)) {
-    /* The fewest digits that read back to the same double: 0.3849, not 0.38490000000000002. */
-    char buf[32];
-    for (int digits = 15; digits <= 17; digits++) {
-      snprintf(buf, sizeof buf, "%.*g", digits, x);
-      if (strtod(buf, NULL) == x)
-        break;
-    }
-    fputs(buf, stdout);
-  } else if (!isnan(x))
-    printf(x > 0 ? "inf" : "-inf");
+  tab_csv_num(stdout, x);
 }
 
 /* run,quantity,count,n,value,ci_low,ci_high,reference,difference,p_value,verdict,note */

@@ -1,6 +1,7 @@
 /* Output helpers shared by the table-writing analysis tools: CSV fields and exact numbers. */
 #include "table_out.h"
 
+#include "format_double.h"
 #include "summary.h"
 
 #include <math.h>
@@ -11,12 +12,7 @@ const char *tab_double(double x, char *buf) {
     return "nan";
   if (isinf(x))
     return x > 0 ? "inf" : "-inf";
-  for (int digits = 15; digits <= 17; digits++) {
-    snprintf(buf, 32, "%.*g", digits, x);
-    if (strtod(buf, NULL) == x)
-      break;
-  }
-  return buf;
+  return sgema_format_double(x, buf);
 }
 
 void tab_csv_text(FILE *out, const char *s) {

@@ -1,4 +1,4 @@
-/* Classification of a trial's limit (MODEL.md "Limits and their classes"). */
+/* Classification of a trial's limit (docs/MODEL.md "Limits and their classes"). */
 #ifndef SGEMA_CLASSIFY_H
 #define SGEMA_CLASSIFY_H
 

@@ -1,4 +1,4 @@
-/* The vector fields of SG, EMA and GD (paper Eq. 5, MODEL.md), their analytic Jacobians. */
+/* The vector fields of SG, EMA and GD (paper Eq. 5, docs/MODEL.md), their analytic Jacobians. */
 #ifndef SGEMA_FIELD_H
 #define SGEMA_FIELD_H
 

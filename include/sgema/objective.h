@@ -1,4 +1,4 @@
-/* The objectives Ebar and Fbar (MODEL.md), monitored along trajectories; SG and EMA do not minimise
+/* The objectives Ebar and Fbar (docs/MODEL.md), monitored along trajectories; SG and EMA do not minimise
  * them. */
 #ifndef SGEMA_OBJECTIVE_H
 #define SGEMA_OBJECTIVE_H

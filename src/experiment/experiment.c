@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "experiment_impl.h"
+#include "format_double.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -504,18 +505,15 @@ static void sb_quoted(strbuf *b, const char *s) {
   sb_add(b, "\"", 1);
 }
 
-/* The shortest of %.15g .. %.17g that reads back to x: every stored setting is reproduced exactly,
- * and 0.1 still prints as 0.1. Non-finite numbers: YAML's .inf / .nan, JSON's null. */
+/* The shortest form that reads back to x: every stored setting is reproduced exactly, and 0.1
+ * still prints as 0.1. Non-finite numbers: YAML's .inf / .nan, JSON's null. */
 static void format_double(double x, int json, char *buf, size_t size) {
   if (!isfinite(x)) {
     snprintf(buf, size, "%s", json ? "null" : isnan(x) ? ".nan" : x > 0 ? ".inf" : "-.inf");
     return;
   }
-  for (int p = 15; p <= 17; p++) {
-    snprintf(buf, size, "%.*g", p, x);
-    if (strtod(buf, NULL) == x)
-      return;
-  }
+  char shortest[SGEMA_DOUBLE_CHARS];
+  snprintf(buf, size, "%s", sgema_format_double(x, shortest));
 }
 
 /* A small emitter of nested maps and lists, as block YAML or as indented JSON. */

@@ -2,6 +2,8 @@
 #ifndef SGEMA_JSON_WRITER_H
 #define SGEMA_JSON_WRITER_H
 
+#include "format_double.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
@@ -143,21 +145,16 @@ static inline void jw_array_end(jw_writer *w) {
   jw_close(w, ']');
 }
 
-/* The shortest of %.15g, %.16g, %.17g that reads back to the same double (1e-06, not
- * 9.9999999999999995e-07); JSON has no NaN or infinity, so those become null. */
+/* The shortest form that reads back to the same double (1e-06, not 9.9999999999999995e-07);
+ * JSON has no NaN or infinity, so those become null. */
 static inline void jw_double(jw_writer *w, const char *key, double x) {
   jw_prefix(w, key);
   if (!isfinite(x)) {
     fputs("null", w->out);
     return;
   }
-  char buf[32];
-  for (int digits = 15; digits <= 17; digits++) {
-    snprintf(buf, sizeof buf, "%.*g", digits, x);
-    if (strtod(buf, NULL) == x)
-      break;
-  }
-  fputs(buf, w->out);
+  char buf[SGEMA_DOUBLE_CHARS];
+  fputs(sgema_format_double(x, buf), w->out);
 }
 
 static inline void jw_long(jw_writer *w, const char *key, long x) {
