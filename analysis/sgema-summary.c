@@ -312,7 +312,9 @@ static void text_file(const sum_file *f, const int *selected) {
 
 /* ---- csv ---- */
 
-static void csv_text(const char *s) { tab_csv_text(stdout, s); }
+static void csv_text(const char *s) {
+  tab_csv_text(stdout, s);
+}
 
 static void csv_num(double x) {
   putchar(',');

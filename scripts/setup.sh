@@ -21,11 +21,11 @@ if [ -z "$prefix" ]; then
 fi
 
 # The build; the tests' oracles (h5py, scipy, time); the tests' tools: SLURM daemons for the job
-# scripts' test, valgrind, and clang with its sanitizer and fuzzer runtimes for scripts/test.sh's
-# sanitizer and fuzzing stages (the same stages CI runs).
+# scripts' test, valgrind, clang-format for the format check, and clang with its sanitizer and
+# fuzzer runtimes for scripts/test.sh's sanitizer and fuzzing stages (the same stages CI runs).
 packages="build-essential cmake pkg-config libgsl-dev libyaml-dev librandom123-dev python3 \
 libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools libplplot-dev plplot-driver-cairo \
-python3-h5py python3-scipy time valgrind clang libclang-rt-14-dev munge slurmctld slurmd slurm-client \
+python3-h5py python3-scipy time valgrind clang clang-format libclang-rt-14-dev munge slurmctld slurmd slurm-client \
 libsundials-dev libarpack2-dev liblapacke-dev libopenblas-dev"
 missing=""
 for p in $packages; do

@@ -1,5 +1,5 @@
-/* The objectives Ebar and Fbar (docs/MODEL.md), monitored along trajectories; SG and EMA do not minimise
- * them. */
+/* The objectives Ebar and Fbar (docs/MODEL.md), monitored along trajectories; SG and EMA do not
+ * minimise them. */
 #ifndef SGEMA_OBJECTIVE_H
 #define SGEMA_OBJECTIVE_H
 
