@@ -2,7 +2,7 @@
 #ifndef SGEMA_INTEGRATE_CVODE_H
 #define SGEMA_INTEGRATE_CVODE_H
 
-#include "integrate_impl.h"
+#include "integ_system.h"
 
 typedef struct cvode_ws cvode_ws;
 

@@ -3,7 +3,7 @@
 #ifndef SGEMA_INTEGRATE_EXTRAP_H
 #define SGEMA_INTEGRATE_EXTRAP_H
 
-#include "integrate_impl.h"
+#include "integ_system.h"
 
 typedef struct extrap_ws extrap_ws;
 
