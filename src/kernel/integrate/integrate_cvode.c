@@ -32,12 +32,9 @@
  * The eigendecompositions depend on y only; CVODE reuses them while it keeps its Jacobian data
  * (jok), and gamma enters only through the diagonal scalings. */
 
-static int default_prec = CVODE_PREC_BLOCK, default_krylov = 10;
-
-void cvode_set_defaults(int preconditioner, int krylov_dim) {
-  default_prec = preconditioner;
-  default_krylov = krylov_dim;
-}
+/* The preconditioner and the Krylov dimension of every workspace (set default_prec to
+ * CVODE_PREC_NONE to measure what the preconditioner gains). */
+static const int default_prec = CVODE_PREC_BLOCK, default_krylov = 10;
 
 struct cvode_ws {
   size_t N;

@@ -17,8 +17,4 @@ int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f);
 /* Preconditioners of the Newton systems (I - gamma J) x = b (see integrate_cvode.c). */
 enum { CVODE_PREC_NONE, CVODE_PREC_BLOCK };
 
-/* For tests and the benchmark: the preconditioner and Krylov dimension of later allocations
- * (defaults CVODE_PREC_BLOCK and 10; not thread-safe). */
-void cvode_set_defaults(int preconditioner, int krylov_dim);
-
 #endif
