@@ -1,7 +1,7 @@
 /* The vector fields and their derivatives: sgema_field_eval against an independent GSL evaluation
- * of MODEL.md's formulas, sgema_field_jacobian against central differences of eval, jvp against
- * J v, dfdt against a difference in t, the specialised copies against the generic code (bit for
- * bit), and the asymmetry of Prop. 3.2. */
+ * of docs/MODEL.md's formulas, sgema_field_jacobian against central differences of eval, jvp
+ * against J v, dfdt against a difference in t, the specialised copies against the generic code (bit
+ * for bit), and the asymmetry of Prop. 3.2. */
 #include "sgema/field.h"
 #include "sgema/problem.h"
 #include "test_util.h"
