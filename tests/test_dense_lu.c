@@ -1,5 +1,5 @@
-/* The private dense LU of RODAS4 (src/dense_lu.h) against gsl_linalg_LU_solve: random matrices of
- * sizes 1..12, matrices that need pivoting, and singular or non-finite ones (-1). */
+/* The private dense LU of RODAS4 (src/kernel/integrate/dense_lu.h) against gsl_linalg_LU_solve:
+ * random matrices of sizes 1..12, matrices that need pivoting, singular or non-finite ones (-1). */
 #include "dense_lu.h"
 #include "test_util.h"
 

@@ -1,8 +1,8 @@
 /* Numerical edge cases end to end through the kernel: rho -> 0, Delta = 0, tau = 0, huge and
  * non-finite initial states, lambda at the bounds, alpha = 1 and 0, horizons too short, every
  * integrator under the step watchdog. Each trial must end with a defined class and end (never an
- * out-of-range enum, never a hang), and where MODEL.md has a closed form the limit must match it.
- */
+ * out-of-range enum, never a hang), and where docs/MODEL.md has a closed form the limit must match
+ * it. */
 #include "sgema/status.h"
 #include "sgema/trial.h"
 #include "test_util.h"

@@ -1,7 +1,7 @@
 /* The vector fields and their derivatives: sgema_field_eval against an independent GSL evaluation
- * of MODEL.md's formulas, sgema_field_jacobian against central differences of eval, jvp against
- * J v, dfdt against a difference in t, the specialised copies against the generic code (bit for
- * bit), and the asymmetry of Prop. 3.2. */
+ * of docs/MODEL.md's formulas, sgema_field_jacobian against central differences of eval, jvp
+ * against J v, dfdt against a difference in t, the specialised copies against the generic code (bit
+ * for bit), and the asymmetry of Prop. 3.2. */
 #include "sgema/field.h"
 #include "sgema/problem.h"
 #include "test_util.h"
@@ -136,15 +136,15 @@ static void test_specialised(gsl_rng *r, sgema_field *w) {
         double t = cases[ci].t;
         tu_gauss(r, 1.117, y, N);
         tu_gauss(r, 0.731, v, N);
-        sgema_field_use_generic(0);
+        sgema_field_use_generic(w, 0);
         sgema_field_eval(w, &p, t, y, f0);
         sgema_field_jacobian(w, &p, t, y, J0, d0);
         sgema_field_jvp(w, &p, t, y, v, jv0);
-        sgema_field_use_generic(1);
+        sgema_field_use_generic(w, 1);
         sgema_field_eval(w, &p, t, y, f1);
         sgema_field_jacobian(w, &p, t, y, J1, d1);
         sgema_field_jvp(w, &p, t, y, v, jv1);
-        sgema_field_use_generic(0);
+        sgema_field_use_generic(w, 0);
         same &= memcmp(f0, f1, N * sizeof(double)) == 0;
         same &= memcmp(J0, J1, N * N * sizeof(double)) == 0;
         same &= memcmp(d0, d1, N * sizeof(double)) == 0;

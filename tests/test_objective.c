@@ -1,5 +1,5 @@
-/* The objectives: sgema_objective_ebar/fbar against the trace formulas of MODEL.md evaluated here
- * with GSL matrices, Fbar(A, B, A) = Ebar(A, B) exactly, the GD field is minus the gradient of
+/* The objectives: sgema_objective_ebar/fbar against the trace formulas of docs/MODEL.md evaluated
+ * here with GSL matrices, Fbar(A, B, A) = Ebar(A, B) exactly, the GD field is minus the gradient of
  * Ebar (central differences), and Ebar >= lambda/2 (|A|^2 + |B|^2) under a PSD joint covariance. */
 #include "sgema/field.h"
 #include "sgema/objective.h"

@@ -154,14 +154,14 @@ static inline void tu_random_problem(gsl_rng *r, sgema_alg alg, int m, int n, sg
 
 /* ---- reference computations -------------------------------------------------------------- */
 
-/* alpha(t) of the momentum schedule, from MODEL.md. */
+/* alpha(t) of the momentum schedule, from docs/MODEL.md. */
 static inline double tu_alpha(const sgema_momentum *mo, double t) {
   if (mo->kind == SGEMA_MOMENTUM_CONSTANT)
     return mo->a0;
   return mo->a0 + (mo->a1 - mo->a0) * fmin(t / mo->T, 1.0);
 }
 
-/* The vector field of MODEL.md (paper Eq. 5) with GSL BLAS on views of the state. */
+/* The vector field of docs/MODEL.md (paper Eq. 5) with GSL BLAS on views of the state. */
 static inline void tu_ref_field(const sgema_problem *p, double t, const double *y, double *f) {
   int m = p->m, n = p->n;
   size_t nm = (size_t)n * m, nn = (size_t)n * n;

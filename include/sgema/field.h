@@ -22,11 +22,17 @@ void sgema_field_jvp(sgema_field *w, const sgema_problem *p, double t, const dou
 void sgema_field_jacobian(sgema_field *w, const sgema_problem *p, double t, const double *y,
                           double *J, double *dfdt);
 
-/* For tests: 1 makes every call use the generic code instead of the copies specialised for
- * common dimensions (not thread-safe; call before any evaluation). */
-void sgema_field_use_generic(int on);
+/* For tests: 1 makes every later call on w use the generic code instead of the copies specialised
+ * for common dimensions (0, the default, uses them; results are the same bit for bit). */
+void sgema_field_use_generic(sgema_field *w, int on);
 
 /* Euclidean norm of a vector of length len. */
 double sgema_norm2(const double *x, size_t len);
+
+/* The scale of a state, max(1, |y|_2). Why the convergence and tail thresholds are relative to it:
+ * the field's terms grow like |y|^3, so for the large limits of small-rho trials (|y| in the
+ * hundreds) rounding alone keeps |f| above any absolute 1e-10; below |y| = 1 the thresholds are
+ * absolute. */
+double sgema_field_scale(const double *y, size_t N);
 
 #endif

@@ -5,10 +5,18 @@
 
 #include "sgema/problem.h"
 
-/* Steppers. hybrid (the default): GSL's rk8pd stepper under our own step control while the problem
- * is not stiff, then RODAS4, our L-stable Rosenbrock method with the analytic Jacobian. rodas4:
- * RODAS4 throughout. The others: GSL's odeiv2 steppers under GSL's own driver, the cross-check.
- * The discrete algorithm (Eq. 4) ignores the stepper. */
+/* Methods (docs/NUMERICS.md). hybrid (the default), in phases for a state of length N:
+ *   - RK phase: explicit Prince-Dormand 8(7) steps (our copy of GSL's rk8pd) under our own step
+ *     control, while h times the Jacobian's spectral radius (a power iteration every 8 steps) stays
+ *     below stiff_ratio;
+ *   - stiff phase: semi-implicit extrapolation (our copy of GSL's bsimp) for N < 20, GSL's msbdf
+ *     under GSL's driver for 20 <= N < 64;
+ *   - tail (|f| < tail_f, entered from either phase): RODAS4, our L-stable Rosenbrock method with
+ *     the analytic Jacobian and displacement-relative error control;
+ *   - from N >= 64 on, CVODE's BDF with matrix-free Newton-Krylov solves (SPGMR on the analytic
+ *     J v, block-diagonal preconditioner) takes the stiff phase and the tail instead.
+ * rodas4: RODAS4 throughout. cvode: CVODE as above throughout. The others: GSL's odeiv2 steppers
+ * under GSL's own driver, the cross-check. The discrete algorithm (Eq. 4) ignores the method. */
 #define SGEMA_METHOD_LIST(X)                                                                       \
   X(SGEMA_METHOD_HYBRID, "hybrid")                                                                 \
   X(SGEMA_METHOD_RODAS4, "rodas4")                                                                 \
@@ -32,11 +40,11 @@ int sgema_method_parse(const char *name); /* -1 when unknown */
 
 typedef struct {
   sgema_method method;
-  double rtol, atol;   /* local error tolerances of the stepper */
-  double h0;           /* first step */
-  double t_max;        /* horizon (iterations for the discrete algorithm) */
-  long max_steps;      /* watchdog on accepted + rejected steps */
-  double f_tol;        /* converged when |f(t, y)|_2 < f_tol max(1, |y|_2) (see below) */
+  double rtol, atol; /* local error tolerances of the stepper */
+  double h0;         /* first step */
+  double t_max;      /* horizon (iterations for the discrete algorithm) */
+  long max_steps;    /* watchdog on accepted + rejected steps */
+  double f_tol;      /* converged when |f(t, y)|_2 < f_tol max(1, |y|_2) (why: sgema_field_scale) */
   double diverge_norm; /* diverged when max |y_i| > diverge_norm or y is not finite */
   /* The tail (hybrid and rodas4). Once |f| < tail_f the trial is within about tail_f / |slowest
    * rate| of its limit; from there RODAS4 measures each step's local error against the step's own
@@ -76,11 +84,6 @@ typedef struct {
   long jac_evals;
   long jvp_evals; /* Jacobian-vector products of the Krylov solves (not in the results file) */
 } sgema_integration_stats;
-
-/* Why the convergence and tail thresholds are relative to max(1, |y|_2): the field's terms grow
- * like |y|^3, so for the large limits of small-rho trials (|y| in the hundreds) rounding alone
- * keeps |f| above any absolute 1e-10; below |y| = 1 the thresholds are absolute. */
-double sgema_field_scale(const double *y, size_t N);
 
 /* The last accepted step, for output at times inside it. */
 typedef struct sgema_dense sgema_dense;

@@ -4,23 +4,10 @@
 
 #include "sgema/experiment.h"
 #include "sgema/output.h"
+#include "sgema/parallel.h"
 
 #include <signal.h>
 #include <stddef.h>
-
-/* All MPI calls of the product are in src/schedule_mpi.c; these wrap the few the runner needs. */
-int sgema_parallel_init(int *argc, char ***argv);
-void sgema_parallel_finalize(void);
-int sgema_parallel_rank(void);
-int sgema_parallel_size(void);
-/* This process's host name (MPI_Get_processor_name) into buf. */
-void sgema_parallel_host(char *buf, size_t size);
-/* MPI_COMM_WORLD, for the output layer's MPI-IO driver. */
-MPI_Comm sgema_parallel_comm(void);
-/* Rank 0's current UTC time as ISO 8601 ("2026-11-25T21:50:03Z"), the same string on every rank. */
-void sgema_parallel_utc_now(char buf[32]);
-/* Logical AND of ok over all ranks (for "did every rank succeed"). */
-int sgema_parallel_all(int ok);
 
 typedef struct {
   size_t chunk;            /* trials per work unit handed to a process */

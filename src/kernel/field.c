@@ -9,9 +9,6 @@
 
 #define ALWAYS_INLINE __attribute__((always_inline))
 
-/* Tests switch the specialised copies off to compare them with the generic code. */
-static int generic_only;
-
 struct sgema_field {
   double *P;             /* A Sxx                     (n x m) */
   double *R;             /* B A Sxx - C Syx           (n x m) */
@@ -22,6 +19,9 @@ struct sgema_field {
   double *BtB, *PAt;     /* n x n */
   double *SxxAt, *SyxAt; /* m x n */
   double Sxy[SGEMA_MAX_M * SGEMA_MAX_M];
+  /* 1: the generic code only (tests compare the specialised copies with it;
+   * sgema_field_use_generic) */
+  int generic_only;
 };
 
 sgema_field *sgema_field_alloc(int m, int n) {
@@ -54,6 +54,10 @@ void sgema_field_free(sgema_field *w) {
     return;
   free(w->P);
   free(w);
+}
+
+double sgema_field_scale(const double *y, size_t N) {
+  return fmax(1.0, sgema_norm2(y, N));
 }
 
 /* The overflow path of sgema_norm2: scaled by the largest magnitude, so that a finite vector whose
@@ -301,8 +305,8 @@ SGEMA_FIELD_SPECIALISE(1, 3)
 SGEMA_FIELD_SPECIALISE(2, 3)
 SGEMA_FIELD_SPECIALISE(2, 4)
 
-static inline int specialised(const sgema_problem *p) {
-  if (generic_only)
+static inline int specialised(const sgema_field *w, const sgema_problem *p) {
+  if (w->generic_only)
     return 0;
   if (p->m == 1 && p->n == 2)
     return 1;
@@ -317,7 +321,7 @@ static inline int specialised(const sgema_problem *p) {
 
 void sgema_field_eval(sgema_field *w, const sgema_problem *p, double t, const double *y,
                       double *f) {
-  switch (specialised(p)) {
+  switch (specialised(w, p)) {
   case 1:
     eval_1_2(w, p, t, y, f);
     break;
@@ -337,7 +341,7 @@ void sgema_field_eval(sgema_field *w, const sgema_problem *p, double t, const do
 
 void sgema_field_jvp(sgema_field *w, const sgema_problem *p, double t, const double *y,
                      const double *v, double *jv) {
-  switch (specialised(p)) {
+  switch (specialised(w, p)) {
   case 1:
     jvp_1_2(w, p, t, y, v, jv);
     break;
@@ -355,14 +359,14 @@ void sgema_field_jvp(sgema_field *w, const sgema_problem *p, double t, const dou
   }
 }
 
-void sgema_field_use_generic(int on) {
-  generic_only = on;
+void sgema_field_use_generic(sgema_field *w, int on) {
+  w->generic_only = on;
 }
 
 void sgema_field_jacobian(sgema_field *w, const sgema_problem *p, double t, const double *y,
                           double *J, double *dfdt) {
   size_t N = sgema_problem_dim(p);
-  switch (specialised(p)) {
+  switch (specialised(w, p)) {
   case 1:
     jacobian_1_2(w, p, t, y, J);
     break;

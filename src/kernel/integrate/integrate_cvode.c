@@ -1,6 +1,9 @@
 /* The cvode method: CVODE's BDF with SPGMR on the analytic Jacobian-vector product (no N x N
  * matrix), optionally preconditioned by the Jacobian's block-diagonal structure. */
 #include "integrate_cvode.h"
+#include "integ_control.h"
+#include "integ_evolve.h"
+#include "integ_method.h"
 #include "sgema/status.h"
 
 #include <cvode/cvode.h>
@@ -29,12 +32,9 @@
  * The eigendecompositions depend on y only; CVODE reuses them while it keeps its Jacobian data
  * (jok), and gamma enters only through the diagonal scalings. */
 
-static int default_prec = CVODE_PREC_BLOCK, default_krylov = 10;
-
-void cvode_set_defaults(int preconditioner, int krylov_dim) {
-  default_prec = preconditioner;
-  default_krylov = krylov_dim;
-}
+/* The preconditioner and the Krylov dimension of every workspace (set default_prec to
+ * CVODE_PREC_NONE to measure what the preconditioner gains). */
+static const int default_prec = CVODE_PREC_BLOCK, default_krylov = 10;
 
 struct cvode_ws {
   size_t N;
@@ -68,10 +68,7 @@ static int cvode_jtimes(N_Vector v, N_Vector Jv, sunrealtype t, N_Vector y, N_Ve
                         void *user_data, N_Vector tmp) {
   (void)fy, (void)tmp;
   cvode_ws *w = user_data;
-  integ_run *r = w->run;
-  sgema_field_jvp(r->field, r->p, t, N_VGetArrayPointer(y), N_VGetArrayPointer(v),
-                  N_VGetArrayPointer(Jv));
-  r->st->jvp_evals++;
+  integ_jvp(w->run, t, N_VGetArrayPointer(y), N_VGetArrayPointer(v), N_VGetArrayPointer(Jv));
   return 0;
 }
 
@@ -321,12 +318,6 @@ static long failures(void *mem) {
   return nef + ncf;
 }
 
-/* Step size underflow, as integ_control_reject defines it (integrate.c). */
-static int step_underflow(const integ_run *r, double t, double h) {
-  double time_scale = fmin(1.0, r->scale / r->st->f_norm);
-  return fabs(h) < 1e-14 * fmax(1.0, t) * time_scale;
-}
-
 int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f) {
   sgema_integration_stats *st = r->st;
   size_t N = w->N;
@@ -363,7 +354,7 @@ int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f) {
     integ_eval(r, t, y, f);
     if (integ_accept(r, t, y, f, &status))
       return status;
-    if (!tiny && CVodeGetCurrentStep(w->mem, &h) == CV_SUCCESS && step_underflow(r, t, h)) {
+    if (!tiny && CVodeGetCurrentStep(w->mem, &h) == CV_SUCCESS && integ_step_underflow(r, t, h)) {
       st->end = SGEMA_END_STEP_FAIL;
       return SGEMA_OK;
     }

@@ -2,7 +2,7 @@
 #ifndef SGEMA_INTEGRATE_CVODE_H
 #define SGEMA_INTEGRATE_CVODE_H
 
-#include "integrate_impl.h"
+#include "integ_system.h"
 
 typedef struct cvode_ws cvode_ws;
 
@@ -16,9 +16,5 @@ int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f);
 
 /* Preconditioners of the Newton systems (I - gamma J) x = b (see integrate_cvode.c). */
 enum { CVODE_PREC_NONE, CVODE_PREC_BLOCK };
-
-/* For tests and the benchmark: the preconditioner and Krylov dimension of later allocations
- * (defaults CVODE_PREC_BLOCK and 10; not thread-safe). */
-void cvode_set_defaults(int preconditioner, int krylov_dim);
 
 #endif

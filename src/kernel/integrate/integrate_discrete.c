@@ -1,5 +1,6 @@
 /* The discrete SG/EMA/GD algorithm of the paper's Eq. 4, iterated to its fixed point. */
-#include "integrate_impl.h"
+#include "integ_evolve.h"
+#include "integ_method.h"
 #include "sgema/status.h"
 
 /* Iteration k maps the state at k - 1 to k:

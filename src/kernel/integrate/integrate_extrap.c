@@ -168,8 +168,7 @@ static inline ALWAYS_INLINE void extrapolate(extrap_ws *w, int k, double xk, dou
 static inline ALWAYS_INLINE int step_n(extrap_ws *w, integ_run *r, double t, double h,
                                        const double *y, const double *f, double *ynew, double *yerr,
                                        size_t N) {
-  sgema_field_jacobian(r->field, r->p, t, y, w->J, w->dfdt);
-  r->st->jac_evals++;
+  integ_jacobian(r, t, y, w->J, w->dfdt);
   for (int k = 0; k <= w->k_choice; k++) {
     int n = sequence[k];
     if (midpoint_sequence(w, r, t, h, n, y, f, N) != 0)

@@ -1,9 +1,8 @@
-/* Semi-implicit extrapolation (Bader & Deuflhard) steps for the stiff phase of the hybrid method.
- */
+/* Semi-implicit extrapolation steps (Bader & Deuflhard): the hybrid's stiff phase, dense output. */
 #ifndef SGEMA_INTEGRATE_EXTRAP_H
 #define SGEMA_INTEGRATE_EXTRAP_H
 
-#include "integrate_impl.h"
+#include "integ_system.h"
 
 typedef struct extrap_ws extrap_ws;
 

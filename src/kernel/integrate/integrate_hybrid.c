@@ -1,13 +1,14 @@
-/* The default method: explicit RK 8(7), then semi-implicit extrapolation once stiff, RODAS4 in the
- * tail. */
+/* The default method: explicit RK 8(7), then a stiff method once stiff (extrapolation, msbdf or
+ * CVODE by state length), RODAS4 (or CVODE) in the tail. */
+#include "integ_control.h"
+#include "integ_evolve.h"
+#include "integ_gsl.h"
+#include "integ_method.h"
 #include "integrate_cvode.h"
 #include "integrate_extrap.h"
 #include "integrate_rk8.h"
 #include "integrate_rodas.h"
 #include "sgema/status.h"
-
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_odeiv2.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,33 +33,18 @@ static const size_t bdf_min_n = 20;
 
 /* From this state length on, CVODE's BDF with matrix-free Newton-Krylov solves (integrate_cvode.c)
  * takes the stiff phase and the tail, without any N x N matrix (measured: see bench/scale.sh). */
-static size_t cvode_min_n = 64;
+static const size_t cvode_min_n = 64;
 
 typedef struct {
   size_t N;
   rk8_ws *rk;
-  extrap_ws *stiff;       /* semi-implicit extrapolation (GSL's bsimp algorithm) */
-  gsl_odeiv2_driver *bdf; /* GSL's msbdf, for large states */
-  gsl_odeiv2_system sys;
-  integ_run *run;
+  extrap_ws *stiff; /* semi-implicit extrapolation (GSL's bsimp algorithm) */
+  integ_gsl *bdf;   /* GSL's msbdf, for large states */
   rodas_ws *rodas;
   cvode_ws *krylov; /* CVODE, for states of cvode_min_n and longer (then no extrap, bdf, rodas) */
   double *f;        /* the field at the accepted state */
   double *ynew, *yerr, *fnew, *v, *jv;
 } hybrid_ws;
-
-static int bdf_rhs(double t, const double y[], double f[], void *params) {
-  hybrid_ws *w = params;
-  integ_eval(w->run, t, y, f);
-  return GSL_SUCCESS;
-}
-
-static int bdf_jac(double t, const double y[], double *J, double dfdt[], void *params) {
-  hybrid_ws *w = params;
-  sgema_field_jacobian(w->run->field, w->run->p, t, y, J, dfdt);
-  w->run->st->jac_evals++;
-  return GSL_SUCCESS;
-}
 
 static void hybrid_free(void *impl) {
   hybrid_ws *w = impl;
@@ -66,8 +52,7 @@ static void hybrid_free(void *impl) {
     return;
   rk8_free(w->rk);
   extrap_free(w->stiff);
-  if (w->bdf)
-    gsl_odeiv2_driver_free(w->bdf);
+  integ_gsl_free(w->bdf);
   rodas_free(w->rodas);
   cvode_free(w->krylov);
   free(w->ynew);
@@ -80,7 +65,6 @@ static void *hybrid_alloc(const sgema_integration *s, size_t N) {
     return NULL;
   w->N = N;
   w->rk = rk8_alloc(N);
-  w->sys = (gsl_odeiv2_system){bdf_rhs, bdf_jac, N, w};
   int krylov = N >= cvode_min_n;
   if (krylov) {
     w->krylov = cvode_alloc(s, N);
@@ -88,8 +72,7 @@ static void *hybrid_alloc(const sgema_integration *s, size_t N) {
     w->stiff = extrap_alloc(N);
     w->rodas = rodas_alloc(s, N);
     if (N >= bdf_min_n)
-      w->bdf =
-          gsl_odeiv2_driver_alloc_y_new(&w->sys, gsl_odeiv2_step_msbdf, s->h0, s->atol, s->rtol);
+      w->bdf = integ_gsl_alloc(gsl_odeiv2_step_msbdf, s, N);
   }
   w->ynew = malloc(6 * N * sizeof(double));
   if (!w->rk || !w->ynew ||
@@ -110,8 +93,7 @@ static void *hybrid_alloc(const sgema_integration *s, size_t N) {
 static double spectral_radius(hybrid_ws *w, integ_run *r, double t, const double *y) {
   double rho = 0.0;
   for (int it = 0; it < POWER_ITERATIONS; it++) {
-    sgema_field_jvp(r->field, r->p, t, y, w->v, w->jv);
-    r->st->jvp_evals++;
+    integ_jvp(r, t, y, w->v, w->jv);
     double nv = sgema_norm2(w->jv, w->N);
     if (!(nv > 0.0) || !isfinite(nv))
       return nv;
@@ -132,38 +114,6 @@ static double scaled_error(const integ_run *r, const double *y, const double *yn
   }
   err = sqrt(err / (double)N);
   return isfinite(err) ? err : INFINITY;
-}
-
-/* The stiff phase with GSL's msbdf under GSL's driver, until the tail or the end of the trial:
- * returns -1 to go on with the tail, otherwise the trial's status. */
-static int bdf_phase(hybrid_ws *w, integ_run *r, double *t, double *h, double *y, double *f) {
-  gsl_odeiv2_driver *d = w->bdf;
-  sgema_integration_stats *st = r->st;
-  int status = SGEMA_OK;
-  w->run = r;
-  gsl_odeiv2_driver_reset(d);
-  double segment_end = *t + integ_step_limit(r, *t);
-  for (;;) {
-    unsigned long failed_before = d->e->failed_steps;
-    int rc = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &w->sys, t, segment_end, h, y);
-    st->rejected += (long)(d->e->failed_steps - failed_before);
-    if (rc != GSL_SUCCESS) {
-      st->end = SGEMA_END_STEP_FAIL;
-      st->t_end = *t;
-      return SGEMA_OK;
-    }
-    st->steps++;
-    integ_eval(r, *t, y, f);
-    if (integ_accept(r, *t, y, f, &status))
-      return status;
-    if (integ_in_tail(r))
-      return -1;
-    if (*t >= segment_end) { /* the momentum's kink: restart the multistep history */
-      gsl_odeiv2_evolve_reset(d->e);
-      gsl_odeiv2_step_reset(d->s);
-      segment_end = *t + integ_step_limit(r, *t);
-    }
-  }
 }
 
 static int hybrid_run(void *impl, integ_run *r, double *y) {
@@ -189,7 +139,8 @@ static int hybrid_run(void *impl, integ_run *r, double *y) {
       if (w->krylov)
         return cvode_continue(w->krylov, r, t, y, f);
       if (w->bdf) {
-        int rc = bdf_phase(w, r, &t, &h, y, f);
+        /* GSL's msbdf under GSL's driver, until the tail or the end of the trial. */
+        int rc = integ_gsl_evolve(w->bdf, r, &t, &h, y, f, 1);
         if (rc >= 0)
           return rc;
         break;

@@ -2,7 +2,7 @@
 #ifndef SGEMA_INTEGRATE_RK8_H
 #define SGEMA_INTEGRATE_RK8_H
 
-#include "integrate_impl.h"
+#include "integ_system.h"
 
 typedef struct rk8_ws rk8_ws;
 

@@ -1,9 +1,11 @@
 /* RODAS4: an L-stable, stiffly accurate Rosenbrock method of order 4(3) with the analytic Jacobian.
  */
 #include "integrate_rodas.h"
-#include "sgema/status.h"
-
 #include "dense_lu.h"
+#include "integ_control.h"
+#include "integ_evolve.h"
+#include "integ_method.h"
+#include "sgema/status.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -154,8 +156,7 @@ int rodas_continue(rodas_ws *w, integ_run *r, double t, double h, double *y) {
   int status = SGEMA_OK;
   integ_control ctl = {6.0, 0}; /* RODAS's own growth limit */
   for (;;) {
-    sgema_field_jacobian(r->field, r->p, t, y, w->J, w->dfdt);
-    st->jac_evals++;
+    integ_jacobian(r, t, y, w->J, w->dfdt);
     int tail = integ_in_tail(r);
     for (;;) {
       double limit = integ_step_limit(r, t);

@@ -2,7 +2,7 @@
 #ifndef SGEMA_INTEGRATE_RODAS_H
 #define SGEMA_INTEGRATE_RODAS_H
 
-#include "integrate_impl.h"
+#include "integ_system.h"
 
 typedef struct rodas_ws rodas_ws;
 

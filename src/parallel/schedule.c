@@ -1,76 +1,18 @@
-/* The MPI layer: process setup, and the master/worker scheduling of an experiment's trials. */
-#define _POSIX_C_SOURCE 200809L /* gmtime_r */
+/* The master/worker scheduling of an experiment's trials over the processes (messages through
+ * parallel_msg.h; no MPI call here). */
 #include "sgema/schedule.h"
+#include "parallel_msg.h"
 #include "sgema/status.h"
 
 #include <math.h>
-#include <mpi.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* This is the only file that calls MPI. The kernel never sees a communicator; the output layer
- * only hands MPI_COMM_WORLD to HDF5's MPI-IO driver. */
-
 enum { TAG_REQUEST = 1, TAG_REPLY = 2 };
 enum { REPLY_WORK = 0, REPLY_SYNC = 1, REPLY_STOP = 2 };
-
-int sgema_parallel_init(int *argc, char ***argv) {
-  return MPI_Init(argc, argv) == MPI_SUCCESS ? SGEMA_OK : SGEMA_EIO;
-}
-void sgema_parallel_finalize(void) {
-  MPI_Finalize();
-}
-int sgema_parallel_rank(void) {
-  int r;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-int sgema_parallel_size(void) {
-  int p;
-  MPI_Comm_size(MPI_COMM_WORLD, &p);
-  return p;
-}
-/* The longest prefix of s[0 .. len) of at most max bytes that ends on a UTF-8 character boundary:
- * a cut inside a character would leave a lone byte in the output (issue 10). */
-static size_t utf8_prefix(const char *s, size_t len, size_t max) {
-  if (len <= max)
-    return len;
-  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-    max--;
-  return max;
-}
-
-void sgema_parallel_host(char *buf, size_t size) {
-  char name[MPI_MAX_PROCESSOR_NAME];
-  int len = 0;
-  MPI_Get_processor_name(name, &len);
-  if (size == 0)
-    return;
-  size_t n = utf8_prefix(name, len > 0 ? (size_t)len : 0, size - 1);
-  memcpy(buf, name, n);
-  buf[n] = '\0';
-}
-MPI_Comm sgema_parallel_comm(void) {
-  return MPI_COMM_WORLD;
-}
-void sgema_parallel_utc_now(char buf[32]) {
-  if (sgema_parallel_rank() == 0) {
-    time_t t = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-      snprintf(buf, 32, "unknown");
-  }
-  MPI_Bcast(buf, 32, MPI_CHAR, 0, MPI_COMM_WORLD);
-}
-
-int sgema_parallel_all(int ok) {
-  int all = 0;
-  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
-  return all;
-}
 
 static double now(void) {
   struct timespec ts;
@@ -227,8 +169,8 @@ static int worker(workers_kit *kit) {
   for (;;) {
     int64_t reply[4];
     request[0] = status;
-    MPI_Send(request, 2, MPI_INT64_T, 0, TAG_REQUEST, MPI_COMM_WORLD);
-    MPI_Recv(reply, 4, MPI_INT64_T, 0, TAG_REPLY, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    par_send(0, TAG_REQUEST, request, 2);
+    par_recv(0, TAG_REPLY, reply, 4);
     request[1] = 0;
     if (reply[0] == REPLY_WORK) {
       /* A stop request ends the chunk at once: the rest is computed on resume. */
@@ -280,23 +222,17 @@ static void progress(master_state *m, int final) {
 
 static void reply(int rank, int64_t kind, chunk c) {
   int64_t msg[4] = {kind, c.run, c.first, c.count};
-  MPI_Send(msg, 4, MPI_INT64_T, rank, TAG_REPLY, MPI_COMM_WORLD);
+  par_send(rank, TAG_REPLY, msg, 4);
 }
 
 /* Takes one request: the worker's previous chunk is done. */
 static void receive_request(master_state *m, int blocking) {
-  int flag = 1;
   int64_t request[2];
-  MPI_Status info;
-  if (blocking)
-    MPI_Probe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &info);
-  else
-    MPI_Iprobe(MPI_ANY_SOURCE, TAG_REQUEST, MPI_COMM_WORLD, &flag, &info);
-  if (!flag)
+  int w = par_probe(TAG_REQUEST, blocking);
+  if (w < 0)
     return;
-  MPI_Recv(request, 2, MPI_INT64_T, info.MPI_SOURCE, TAG_REQUEST, MPI_COMM_WORLD,
-           MPI_STATUS_IGNORE);
-  int w = info.MPI_SOURCE, status = (int)request[0];
+  par_recv(w, TAG_REQUEST, request, 2);
+  int status = (int)request[0];
   /* What the worker did of its chunk: less than all of it after a stop request. */
   m->done += request[1];
   m->assigned[w].count = 0;
@@ -438,7 +374,7 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
   }
   long done = m.done;
   if (!sgema_output_unclean()) /* after a failed write this process leaves at once (sgema-run) */
-    MPI_Bcast(&done, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+    par_bcast_long(&done);
   res->total = m.total;
   res->before = m.before;
   res->computed = done - m.before;
