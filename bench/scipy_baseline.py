@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """SciPy baseline for sgema: re-integrates and re-classifies the trials of a JSON-lines record file.
 
-An independent implementation of MODEL.md (vector fields, analytic Jacobian, classification of
+An independent implementation of docs/MODEL.md (vector fields, analytic Jacobian, classification of
 the limits), built on scipy.integrate.solve_ivp(method="LSODA"). The benchmark uses it to measure the
 C code's speed "side by side at equal accuracy" (same rtol/atol/f_tol/t_max, same classification
 tolerances) and the agreement of the classes.
@@ -16,7 +16,7 @@ Per trial:
   2. after every accepted step: stop when |f(t, y)|_2 < f_tol max(1, |y|_2) (converged), when max |y_i| >
      diverge_norm or y is not finite (diverged), after max_steps steps or at t_max (not converged);
      see _Watch for why this is not a root-finding terminal event;
-  3. classify the limit (MODEL.md "Limits and their classes"): origin if |A|_F < origin_tol; else the
+  3. classify the limit (docs/MODEL.md "Limits and their classes"): origin if |A|_F < origin_tol; else the
      spectrum of the Jacobian restricted to the complement of the O(n) orbit's tangent space: saddle if
      its largest real part > saddle_tol, else stable if rank(A) = m, partial if 0 < rank(A) < m.
      EMA with a frozen target (alpha = 1 at the end): C is a parameter, the spectrum is that of the
@@ -420,7 +420,7 @@ def classify(tr, model, end, t, y, frozen_mode):
             out["class"] = "stable"
         else:
             out["class"] = "partial"
-    # m = 1: which sphere |a| lies on (MODEL.md fact 1).
+    # m = 1: which sphere |a| lies on (docs/MODEL.md fact 1).
     if tr.m == 1:
         rho, tau = tr.Sxx[0, 0], tr.Syx[0, 0]
         delta = tau * tau - 4 * rho * tr.lam
