@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "export_columns.h"
 
+#include "results_format.h"
+
 #include "sgema/problem.h"
 
 #include <hdf5.h>
@@ -35,50 +37,57 @@ static const enum_info class_enum = {sum_class_name_i, SGEMA_CLASS_COUNT, class_
 static const enum_info end_enum = {sum_end_name_i, SUM_ENDS, end_names};
 static const enum_info sphere_enum = {sum_sphere_name_i, SUM_SPHERES, sphere_names};
 
-/* Every per-trial dataset of a run, in CSV order: inputs, outputs, verification. */
-static const struct {
-  const char *path, *name;
-  exp_kind kind;
-  int shape;
-  const enum_info *enums; /* EXP_ENUM */
-} dataset_table[] = {
-    {"inputs/lambda", "lambda", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"inputs/draws", "draws", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"inputs/Sxx", "Sxx", EXP_REAL, EXP_SHAPE_STATS, NULL},
-    {"inputs/Syx", "Syx", EXP_REAL, EXP_SHAPE_STATS, NULL},
-    {"inputs/Syy", "Syy", EXP_REAL, EXP_SHAPE_STATS, NULL},
-    {"inputs/y0", "y0", EXP_REAL, EXP_SHAPE_STATE, NULL},
-    {"outputs/class", "class", EXP_ENUM, EXP_SHAPE_SCALAR, &class_enum},
-    {"outputs/end", "end", EXP_ENUM, EXP_SHAPE_SCALAR, &end_enum},
-    {"outputs/sphere", "sphere", EXP_ENUM, EXP_SHAPE_SCALAR, &sphere_enum},
-    {"outputs/status", "status", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/sphere_agrees", "sphere_agrees", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/rank", "rank", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/max_real_eig", "max_real_eig", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/symmetry_zeros", "symmetry_zeros", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/a_norm", "a_norm", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/delta", "delta", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/r1", "r1", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/r2", "r2", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/t_end", "t_end", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/field_norm", "field_norm", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/steps", "steps", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/rejected", "rejected", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/rhs_evals", "rhs_evals", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/jac_evals", "jac_evals", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/y_end", "y_end", EXP_REAL, EXP_SHAPE_STATE, NULL},
-    {"verification/eq6", "eq6", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/eq7", "eq7", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/balance", "balance", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/invariant_drift", "invariant_drift", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/invariant_t", "invariant_t", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/c_minus_a", "c_minus_a", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/ebar_start", "ebar_start", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/ebar_end", "ebar_end", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/fbar_start", "fbar_start", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/fbar_end", "fbar_end", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-};
-#define DATASETS (sizeof dataset_table / sizeof dataset_table[0])
+/* Every per-trial dataset of a run (results_format.h), in the CSV's order: inputs, outputs,
+ * verification, with draws right after lambda and sphere before status (the order sgema-export has
+ * always written, which differs from the writer's creation order in these two places). */
+static const rf_col csv_order[] = {RF_COL_LAMBDA,
+                                   RF_COL_DRAWS,
+                                   RF_COL_SXX,
+                                   RF_COL_SYX,
+                                   RF_COL_SYY,
+                                   RF_COL_Y0,
+                                   RF_COL_CLASS,
+                                   RF_COL_END,
+                                   RF_COL_SPHERE,
+                                   RF_COL_STATUS,
+                                   RF_COL_SPHERE_AGREES,
+                                   RF_COL_RANK,
+                                   RF_COL_MAX_REAL_EIG,
+                                   RF_COL_SYMMETRY_ZEROS,
+                                   RF_COL_A_NORM,
+                                   RF_COL_DELTA,
+                                   RF_COL_R1,
+                                   RF_COL_R2,
+                                   RF_COL_T_END,
+                                   RF_COL_FIELD_NORM,
+                                   RF_COL_STEPS,
+                                   RF_COL_REJECTED,
+                                   RF_COL_RHS_EVALS,
+                                   RF_COL_JAC_EVALS,
+                                   RF_COL_Y_END,
+                                   RF_COL_EQ6,
+                                   RF_COL_EQ7,
+                                   RF_COL_BALANCE,
+                                   RF_COL_INVARIANT_DRIFT,
+                                   RF_COL_INVARIANT_T,
+                                   RF_COL_C_MINUS_A,
+                                   RF_COL_EBAR_START,
+                                   RF_COL_EBAR_END,
+                                   RF_COL_FBAR_START,
+                                   RF_COL_FBAR_END};
+_Static_assert(sizeof csv_order / sizeof csv_order[0] == RF_COL_COUNT, "every dataset, once");
+#define DATASETS RF_COL_COUNT
+
+/* How the CSV shows a column type, its row shape, and an enum type's names. */
+static exp_kind kind_of(rf_type t) {
+  return t == RF_T_F64 ? EXP_REAL : t >= RF_T_CLASS ? EXP_ENUM : EXP_INT;
+}
+static int shape_of(rf_shape s) {
+  return s == RF_SHAPE_MM ? EXP_SHAPE_STATS : s == RF_SHAPE_N ? EXP_SHAPE_STATE : EXP_SHAPE_SCALAR;
+}
+static const enum_info *enum_of(rf_type t) {
+  return t == RF_T_CLASS ? &class_enum : t == RF_T_END ? &end_enum : &sphere_enum;
+}
 
 /* A dataset opened without a chunk cache: the reads cover whole blocks of rows, so a cache would
  * only add up to 1 MiB per dataset to the tool's memory. */
@@ -138,26 +147,28 @@ static char *element_name(const exp_dataset *d, size_t e, int m, int n, int stat
 static int open_dataset(exp_table *t, size_t i, const sum_run *r, size_t N,
                         long long format_version, char *err, size_t errsize) {
   exp_dataset *d = &t->datasets[i];
-  d->path = dataset_table[i].path;
-  d->name = dataset_table[i].name;
-  d->kind = dataset_table[i].kind;
-  d->shape = dataset_table[i].shape;
+  const rf_column *col = rf_column_info(csv_order[i]);
+  d->path = col->path;
+  d->name = col->name;
+  d->kind = kind_of(col->type);
+  d->shape = shape_of(col->shape);
   d->ds = open_uncached((hid_t)t->group, d->path);
-  if (d->ds < 0 && format_version == 1 && strcmp(d->path, "outputs/status") == 0)
-    return 0; /* format 1 had no status: no column (width 0) */
+  if (d->ds < 0 && format_version < col->since)
+    return 0; /* a dataset this file's format lacks (format 1: status): no column (width 0) */
   if (d->ds < 0)
-    return sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, d->path);
+    return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, d->path);
   d->width = checked_width((hid_t)d->ds, d->shape, r->trials, r->m, N);
   if (d->width == 0)
-    return sum_errorf(err, errsize, "/runs/%s/%s: not of shape [trials%s]", r->name, d->path,
+    return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not of shape [trials%s]", r->name,
+                      d->path,
                       d->shape == EXP_SHAPE_SCALAR  ? ""
                       : d->shape == EXP_SHAPE_STATS ? ", m, m"
                                                     : ", N");
   if (d->kind == EXP_ENUM) {
-    const enum_info *en = dataset_table[i].enums;
+    const enum_info *en = enum_of(col->type);
     d->enum_names = en->names;
     if (sum_enum_map(d->ds, en->count, en->name_of, d->map, &d->mtype) != 0)
-      return sum_errorf(err, errsize, "/runs/%s/%s: not a one-byte enum", r->name, d->path);
+      return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not a one-byte enum", r->name, d->path);
   }
   return 0;
 }
@@ -188,15 +199,15 @@ static int name_fields(exp_table *t, int m, int n, int state_known) {
   return t->fields[0].name ? 0 : -1;
 }
 
-/* Rows per chunk: as many as fit in EXP_CHUNK_BYTES, a multiple of the files' 4096-row chunks
+/* Rows per chunk: as many as fit in EXP_CHUNK_BYTES, a multiple of the files' chunks of rows
  * when that many fit, at most SUM_CHUNK_ROWS. */
 static size_t rows_per_chunk(const exp_table *t) {
   size_t row_bytes = 1;
   for (size_t i = 0; i < t->dataset_count; i++)
     row_bytes += t->datasets[i].width * (sizeof(double) + (t->datasets[i].kind == EXP_ENUM));
   size_t rows = EXP_CHUNK_BYTES / row_bytes;
-  if (rows >= 4096)
-    rows -= rows % 4096;
+  if (rows >= RF_CHUNK_ROWS)
+    rows -= rows % RF_CHUNK_ROWS;
   if (rows > SUM_CHUNK_ROWS)
     rows = SUM_CHUNK_ROWS;
   if (rows > t->trials)
@@ -231,13 +242,13 @@ int exp_open(exp_table *t, const sum_file *f, size_t i, size_t max_rows, char *e
   t->run = r->name;
   t->trials = r->trials;
   char path[512];
-  snprintf(path, sizeof path, "/runs/%s", r->name);
+  snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
   t->group = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
   if (t->group < 0)
     return sum_errorf(err, errsize, "cannot open group %s", path);
-  t->done_ds = open_uncached((hid_t)t->group, "done");
+  t->done_ds = open_uncached((hid_t)t->group, RF_DONE);
   if (t->done_ds < 0 || checked_width((hid_t)t->done_ds, EXP_SHAPE_SCALAR, r->trials, r->m, 0) != 1)
-    return sum_errorf(err, errsize, "%s/done: missing or not [trials]", path);
+    return sum_errorf(err, errsize, "%s/" RF_DONE ": missing or not [trials]", path);
   /* The state's length is the algorithm's (docs/FORMAT.md); its blocks get A/B/C names. */
   int alg = r->alg ? sgema_alg_parse(r->alg) : -1;
   int dims_ok = r->m >= 1 && r->m <= SGEMA_MAX_M && r->n > r->m && r->n <= SGEMA_MAX_N;
@@ -300,8 +311,9 @@ int exp_chunk(exp_table *t, uint64_t r0, char *err, size_t errsize) {
     t->datasets[i].loaded = 0;
   if (sum_read_rows(t->done_ds, H5T_NATIVE_UINT8, r0, t->len, 1, t->done) != 0)
     return sum_errorf(err, errsize,
-                      "/runs/%s/done: cannot read rows %llu..%llu (truncated or damaged)", t->run,
-                      (unsigned long long)r0, (unsigned long long)(r0 + t->len - 1));
+                      RF_RUNS_PATH "/%s/" RF_DONE
+                                   ": cannot read rows %llu..%llu (truncated or damaged)",
+                      t->run, (unsigned long long)r0, (unsigned long long)(r0 + t->len - 1));
   return 0;
 }
 
@@ -319,9 +331,9 @@ int exp_load(exp_table *t, size_t i, char *err, size_t errsize) {
     st = sum_read_rows(d->ds, H5T_NATIVE_DOUBLE, t->r0, t->len, d->width, d->buf);
   }
   if (st != 0)
-    return sum_errorf(err, errsize,
-                      "/runs/%s/%s: cannot read rows %llu..%llu (truncated or damaged)", t->run,
-                      d->path, (unsigned long long)t->r0, (unsigned long long)(t->r0 + t->len - 1));
+    return sum_errorf(
+        err, errsize, RF_RUNS_PATH "/%s/%s: cannot read rows %llu..%llu (truncated or damaged)",
+        t->run, d->path, (unsigned long long)t->r0, (unsigned long long)(t->r0 + t->len - 1));
   d->loaded = 1;
   return 0;
 }

@@ -242,7 +242,7 @@ static void text_run(const sum_file *f, size_t i) {
          "worst trial");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
     const sum_column *v = &r->ver[c];
-    printf("  %-18s %9ld %11.3g %11.3g", sum_ver_names[c], v->finite, v->median, v->worst);
+    printf("  %-18s %9ld %11.3g %11.3g", sum_ver_name(c), v->finite, v->median, v->worst);
     if (v->finite)
       printf("  %u", v->worst_trial);
     putchar('\n');
@@ -312,7 +312,9 @@ static void text_file(const sum_file *f, const int *selected) {
 
 /* ---- csv ---- */
 
-static void csv_text(const char *s) { tab_csv_text(stdout, s); }
+static void csv_text(const char *s) {
+  tab_csv_text(stdout, s);
+}
 
 static void csv_num(double x) {
   putchar(',');
@@ -396,10 +398,10 @@ static void csv_run(const sum_file *f, size_t i) {
     const sum_column *v = &r->ver[c];
     char note[48];
     snprintf(note, sizeof note, "trial %u", v->worst_trial);
-    snprintf(q, sizeof q, "verification.%s.median", sum_ver_names[c]);
+    snprintf(q, sizeof q, "verification.%s.median", sum_ver_name(c));
     csv_row(r->name, q, v->finite, r->done, v->median, 0,
             c < 2 ? "converged limits with C = A or at the origin only" : NULL);
-    snprintf(q, sizeof q, "verification.%s.worst", sum_ver_names[c]);
+    snprintf(q, sizeof q, "verification.%s.worst", sum_ver_name(c));
     csv_row(r->name, q, v->finite, r->done, v->worst, 0, v->finite ? note : NULL);
   }
   size_t nref;
@@ -516,7 +518,7 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i) {
   jw_object_begin(w, "verification");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
     const sum_column *v = &r->ver[c];
-    jw_open(w, sum_ver_names[c], '{', 1);
+    jw_open(w, sum_ver_name(c), '{', 1);
     jw_long(w, "values", v->finite);
     jw_string(w, "over", c < 2 ? "converged limits with C = A or at the origin" : "done trials");
     jw_double(w, "median", v->median);
@@ -655,7 +657,7 @@ static void md_run(const sum_file *f, size_t i) {
   printf("\n| verification | values | median | worst | worst trial |\n|---|---:|---:|---:|---:|\n");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
     const sum_column *v = &r->ver[c];
-    printf("| %s | %ld | %.3g | %.3g |", sum_ver_names[c], v->finite, v->median, v->worst);
+    printf("| %s | %ld | %.3g | %.3g |", sum_ver_name(c), v->finite, v->median, v->worst);
     if (v->finite)
       printf(" %u |\n", v->worst_trial);
     else

@@ -14,14 +14,12 @@
  * delta, c_minus_a, a_norm) whatever the file's size. */
 #define SUM_CHUNK_ROWS 65536
 
-/* The newest results format the readers know (docs/FORMAT.md); they read versions 1 to this. */
-#define SUM_FORMAT_NEWEST 2
-
 #define SUM_SPHERES 3            /* none, S1, S2 */
 #define SUM_ENDS SGEMA_END_COUNT /* converged .. error */
 #define SUM_VER_COLUMNS 4        /* eq6, eq7, invariant_drift, c_minus_a */
 
-extern const char *const sum_ver_names[SUM_VER_COLUMNS];
+/* Verification column c's dataset name (eq6, eq7, invariant_drift, c_minus_a). */
+const char *sum_ver_name(int c);
 
 /* Wilson's score interval for k successes in n trials at the normal quantile z; n = 0 gives [0, 1].
  */

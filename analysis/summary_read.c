@@ -3,6 +3,7 @@
 #include "summary.h"
 
 #include "out_file.h"
+#include "results_format.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -15,7 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const sum_ver_names[SUM_VER_COLUMNS] = {"eq6", "eq7", "invariant_drift", "c_minus_a"};
+/* The verification columns sgema-summary reports, in its order. */
+static const rf_col ver_cols[SUM_VER_COLUMNS] = {RF_COL_EQ6, RF_COL_EQ7, RF_COL_INVARIANT_DRIFT,
+                                                 RF_COL_C_MINUS_A};
+
+const char *sum_ver_name(int c) {
+  return rf_column_info(ver_cols[c])->name;
+}
 
 int sum_errorf(char *err, size_t size, const char *fmt, ...) {
   va_list ap;
@@ -173,39 +180,43 @@ static const char *attr_problem(hid_t loc, const char *name, H5T_class_t want, c
   return problem;
 }
 
-/* The attributes docs/FORMAT.md gives the root and each run, with their classes: one present
- * with the wrong type or shape is a damaged (or hand-edited) file, and is said to be. */
-typedef struct {
-  const char *name;
-  H5T_class_t cls;
-} attr_spec;
-static const attr_spec root_attrs[] = {
-    {"format_version", H5T_INTEGER}, {"seed", H5T_INTEGER},      {"complete", H5T_INTEGER},
-    {"resumed", H5T_INTEGER},        {"experiment", H5T_STRING}, {"program_version", H5T_STRING},
-    {"start_time", H5T_STRING},      {"end_time", H5T_STRING},   {"source", H5T_STRING},
-    {"resolved", H5T_STRING}};
-static const attr_spec run_attrs[] = {{"index", H5T_INTEGER},
-                                      {"trials", H5T_INTEGER},
-                                      {"m", H5T_INTEGER},
-                                      {"n", H5T_INTEGER},
-                                      {"stream", H5T_INTEGER},
-                                      {"state_dim", H5T_INTEGER},
-                                      {"trajectories", H5T_INTEGER},
-                                      {"alg", H5T_STRING},
-                                      {"time", H5T_STRING},
-                                      {"settings", H5T_STRING}};
+/* The attributes docs/FORMAT.md gives the root and each run that every tool relies on, checked in
+ * this order: one present with the wrong type or shape is a damaged (or hand-edited) file, and is
+ * said to be. */
+static const rf_root_attr root_attrs[] = {RF_ROOT_FORMAT_VERSION, RF_ROOT_SEED,
+                                          RF_ROOT_COMPLETE,       RF_ROOT_RESUMED,
+                                          RF_ROOT_EXPERIMENT,     RF_ROOT_PROGRAM_VERSION,
+                                          RF_ROOT_START_TIME,     RF_ROOT_END_TIME,
+                                          RF_ROOT_SOURCE,         RF_ROOT_RESOLVED};
+static const rf_run_attr run_attrs[] = {
+    RF_RUN_INDEX,     RF_RUN_TRIALS,       RF_RUN_M,   RF_RUN_N,    RF_RUN_STREAM,
+    RF_RUN_STATE_DIM, RF_RUN_TRAJECTORIES, RF_RUN_ALG, RF_RUN_TIME, RF_RUN_SETTINGS};
 #define COUNT_OF(a) (sizeof(a) / sizeof(a)[0])
 
-/* -1 and a reason naming the attribute (of `where`) when one of specs is of the wrong kind. */
-static int check_attrs(hid_t loc, const char *where, const attr_spec *specs, size_t count,
-                       char *err, size_t errsize) {
+/* -1 and a reason naming attribute a (of `where`) when it is of the wrong kind. */
+static int check_attr(hid_t loc, const char *where, const rf_attr *a, char *err, size_t errsize) {
   char why[160];
-  for (size_t i = 0; i < count; i++) {
-    const char *p = attr_problem(loc, specs[i].name, specs[i].cls, why, sizeof why);
-    if (p)
-      return sum_errorf(err, errsize, "damaged or edited file: attribute %s of %s %s",
-                        specs[i].name, where, p);
-  }
+  H5T_class_t cls = a->type == RF_ATTR_STR ? H5T_STRING : H5T_INTEGER;
+  const char *p = attr_problem(loc, a->name, cls, why, sizeof why);
+  if (p)
+    return sum_errorf(err, errsize, "damaged or edited file: attribute %s of %s %s", a->name, where,
+                      p);
+  return 0;
+}
+
+/* check_attr of every root attribute in root_attrs. */
+static int check_root_attrs(hid_t file, char *err, size_t errsize) {
+  for (size_t i = 0; i < COUNT_OF(root_attrs); i++)
+    if (check_attr(file, "the file", rf_root_attr_info(root_attrs[i]), err, errsize) != 0)
+      return -1;
+  return 0;
+}
+
+/* check_attr of every run attribute in run_attrs. */
+static int check_run_attrs(hid_t g, const char *where, char *err, size_t errsize) {
+  for (size_t i = 0; i < COUNT_OF(run_attrs); i++)
+    if (check_attr(g, where, rf_run_attr_info(run_attrs[i]), err, errsize) != 0)
+      return -1;
   return 0;
 }
 
@@ -274,23 +285,23 @@ static int by_index(const void *a, const void *b) {
 
 static int read_run_attrs(hid_t file, sum_run *r, char *err, size_t errsize) {
   char path[512];
-  snprintf(path, sizeof path, "/runs/%s", r->name);
+  snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
   hid_t g = H5Gopen2(file, path, H5P_DEFAULT);
   if (g < 0)
     return sum_errorf(err, errsize, "cannot open group %s", path);
   long long trials = -1, m = -1, n = -1, stream = 0, state_dim = 0;
-  int ok = attr_ll(g, "trials", &trials) == 0 && trials >= 1 && trials <= UINT32_MAX &&
-           attr_ll(g, "m", &m) == 0 && attr_ll(g, "n", &n) == 0;
+  int ok = attr_ll(g, RF_RUN(TRIALS), &trials) == 0 && trials >= 1 && trials <= UINT32_MAX &&
+           attr_ll(g, RF_RUN(M), &m) == 0 && attr_ll(g, RF_RUN(N), &n) == 0;
   r->trials = ok ? (uint32_t)trials : 0;
-  attr_ll(g, "stream", &stream);
-  attr_ll(g, "state_dim", &state_dim);
+  attr_ll(g, RF_RUN(STREAM), &stream);
+  attr_ll(g, RF_RUN(STATE_DIM), &state_dim);
   r->stream = stream >= 0 && stream <= UINT32_MAX ? (uint32_t)stream : 0;
   r->state_dim = state_dim >= 0 && state_dim <= UINT32_MAX ? (uint32_t)state_dim : 0;
   r->m = (int)m;
   r->n = (int)n;
-  r->alg = attr_str(g, "alg");
-  r->time = attr_str(g, "time");
-  r->settings = attr_str(g, "settings");
+  r->alg = attr_str(g, RF_RUN(ALG));
+  r->time = attr_str(g, RF_RUN(TIME));
+  r->settings = attr_str(g, RF_RUN(SETTINGS));
   H5Gclose(g);
   if (!ok)
     return sum_errorf(err, errsize, "%s: missing or bad attributes trials, m, n", path);
@@ -363,7 +374,7 @@ static herr_t check_member(hid_t g, const char *name, const H5L_info_t *info, vo
   (void)info;
   rows_visit *v = data;
   char path[768];
-  snprintf(path, sizeof path, "/runs/%s/%s/%s", v->r->name, v->group, name);
+  snprintf(path, sizeof path, RF_RUNS_PATH "/%s/%s/%s", v->r->name, v->group, name);
   hid_t obj = H5Oopen(g, name, H5P_DEFAULT);
   if (obj < 0)
     return sum_errorf(v->err, v->errsize, "damaged file: %s cannot be opened", path);
@@ -377,9 +388,8 @@ static herr_t check_member(hid_t g, const char *name, const H5L_info_t *info, vo
  * that a file whose shapes claim billions of rows is refused at once, by every tool. Datasets
  * that are missing are left to the readers, which name them. */
 static int check_run_rows(hid_t file, const sum_run *r, char *err, size_t errsize) {
-  static const char *const groups[] = {"inputs", "outputs", "verification"};
   char path[600];
-  snprintf(path, sizeof path, "/runs/%s/done", r->name);
+  snprintf(path, sizeof path, RF_RUNS_PATH "/%s/" RF_DONE, r->name);
   int st = 0;
   if (H5Lexists(file, path, H5P_DEFAULT) > 0) {
     hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
@@ -388,14 +398,14 @@ static int check_run_rows(hid_t file, const sum_run *r, char *err, size_t errsiz
     if (ds >= 0)
       H5Dclose(ds);
   }
-  for (size_t i = 0; st == 0 && i < 3; i++) {
-    snprintf(path, sizeof path, "/runs/%s/%s", r->name, groups[i]);
+  for (int i = 0; st == 0 && i < RF_SEC_COUNT; i++) {
+    snprintf(path, sizeof path, RF_RUNS_PATH "/%s/%s", r->name, rf_section_name((rf_section)i));
     if (H5Lexists(file, path, H5P_DEFAULT) <= 0)
       continue;
     hid_t g = H5Gopen2(file, path, H5P_DEFAULT);
     if (g < 0)
       continue;
-    rows_visit v = {r, groups[i], err, errsize};
+    rows_visit v = {r, rf_section_name((rf_section)i), err, errsize};
     hsize_t idx = 0;
     err[0] = '\0';
     if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, check_member, &v) != 0)
@@ -425,28 +435,28 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   if (file < 0)
     return sum_errorf(err, errsize, "cannot open as HDF5 (truncated or damaged file)");
   f->hid = file;
-  if (H5Aexists(file, "format_version") <= 0)
+  if (H5Aexists(file, RF_ROOT(FORMAT_VERSION)) <= 0)
     return sum_errorf(err, errsize, "not an sgema results file (no format_version attribute)");
-  if (check_attrs(file, "the file", root_attrs, COUNT_OF(root_attrs), err, errsize) != 0 ||
-      attr_ll(file, "format_version", &f->format_version) != 0)
+  if (check_root_attrs(file, err, errsize) != 0 ||
+      attr_ll(file, RF_ROOT(FORMAT_VERSION), &f->format_version) != 0)
     return -1;
-  if (f->format_version < 1 || f->format_version > SUM_FORMAT_NEWEST)
-    return sum_errorf(err, errsize, "format_version %lld, but this tool reads versions 1 to %d",
-                      f->format_version, SUM_FORMAT_NEWEST);
+  if (f->format_version < RF_FORMAT_OLDEST || f->format_version > RF_FORMAT_VERSION)
+    return sum_errorf(err, errsize, "format_version %lld, but this tool reads versions %d to %d",
+                      f->format_version, RF_FORMAT_OLDEST, RF_FORMAT_VERSION);
   /* The seed is a uint64: read as such, not through a long long that would wrap above 2^63. */
-  f->has_seed = sum_attr_read(file, "seed", H5T_NATIVE_UINT64, &f->seed) == 0;
-  attr_ll(file, "complete", &f->complete);
-  attr_ll(file, "resumed", &f->resumed);
-  f->experiment = attr_str(file, "experiment");
-  f->program_version = attr_str(file, "program_version");
-  f->start_time = attr_str(file, "start_time");
-  f->end_time = attr_str(file, "end_time");
+  f->has_seed = sum_attr_read(file, RF_ROOT(SEED), H5T_NATIVE_UINT64, &f->seed) == 0;
+  attr_ll(file, RF_ROOT(COMPLETE), &f->complete);
+  attr_ll(file, RF_ROOT(RESUMED), &f->resumed);
+  f->experiment = attr_str(file, RF_ROOT(EXPERIMENT));
+  f->program_version = attr_str(file, RF_ROOT(PROGRAM_VERSION));
+  f->start_time = attr_str(file, RF_ROOT(START_TIME));
+  f->end_time = attr_str(file, RF_ROOT(END_TIME));
   if (vlen_faulted)
     return sum_errorf(err, errsize, "damaged file (its strings cannot be read)");
 
-  hid_t runs = H5Gopen2(file, "/runs", H5P_DEFAULT);
+  hid_t runs = H5Gopen2(file, RF_RUNS_PATH, H5P_DEFAULT);
   if (runs < 0)
-    return sum_errorf(err, errsize, "no /runs group (truncated or damaged file)");
+    return sum_errorf(err, errsize, "no " RF_RUNS_PATH " group (truncated or damaged file)");
   name_index *list = calloc(1, sizeof *list);
   hsize_t idx = 0;
   int st = list ? H5Literate(runs, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &list) : -1;
@@ -456,10 +466,10 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
   char where[600];
   for (size_t i = 0; st >= 0 && i < count; i++) {
     hid_t g = H5Gopen2(runs, list[i].name, H5P_DEFAULT);
-    snprintf(where, sizeof where, "/runs/%s", list[i].name);
-    if (g >= 0 && check_attrs(g, where, run_attrs, COUNT_OF(run_attrs), err, errsize) != 0)
+    snprintf(where, sizeof where, RF_RUNS_PATH "/%s", list[i].name);
+    if (g >= 0 && check_run_attrs(g, where, err, errsize) != 0)
       st = -2; /* err says what */
-    else if (g < 0 || attr_ll(g, "index", &list[i].index) != 0)
+    else if (g < 0 || attr_ll(g, RF_RUN(INDEX), &list[i].index) != 0)
       st = -1;
     if (g >= 0)
       H5Gclose(g);
@@ -469,10 +479,11 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
     for (size_t i = 0; list && i < count; i++)
       free(list[i].name);
     free(list);
-    return st == -2 ? -1
-                    : sum_errorf(err, errsize,
-                                 count == 0 && st >= 0 ? "no runs in /runs"
-                                                       : "cannot list /runs (damaged file)");
+    return st == -2
+               ? -1
+               : sum_errorf(err, errsize,
+                            count == 0 && st >= 0 ? "no runs in " RF_RUNS_PATH
+                                                  : "cannot list " RF_RUNS_PATH " (damaged file)");
   }
   qsort(list, count, sizeof *list, by_index);
   f->runs = calloc(count, sizeof *f->runs);
@@ -495,12 +506,12 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
 
   /* References live only in the experiment file, stored verbatim in `source`; the library that
    * wrote them reads them back, so their meaning cannot drift from the runner's. */
-  char *source = attr_str(file, "source");
+  char *source = attr_str(file, RF_ROOT(SOURCE));
   if (!source) {
     snprintf(f->exp_problem, sizeof f->exp_problem, "no source attribute");
   } else {
     sgema_diagnostics *d = sgema_diagnostics_alloc();
-    f->exp = sgema_experiment_load_string("source", source, strlen(source), d);
+    f->exp = sgema_experiment_load_string(RF_ROOT(SOURCE), source, strlen(source), d);
     if (!f->exp) {
       const sgema_diagnostic *first = d ? sgema_diagnostics_get(d, 0) : NULL;
       if (first)
@@ -603,9 +614,13 @@ static hid_t open_column(hid_t g, const char *name, uint32_t trials) {
 }
 
 enum { C_DONE, C_CLASS, C_SPHERE, C_AGREES, C_END, C_DELTA, C_CMA, C_ANORM, C_COUNT };
-static const char *const column_path[C_COUNT] = {
-    "done",        "outputs/class", "outputs/sphere",         "outputs/sphere_agrees",
-    "outputs/end", "outputs/delta", "verification/c_minus_a", "outputs/a_norm"};
+/* Their datasets: done, then the per-trial columns. */
+static const char *column_path(int c) {
+  static const rf_col cols[C_COUNT] = {RF_COL_COUNT,         RF_COL_CLASS, RF_COL_SPHERE,
+                                       RF_COL_SPHERE_AGREES, RF_COL_END,   RF_COL_DELTA,
+                                       RF_COL_C_MINUS_A,     RF_COL_A_NORM};
+  return c == C_DONE ? RF_DONE : rf_column_info(cols[c])->path;
+}
 
 typedef struct {
   uint8_t *done, *cls, *sphere, *end;
@@ -647,7 +662,8 @@ static int check_done(const sum_run *r, const uint8_t *done, hsize_t r0, hsize_t
   for (hsize_t k = 0; k < len; k++)
     if (done[k] > 1)
       return sum_errorf(err, errsize,
-                        "damaged file: /runs/%s/done row %llu is %u (a done flag is 0 or 1)",
+                        "damaged file: " RF_RUNS_PATH "/%s/" RF_DONE
+                        " row %llu is %u (a done flag is 0 or 1)",
                         r->name, (unsigned long long)(r0 + k), done[k]);
   return 0;
 }
@@ -659,16 +675,16 @@ static int open_columns(hid_t g, sum_run *r, int count, hid_t *ds, hid_t *mt, ui
   for (int c = 0; c < C_COUNT; c++)
     ds[c] = mt[c] = -1;
   for (int c = 0; c < count; c++) {
-    ds[c] = open_column(g, column_path[c], r->trials);
+    ds[c] = open_column(g, column_path(c), r->trials);
     if (ds[c] < 0)
-      return sum_errorf(err, errsize, "/runs/%s/%s: missing or not [trials]", r->name,
-                        column_path[c]);
+      return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing or not [trials]", r->name,
+                        column_path(c));
   }
   if (enum_map(ds[C_CLASS], SGEMA_CLASS_COUNT, sum_class_name_i, maps[C_CLASS], &mt[C_CLASS]) !=
           0 ||
       enum_map(ds[C_SPHERE], SUM_SPHERES, sum_sphere_name_i, maps[C_SPHERE], &mt[C_SPHERE]) != 0 ||
       enum_map(ds[C_END], SUM_ENDS, sum_end_name_i, maps[C_END], &mt[C_END]) != 0)
-    return sum_errorf(err, errsize, "/runs/%s: class, sphere or end is not a one-byte enum",
+    return sum_errorf(err, errsize, RF_RUNS_PATH "/%s: class, sphere or end is not a one-byte enum",
                       r->name);
   return 0;
 }
@@ -706,8 +722,8 @@ static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize
     hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
     if (read_chunk(ds, mt, r0, len, b) != 0) {
       st = sum_errorf(err, errsize,
-                      "/runs/%s: cannot read rows %llu..%llu (truncated or damaged file)", r->name,
-                      (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+                      RF_RUNS_PATH "/%s: cannot read rows %llu..%llu (truncated or damaged file)",
+                      r->name, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
       break;
     }
     if ((st = check_done(r, b->done, r0, len, err, errsize)) != 0)
@@ -755,10 +771,8 @@ static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize
  * C = A, so their columns take only the limits where checks_apply. */
 static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, char *err,
                        size_t errsize) {
-  char path[64];
-  snprintf(path, sizeof path, "verification/%s", sum_ver_names[col]);
-  int equilibria_only =
-      strcmp(sum_ver_names[col], "eq6") == 0 || strcmp(sum_ver_names[col], "eq7") == 0;
+  const char *path = rf_column_info(ver_cols[col])->path;
+  int equilibria_only = ver_cols[col] == RF_COL_EQ6 || ver_cols[col] == RF_COL_EQ7;
   hid_t ds[C_COUNT], mt[C_COUNT], value = open_column(g, path, r->trials);
   uint8_t maps[C_COUNT][256];
   sum_column *out = &r->ver[col];
@@ -766,7 +780,7 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
   size_t n = 0;
   int st = open_columns(g, r, C_COUNT, ds, mt, maps, err, errsize);
   if (st == 0 && value < 0)
-    st = sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, path);
+    st = sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, path);
   for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
     hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
     /* Only what the column needs: its values, the done flags, and for Eq. 6 and 7 the end and
@@ -778,8 +792,8 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
                              read_rows(ds[C_CMA], H5T_NATIVE_DOUBLE, r0, len, b->cma) != 0 ||
                              read_rows(ds[C_ANORM], H5T_NATIVE_DOUBLE, r0, len, b->anorm) != 0))) {
       st = sum_errorf(err, errsize,
-                      "/runs/%s/%s: cannot read rows %llu..%llu (truncated or damaged)", r->name,
-                      path, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+                      RF_RUNS_PATH "/%s/%s: cannot read rows %llu..%llu (truncated or damaged)",
+                      r->name, path, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
       break;
     }
     for (hsize_t k = 0; k < len; k++) {
@@ -808,7 +822,7 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
 static int read_run(sum_file *f, size_t i, int verification, char *err, size_t errsize) {
   sum_run *r = &f->runs[i];
   char path[512];
-  snprintf(path, sizeof path, "/runs/%s", r->name);
+  snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
   hid_t g = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
   if (g < 0)
     return sum_errorf(err, errsize, "cannot open group %s", path);

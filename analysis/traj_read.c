@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "traj_read.h"
 
+#include "results_format.h"
+
 #include <hdf5.h>
 #include <math.h>
 #include <stdarg.h>
@@ -11,7 +13,8 @@
 
 static hid_t open_group(const sum_file *f, size_t run, const char *sub) {
   char path[600];
-  snprintf(path, sizeof path, "/runs/%s%s%s", f->runs[run].name, sub ? "/" : "", sub ? sub : "");
+  snprintf(path, sizeof path, RF_RUNS_PATH "/%s%s%s", f->runs[run].name, sub ? "/" : "",
+           sub ? sub : "");
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   return H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
 }
@@ -20,13 +23,14 @@ int traj_recorded(const sum_file *f, size_t run, uint32_t *trajectories, uint32_
                   char *err, size_t errsize) {
   hid_t g = open_group(f, run, NULL);
   if (g < 0)
-    return sum_errorf(err, errsize, "cannot open group /runs/%s", f->runs[run].name);
+    return sum_errorf(err, errsize, "cannot open group " RF_RUNS_PATH "/%s", f->runs[run].name);
   *trajectories = 0;
-  sum_attr_read(g, "trajectories", H5T_NATIVE_UINT32, trajectories);
-  int st = sum_attr_read(g, "state_dim", H5T_NATIVE_UINT32, state_dim);
+  sum_attr_read(g, RF_RUN(TRAJECTORIES), H5T_NATIVE_UINT32, trajectories);
+  int st = sum_attr_read(g, RF_RUN(STATE_DIM), H5T_NATIVE_UINT32, state_dim);
   H5Gclose(g);
   if (st != 0)
-    return sum_errorf(err, errsize, "/runs/%s: no state_dim attribute", f->runs[run].name);
+    return sum_errorf(err, errsize, RF_RUNS_PATH "/%s: no %s attribute", f->runs[run].name,
+                      RF_RUN(STATE_DIM));
   return 0;
 }
 
@@ -90,7 +94,7 @@ static double row_double(hid_t g, const char *name, uint32_t trials, uint32_t k)
 
 static int row_class(hid_t g, uint32_t trials, uint32_t k) {
   uint8_t map[256], raw = 255;
-  hid_t mt = -1, ds = open_shaped(g, "outputs/class", 1, trials, 0);
+  hid_t mt = -1, ds = open_shaped(g, RF_COL(CLASS)->path, 1, trials, 0);
   int cls = -1;
   if (ds >= 0 && enum_map(ds, SGEMA_CLASS_COUNT, sum_class_name_i, map, &mt) == 0 &&
       sum_read_rows(ds, mt, k, 1, 1, &raw) == 0 && map[raw] < SGEMA_CLASS_COUNT)
@@ -104,7 +108,7 @@ static int row_class(hid_t g, uint32_t trials, uint32_t k) {
 
 static long long traj_count_of(hid_t g, uint32_t k) {
   char path[64];
-  snprintf(path, sizeof path, "trajectories/%u/count", k);
+  snprintf(path, sizeof path, RF_TRAJECTORIES "/%u/" RF_TRAJ_COUNT, k);
   long long c = -2;
   hid_t ds = H5Dopen2(g, path, H5P_DEFAULT);
   if (ds < 0)
@@ -120,33 +124,40 @@ int traj_trial_info(const sum_file *f, size_t run, uint32_t k, traj_trial *out, 
   const sum_run *r = &f->runs[run];
   hid_t g = open_group(f, run, NULL);
   if (g < 0)
-    return sum_errorf(err, errsize, "cannot open group /runs/%s", r->name);
+    return sum_errorf(err, errsize, "cannot open group " RF_RUNS_PATH "/%s", r->name);
   uint8_t done = 0;
-  hid_t ds = open_shaped(g, "done", 1, r->trials, 0);
+  hid_t ds = open_shaped(g, RF_DONE, 1, r->trials, 0);
   int ok = ds >= 0 && sum_read_rows(ds, H5T_NATIVE_UINT8, k, 1, 1, &done) == 0;
   if (ds >= 0)
     H5Dclose(ds);
   out->done = done == 1;
   out->count = traj_count_of(g, k);
   out->cls = row_class(g, r->trials, k);
-  out->r1 = row_double(g, "outputs/r1", r->trials, k);
-  out->r2 = row_double(g, "outputs/r2", r->trials, k);
-  out->a_limit = row_double(g, "outputs/a_norm", r->trials, k);
+  out->r1 = row_double(g, RF_COL(R1)->path, r->trials, k);
+  out->r2 = row_double(g, RF_COL(R2)->path, r->trials, k);
+  out->a_limit = row_double(g, RF_COL(A_NORM)->path, r->trials, k);
   H5Gclose(g);
   if (!ok)
-    return sum_errorf(err, errsize, "/runs/%s/done: missing or unreadable row %u", r->name, k);
+    return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/" RF_DONE ": missing or unreadable row %u",
+                      r->name, k);
   if (done > 1)
     return sum_errorf(err, errsize,
-                      "damaged file: /runs/%s/done row %u is %u (a done flag is 0 or 1)", r->name,
-                      k, done);
+                      "damaged file: " RF_RUNS_PATH "/%s/" RF_DONE
+                      " row %u is %u (a done flag is 0 or 1)",
+                      r->name, k, done);
   if (out->count < -1)
-    return sum_errorf(err, errsize, "/runs/%s/trajectories/%u/count: missing or unreadable",
+    return sum_errorf(err, errsize,
+                      RF_RUNS_PATH "/%s/" RF_TRAJECTORIES "/%u/" RF_TRAJ_COUNT
+                                   ": missing or unreadable",
                       r->name, k);
   return 0;
 }
 
 static const char *column_name(int col) {
-  return col == TRAJ_T ? "t" : col == TRAJ_EBAR ? "ebar" : col == TRAJ_FBAR ? "fbar" : "state";
+  return col == TRAJ_T      ? RF_TRAJ_T
+         : col == TRAJ_EBAR ? RF_TRAJ_EBAR
+         : col == TRAJ_FBAR ? RF_TRAJ_FBAR
+                            : RF_TRAJ_STATE;
 }
 
 typedef struct {
@@ -169,26 +180,28 @@ int traj_stream(const sum_file *f, size_t run, uint32_t k, long long count, cons
   if (ncols < 1 || ncols > 8 || traj_recorded(f, run, &ntraj, &dim, err, errsize) != 0)
     return ncols < 1 || ncols > 8 ? sum_errorf(err, errsize, "bad column count %d", ncols) : -1;
   char sub[64];
-  snprintf(sub, sizeof sub, "trajectories/%u", k);
+  snprintf(sub, sizeof sub, RF_TRAJECTORIES "/%u", k);
   hid_t g = open_group(f, run, sub);
   if (g < 0)
-    return sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, sub);
+    return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, sub);
   traj_columns c;
   int st = 0, opened = 0;
   for (; opened < ncols && st == 0; opened++) {
     int col = cols[opened];
     c.buf[opened] = malloc(TRAJ_CHUNK_POINTS * sizeof(double));
-    c.ds[opened] = col >= TRAJ_STATE ? open_shaped(g, "state", 2, (hsize_t)count, dim)
+    c.ds[opened] = col >= TRAJ_STATE ? open_shaped(g, RF_TRAJ_STATE, 2, (hsize_t)count, dim)
                                      : open_shaped(g, column_name(col), 1, (hsize_t)count, 0);
     if (col >= (int)dim)
-      st = sum_errorf(err, errsize, "/runs/%s/%s: no state component %d", r->name, sub, col);
+      st =
+          sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: no state component %d", r->name, sub, col);
     else if (c.ds[opened] < 0 || !c.buf[opened])
-      st = sum_errorf(err, errsize, "/runs/%s/%s/%s: missing or shorter than its count %lld",
-                      r->name, sub, column_name(col), count);
+      st =
+          sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s/%s: missing or shorter than its count %lld",
+                     r->name, sub, column_name(col), count);
     else {
       /* A count and shape claiming more points than the file stores would stream fill values. */
       char path[700];
-      snprintf(path, sizeof path, "/runs/%s/%s/%s", r->name, sub, column_name(col));
+      snprintf(path, sizeof path, RF_RUNS_PATH "/%s/%s/%s", r->name, sub, column_name(col));
       st = sum_check_storage(c.ds[opened], path, err, errsize);
     }
   }
@@ -200,7 +213,8 @@ int traj_stream(const sum_file *f, size_t run, uint32_t k, long long count, cons
       int col = cols[i];
       if (read_column(c.ds[i], H5T_NATIVE_DOUBLE, (hsize_t)first, (hsize_t)len,
                       col >= TRAJ_STATE ? (hsize_t)col : 0, c.buf[i]) != 0)
-        st = sum_errorf(err, errsize, "/runs/%s/%s/%s: cannot read points %lld..%lld (truncated?)",
+        st = sum_errorf(err, errsize,
+                        RF_RUNS_PATH "/%s/%s/%s: cannot read points %lld..%lld (truncated?)",
                         r->name, sub, column_name(col), first, first + len - 1);
       view[i] = c.buf[i];
     }
@@ -279,21 +293,24 @@ int traj_count_rises(const sum_file *f, size_t run, double tol, traj_rise_count 
 int trial_stream(const sum_file *f, size_t run, trial_chunk_fn fn, void *ctx, char *err,
                  size_t errsize) {
   const sum_run *r = &f->runs[run];
-  static const char *const path[4] = {"done", "outputs/delta", "outputs/sphere", "outputs/class"};
+  const char *const path[4] = {RF_DONE, RF_COL(DELTA)->path, RF_COL(SPHERE)->path,
+                               RF_COL(CLASS)->path};
   hid_t g = open_group(f, run, NULL);
   if (g < 0)
-    return sum_errorf(err, errsize, "cannot open group /runs/%s", r->name);
+    return sum_errorf(err, errsize, "cannot open group " RF_RUNS_PATH "/%s", r->name);
   hid_t ds[4], mt_sphere = -1, mt_class = -1;
   uint8_t map_sphere[256], map_class[256];
   int st = 0;
   for (int c = 0; c < 4; c++) {
     ds[c] = open_shaped(g, path[c], 1, r->trials, 0);
     if (ds[c] < 0 && st == 0)
-      st = sum_errorf(err, errsize, "/runs/%s/%s: missing or not [trials]", r->name, path[c]);
+      st = sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing or not [trials]", r->name,
+                      path[c]);
   }
   if (st == 0 && (enum_map(ds[2], SUM_SPHERES, sum_sphere_name_i, map_sphere, &mt_sphere) != 0 ||
                   enum_map(ds[3], SGEMA_CLASS_COUNT, sum_class_name_i, map_class, &mt_class) != 0))
-    st = sum_errorf(err, errsize, "/runs/%s: sphere or class is not a one-byte enum", r->name);
+    st = sum_errorf(err, errsize, RF_RUNS_PATH "/%s: sphere or class is not a one-byte enum",
+                    r->name);
   size_t rows = r->trials < SUM_CHUNK_ROWS ? r->trials : SUM_CHUNK_ROWS;
   uint8_t *done = malloc(rows), *sphere = malloc(rows), *cls = malloc(rows);
   double *delta = malloc(rows * sizeof *delta);
@@ -306,8 +323,8 @@ int trial_stream(const sum_file *f, size_t run, trial_chunk_fn fn, void *ctx, ch
         sum_read_rows(ds[2], mt_sphere, r0, len, 1, sphere) != 0 ||
         sum_read_rows(ds[3], mt_class, r0, len, 1, cls) != 0) {
       st = sum_errorf(err, errsize,
-                      "/runs/%s: cannot read rows %llu..%llu (truncated or damaged file)", r->name,
-                      (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+                      RF_RUNS_PATH "/%s: cannot read rows %llu..%llu (truncated or damaged file)",
+                      r->name, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
       break;
     }
     for (hsize_t i = 0; i < len && st == 0; i++) {
@@ -315,7 +332,8 @@ int trial_stream(const sum_file *f, size_t run, trial_chunk_fn fn, void *ctx, ch
       cls[i] = map_class[cls[i]];
       if (done[i] > 1)
         st = sum_errorf(err, errsize,
-                        "damaged file: /runs/%s/done row %llu is %u (a done flag is 0 or 1)",
+                        "damaged file: " RF_RUNS_PATH "/%s/" RF_DONE
+                        " row %llu is %u (a done flag is 0 or 1)",
                         r->name, (unsigned long long)(r0 + i), done[i]);
     }
     if (st != 0)
