@@ -79,11 +79,13 @@ _Static_assert(sizeof csv_order / sizeof csv_order[0] == RF_COL_COUNT, "every da
 #define DATASETS RF_COL_COUNT
 
 /* How the CSV shows a column type, its row shape, and an enum type's names. */
-static exp_kind kind_of(rf_type t) {
-  return t == RF_T_F64 ? EXP_REAL : t >= RF_T_CLASS ? EXP_ENUM : EXP_INT;
+static xcol_kind kind_of(rf_type t) {
+  return t == RF_T_F64 ? XCOL_REAL : t >= RF_T_CLASS ? XCOL_ENUM : XCOL_INT;
 }
 static int shape_of(rf_shape s) {
-  return s == RF_SHAPE_MM ? EXP_SHAPE_STATS : s == RF_SHAPE_N ? EXP_SHAPE_STATE : EXP_SHAPE_SCALAR;
+  return s == RF_SHAPE_MM  ? XCOL_SHAPE_STATS
+         : s == RF_SHAPE_N ? XCOL_SHAPE_STATE
+                           : XCOL_SHAPE_SCALAR;
 }
 static const enum_info *enum_of(rf_type t) {
   return t == RF_T_CLASS ? &class_enum : t == RF_T_END ? &end_enum : &sphere_enum;
@@ -113,20 +115,20 @@ static size_t checked_width(hid_t ds, int shape, uint32_t trials, int m, size_t 
     H5Sclose(sp);
   if (nd < 1 || dims[0] != trials)
     return 0;
-  if (shape == EXP_SHAPE_SCALAR)
+  if (shape == XCOL_SHAPE_SCALAR)
     return nd == 1 ? 1 : 0;
-  if (shape == EXP_SHAPE_STATS)
+  if (shape == XCOL_SHAPE_STATS)
     return nd == 3 && dims[1] == (hsize_t)m && dims[2] == (hsize_t)m ? (size_t)m * m : 0;
   return nd == 2 && (N == 0 || dims[1] == N) ? (size_t)dims[1] : 0;
 }
 
 /* "Sxx_0_1"; "y0_A_1_0", "y0_B_0_1", "y0_C_1_0" (the blocks of include/sgema/problem.h); or
  * "y0_5" when the state's length is not the algorithm's. */
-static char *element_name(const exp_dataset *d, size_t e, int m, int n, int state_known) {
+static char *element_name(const xcol_dataset *d, size_t e, int m, int n, int state_known) {
   char buf[96];
-  if (d->shape == EXP_SHAPE_SCALAR)
+  if (d->shape == XCOL_SHAPE_SCALAR)
     snprintf(buf, sizeof buf, "%s", d->name);
-  else if (d->shape == EXP_SHAPE_STATS)
+  else if (d->shape == XCOL_SHAPE_STATS)
     snprintf(buf, sizeof buf, "%s_%zu_%zu", d->name, e / (size_t)m, e % (size_t)m);
   else if (!state_known)
     snprintf(buf, sizeof buf, "%s_%zu", d->name, e);
@@ -144,9 +146,9 @@ static char *element_name(const exp_dataset *d, size_t e, int m, int n, int stat
   return strdup(buf);
 }
 
-static int open_dataset(exp_table *t, size_t i, const sum_run *r, size_t N,
+static int open_dataset(xcol_table *t, size_t i, const sum_run *r, size_t N,
                         long long format_version, char *err, size_t errsize) {
-  exp_dataset *d = &t->datasets[i];
+  xcol_dataset *d = &t->datasets[i];
   const rf_column *col = rf_column_info(csv_order[i]);
   d->path = col->path;
   d->name = col->name;
@@ -161,10 +163,10 @@ static int open_dataset(exp_table *t, size_t i, const sum_run *r, size_t N,
   if (d->width == 0)
     return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not of shape [trials%s]", r->name,
                       d->path,
-                      d->shape == EXP_SHAPE_SCALAR  ? ""
-                      : d->shape == EXP_SHAPE_STATS ? ", m, m"
-                                                    : ", N");
-  if (d->kind == EXP_ENUM) {
+                      d->shape == XCOL_SHAPE_SCALAR  ? ""
+                      : d->shape == XCOL_SHAPE_STATS ? ", m, m"
+                                                     : ", N");
+  if (d->kind == XCOL_ENUM) {
     const enum_info *en = enum_of(col->type);
     d->enum_names = en->names;
     if (sum_enum_map(d->ds, en->count, en->name_of, d->map, &d->mtype) != 0)
@@ -174,7 +176,7 @@ static int open_dataset(exp_table *t, size_t i, const sum_run *r, size_t N,
 }
 
 /* The fields: the trial index, then every value of every dataset. */
-static int name_fields(exp_table *t, int m, int n, int state_known) {
+static int name_fields(xcol_table *t, int m, int n, int state_known) {
   size_t count = 1;
   for (size_t i = 0; i < t->dataset_count; i++)
     count += t->datasets[i].width;
@@ -185,10 +187,10 @@ static int name_fields(exp_table *t, int m, int n, int state_known) {
   t->fields[0].dataset = -1;
   t->field_count = 1;
   for (size_t i = 0; i < t->dataset_count; i++) {
-    exp_dataset *d = &t->datasets[i];
+    xcol_dataset *d = &t->datasets[i];
     d->first_field = t->field_count;
     for (size_t e = 0; e < d->width; e++) {
-      exp_field *f = &t->fields[t->field_count++];
+      xcol_field *f = &t->fields[t->field_count++];
       f->dataset = (int)i;
       f->element = e;
       f->name = element_name(d, e, m, n, state_known);
@@ -199,13 +201,13 @@ static int name_fields(exp_table *t, int m, int n, int state_known) {
   return t->fields[0].name ? 0 : -1;
 }
 
-/* Rows per chunk: as many as fit in EXP_CHUNK_BYTES, a multiple of the files' chunks of rows
+/* Rows per chunk: as many as fit in XCOL_CHUNK_BYTES, a multiple of the files' chunks of rows
  * when that many fit, at most SUM_CHUNK_ROWS. */
-static size_t rows_per_chunk(const exp_table *t) {
+static size_t rows_per_chunk(const xcol_table *t) {
   size_t row_bytes = 1;
   for (size_t i = 0; i < t->dataset_count; i++)
-    row_bytes += t->datasets[i].width * (sizeof(double) + (t->datasets[i].kind == EXP_ENUM));
-  size_t rows = EXP_CHUNK_BYTES / row_bytes;
+    row_bytes += t->datasets[i].width * (sizeof(double) + (t->datasets[i].kind == XCOL_ENUM));
+  size_t rows = XCOL_CHUNK_BYTES / row_bytes;
   if (rows >= RF_CHUNK_ROWS)
     rows -= rows % RF_CHUNK_ROWS;
   if (rows > SUM_CHUNK_ROWS)
@@ -215,7 +217,7 @@ static size_t rows_per_chunk(const exp_table *t) {
   return rows ? rows : 1;
 }
 
-static int alloc_buffers(exp_table *t, size_t max_rows) {
+static int alloc_buffers(xcol_table *t, size_t max_rows) {
   t->chunk_rows = rows_per_chunk(t);
   if (max_rows > 0 && max_rows < t->chunk_rows)
     t->chunk_rows = max_rows;
@@ -223,18 +225,18 @@ static int alloc_buffers(exp_table *t, size_t max_rows) {
   if (!t->done)
     return -1;
   for (size_t i = 0; i < t->dataset_count; i++) {
-    exp_dataset *d = &t->datasets[i];
+    xcol_dataset *d = &t->datasets[i];
     d->buf = malloc(t->chunk_rows * d->width * sizeof *d->buf);
     if (!d->buf)
       return -1;
-    if (d->kind == EXP_ENUM && !(d->raw = malloc(t->chunk_rows * d->width)))
+    if (d->kind == XCOL_ENUM && !(d->raw = malloc(t->chunk_rows * d->width)))
       return -1;
   }
   return 0;
 }
 
-int exp_open(exp_table *t, const sum_file *f, size_t i, size_t max_rows, char *err,
-             size_t errsize) {
+int xcol_open(xcol_table *t, const sum_file *f, size_t i, size_t max_rows, char *err,
+              size_t errsize) {
   memset(t, 0, sizeof *t);
   t->group = t->done_ds = -1;
   fill_names();
@@ -247,7 +249,8 @@ int exp_open(exp_table *t, const sum_file *f, size_t i, size_t max_rows, char *e
   if (t->group < 0)
     return sum_errorf(err, errsize, "cannot open group %s", path);
   t->done_ds = open_uncached((hid_t)t->group, RF_DONE);
-  if (t->done_ds < 0 || checked_width((hid_t)t->done_ds, EXP_SHAPE_SCALAR, r->trials, r->m, 0) != 1)
+  if (t->done_ds < 0 ||
+      checked_width((hid_t)t->done_ds, XCOL_SHAPE_SCALAR, r->trials, r->m, 0) != 1)
     return sum_errorf(err, errsize, "%s/" RF_DONE ": missing or not [trials]", path);
   /* The state's length is the algorithm's (docs/FORMAT.md); its blocks get A/B/C names. */
   int alg = r->alg ? sgema_alg_parse(r->alg) : -1;
@@ -269,9 +272,9 @@ int exp_open(exp_table *t, const sum_file *f, size_t i, size_t max_rows, char *e
   return 0;
 }
 
-void exp_close(exp_table *t) {
+void xcol_close(xcol_table *t) {
   for (size_t i = 0; i < t->dataset_count; i++) {
-    exp_dataset *d = &t->datasets[i];
+    xcol_dataset *d = &t->datasets[i];
     if (d->mtype >= 0)
       H5Tclose((hid_t)d->mtype);
     if (d->ds >= 0)
@@ -292,19 +295,19 @@ void exp_close(exp_table *t) {
   t->group = t->done_ds = -1;
 }
 
-int exp_field_find(const exp_table *t, const char *name) {
+int xcol_field_find(const xcol_table *t, const char *name) {
   for (size_t i = 0; i < t->field_count; i++)
     if (strcmp(t->fields[i].name, name) == 0)
       return (int)i;
   return -1;
 }
 
-const char *const *exp_field_enums(const exp_table *t, size_t field) {
+const char *const *xcol_field_enums(const xcol_table *t, size_t field) {
   int d = t->fields[field].dataset;
-  return d >= 0 && t->datasets[d].kind == EXP_ENUM ? t->datasets[d].enum_names : NULL;
+  return d >= 0 && t->datasets[d].kind == XCOL_ENUM ? t->datasets[d].enum_names : NULL;
 }
 
-int exp_chunk(exp_table *t, uint64_t r0, char *err, size_t errsize) {
+int xcol_chunk(xcol_table *t, uint64_t r0, char *err, size_t errsize) {
   t->r0 = r0;
   t->len = t->trials - r0 < t->chunk_rows ? (size_t)(t->trials - r0) : t->chunk_rows;
   for (size_t i = 0; i < t->dataset_count; i++)
@@ -317,12 +320,12 @@ int exp_chunk(exp_table *t, uint64_t r0, char *err, size_t errsize) {
   return 0;
 }
 
-int exp_load(exp_table *t, size_t i, char *err, size_t errsize) {
-  exp_dataset *d = &t->datasets[i];
+int xcol_load(xcol_table *t, size_t i, char *err, size_t errsize) {
+  xcol_dataset *d = &t->datasets[i];
   if (d->loaded || d->width == 0) /* width 0: a dataset this file's format lacks */
     return 0;
   int st;
-  if (d->kind == EXP_ENUM) {
+  if (d->kind == XCOL_ENUM) {
     st = sum_read_rows(d->ds, d->mtype, t->r0, t->len, 1, d->raw);
     for (size_t k = 0; st == 0 && k < t->len; k++)
       d->buf[k] = d->map[d->raw[k]];
@@ -338,17 +341,17 @@ int exp_load(exp_table *t, size_t i, char *err, size_t errsize) {
   return 0;
 }
 
-int exp_load_all(exp_table *t, char *err, size_t errsize) {
+int xcol_load_all(xcol_table *t, char *err, size_t errsize) {
   for (size_t i = 0; i < t->dataset_count; i++)
-    if (exp_load(t, i, err, errsize) != 0)
+    if (xcol_load(t, i, err, errsize) != 0)
       return -1;
   return 0;
 }
 
-double exp_value(const exp_table *t, size_t field, size_t k) {
-  const exp_field *f = &t->fields[field];
+double xcol_value(const xcol_table *t, size_t field, size_t k) {
+  const xcol_field *f = &t->fields[field];
   if (f->dataset < 0)
     return (double)(t->r0 + k);
-  const exp_dataset *d = &t->datasets[f->dataset];
+  const xcol_dataset *d = &t->datasets[f->dataset];
   return d->buf[k * d->width + f->element];
 }
