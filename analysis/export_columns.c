@@ -20,11 +20,11 @@ static const char *sphere_names[SUM_SPHERES + 1];
 
 static void fill_names(void) {
   for (int i = 0; i < SGEMA_CLASS_COUNT; i++)
-    class_names[i] = sum_class_name_i(i);
+    class_names[i] = results_class_name_i(i);
   for (int i = 0; i < SUM_ENDS; i++)
-    end_names[i] = sum_end_name_i(i);
+    end_names[i] = results_end_name_i(i);
   for (int i = 0; i < SUM_SPHERES; i++)
-    sphere_names[i] = sum_sphere_name_i(i);
+    sphere_names[i] = results_sphere_name_i(i);
 }
 
 /* An enum column: the library's name of each index, how many, and the names as a list. */
@@ -33,9 +33,9 @@ typedef struct {
   int count;
   const char *const *names;
 } enum_info;
-static const enum_info class_enum = {sum_class_name_i, SGEMA_CLASS_COUNT, class_names};
-static const enum_info end_enum = {sum_end_name_i, SUM_ENDS, end_names};
-static const enum_info sphere_enum = {sum_sphere_name_i, SUM_SPHERES, sphere_names};
+static const enum_info class_enum = {results_class_name_i, SGEMA_CLASS_COUNT, class_names};
+static const enum_info end_enum = {results_end_name_i, SUM_ENDS, end_names};
+static const enum_info sphere_enum = {results_sphere_name_i, SUM_SPHERES, sphere_names};
 
 /* Every per-trial dataset of a run (results_format.h), in the CSV's order: inputs, outputs,
  * verification, with draws right after lambda and sphere before status (the order sgema-export has
@@ -158,19 +158,20 @@ static int open_dataset(xcol_table *t, size_t i, const sum_run *r, size_t N,
   if (d->ds < 0 && format_version < col->since)
     return 0; /* a dataset this file's format lacks (format 1: status): no column (width 0) */
   if (d->ds < 0)
-    return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, d->path);
+    return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, d->path);
   d->width = checked_width((hid_t)d->ds, d->shape, r->trials, r->m, N);
   if (d->width == 0)
-    return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not of shape [trials%s]", r->name,
-                      d->path,
-                      d->shape == XCOL_SHAPE_SCALAR  ? ""
-                      : d->shape == XCOL_SHAPE_STATS ? ", m, m"
-                                                     : ", N");
+    return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not of shape [trials%s]", r->name,
+                          d->path,
+                          d->shape == XCOL_SHAPE_SCALAR  ? ""
+                          : d->shape == XCOL_SHAPE_STATS ? ", m, m"
+                                                         : ", N");
   if (d->kind == XCOL_ENUM) {
     const enum_info *en = enum_of(col->type);
     d->enum_names = en->names;
-    if (sum_enum_map(d->ds, en->count, en->name_of, d->map, &d->mtype) != 0)
-      return sum_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not a one-byte enum", r->name, d->path);
+    if (results_enum_map(d->ds, en->count, en->name_of, d->map, &d->mtype) != 0)
+      return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not a one-byte enum", r->name,
+                            d->path);
   }
   return 0;
 }
@@ -247,20 +248,20 @@ int xcol_open(xcol_table *t, const sum_file *f, size_t i, size_t max_rows, char 
   snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
   t->group = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
   if (t->group < 0)
-    return sum_errorf(err, errsize, "cannot open group %s", path);
+    return results_errorf(err, errsize, "cannot open group %s", path);
   t->done_ds = open_uncached((hid_t)t->group, RF_DONE);
   if (t->done_ds < 0 ||
       checked_width((hid_t)t->done_ds, XCOL_SHAPE_SCALAR, r->trials, r->m, 0) != 1)
-    return sum_errorf(err, errsize, "%s/" RF_DONE ": missing or not [trials]", path);
+    return results_errorf(err, errsize, "%s/" RF_DONE ": missing or not [trials]", path);
   /* The state's length is the algorithm's (docs/FORMAT.md); its blocks get A/B/C names. */
   int alg = r->alg ? sgema_alg_parse(r->alg) : -1;
   int dims_ok = r->m >= 1 && r->m <= SGEMA_MAX_M && r->n > r->m && r->n <= SGEMA_MAX_N;
   size_t N = alg >= 0 && dims_ok ? sgema_problem_dim_for((sgema_alg)alg, r->m, r->n) : 0;
   if (!dims_ok)
-    return sum_errorf(err, errsize, "%s: bad m = %d, n = %d", path, r->m, r->n);
+    return results_errorf(err, errsize, "%s: bad m = %d, n = %d", path, r->m, r->n);
   t->datasets = calloc(DATASETS, sizeof *t->datasets);
   if (!t->datasets)
-    return sum_errorf(err, errsize, "out of memory");
+    return results_errorf(err, errsize, "out of memory");
   for (size_t k = 0; k < DATASETS; k++)
     t->datasets[k].ds = t->datasets[k].mtype = -1;
   t->dataset_count = DATASETS;
@@ -268,7 +269,7 @@ int xcol_open(xcol_table *t, const sum_file *f, size_t i, size_t max_rows, char 
     if (open_dataset(t, k, r, N, f->format_version, err, errsize) != 0)
       return -1;
   if (name_fields(t, r->m, r->n, N != 0) != 0 || alloc_buffers(t, max_rows) != 0)
-    return sum_errorf(err, errsize, "out of memory");
+    return results_errorf(err, errsize, "out of memory");
   return 0;
 }
 
@@ -312,11 +313,11 @@ int xcol_chunk(xcol_table *t, uint64_t r0, char *err, size_t errsize) {
   t->len = t->trials - r0 < t->chunk_rows ? (size_t)(t->trials - r0) : t->chunk_rows;
   for (size_t i = 0; i < t->dataset_count; i++)
     t->datasets[i].loaded = 0;
-  if (sum_read_rows(t->done_ds, H5T_NATIVE_UINT8, r0, t->len, 1, t->done) != 0)
-    return sum_errorf(err, errsize,
-                      RF_RUNS_PATH "/%s/" RF_DONE
-                                   ": cannot read rows %llu..%llu (truncated or damaged)",
-                      t->run, (unsigned long long)r0, (unsigned long long)(r0 + t->len - 1));
+  if (results_read_rows(t->done_ds, H5T_NATIVE_UINT8, r0, t->len, 1, t->done) != 0)
+    return results_errorf(err, errsize,
+                          RF_RUNS_PATH "/%s/" RF_DONE
+                                       ": cannot read rows %llu..%llu (truncated or damaged)",
+                          t->run, (unsigned long long)r0, (unsigned long long)(r0 + t->len - 1));
   return 0;
 }
 
@@ -326,15 +327,15 @@ int xcol_load(xcol_table *t, size_t i, char *err, size_t errsize) {
     return 0;
   int st;
   if (d->kind == XCOL_ENUM) {
-    st = sum_read_rows(d->ds, d->mtype, t->r0, t->len, 1, d->raw);
+    st = results_read_rows(d->ds, d->mtype, t->r0, t->len, 1, d->raw);
     for (size_t k = 0; st == 0 && k < t->len; k++)
       d->buf[k] = d->map[d->raw[k]];
   } else {
     /* HDF5 converts the integer columns; their values (counters, ranks) are exact in a double. */
-    st = sum_read_rows(d->ds, H5T_NATIVE_DOUBLE, t->r0, t->len, d->width, d->buf);
+    st = results_read_rows(d->ds, H5T_NATIVE_DOUBLE, t->r0, t->len, d->width, d->buf);
   }
   if (st != 0)
-    return sum_errorf(
+    return results_errorf(
         err, errsize, RF_RUNS_PATH "/%s/%s: cannot read rows %llu..%llu (truncated or damaged)",
         t->run, d->path, (unsigned long long)t->r0, (unsigned long long)(t->r0 + t->len - 1));
   d->loaded = 1;

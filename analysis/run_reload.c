@@ -17,9 +17,9 @@
 int reload_run_settings(const sum_file *f, size_t i, sgema_settings *s, uint64_t *seed,
                         uint32_t *stream, char *err, size_t errsize) {
   const sum_run *r = &f->runs[i];
-  char *text = sum_attr_str(f->hid, RF_ROOT(RESOLVED));
+  char *text = results_attr_str(f->hid, RF_ROOT(RESOLVED));
   if (!text)
-    text = sum_attr_str(f->hid, RF_ROOT(SOURCE));
+    text = results_attr_str(f->hid, RF_ROOT(SOURCE));
   sgema_experiment *e =
       text ? sgema_experiment_load_string("stored", text, strlen(text), NULL) : NULL;
   free(text);
@@ -49,7 +49,7 @@ static int read_row(hid_t g, const char *name, hid_t mtype, uint32_t k, size_t w
   hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
   if (ds < 0)
     return -1;
-  int st = sum_read_rows(ds, mtype, k, 1, width, buf);
+  int st = results_read_rows(ds, mtype, k, 1, width, buf);
   H5Dclose(ds);
   return st;
 }
@@ -61,7 +61,7 @@ int reload_trial_end_read(const sum_file *f, size_t i, uint32_t k, reload_trial_
   snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
   hid_t g = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
   if (g < 0)
-    return sum_errorf(err, errsize, "%s: missing", path);
+    return results_errorf(err, errsize, "%s: missing", path);
   uint8_t done = 0;
   const char *bad = NULL, *also = "";
   out->r1 = out->r2 = NAN;
@@ -76,12 +76,12 @@ int reload_trial_end_read(const sum_file *f, size_t i, uint32_t k, reload_trial_
     bad = RF_COL(R1)->path, also = RF_COL(R2)->name;
   H5Gclose(g);
   if (bad)
-    return sum_errorf(err, errsize, "%s/%s%s%s: missing, unreadable or shaped wrong at row %u",
-                      path, bad, also[0] ? " or " : "", also, k);
+    return results_errorf(err, errsize, "%s/%s%s%s: missing, unreadable or shaped wrong at row %u",
+                          path, bad, also[0] ? " or " : "", also, k);
   if (done > 1)
-    return sum_errorf(err, errsize,
-                      "damaged file: %s/" RF_DONE " row %u is %u (a done flag is 0 or 1)", path, k,
-                      done);
+    return results_errorf(err, errsize,
+                          "damaged file: %s/" RF_DONE " row %u is %u (a done flag is 0 or 1)", path,
+                          k, done);
   out->done = done;
   return 0;
 }

@@ -5,7 +5,7 @@
 #include "out_file.h"
 #include "summary.h"
 #include "table_out.h"
-#include "traj_read.h"
+#include "traj_rise.h"
 
 #include <getopt.h>
 #include <math.h>
