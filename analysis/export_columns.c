@@ -6,7 +6,6 @@
 
 #include "sgema/problem.h"
 
-#include <hdf5.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -93,32 +92,21 @@ static const enum_info *enum_of(rf_type t) {
 
 /* A dataset opened without a chunk cache: the reads cover whole blocks of rows, so a cache would
  * only add up to 1 MiB per dataset to the tool's memory. */
-static hid_t open_uncached(hid_t g, const char *path) {
-  hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-  if (dapl < 0)
-    return -1;
-  H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
-  hid_t ds = H5Dopen2(g, path, dapl);
-  H5Pclose(dapl);
-  return ds;
+static long long open_uncached(long long g, const char *path) {
+  return results_dataset_open(g, path, 1);
 }
 
 /* Values per row of ds after checking that its shape is [trials] (scalar), [trials, m, m]
  * (statistics) or [trials, N] (state); 0 when it is not. */
-static size_t checked_width(hid_t ds, int shape, uint32_t trials, int m, size_t N) {
-  hid_t sp = H5Dget_space(ds);
-  hsize_t dims[4] = {0, 0, 0, 0};
-  int nd = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
-  if (nd >= 1 && nd <= 3)
-    H5Sget_simple_extent_dims(sp, dims, NULL);
-  if (sp >= 0)
-    H5Sclose(sp);
+static size_t checked_width(long long ds, int shape, uint32_t trials, int m, size_t N) {
+  uint64_t dims[3];
+  int nd = results_dataset_dims(ds, dims);
   if (nd < 1 || dims[0] != trials)
     return 0;
   if (shape == XCOL_SHAPE_SCALAR)
     return nd == 1 ? 1 : 0;
   if (shape == XCOL_SHAPE_STATS)
-    return nd == 3 && dims[1] == (hsize_t)m && dims[2] == (hsize_t)m ? (size_t)m * m : 0;
+    return nd == 3 && dims[1] == (uint64_t)m && dims[2] == (uint64_t)m ? (size_t)m * m : 0;
   return nd == 2 && (N == 0 || dims[1] == N) ? (size_t)dims[1] : 0;
 }
 
@@ -154,12 +142,12 @@ static int open_dataset(xcol_table *t, size_t i, const sum_run *r, size_t N,
   d->name = col->name;
   d->kind = kind_of(col->type);
   d->shape = shape_of(col->shape);
-  d->ds = open_uncached((hid_t)t->group, d->path);
+  d->ds = open_uncached(t->group, d->path);
   if (d->ds < 0 && format_version < col->since)
     return 0; /* a dataset this file's format lacks (format 1: status): no column (width 0) */
   if (d->ds < 0)
     return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, d->path);
-  d->width = checked_width((hid_t)d->ds, d->shape, r->trials, r->m, N);
+  d->width = checked_width(d->ds, d->shape, r->trials, r->m, N);
   if (d->width == 0)
     return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not of shape [trials%s]", r->name,
                           d->path,
@@ -246,12 +234,11 @@ int xcol_open(xcol_table *t, const sum_file *f, size_t i, size_t max_rows, char 
   t->trials = r->trials;
   char path[512];
   snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
-  t->group = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
+  t->group = results_group_open(&f->rf, r->name);
   if (t->group < 0)
     return results_errorf(err, errsize, "cannot open group %s", path);
-  t->done_ds = open_uncached((hid_t)t->group, RF_DONE);
-  if (t->done_ds < 0 ||
-      checked_width((hid_t)t->done_ds, XCOL_SHAPE_SCALAR, r->trials, r->m, 0) != 1)
+  t->done_ds = open_uncached(t->group, RF_DONE);
+  if (t->done_ds < 0 || checked_width(t->done_ds, XCOL_SHAPE_SCALAR, r->trials, r->m, 0) != 1)
     return results_errorf(err, errsize, "%s/" RF_DONE ": missing or not [trials]", path);
   /* The state's length is the algorithm's (docs/FORMAT.md); its blocks get A/B/C names. */
   int alg = r->alg ? sgema_alg_parse(r->alg) : -1;
@@ -276,19 +263,15 @@ int xcol_open(xcol_table *t, const sum_file *f, size_t i, size_t max_rows, char 
 void xcol_close(xcol_table *t) {
   for (size_t i = 0; i < t->dataset_count; i++) {
     xcol_dataset *d = &t->datasets[i];
-    if (d->mtype >= 0)
-      H5Tclose((hid_t)d->mtype);
-    if (d->ds >= 0)
-      H5Dclose((hid_t)d->ds);
+    results_handle_close(d->mtype);
+    results_handle_close(d->ds);
     free(d->buf);
     free(d->raw);
   }
   for (size_t i = 0; i < t->field_count; i++)
     free(t->fields[i].name);
-  if (t->done_ds >= 0)
-    H5Dclose((hid_t)t->done_ds);
-  if (t->group >= 0)
-    H5Gclose((hid_t)t->group);
+  results_handle_close(t->done_ds);
+  results_handle_close(t->group);
   free(t->datasets);
   free(t->fields);
   free(t->done);
@@ -313,7 +296,7 @@ int xcol_chunk(xcol_table *t, uint64_t r0, char *err, size_t errsize) {
   t->len = t->trials - r0 < t->chunk_rows ? (size_t)(t->trials - r0) : t->chunk_rows;
   for (size_t i = 0; i < t->dataset_count; i++)
     t->datasets[i].loaded = 0;
-  if (results_read_rows(t->done_ds, H5T_NATIVE_UINT8, r0, t->len, 1, t->done) != 0)
+  if (results_read_rows(t->done_ds, results_mem_type(RESULTS_MEM_U8), r0, t->len, 1, t->done) != 0)
     return results_errorf(err, errsize,
                           RF_RUNS_PATH "/%s/" RF_DONE
                                        ": cannot read rows %llu..%llu (truncated or damaged)",
@@ -332,7 +315,8 @@ int xcol_load(xcol_table *t, size_t i, char *err, size_t errsize) {
       d->buf[k] = d->map[d->raw[k]];
   } else {
     /* HDF5 converts the integer columns; their values (counters, ranks) are exact in a double. */
-    st = results_read_rows(d->ds, H5T_NATIVE_DOUBLE, t->r0, t->len, d->width, d->buf);
+    st = results_read_rows(d->ds, results_mem_type(RESULTS_MEM_F64), t->r0, t->len, d->width,
+                           d->buf);
   }
   if (st != 0)
     return results_errorf(

@@ -8,7 +8,6 @@
 #include "settings_json.h"
 #include "sgema/experiment.h"
 
-#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +44,13 @@ int reload_run_settings(const sum_file *f, size_t i, sgema_settings *s, uint64_t
 }
 
 /* Row k of a per-trial dataset of `width` values per row. */
-static int read_row(hid_t g, const char *name, hid_t mtype, uint32_t k, size_t width, void *buf) {
-  hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+static int read_row(long long g, const char *name, results_mem mem, uint32_t k, size_t width,
+                    void *buf) {
+  long long ds = results_dataset_open(g, name, 0);
   if (ds < 0)
     return -1;
-  int st = results_read_rows(ds, mtype, k, 1, width, buf);
-  H5Dclose(ds);
+  int st = results_read_rows(ds, results_mem_type(mem), k, 1, width, buf);
+  results_handle_close(ds);
   return st;
 }
 
@@ -59,22 +59,22 @@ int reload_trial_end_read(const sum_file *f, size_t i, uint32_t k, reload_trial_
   const sum_run *r = &f->runs[i];
   char path[600];
   snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
-  hid_t g = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
+  long long g = results_group_open(&f->rf, r->name);
   if (g < 0)
     return results_errorf(err, errsize, "%s: missing", path);
   uint8_t done = 0;
   const char *bad = NULL, *also = "";
   out->r1 = out->r2 = NAN;
-  if (read_row(g, RF_DONE, H5T_NATIVE_UINT8, k, 1, &done) != 0)
+  if (read_row(g, RF_DONE, RESULTS_MEM_U8, k, 1, &done) != 0)
     bad = RF_DONE;
-  else if (read_row(g, RF_COL(T_END)->path, H5T_NATIVE_DOUBLE, k, 1, &out->t_end) != 0)
+  else if (read_row(g, RF_COL(T_END)->path, RESULTS_MEM_F64, k, 1, &out->t_end) != 0)
     bad = RF_COL(T_END)->path;
-  else if (read_row(g, RF_COL(Y_END)->path, H5T_NATIVE_DOUBLE, k, N, y_end) != 0)
+  else if (read_row(g, RF_COL(Y_END)->path, RESULTS_MEM_F64, k, N, y_end) != 0)
     bad = RF_COL(Y_END)->path;
-  else if (r->m == 1 && (read_row(g, RF_COL(R1)->path, H5T_NATIVE_DOUBLE, k, 1, &out->r1) != 0 ||
-                         read_row(g, RF_COL(R2)->path, H5T_NATIVE_DOUBLE, k, 1, &out->r2) != 0))
+  else if (r->m == 1 && (read_row(g, RF_COL(R1)->path, RESULTS_MEM_F64, k, 1, &out->r1) != 0 ||
+                         read_row(g, RF_COL(R2)->path, RESULTS_MEM_F64, k, 1, &out->r2) != 0))
     bad = RF_COL(R1)->path, also = RF_COL(R2)->name;
-  H5Gclose(g);
+  results_handle_close(g);
   if (bad)
     return results_errorf(err, errsize, "%s/%s%s%s: missing, unreadable or shaped wrong at row %u",
                           path, bad, also[0] ? " or " : "", also, k);

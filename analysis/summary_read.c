@@ -6,7 +6,6 @@
 #include "out_file.h"
 #include "results_format.h"
 
-#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,14 +64,10 @@ void sum_close(sum_file *f) {
   f->hid = -1;
 }
 
-/* results_enum_map with this file's hid_t types. */
-static int enum_map(hid_t ds, int count, const char *(*name_of)(int), uint8_t map[256],
-                    hid_t *mtype) {
-  long long mt = -1;
-  int st = results_enum_map(ds, count, name_of, map, &mt);
-  *mtype = (hid_t)mt;
-  return st;
-}
+/* The memory types of the columns that are not enums. */
+#define U8 results_mem_type(RESULTS_MEM_U8)
+#define I8 results_mem_type(RESULTS_MEM_I8)
+#define F64 results_mem_type(RESULTS_MEM_F64)
 
 /* The verification columns sgema-summary reports, in its order. */
 static const rf_col ver_cols[SUM_VER_COLUMNS] = {RF_COL_EQ6, RF_COL_EQ7, RF_COL_INVARIANT_DRIFT,
@@ -83,23 +78,18 @@ const char *sum_ver_name(int c) {
 }
 
 /* One column's rows [r0, r0 + len) into buf, read as mtype. */
-static int read_rows(hid_t ds, hid_t mtype, hsize_t r0, hsize_t len, void *buf) {
+static int read_rows(long long ds, long long mtype, uint64_t r0, uint64_t len, void *buf) {
   return results_read_rows(ds, mtype, r0, len, 1, buf);
 }
 
 /* A per-trial dataset of the run: it must be one-dimensional with one row per trial. */
-static hid_t open_column(hid_t g, const char *name, uint32_t trials) {
-  hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+static long long open_column(long long g, const char *name, uint32_t trials) {
+  long long ds = results_dataset_open(g, name, 0);
   if (ds < 0)
     return -1;
-  hid_t sp = H5Dget_space(ds);
-  hsize_t dims[2] = {0, 0};
-  int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
-           H5Sget_simple_extent_dims(sp, dims, NULL) == 1 && dims[0] == trials;
-  if (sp >= 0)
-    H5Sclose(sp);
-  if (!ok) {
-    H5Dclose(ds);
+  uint64_t dims[3];
+  if (results_dataset_dims(ds, dims) != 1 || dims[0] != trials) {
+    results_handle_close(ds);
     return -1;
   }
   return ds;
@@ -149,9 +139,9 @@ static int checks_apply(const sum_run *r, uint8_t end, uint8_t cls, double c_min
 }
 
 /* The done flags of rows r0.. (len of them) are 0 or 1; else -1 and err naming the first other. */
-static int check_done(const sum_run *r, const uint8_t *done, hsize_t r0, hsize_t len, char *err,
+static int check_done(const sum_run *r, const uint8_t *done, uint64_t r0, uint64_t len, char *err,
                       size_t errsize) {
-  for (hsize_t k = 0; k < len; k++)
+  for (uint64_t k = 0; k < len; k++)
     if (done[k] > 1)
       return results_errorf(err, errsize,
                             "damaged file: " RF_RUNS_PATH "/%s/" RF_DONE
@@ -162,8 +152,8 @@ static int check_done(const sum_run *r, const uint8_t *done, hsize_t r0, hsize_t
 
 /* Opens columns [0, count) of column_path under g (ds[c]) with the enum types of class, sphere and
  * end mapped; -1 and err naming the first missing one. */
-static int open_columns(hid_t g, sum_run *r, int count, hid_t *ds, hid_t *mt, uint8_t maps[][256],
-                        char *err, size_t errsize) {
+static int open_columns(long long g, sum_run *r, int count, long long *ds, long long *mt,
+                        uint8_t maps[][256], char *err, size_t errsize) {
   for (int c = 0; c < C_COUNT; c++)
     ds[c] = mt[c] = -1;
   for (int c = 0; c < count; c++) {
@@ -172,47 +162,46 @@ static int open_columns(hid_t g, sum_run *r, int count, hid_t *ds, hid_t *mt, ui
       return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing or not [trials]", r->name,
                             column_path(c));
   }
-  if (enum_map(ds[C_CLASS], SGEMA_CLASS_COUNT, results_class_name_i, maps[C_CLASS], &mt[C_CLASS]) !=
-          0 ||
-      enum_map(ds[C_SPHERE], SUM_SPHERES, results_sphere_name_i, maps[C_SPHERE], &mt[C_SPHERE]) !=
-          0 ||
-      enum_map(ds[C_END], SUM_ENDS, results_end_name_i, maps[C_END], &mt[C_END]) != 0)
+  if (results_enum_map(ds[C_CLASS], SGEMA_CLASS_COUNT, results_class_name_i, maps[C_CLASS],
+                       &mt[C_CLASS]) != 0 ||
+      results_enum_map(ds[C_SPHERE], SUM_SPHERES, results_sphere_name_i, maps[C_SPHERE],
+                       &mt[C_SPHERE]) != 0 ||
+      results_enum_map(ds[C_END], SUM_ENDS, results_end_name_i, maps[C_END], &mt[C_END]) != 0)
     return results_errorf(err, errsize,
                           RF_RUNS_PATH "/%s: class, sphere or end is not a one-byte enum", r->name);
   return 0;
 }
 
-static void close_columns(hid_t *ds, hid_t *mt) {
+static void close_columns(long long *ds, long long *mt) {
   for (int c = 0; c < C_COUNT; c++) {
-    if (mt[c] >= 0)
-      H5Tclose(mt[c]);
-    if (ds[c] >= 0)
-      H5Dclose(ds[c]);
+    results_handle_close(mt[c]);
+    results_handle_close(ds[c]);
   }
 }
 
 /* Rows [r0, r0 + len) of every column into b. */
-static int read_chunk(const hid_t *ds, const hid_t *mt, hsize_t r0, hsize_t len, buffers *b) {
-  return read_rows(ds[C_DONE], H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
+static int read_chunk(const long long *ds, const long long *mt, uint64_t r0, uint64_t len,
+                      buffers *b) {
+  return read_rows(ds[C_DONE], U8, r0, len, b->done) != 0 ||
                  read_rows(ds[C_CLASS], mt[C_CLASS], r0, len, b->cls) != 0 ||
                  read_rows(ds[C_SPHERE], mt[C_SPHERE], r0, len, b->sphere) != 0 ||
-                 read_rows(ds[C_AGREES], H5T_NATIVE_INT8, r0, len, b->agrees) != 0 ||
+                 read_rows(ds[C_AGREES], I8, r0, len, b->agrees) != 0 ||
                  read_rows(ds[C_END], mt[C_END], r0, len, b->end) != 0 ||
-                 read_rows(ds[C_DELTA], H5T_NATIVE_DOUBLE, r0, len, b->delta) != 0 ||
-                 read_rows(ds[C_CMA], H5T_NATIVE_DOUBLE, r0, len, b->cma) != 0 ||
-                 read_rows(ds[C_ANORM], H5T_NATIVE_DOUBLE, r0, len, b->anorm) != 0
+                 read_rows(ds[C_DELTA], F64, r0, len, b->delta) != 0 ||
+                 read_rows(ds[C_CMA], F64, r0, len, b->cma) != 0 ||
+                 read_rows(ds[C_ANORM], F64, r0, len, b->anorm) != 0
              ? -1
              : 0;
 }
 
 /* Pass 1: the counts, streamed chunk by chunk. */
-static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize) {
-  hid_t ds[C_COUNT], mt[C_COUNT];
+static int count_pass(long long g, sum_run *r, buffers *b, char *err, size_t errsize) {
+  long long ds[C_COUNT], mt[C_COUNT];
   uint8_t maps[C_COUNT][256];
   int m1 = r->m == 1;
   int st = open_columns(g, r, C_COUNT, ds, mt, maps, err, errsize);
-  for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
-    hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
+  for (uint64_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
+    uint64_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
     if (read_chunk(ds, mt, r0, len, b) != 0) {
       st = results_errorf(
           err, errsize, RF_RUNS_PATH "/%s: cannot read rows %llu..%llu (truncated or damaged file)",
@@ -221,7 +210,7 @@ static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize
     }
     if ((st = check_done(r, b->done, r0, len, err, errsize)) != 0)
       break;
-    for (hsize_t k = 0; k < len; k++) {
+    for (uint64_t k = 0; k < len; k++) {
       if (b->done[k] != 1)
         continue;
       r->done++;
@@ -262,11 +251,11 @@ static int count_pass(hid_t g, sum_run *r, buffers *b, char *err, size_t errsize
 /* Pass 2, once per verification column: its done, non-NaN values gathered for the exact median
  * (8 bytes per done trial, one column at a time). Eq. 6 and Eq. 7 describe an equilibrium with
  * C = A, so their columns take only the limits where checks_apply. */
-static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, char *err,
+static int column_pass(long long g, sum_run *r, int col, buffers *b, double *all, char *err,
                        size_t errsize) {
   const char *path = rf_column_info(ver_cols[col])->path;
   int equilibria_only = ver_cols[col] == RF_COL_EQ6 || ver_cols[col] == RF_COL_EQ7;
-  hid_t ds[C_COUNT], mt[C_COUNT], value = open_column(g, path, r->trials);
+  long long ds[C_COUNT], mt[C_COUNT], value = open_column(g, path, r->trials);
   uint8_t maps[C_COUNT][256];
   sum_column *out = &r->ver[col];
   out->median = out->worst = NAN;
@@ -274,22 +263,22 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
   int st = open_columns(g, r, C_COUNT, ds, mt, maps, err, errsize);
   if (st == 0 && value < 0)
     st = results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, path);
-  for (hsize_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
-    hsize_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
+  for (uint64_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
+    uint64_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
     /* Only what the column needs: its values, the done flags, and for Eq. 6 and 7 the end and
      * whether C = A. */
-    if (read_rows(ds[C_DONE], H5T_NATIVE_UINT8, r0, len, b->done) != 0 ||
-        read_rows(value, H5T_NATIVE_DOUBLE, r0, len, b->value) != 0 ||
+    if (read_rows(ds[C_DONE], U8, r0, len, b->done) != 0 ||
+        read_rows(value, F64, r0, len, b->value) != 0 ||
         (equilibria_only && (read_rows(ds[C_END], mt[C_END], r0, len, b->end) != 0 ||
                              read_rows(ds[C_CLASS], mt[C_CLASS], r0, len, b->cls) != 0 ||
-                             read_rows(ds[C_CMA], H5T_NATIVE_DOUBLE, r0, len, b->cma) != 0 ||
-                             read_rows(ds[C_ANORM], H5T_NATIVE_DOUBLE, r0, len, b->anorm) != 0))) {
+                             read_rows(ds[C_CMA], F64, r0, len, b->cma) != 0 ||
+                             read_rows(ds[C_ANORM], F64, r0, len, b->anorm) != 0))) {
       st = results_errorf(
           err, errsize, RF_RUNS_PATH "/%s/%s: cannot read rows %llu..%llu (truncated or damaged)",
           r->name, path, (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
       break;
     }
-    for (hsize_t k = 0; k < len; k++) {
+    for (uint64_t k = 0; k < len; k++) {
       double v = b->value[k];
       if (b->done[k] != 1 || isnan(v))
         continue;
@@ -304,8 +293,7 @@ static int column_pass(hid_t g, sum_run *r, int col, buffers *b, double *all, ch
     }
   }
   close_columns(ds, mt);
-  if (value >= 0)
-    H5Dclose(value);
+  results_handle_close(value);
   out->finite = (long)n;
   out->median = sum_median(all, n);
   return st;
@@ -316,7 +304,7 @@ static int read_run(sum_file *f, size_t i, int verification, char *err, size_t e
   sum_run *r = &f->runs[i];
   char path[512];
   snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
-  hid_t g = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
+  long long g = results_group_open(&f->rf, r->name);
   if (g < 0)
     return results_errorf(err, errsize, "cannot open group %s", path);
   /* Counted afresh: a second call must not add to the first one's counts. */
@@ -344,7 +332,7 @@ static int read_run(sum_file *f, size_t i, int verification, char *err, size_t e
     st = column_pass(g, r, c, &b, all, err, errsize);
   free(all);
   buffers_free(&b);
-  H5Gclose(g);
+  results_handle_close(g);
   r->read = st == 0;
   return st;
 }

@@ -80,6 +80,21 @@ const char *results_class_name_i(int i);
 const char *results_sphere_name_i(int i);
 const char *results_end_name_i(int i);
 
+/* ---- handles (results_access.c) ---- */
+
+/* The memory types rows are read as (an hid_t). */
+typedef enum { RESULTS_MEM_U8, RESULTS_MEM_I8, RESULTS_MEM_F64 } results_mem;
+long long results_mem_type(results_mem m);
+/* The group of run `run` (/runs/<run>); -1 when it cannot be opened. */
+long long results_group_open(const results_file *f, const char *run);
+/* The dataset at path below loc (a group); with no_cache, without a chunk cache (for reads that
+ * cover whole blocks of rows, where a cache would only add to memory). -1 when missing. */
+long long results_dataset_open(long long loc, const char *path, int no_cache);
+/* A dataset's rank (-1 when its shape cannot be read) and, for ranks 1 to 3, its dimensions. */
+int results_dataset_dims(long long ds, uint64_t dims[3]);
+/* Closes a group, dataset or type handle; nothing for -1. */
+void results_handle_close(long long h);
+
 /* Formats a one-line reason into err (size bytes) and returns -1: the readers' error convention. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
