@@ -1,6 +1,6 @@
 /* The results file's layout (docs/FORMAT.md): every group, dataset and attribute name, each
  * per-trial dataset's type and shape, and the format versions. The one description shared by the
- * writer (src/io/output_*.c) and every reader (src/io/results_*.c, analysis/), so that they
+ * writer (src/io/output_*.c) and every reader (src/io/reader/, analysis/), so that they
  * cannot drift apart. No HDF5 here: the types are named, each side maps them to its own. */
 #ifndef SGEMA_RESULTS_FORMAT_H
 #define SGEMA_RESULTS_FORMAT_H

@@ -95,6 +95,7 @@ const char *output_run_same_settings(sgema_output *o, const run_out *r, const sg
   uint32_t stream, points;
   double t_last;
   const char *failed = NULL;
+  int differs = 0; /* what names the difference */
   if (!now)
     return "comparing the run's settings (out of memory)";
   if (output_attr_read_str(o, r->group, RF_RUN(SETTINGS), &stored, &len) < 0 ||
@@ -103,19 +104,19 @@ const char *output_run_same_settings(sgema_output *o, const run_out *r, const sg
       output_attr_read_f64(r->group, RF_RUN(T_LAST), &t_last) < 0)
     failed = "reading a run's attributes";
   else if (json_difference(stored, now, what, sizeof what))
-    failed = "settings";
+    differs = 1;
   else if (stream != spec->stream)
     snprintf(what, sizeof what, "stream (%u in the file, %u in the experiment)", stream,
              spec->stream),
-        failed = "";
+        differs = 1;
   else if (spec->record.trajectories > 0 &&
            (points != spec->record.points || t_last != spec->record.t_last))
     snprintf(what, sizeof what,
              "record (points %u, t_last %.17g in the file; points %u, t_last %.17g in the "
              "experiment)",
              points, t_last, spec->record.points, spec->record.t_last),
-        failed = "";
-  if (failed && (!failed[0] || strcmp(failed, "settings") == 0)) {
+        differs = 1;
+  if (differs) {
     sgema_diagnostics_add(diag, path, 1, 1, NULL,
                           "cannot resume: run `%s` has other settings in the file than in the "
                           "experiment: %s",
