@@ -2,9 +2,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "export_columns.h"
 
+#include "results_format.h"
+
 #include "sgema/problem.h"
 
-#include <hdf5.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,11 +19,11 @@ static const char *sphere_names[SUM_SPHERES + 1];
 
 static void fill_names(void) {
   for (int i = 0; i < SGEMA_CLASS_COUNT; i++)
-    class_names[i] = sum_class_name_i(i);
+    class_names[i] = results_class_name_i(i);
   for (int i = 0; i < SUM_ENDS; i++)
-    end_names[i] = sum_end_name_i(i);
+    end_names[i] = results_end_name_i(i);
   for (int i = 0; i < SUM_SPHERES; i++)
-    sphere_names[i] = sum_sphere_name_i(i);
+    sphere_names[i] = results_sphere_name_i(i);
 }
 
 /* An enum column: the library's name of each index, how many, and the names as a list. */
@@ -31,93 +32,91 @@ typedef struct {
   int count;
   const char *const *names;
 } enum_info;
-static const enum_info class_enum = {sum_class_name_i, SGEMA_CLASS_COUNT, class_names};
-static const enum_info end_enum = {sum_end_name_i, SUM_ENDS, end_names};
-static const enum_info sphere_enum = {sum_sphere_name_i, SUM_SPHERES, sphere_names};
+static const enum_info class_enum = {results_class_name_i, SGEMA_CLASS_COUNT, class_names};
+static const enum_info end_enum = {results_end_name_i, SUM_ENDS, end_names};
+static const enum_info sphere_enum = {results_sphere_name_i, SUM_SPHERES, sphere_names};
 
-/* Every per-trial dataset of a run, in CSV order: inputs, outputs, verification. */
-static const struct {
-  const char *path, *name;
-  exp_kind kind;
-  int shape;
-  const enum_info *enums; /* EXP_ENUM */
-} dataset_table[] = {
-    {"inputs/lambda", "lambda", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"inputs/draws", "draws", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"inputs/Sxx", "Sxx", EXP_REAL, EXP_SHAPE_STATS, NULL},
-    {"inputs/Syx", "Syx", EXP_REAL, EXP_SHAPE_STATS, NULL},
-    {"inputs/Syy", "Syy", EXP_REAL, EXP_SHAPE_STATS, NULL},
-    {"inputs/y0", "y0", EXP_REAL, EXP_SHAPE_STATE, NULL},
-    {"outputs/class", "class", EXP_ENUM, EXP_SHAPE_SCALAR, &class_enum},
-    {"outputs/end", "end", EXP_ENUM, EXP_SHAPE_SCALAR, &end_enum},
-    {"outputs/sphere", "sphere", EXP_ENUM, EXP_SHAPE_SCALAR, &sphere_enum},
-    {"outputs/status", "status", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/sphere_agrees", "sphere_agrees", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/rank", "rank", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/max_real_eig", "max_real_eig", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/symmetry_zeros", "symmetry_zeros", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/a_norm", "a_norm", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/delta", "delta", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/r1", "r1", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/r2", "r2", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/t_end", "t_end", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/field_norm", "field_norm", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/steps", "steps", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/rejected", "rejected", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/rhs_evals", "rhs_evals", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/jac_evals", "jac_evals", EXP_INT, EXP_SHAPE_SCALAR, NULL},
-    {"outputs/y_end", "y_end", EXP_REAL, EXP_SHAPE_STATE, NULL},
-    {"verification/eq6", "eq6", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/eq7", "eq7", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/balance", "balance", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/invariant_drift", "invariant_drift", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/invariant_t", "invariant_t", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/c_minus_a", "c_minus_a", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/ebar_start", "ebar_start", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/ebar_end", "ebar_end", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/fbar_start", "fbar_start", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-    {"verification/fbar_end", "fbar_end", EXP_REAL, EXP_SHAPE_SCALAR, NULL},
-};
-#define DATASETS (sizeof dataset_table / sizeof dataset_table[0])
+/* Every per-trial dataset of a run (results_format.h), in the CSV's order: inputs, outputs,
+ * verification, with draws right after lambda and sphere before status (the order sgema-export has
+ * always written, which differs from the writer's creation order in these two places). */
+static const rf_col csv_order[] = {RF_COL_LAMBDA,
+                                   RF_COL_DRAWS,
+                                   RF_COL_SXX,
+                                   RF_COL_SYX,
+                                   RF_COL_SYY,
+                                   RF_COL_Y0,
+                                   RF_COL_CLASS,
+                                   RF_COL_END,
+                                   RF_COL_SPHERE,
+                                   RF_COL_STATUS,
+                                   RF_COL_SPHERE_AGREES,
+                                   RF_COL_RANK,
+                                   RF_COL_MAX_REAL_EIG,
+                                   RF_COL_SYMMETRY_ZEROS,
+                                   RF_COL_A_NORM,
+                                   RF_COL_DELTA,
+                                   RF_COL_R1,
+                                   RF_COL_R2,
+                                   RF_COL_T_END,
+                                   RF_COL_FIELD_NORM,
+                                   RF_COL_STEPS,
+                                   RF_COL_REJECTED,
+                                   RF_COL_RHS_EVALS,
+                                   RF_COL_JAC_EVALS,
+                                   RF_COL_Y_END,
+                                   RF_COL_EQ6,
+                                   RF_COL_EQ7,
+                                   RF_COL_BALANCE,
+                                   RF_COL_INVARIANT_DRIFT,
+                                   RF_COL_INVARIANT_T,
+                                   RF_COL_C_MINUS_A,
+                                   RF_COL_EBAR_START,
+                                   RF_COL_EBAR_END,
+                                   RF_COL_FBAR_START,
+                                   RF_COL_FBAR_END};
+_Static_assert(sizeof csv_order / sizeof csv_order[0] == RF_COL_COUNT, "every dataset, once");
+#define DATASETS RF_COL_COUNT
+
+/* How the CSV shows a column type, its row shape, and an enum type's names. */
+static xcol_kind kind_of(rf_type t) {
+  return t == RF_T_F64 ? XCOL_REAL : t >= RF_T_CLASS ? XCOL_ENUM : XCOL_INT;
+}
+static int shape_of(rf_shape s) {
+  return s == RF_SHAPE_MM  ? XCOL_SHAPE_STATS
+         : s == RF_SHAPE_N ? XCOL_SHAPE_STATE
+                           : XCOL_SHAPE_SCALAR;
+}
+static const enum_info *enum_of(rf_type t) {
+  return t == RF_T_CLASS ? &class_enum : t == RF_T_END ? &end_enum : &sphere_enum;
+}
 
 /* A dataset opened without a chunk cache: the reads cover whole blocks of rows, so a cache would
  * only add up to 1 MiB per dataset to the tool's memory. */
-static hid_t open_uncached(hid_t g, const char *path) {
-  hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-  if (dapl < 0)
-    return -1;
-  H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
-  hid_t ds = H5Dopen2(g, path, dapl);
-  H5Pclose(dapl);
-  return ds;
+static long long open_uncached(long long g, const char *path) {
+  return results_dataset_open(g, path, 1);
 }
 
 /* Values per row of ds after checking that its shape is [trials] (scalar), [trials, m, m]
  * (statistics) or [trials, N] (state); 0 when it is not. */
-static size_t checked_width(hid_t ds, int shape, uint32_t trials, int m, size_t N) {
-  hid_t sp = H5Dget_space(ds);
-  hsize_t dims[4] = {0, 0, 0, 0};
-  int nd = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
-  if (nd >= 1 && nd <= 3)
-    H5Sget_simple_extent_dims(sp, dims, NULL);
-  if (sp >= 0)
-    H5Sclose(sp);
+static size_t checked_width(long long ds, int shape, uint32_t trials, int m, size_t N) {
+  uint64_t dims[3];
+  int nd = results_dataset_dims(ds, dims);
   if (nd < 1 || dims[0] != trials)
     return 0;
-  if (shape == EXP_SHAPE_SCALAR)
+  if (shape == XCOL_SHAPE_SCALAR)
     return nd == 1 ? 1 : 0;
-  if (shape == EXP_SHAPE_STATS)
-    return nd == 3 && dims[1] == (hsize_t)m && dims[2] == (hsize_t)m ? (size_t)m * m : 0;
+  if (shape == XCOL_SHAPE_STATS)
+    return nd == 3 && dims[1] == (uint64_t)m && dims[2] == (uint64_t)m ? (size_t)m * m : 0;
   return nd == 2 && (N == 0 || dims[1] == N) ? (size_t)dims[1] : 0;
 }
 
 /* "Sxx_0_1"; "y0_A_1_0", "y0_B_0_1", "y0_C_1_0" (the blocks of include/sgema/problem.h); or
  * "y0_5" when the state's length is not the algorithm's. */
-static char *element_name(const exp_dataset *d, size_t e, int m, int n, int state_known) {
+static char *element_name(const xcol_dataset *d, size_t e, int m, int n, int state_known) {
   char buf[96];
-  if (d->shape == EXP_SHAPE_SCALAR)
+  if (d->shape == XCOL_SHAPE_SCALAR)
     snprintf(buf, sizeof buf, "%s", d->name);
-  else if (d->shape == EXP_SHAPE_STATS)
+  else if (d->shape == XCOL_SHAPE_STATS)
     snprintf(buf, sizeof buf, "%s_%zu_%zu", d->name, e / (size_t)m, e % (size_t)m);
   else if (!state_known)
     snprintf(buf, sizeof buf, "%s_%zu", d->name, e);
@@ -135,35 +134,38 @@ static char *element_name(const exp_dataset *d, size_t e, int m, int n, int stat
   return strdup(buf);
 }
 
-static int open_dataset(exp_table *t, size_t i, const sum_run *r, size_t N,
+static int open_dataset(xcol_table *t, size_t i, const sum_run *r, size_t N,
                         long long format_version, char *err, size_t errsize) {
-  exp_dataset *d = &t->datasets[i];
-  d->path = dataset_table[i].path;
-  d->name = dataset_table[i].name;
-  d->kind = dataset_table[i].kind;
-  d->shape = dataset_table[i].shape;
-  d->ds = open_uncached((hid_t)t->group, d->path);
-  if (d->ds < 0 && format_version == 1 && strcmp(d->path, "outputs/status") == 0)
-    return 0; /* format 1 had no status: no column (width 0) */
+  xcol_dataset *d = &t->datasets[i];
+  const rf_column *col = rf_column_info(csv_order[i]);
+  d->path = col->path;
+  d->name = col->name;
+  d->kind = kind_of(col->type);
+  d->shape = shape_of(col->shape);
+  d->ds = open_uncached(t->group, d->path);
+  if (d->ds < 0 && format_version < col->since)
+    return 0; /* a dataset this file's format lacks (format 1: status): no column (width 0) */
   if (d->ds < 0)
-    return sum_errorf(err, errsize, "/runs/%s/%s: missing", r->name, d->path);
-  d->width = checked_width((hid_t)d->ds, d->shape, r->trials, r->m, N);
+    return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, d->path);
+  d->width = checked_width(d->ds, d->shape, r->trials, r->m, N);
   if (d->width == 0)
-    return sum_errorf(err, errsize, "/runs/%s/%s: not of shape [trials%s]", r->name, d->path,
-                      d->shape == EXP_SHAPE_SCALAR  ? ""
-                      : d->shape == EXP_SHAPE_STATS ? ", m, m"
-                                                    : ", N");
-  if (d->kind == EXP_ENUM) {
-    const enum_info *en = dataset_table[i].enums;
+    return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not of shape [trials%s]", r->name,
+                          d->path,
+                          d->shape == XCOL_SHAPE_SCALAR  ? ""
+                          : d->shape == XCOL_SHAPE_STATS ? ", m, m"
+                                                         : ", N");
+  if (d->kind == XCOL_ENUM) {
+    const enum_info *en = enum_of(col->type);
     d->enum_names = en->names;
-    if (sum_enum_map(d->ds, en->count, en->name_of, d->map, &d->mtype) != 0)
-      return sum_errorf(err, errsize, "/runs/%s/%s: not a one-byte enum", r->name, d->path);
+    if (results_enum_map(d->ds, en->count, en->name_of, d->map, &d->mtype) != 0)
+      return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not a one-byte enum", r->name,
+                            d->path);
   }
   return 0;
 }
 
 /* The fields: the trial index, then every value of every dataset. */
-static int name_fields(exp_table *t, int m, int n, int state_known) {
+static int name_fields(xcol_table *t, int m, int n, int state_known) {
   size_t count = 1;
   for (size_t i = 0; i < t->dataset_count; i++)
     count += t->datasets[i].width;
@@ -174,10 +176,10 @@ static int name_fields(exp_table *t, int m, int n, int state_known) {
   t->fields[0].dataset = -1;
   t->field_count = 1;
   for (size_t i = 0; i < t->dataset_count; i++) {
-    exp_dataset *d = &t->datasets[i];
+    xcol_dataset *d = &t->datasets[i];
     d->first_field = t->field_count;
     for (size_t e = 0; e < d->width; e++) {
-      exp_field *f = &t->fields[t->field_count++];
+      xcol_field *f = &t->fields[t->field_count++];
       f->dataset = (int)i;
       f->element = e;
       f->name = element_name(d, e, m, n, state_known);
@@ -188,15 +190,15 @@ static int name_fields(exp_table *t, int m, int n, int state_known) {
   return t->fields[0].name ? 0 : -1;
 }
 
-/* Rows per chunk: as many as fit in EXP_CHUNK_BYTES, a multiple of the files' 4096-row chunks
+/* Rows per chunk: as many as fit in XCOL_CHUNK_BYTES, a multiple of the files' chunks of rows
  * when that many fit, at most SUM_CHUNK_ROWS. */
-static size_t rows_per_chunk(const exp_table *t) {
+static size_t rows_per_chunk(const xcol_table *t) {
   size_t row_bytes = 1;
   for (size_t i = 0; i < t->dataset_count; i++)
-    row_bytes += t->datasets[i].width * (sizeof(double) + (t->datasets[i].kind == EXP_ENUM));
-  size_t rows = EXP_CHUNK_BYTES / row_bytes;
-  if (rows >= 4096)
-    rows -= rows % 4096;
+    row_bytes += t->datasets[i].width * (sizeof(double) + (t->datasets[i].kind == XCOL_ENUM));
+  size_t rows = XCOL_CHUNK_BYTES / row_bytes;
+  if (rows >= RF_CHUNK_ROWS)
+    rows -= rows % RF_CHUNK_ROWS;
   if (rows > SUM_CHUNK_ROWS)
     rows = SUM_CHUNK_ROWS;
   if (rows > t->trials)
@@ -204,7 +206,7 @@ static size_t rows_per_chunk(const exp_table *t) {
   return rows ? rows : 1;
 }
 
-static int alloc_buffers(exp_table *t, size_t max_rows) {
+static int alloc_buffers(xcol_table *t, size_t max_rows) {
   t->chunk_rows = rows_per_chunk(t);
   if (max_rows > 0 && max_rows < t->chunk_rows)
     t->chunk_rows = max_rows;
@@ -212,18 +214,18 @@ static int alloc_buffers(exp_table *t, size_t max_rows) {
   if (!t->done)
     return -1;
   for (size_t i = 0; i < t->dataset_count; i++) {
-    exp_dataset *d = &t->datasets[i];
+    xcol_dataset *d = &t->datasets[i];
     d->buf = malloc(t->chunk_rows * d->width * sizeof *d->buf);
     if (!d->buf)
       return -1;
-    if (d->kind == EXP_ENUM && !(d->raw = malloc(t->chunk_rows * d->width)))
+    if (d->kind == XCOL_ENUM && !(d->raw = malloc(t->chunk_rows * d->width)))
       return -1;
   }
   return 0;
 }
 
-int exp_open(exp_table *t, const sum_file *f, size_t i, size_t max_rows, char *err,
-             size_t errsize) {
+int xcol_open(xcol_table *t, const sum_file *f, size_t i, size_t max_rows, char *err,
+              size_t errsize) {
   memset(t, 0, sizeof *t);
   t->group = t->done_ds = -1;
   fill_names();
@@ -231,22 +233,22 @@ int exp_open(exp_table *t, const sum_file *f, size_t i, size_t max_rows, char *e
   t->run = r->name;
   t->trials = r->trials;
   char path[512];
-  snprintf(path, sizeof path, "/runs/%s", r->name);
-  t->group = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
+  snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
+  t->group = results_group_open(&f->rf, r->name);
   if (t->group < 0)
-    return sum_errorf(err, errsize, "cannot open group %s", path);
-  t->done_ds = open_uncached((hid_t)t->group, "done");
-  if (t->done_ds < 0 || checked_width((hid_t)t->done_ds, EXP_SHAPE_SCALAR, r->trials, r->m, 0) != 1)
-    return sum_errorf(err, errsize, "%s/done: missing or not [trials]", path);
+    return results_errorf(err, errsize, "cannot open group %s", path);
+  t->done_ds = open_uncached(t->group, RF_DONE);
+  if (t->done_ds < 0 || checked_width(t->done_ds, XCOL_SHAPE_SCALAR, r->trials, r->m, 0) != 1)
+    return results_errorf(err, errsize, "%s/" RF_DONE ": missing or not [trials]", path);
   /* The state's length is the algorithm's (docs/FORMAT.md); its blocks get A/B/C names. */
   int alg = r->alg ? sgema_alg_parse(r->alg) : -1;
   int dims_ok = r->m >= 1 && r->m <= SGEMA_MAX_M && r->n > r->m && r->n <= SGEMA_MAX_N;
   size_t N = alg >= 0 && dims_ok ? sgema_problem_dim_for((sgema_alg)alg, r->m, r->n) : 0;
   if (!dims_ok)
-    return sum_errorf(err, errsize, "%s: bad m = %d, n = %d", path, r->m, r->n);
+    return results_errorf(err, errsize, "%s: bad m = %d, n = %d", path, r->m, r->n);
   t->datasets = calloc(DATASETS, sizeof *t->datasets);
   if (!t->datasets)
-    return sum_errorf(err, errsize, "out of memory");
+    return results_errorf(err, errsize, "out of memory");
   for (size_t k = 0; k < DATASETS; k++)
     t->datasets[k].ds = t->datasets[k].mtype = -1;
   t->dataset_count = DATASETS;
@@ -254,26 +256,22 @@ int exp_open(exp_table *t, const sum_file *f, size_t i, size_t max_rows, char *e
     if (open_dataset(t, k, r, N, f->format_version, err, errsize) != 0)
       return -1;
   if (name_fields(t, r->m, r->n, N != 0) != 0 || alloc_buffers(t, max_rows) != 0)
-    return sum_errorf(err, errsize, "out of memory");
+    return results_errorf(err, errsize, "out of memory");
   return 0;
 }
 
-void exp_close(exp_table *t) {
+void xcol_close(xcol_table *t) {
   for (size_t i = 0; i < t->dataset_count; i++) {
-    exp_dataset *d = &t->datasets[i];
-    if (d->mtype >= 0)
-      H5Tclose((hid_t)d->mtype);
-    if (d->ds >= 0)
-      H5Dclose((hid_t)d->ds);
+    xcol_dataset *d = &t->datasets[i];
+    results_handle_close(d->mtype);
+    results_handle_close(d->ds);
     free(d->buf);
     free(d->raw);
   }
   for (size_t i = 0; i < t->field_count; i++)
     free(t->fields[i].name);
-  if (t->done_ds >= 0)
-    H5Dclose((hid_t)t->done_ds);
-  if (t->group >= 0)
-    H5Gclose((hid_t)t->group);
+  results_handle_close(t->done_ds);
+  results_handle_close(t->group);
   free(t->datasets);
   free(t->fields);
   free(t->done);
@@ -281,62 +279,64 @@ void exp_close(exp_table *t) {
   t->group = t->done_ds = -1;
 }
 
-int exp_field_find(const exp_table *t, const char *name) {
+int xcol_field_find(const xcol_table *t, const char *name) {
   for (size_t i = 0; i < t->field_count; i++)
     if (strcmp(t->fields[i].name, name) == 0)
       return (int)i;
   return -1;
 }
 
-const char *const *exp_field_enums(const exp_table *t, size_t field) {
+const char *const *xcol_field_enums(const xcol_table *t, size_t field) {
   int d = t->fields[field].dataset;
-  return d >= 0 && t->datasets[d].kind == EXP_ENUM ? t->datasets[d].enum_names : NULL;
+  return d >= 0 && t->datasets[d].kind == XCOL_ENUM ? t->datasets[d].enum_names : NULL;
 }
 
-int exp_chunk(exp_table *t, uint64_t r0, char *err, size_t errsize) {
+int xcol_chunk(xcol_table *t, uint64_t r0, char *err, size_t errsize) {
   t->r0 = r0;
   t->len = t->trials - r0 < t->chunk_rows ? (size_t)(t->trials - r0) : t->chunk_rows;
   for (size_t i = 0; i < t->dataset_count; i++)
     t->datasets[i].loaded = 0;
-  if (sum_read_rows(t->done_ds, H5T_NATIVE_UINT8, r0, t->len, 1, t->done) != 0)
-    return sum_errorf(err, errsize,
-                      "/runs/%s/done: cannot read rows %llu..%llu (truncated or damaged)", t->run,
-                      (unsigned long long)r0, (unsigned long long)(r0 + t->len - 1));
+  if (results_read_rows(t->done_ds, results_mem_type(RESULTS_MEM_U8), r0, t->len, 1, t->done) != 0)
+    return results_errorf(err, errsize,
+                          RF_RUNS_PATH "/%s/" RF_DONE
+                                       ": cannot read rows %llu..%llu (truncated or damaged)",
+                          t->run, (unsigned long long)r0, (unsigned long long)(r0 + t->len - 1));
   return 0;
 }
 
-int exp_load(exp_table *t, size_t i, char *err, size_t errsize) {
-  exp_dataset *d = &t->datasets[i];
+int xcol_load(xcol_table *t, size_t i, char *err, size_t errsize) {
+  xcol_dataset *d = &t->datasets[i];
   if (d->loaded || d->width == 0) /* width 0: a dataset this file's format lacks */
     return 0;
   int st;
-  if (d->kind == EXP_ENUM) {
-    st = sum_read_rows(d->ds, d->mtype, t->r0, t->len, 1, d->raw);
+  if (d->kind == XCOL_ENUM) {
+    st = results_read_rows(d->ds, d->mtype, t->r0, t->len, 1, d->raw);
     for (size_t k = 0; st == 0 && k < t->len; k++)
       d->buf[k] = d->map[d->raw[k]];
   } else {
     /* HDF5 converts the integer columns; their values (counters, ranks) are exact in a double. */
-    st = sum_read_rows(d->ds, H5T_NATIVE_DOUBLE, t->r0, t->len, d->width, d->buf);
+    st = results_read_rows(d->ds, results_mem_type(RESULTS_MEM_F64), t->r0, t->len, d->width,
+                           d->buf);
   }
   if (st != 0)
-    return sum_errorf(err, errsize,
-                      "/runs/%s/%s: cannot read rows %llu..%llu (truncated or damaged)", t->run,
-                      d->path, (unsigned long long)t->r0, (unsigned long long)(t->r0 + t->len - 1));
+    return results_errorf(
+        err, errsize, RF_RUNS_PATH "/%s/%s: cannot read rows %llu..%llu (truncated or damaged)",
+        t->run, d->path, (unsigned long long)t->r0, (unsigned long long)(t->r0 + t->len - 1));
   d->loaded = 1;
   return 0;
 }
 
-int exp_load_all(exp_table *t, char *err, size_t errsize) {
+int xcol_load_all(xcol_table *t, char *err, size_t errsize) {
   for (size_t i = 0; i < t->dataset_count; i++)
-    if (exp_load(t, i, err, errsize) != 0)
+    if (xcol_load(t, i, err, errsize) != 0)
       return -1;
   return 0;
 }
 
-double exp_value(const exp_table *t, size_t field, size_t k) {
-  const exp_field *f = &t->fields[field];
+double xcol_value(const xcol_table *t, size_t field, size_t k) {
+  const xcol_field *f = &t->fields[field];
   if (f->dataset < 0)
     return (double)(t->r0 + k);
-  const exp_dataset *d = &t->datasets[f->dataset];
+  const xcol_dataset *d = &t->datasets[f->dataset];
   return d->buf[k * d->width + f->element];
 }

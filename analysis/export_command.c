@@ -83,8 +83,8 @@ static void classification_options(FILE *f, const sgema_classification *cl) {
   opt_double(f, "sphere-tol", cl->sphere_tol);
 }
 
-char *exp_command_prefix(const char *program, const sgema_settings *s, uint64_t seed,
-                         uint32_t stream) {
+char *export_command_prefix(const char *program, const sgema_settings *s, uint64_t seed,
+                            uint32_t stream) {
   char *text = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&text, &len);

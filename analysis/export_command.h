@@ -11,7 +11,7 @@
  * out (numbers with the fewest digits that read back to the same double), so the command does not
  * depend on the defaults of the sgema-trial that runs it. The program is shell-quoted when it
  * needs to be. malloc'd; NULL when out of memory. */
-char *exp_command_prefix(const char *program, const sgema_settings *s, uint64_t seed,
-                         uint32_t stream);
+char *export_command_prefix(const char *program, const sgema_settings *s, uint64_t seed,
+                            uint32_t stream);
 
 #endif

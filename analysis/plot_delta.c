@@ -1,7 +1,7 @@
 /* sgema-plot's Delta figure (m = 1): the fraction of stable limits (and on S2) per bin of Delta. */
 #define _POSIX_C_SOURCE 200809L
 #include "plot.h"
-#include "traj_read.h"
+#include "traj_rise.h"
 
 #include <math.h>
 #include <plplot.h>
@@ -90,7 +90,8 @@ static int check_delta(plot_job *job, void **data, char *err, size_t errsize) {
   d->lo = INFINITY;
   d->hi = -INFINITY;
   for (size_t i = 0; i < job->count; i++)
-    if (trial_stream(job->runs[i].file, job->runs[i].run, range_chunk, d, err, errsize) != 0)
+    if (results_trial_stream(&job->runs[i].file->rf, job->runs[i].run, range_chunk, d, err,
+                             errsize) != 0)
       return -1;
   if (!(d->lo <= d->hi))
     return snprintf(err, errsize, "no done trial with a finite Delta in the selected runs"), -1;
@@ -117,7 +118,8 @@ static int check_delta(plot_job *job, void **data, char *err, size_t errsize) {
     if (!s->n || !s->stable || !s->s2)
       return snprintf(err, errsize, "out of memory"), -1;
     bin_ctx x = {d, s};
-    if (trial_stream(job->runs[i].file, job->runs[i].run, bin_chunk, &x, err, errsize) != 0)
+    if (results_trial_stream(&job->runs[i].file->rf, job->runs[i].run, bin_chunk, &x, err,
+                             errsize) != 0)
       return -1;
     for (int b = 0; b < d->bins; b++)
       s->differs |= s->stable[b] != s->s2[b];

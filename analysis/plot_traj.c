@@ -2,7 +2,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "plot.h"
-#include "traj_read.h"
+#include "traj_rise.h"
 
 #include <math.h>
 #include <plplot.h>
@@ -12,9 +12,9 @@
 
 /* What one run's panel needs, read before PLplot starts. */
 typedef struct {
-  uint32_t shown;       /* trajectories looked at: min(recorded, --trajectories) */
-  traj_trial *trial;    /* [shown] */
-  int *rises, *f_rises; /* [shown] Ebar / Fbar rise (ebar) */
+  uint32_t shown;            /* trajectories looked at: min(recorded, --trajectories) */
+  results_traj_trial *trial; /* [shown] */
+  int *rises, *f_rises;      /* [shown] Ebar / Fbar rise (ebar) */
   int ema, m, n;
   double extent;              /* a plane: half-width of the window */
   double t_max, e_max, e_min; /* ebar: the window */
@@ -46,7 +46,8 @@ static int is_ema(const sum_run *r) {
 static int has_trajectories(const plot_run *pr, char *why, size_t whysize) {
   uint32_t ntraj = 0, dim = 0;
   char err[256];
-  if (traj_recorded(pr->file, pr->run, &ntraj, &dim, err, sizeof err) != 0 || ntraj == 0) {
+  if (results_traj_recorded(&pr->file->rf, pr->run, &ntraj, &dim, err, sizeof err) != 0 ||
+      ntraj == 0) {
     snprintf(why, whysize,
              "no recorded trajectories (record: {trajectories: K} in the experiment)");
     return 0;
@@ -101,18 +102,18 @@ static int value_chunk(const double *const *col, size_t len, size_t first, void 
 /* Columns of the a plane: t, a1, a2 and, for EMA, c1, c2 (C follows A and B in the state). */
 static int plane_columns(const traj_panel *p, int *cols) {
   int base = p->n * p->m + p->n * p->n;
-  cols[0] = TRAJ_T;
-  cols[1] = TRAJ_STATE + 0;
-  cols[2] = TRAJ_STATE + 1;
-  cols[3] = TRAJ_STATE + base;
-  cols[4] = TRAJ_STATE + base + 1;
+  cols[0] = RESULTS_TRAJ_T;
+  cols[1] = RESULTS_TRAJ_STATE + 0;
+  cols[2] = RESULTS_TRAJ_STATE + 1;
+  cols[3] = RESULTS_TRAJ_STATE + base;
+  cols[4] = RESULTS_TRAJ_STATE + base + 1;
   return p->ema ? 5 : 3;
 }
 
 static int value_columns(const traj_panel *p, int *cols) {
-  cols[0] = TRAJ_T;
-  cols[1] = TRAJ_EBAR;
-  cols[2] = TRAJ_FBAR;
+  cols[0] = RESULTS_TRAJ_T;
+  cols[1] = RESULTS_TRAJ_EBAR;
+  cols[2] = RESULTS_TRAJ_FBAR;
   return p->ema ? 3 : 2;
 }
 
@@ -121,7 +122,7 @@ static int panel_read(const plot_job *job, const plot_run *pr, traj_panel *p, in
                       size_t errsize) {
   const sum_run *r = &pr->file->runs[pr->run];
   uint32_t ntraj, dim;
-  if (traj_recorded(pr->file, pr->run, &ntraj, &dim, err, errsize) != 0)
+  if (results_traj_recorded(&pr->file->rf, pr->run, &ntraj, &dim, err, errsize) != 0)
     return -1;
   p->shown = job->trajectories >= 0 && (long)ntraj > job->trajectories ? (uint32_t)job->trajectories
                                                                        : ntraj;
@@ -137,8 +138,8 @@ static int panel_read(const plot_job *job, const plot_run *pr, traj_panel *p, in
   double r1 = NAN, r2 = NAN;
   p->circles_shared = 1;
   for (uint32_t k = 0; k < p->shown; k++) {
-    traj_trial *t = &p->trial[k];
-    if (traj_trial_info(pr->file, pr->run, k, t, err, errsize) != 0)
+    results_traj_trial *t = &p->trial[k];
+    if (results_traj_trial_info(&pr->file->rf, pr->run, k, t, err, errsize) != 0)
       return -1;
     if (!t->done || t->count < 1)
       continue;
@@ -147,8 +148,8 @@ static int panel_read(const plot_job *job, const plot_run *pr, traj_panel *p, in
     p->to_s2 += t->cls == SGEMA_CLASS_STABLE;
     int cols[5];
     int nc = plane ? plane_columns(p, cols) : value_columns(p, cols);
-    if (traj_stream(pr->file, pr->run, k, t->count, cols, nc, plane ? range_chunk : value_chunk, &x,
-                    err, errsize) != 0)
+    if (results_traj_stream(&pr->file->rf, pr->run, k, t->count, cols, nc,
+                            plane ? range_chunk : value_chunk, &x, err, errsize) != 0)
       return -1;
     if (plane) {
       if (k > 0 && !(t->r1 == r1 && t->r2 == r2) && !(isnan(t->r1) && isnan(r1)))
@@ -160,12 +161,14 @@ static int panel_read(const plot_job *job, const plot_run *pr, traj_panel *p, in
       continue;
     }
     double rise, max_abs;
-    if (traj_rise(pr->file, pr->run, k, t->count, TRAJ_EBAR, &rise, &max_abs, err, errsize) != 0)
+    if (traj_rise(pr->file, pr->run, k, t->count, RESULTS_TRAJ_EBAR, &rise, &max_abs, err,
+                  errsize) != 0)
       return -1;
     p->rises[k] = traj_rises(rise, max_abs, TRAJ_RISE_TOL);
     p->ebar_rises += p->rises[k];
     if (p->ema) {
-      if (traj_rise(pr->file, pr->run, k, t->count, TRAJ_FBAR, &rise, &max_abs, err, errsize) != 0)
+      if (traj_rise(pr->file, pr->run, k, t->count, RESULTS_TRAJ_FBAR, &rise, &max_abs, err,
+                    errsize) != 0)
         return -1;
       p->f_rises[k] = traj_rises(rise, max_abs, TRAJ_RISE_TOL);
       p->fbar_rises += p->f_rises[k];
@@ -238,7 +241,7 @@ typedef struct {
   int cx, cy; /* column indices of the curve's x and y */
   int ylog;
   double floor; /* ylog: values below are drawn at floor (off the window) */
-  PLFLT x[TRAJ_CHUNK_POINTS], y[TRAJ_CHUNK_POINTS];
+  PLFLT x[RESULTS_TRAJ_CHUNK_POINTS], y[RESULTS_TRAJ_CHUNK_POINTS];
 } line_ctx;
 
 /* A chunk as a polyline; NaN points (past the trial's end) break nothing since they are cut. */
@@ -287,7 +290,7 @@ static const char *alg_title(const sum_run *r) {
 static int draw_plane_curves(const lay_figure *fig, const plot_run *pr, const traj_panel *p,
                              line_ctx *l, char *err, size_t errsize) {
   for (uint32_t k = 0; k < p->shown; k++) {
-    const traj_trial *t = &p->trial[k];
+    const results_traj_trial *t = &p->trial[k];
     if (!t->done || t->count < 1)
       continue;
     int cols[5], nc = plane_columns(p, cols);
@@ -305,17 +308,20 @@ static int draw_plane_curves(const lay_figure *fig, const plot_run *pr, const tr
       l->cy = target ? 4 : 2;
       plwidth(target ? 1.6 : 2.2);
       plot_style(target ? 2 : 1);
-      if (traj_stream(pr->file, pr->run, k, t->count, cols, nc, line_chunk, l, err, errsize) != 0)
+      if (results_traj_stream(&pr->file->rf, pr->run, k, t->count, cols, nc, line_chunk, l, err,
+                              errsize) != 0)
         return -1;
     }
     plot_style(1);
     /* Start: an open circle; limit: a filled one. */
     last_ctx end = {NAN, NAN};
-    if (traj_stream(pr->file, pr->run, k, t->count, cols, 3, last_chunk, &end, err, errsize) != 0)
+    if (results_traj_stream(&pr->file->rf, pr->run, k, t->count, cols, 3, last_chunk, &end, err,
+                            errsize) != 0)
       return -1;
     PLFLT sx, sy;
     last_ctx start = {NAN, NAN};
-    if (traj_stream(pr->file, pr->run, k, 1, cols, 3, last_chunk, &start, err, errsize) != 0)
+    if (results_traj_stream(&pr->file->rf, pr->run, k, 1, cols, 3, last_chunk, &start, err,
+                            errsize) != 0)
       return -1;
     sx = start.x;
     sy = start.y;
@@ -396,7 +402,7 @@ static int draw_plane(plot_job *job, void *vdata, char *err, size_t errsize) {
     const traj_panel *p = &d->panel[i];
     plot_use_panel(fig, (int)i);
     /* Circles and origin under the curves. */
-    const traj_trial *t0 = NULL;
+    const results_traj_trial *t0 = NULL;
     for (uint32_t k = 0; k < p->shown && !t0; k++)
       if (p->trial[k].done && p->trial[k].count >= 1)
         t0 = &p->trial[k];
@@ -480,7 +486,7 @@ static int draw_values(plot_job *job, void *vdata, char *err, size_t errsize) {
     l->ylog = 1;
     l->floor = pow(10.0, fig->panel[i].y.lo - 1);
     for (uint32_t k = 0; k < p->shown && st == 0; k++) {
-      const traj_trial *t = &p->trial[k];
+      const results_traj_trial *t = &p->trial[k];
       if (!t->done || t->count < 1)
         continue;
       int cols[3], nc = value_columns(p, cols);
@@ -491,7 +497,8 @@ static int draw_values(plot_job *job, void *vdata, char *err, size_t errsize) {
         int rises = f ? p->f_rises[k] : p->rises[k];
         plwidth(rises ? 2.4 : 1.0);
         plot_style(f ? 2 : 1);
-        st = traj_stream(pr->file, pr->run, k, t->count, cols, nc, line_chunk, l, err, errsize);
+        st = results_traj_stream(&pr->file->rf, pr->run, k, t->count, cols, nc, line_chunk, l, err,
+                                 errsize);
       }
       plot_style(1);
     }

@@ -217,13 +217,14 @@ static int check_trial(plot_job *job, void **data, char *err, size_t errsize) {
   reload_trial_end info;
   int st = reload_trial_end_read(pr->file, pr->run, d->trial, &info, end, d->N, err, errsize);
   if (st == 0 && !info.done)
-    st = sum_errorf(err, errsize,
-                    "run %s, trial %u: not done in the file, so there is no stored end to check "
-                    "the re-integration against (resume the run first)",
-                    r->name, d->trial);
+    st =
+        results_errorf(err, errsize,
+                       "run %s, trial %u: not done in the file, so there is no stored end to check "
+                       "the re-integration against (resume the run first)",
+                       r->name, d->trial);
   if (st == 0 && !(isfinite(info.t_end) && info.t_end > 0))
-    st = sum_errorf(err, errsize, "run %s, trial %u: stored t_end %g is not a positive time",
-                    r->name, d->trial, info.t_end);
+    st = results_errorf(err, errsize, "run %s, trial %u: stored t_end %g is not a positive time",
+                        r->name, d->trial, info.t_end);
   if (st == 0) {
     d->t_end = info.t_end;
     d->r1 = info.r1;

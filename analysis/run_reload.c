@@ -3,10 +3,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run_reload.h"
 
+#include "results_format.h"
+
 #include "settings_json.h"
 #include "sgema/experiment.h"
 
-#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +16,9 @@
 int reload_run_settings(const sum_file *f, size_t i, sgema_settings *s, uint64_t *seed,
                         uint32_t *stream, char *err, size_t errsize) {
   const sum_run *r = &f->runs[i];
-  char *text = sum_attr_str(f->hid, "resolved");
+  char *text = results_attr_str(f->hid, RF_ROOT(RESOLVED));
   if (!text)
-    text = sum_attr_str(f->hid, "source");
+    text = results_attr_str(f->hid, RF_ROOT(SOURCE));
   sgema_experiment *e =
       text ? sgema_experiment_load_string("stored", text, strlen(text), NULL) : NULL;
   free(text);
@@ -43,12 +44,13 @@ int reload_run_settings(const sum_file *f, size_t i, sgema_settings *s, uint64_t
 }
 
 /* Row k of a per-trial dataset of `width` values per row. */
-static int read_row(hid_t g, const char *name, hid_t mtype, uint32_t k, size_t width, void *buf) {
-  hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+static int read_row(long long g, const char *name, results_mem mem, uint32_t k, size_t width,
+                    void *buf) {
+  long long ds = results_dataset_open(g, name, 0);
   if (ds < 0)
     return -1;
-  int st = sum_read_rows(ds, mtype, k, 1, width, buf);
-  H5Dclose(ds);
+  int st = results_read_rows(ds, results_mem_type(mem), k, 1, width, buf);
+  results_handle_close(ds);
   return st;
 }
 
@@ -56,29 +58,30 @@ int reload_trial_end_read(const sum_file *f, size_t i, uint32_t k, reload_trial_
                           double *y_end, size_t N, char *err, size_t errsize) {
   const sum_run *r = &f->runs[i];
   char path[600];
-  snprintf(path, sizeof path, "/runs/%s", r->name);
-  hid_t g = H5Gopen2((hid_t)f->hid, path, H5P_DEFAULT);
+  snprintf(path, sizeof path, RF_RUNS_PATH "/%s", r->name);
+  long long g = results_group_open(&f->rf, r->name);
   if (g < 0)
-    return sum_errorf(err, errsize, "%s: missing", path);
+    return results_errorf(err, errsize, "%s: missing", path);
   uint8_t done = 0;
-  const char *bad = NULL;
+  const char *bad = NULL, *also = "";
   out->r1 = out->r2 = NAN;
-  if (read_row(g, "done", H5T_NATIVE_UINT8, k, 1, &done) != 0)
-    bad = "done";
-  else if (read_row(g, "outputs/t_end", H5T_NATIVE_DOUBLE, k, 1, &out->t_end) != 0)
-    bad = "outputs/t_end";
-  else if (read_row(g, "outputs/y_end", H5T_NATIVE_DOUBLE, k, N, y_end) != 0)
-    bad = "outputs/y_end";
-  else if (r->m == 1 && (read_row(g, "outputs/r1", H5T_NATIVE_DOUBLE, k, 1, &out->r1) != 0 ||
-                         read_row(g, "outputs/r2", H5T_NATIVE_DOUBLE, k, 1, &out->r2) != 0))
-    bad = "outputs/r1 or r2";
-  H5Gclose(g);
+  if (read_row(g, RF_DONE, RESULTS_MEM_U8, k, 1, &done) != 0)
+    bad = RF_DONE;
+  else if (read_row(g, RF_COL(T_END)->path, RESULTS_MEM_F64, k, 1, &out->t_end) != 0)
+    bad = RF_COL(T_END)->path;
+  else if (read_row(g, RF_COL(Y_END)->path, RESULTS_MEM_F64, k, N, y_end) != 0)
+    bad = RF_COL(Y_END)->path;
+  else if (r->m == 1 && (read_row(g, RF_COL(R1)->path, RESULTS_MEM_F64, k, 1, &out->r1) != 0 ||
+                         read_row(g, RF_COL(R2)->path, RESULTS_MEM_F64, k, 1, &out->r2) != 0))
+    bad = RF_COL(R1)->path, also = RF_COL(R2)->name;
+  results_handle_close(g);
   if (bad)
-    return sum_errorf(err, errsize, "%s/%s: missing, unreadable or shaped wrong at row %u", path,
-                      bad, k);
+    return results_errorf(err, errsize, "%s/%s%s%s: missing, unreadable or shaped wrong at row %u",
+                          path, bad, also[0] ? " or " : "", also, k);
   if (done > 1)
-    return sum_errorf(err, errsize, "damaged file: %s/done row %u is %u (a done flag is 0 or 1)",
-                      path, k, done);
+    return results_errorf(err, errsize,
+                          "damaged file: %s/" RF_DONE " row %u is %u (a done flag is 0 or 1)", path,
+                          k, done);
   out->done = done;
   return 0;
 }

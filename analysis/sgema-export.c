@@ -7,6 +7,7 @@
 #include "export_command.h"
 #include "export_where.h"
 #include "out_file.h"
+#include "results_format.h"
 #include "run_reload.h"
 #include "summary.h"
 #include "table_out.h"
@@ -34,7 +35,7 @@ typedef struct {
   const char *path, *run, *where_text, *out_path, *program;
   int classes[SGEMA_CLASS_COUNT]; /* selected classes; all 1 when --class is not given */
   long limit;                     /* -1: no limit */
-  long chunk_rows;                /* 0: the default (EXP_CHUNK_BYTES) */
+  long chunk_rows;                /* 0: the default (XCOL_CHUNK_BYTES) */
   int commands;
   where_expr *where;
 } options;
@@ -169,25 +170,25 @@ static int parse(int argc, char **argv, options *o) {
 /* ---- the selection ---- */
 
 typedef struct {
-  exp_table *t;
+  xcol_table *t;
   size_t row;
 } row_ctx;
 
 static int lookup_field(void *ctx, const char *name, const char *const **enums) {
-  const exp_table *t = ctx;
-  int f = exp_field_find(t, name);
-  *enums = f >= 0 ? exp_field_enums(t, (size_t)f) : NULL;
+  const xcol_table *t = ctx;
+  int f = xcol_field_find(t, name);
+  *enums = f >= 0 ? xcol_field_enums(t, (size_t)f) : NULL;
   return f;
 }
 
 static double row_value(void *ctx, int field) {
   const row_ctx *rc = ctx;
-  return exp_value(rc->t, (size_t)field, rc->row);
+  return xcol_value(rc->t, (size_t)field, rc->row);
 }
 
 /* Marks the datasets the filters read (need[d] = 1). */
 typedef struct {
-  const exp_table *t;
+  const xcol_table *t;
   int *need;
 } need_ctx;
 
@@ -205,11 +206,11 @@ static int all_classes(const options *o) {
   return 1;
 }
 
-static int class_dataset(const exp_table *t) {
-  return t->fields[exp_field_find(t, "class")].dataset;
+static int class_dataset(const xcol_table *t) {
+  return t->fields[xcol_field_find(t, RF_COL(CLASS)->name)].dataset;
 }
 
-static int selected(const options *o, exp_table *t, size_t k, int cls_ds) {
+static int selected(const options *o, xcol_table *t, size_t k, int cls_ds) {
   if (t->done[k] != 1)
     return 0;
   if (cls_ds >= 0) {
@@ -223,26 +224,26 @@ static int selected(const options *o, exp_table *t, size_t k, int cls_ds) {
 
 /* ---- output ---- */
 
-static void csv_header(FILE *out, const exp_table *t) {
+static void csv_header(FILE *out, const xcol_table *t) {
   fputs("trial,seed,stream", out);
   for (size_t i = 1; i < t->field_count; i++)
     fprintf(out, ",%s", t->fields[i].name);
   putc('\n', out);
 }
 
-static void csv_row(FILE *out, const exp_table *t, size_t k, const sum_file *f, const sum_run *r) {
+static void csv_row(FILE *out, const xcol_table *t, size_t k, const sum_file *f, const sum_run *r) {
   fprintf(out, "%llu,", (unsigned long long)(t->r0 + k));
   if (f->has_seed)
     fprintf(out, "%llu", (unsigned long long)f->seed);
   fprintf(out, ",%u", r->stream);
   for (size_t i = 1; i < t->field_count; i++) {
-    const exp_dataset *d = &t->datasets[t->fields[i].dataset];
-    double v = exp_value(t, i, k);
+    const xcol_dataset *d = &t->datasets[t->fields[i].dataset];
+    double v = xcol_value(t, i, k);
     char buf[32];
     putc(',', out);
-    if (d->kind == EXP_ENUM)
+    if (d->kind == XCOL_ENUM)
       fputs(v < 255 ? d->enum_names[(int)v] : "unknown", out);
-    else if (d->kind == EXP_INT)
+    else if (d->kind == XCOL_INT)
       fprintf(out, "%lld", (long long)v);
     else
       fputs(tab_double(v, buf), out);
@@ -258,7 +259,7 @@ static char *command_prefix(const sum_file *f, size_t i, const char *program, ch
   uint32_t stream;
   if (reload_run_settings(f, i, &settings, &seed, &stream, err, errsize) != 0)
     return NULL;
-  char *prefix = exp_command_prefix(program, &settings, seed, stream);
+  char *prefix = export_command_prefix(program, &settings, seed, stream);
   if (!prefix)
     snprintf(err, errsize, "out of memory");
   return prefix;
@@ -266,7 +267,7 @@ static char *command_prefix(const sum_file *f, size_t i, const char *program, ch
 
 /* Streams the run chunk by chunk: the filter columns first, the rest only for chunks with a
  * selected row. Returns the rows written, or -1 with err. */
-static long export_rows(const options *o, exp_table *t, const sum_file *f, const sum_run *r,
+static long export_rows(const options *o, xcol_table *t, const sum_file *f, const sum_run *r,
                         const char *prefix, FILE *out, char *err, size_t errsize) {
   int cls_ds = all_classes(o) ? -1 : class_dataset(t);
   int *need = calloc(t->dataset_count, sizeof *need);
@@ -283,16 +284,16 @@ static long export_rows(const options *o, exp_table *t, const sum_file *f, const
   int st = 0;
   for (uint64_t r0 = 0; st == 0 && r0 < t->trials && (o->limit < 0 || written < o->limit);
        r0 += t->chunk_rows) {
-    st = exp_chunk(t, r0, err, errsize);
+    st = xcol_chunk(t, r0, err, errsize);
     for (size_t d = 0; st == 0 && d < t->dataset_count; d++)
       if (need[d])
-        st = exp_load(t, d, err, errsize);
+        st = xcol_load(t, d, err, errsize);
     for (size_t k = 0; st == 0 && k < t->len && (o->limit < 0 || written < o->limit); k++) {
       if (!selected(o, t, k, cls_ds))
         continue;
       if (prefix)
         fprintf(out, "%s --trial %llu\n", prefix, (unsigned long long)(t->r0 + k));
-      else if ((st = exp_load_all(t, err, errsize)) == 0)
+      else if ((st = xcol_load_all(t, err, errsize)) == 0)
         csv_row(out, t, k, f, r);
       written++;
     }
@@ -314,7 +315,7 @@ static int find_run(const sum_file *f, const char *name) {
   return -1;
 }
 
-static void unknown_field(const exp_table *t, const options *o, const char *err) {
+static void unknown_field(const xcol_table *t, const options *o, const char *err) {
   char shown[80];
   fprintf(stderr, "sgema-export: --where '%s': %s; the fields of run %s are:",
           where_shown(o->where_text, shown, sizeof shown), err, t->run);
@@ -325,11 +326,11 @@ static void unknown_field(const exp_table *t, const options *o, const char *err)
 
 /* Everything after the file is open and the run found. */
 static int export_run(const options *o, sum_file *f, size_t ri) {
-  exp_table t;
+  xcol_table t;
   char err[512];
-  if (exp_open(&t, f, ri, (size_t)o->chunk_rows, err, sizeof err) != 0) {
+  if (xcol_open(&t, f, ri, (size_t)o->chunk_rows, err, sizeof err) != 0) {
     fprintf(stderr, "sgema-export: %s: %s\n", o->path, err);
-    exp_close(&t);
+    xcol_close(&t);
     return EXIT_FILE;
   }
   int wr = o->where ? where_resolve(o->where, lookup_field, &t, err, sizeof err) : 0;
@@ -341,13 +342,13 @@ static int export_run(const options *o, sum_file *f, size_t ri) {
       fprintf(stderr, "sgema-export: --where '%s': %s\n",
               where_shown(o->where_text, shown, sizeof shown), err);
     }
-    exp_close(&t);
+    xcol_close(&t);
     return EXIT_USAGE;
   }
   char *prefix = NULL;
   if (o->commands && !(prefix = command_prefix(f, ri, o->program, err, sizeof err))) {
     fprintf(stderr, "sgema-export: %s: cannot print commands: %s\n", o->path, err);
-    exp_close(&t);
+    xcol_close(&t);
     return EXIT_FILE;
   }
   /* A file is written whole or not at all (a temporary renamed onto it at the end). */
@@ -393,7 +394,7 @@ static int export_run(const options *o, sum_file *f, size_t ri) {
     }
   }
   free(prefix);
-  exp_close(&t);
+  xcol_close(&t);
   return st;
 }
 

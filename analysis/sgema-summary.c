@@ -5,7 +5,7 @@
 #include "out_file.h"
 #include "summary.h"
 #include "table_out.h"
-#include "traj_read.h"
+#include "traj_rise.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -104,10 +104,6 @@ static int parse(int argc, char **argv, options *o) {
 
 /* ---- derived numbers shared by every format ---- */
 
-/* The Figure 4 number of each run (index as f->runs), NULL entries' recorded = 0 when the run has
- * no recorded trajectories. Set once in main before any printing. */
-static traj_rise_count *rises;
-
 static double frac(long k, long n) {
   return n > 0 ? (double)k / (double)n : NAN;
 }
@@ -184,7 +180,7 @@ static void text_count_row(const char *label, long k, long n) {
   putchar('\n');
 }
 
-static void text_run(const sum_file *f, size_t i) {
+static void text_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
   printf("\n== run %s (index %u): %s, m = %d, n = %d, %s; %ld of %u trials done%s\n", r->name,
          r->index, r->alg ? r->alg : "?", r->m, r->n, r->time ? r->time : "?", r->done, r->trials,
@@ -229,7 +225,6 @@ static void text_run(const sum_file *f, size_t i) {
     printf("  (ends other than converged/diverged: %ld; the class not_converged: %ld)\n",
            not_converged_ends(r), r->cls[SGEMA_CLASS_NOT_CONVERGED]);
 
-  const traj_rise_count *tr = &rises[i];
   if (tr->recorded > 0) {
     printf("  Ebar along the %ld recorded trajector%s (rise: a step up by more than %g of its "
            "largest |value|):\n",
@@ -242,7 +237,7 @@ static void text_run(const sum_file *f, size_t i) {
          "worst trial");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
     const sum_column *v = &r->ver[c];
-    printf("  %-18s %9ld %11.3g %11.3g", sum_ver_names[c], v->finite, v->median, v->worst);
+    printf("  %-18s %9ld %11.3g %11.3g", sum_ver_name(c), v->finite, v->median, v->worst);
     if (v->finite)
       printf("  %u", v->worst_trial);
     putchar('\n');
@@ -269,7 +264,7 @@ static void text_run(const sum_file *f, size_t i) {
   }
 }
 
-static void text_file(const sum_file *f, const int *selected) {
+static void text_file(const sum_file *f, const int *selected, const traj_rise_count *rises) {
   printf("file        %s\n", f->path);
   printf("experiment  %s (format %lld), %zu run%s, %s\n", f->experiment ? f->experiment : "?",
          f->format_version, f->run_count, f->run_count == 1 ? "" : "s",
@@ -307,7 +302,7 @@ static void text_file(const sum_file *f, const int *selected) {
   }
   for (size_t i = 0; i < f->run_count; i++)
     if (selected[i])
-      text_run(f, i);
+      text_run(f, i, &rises[i]);
 }
 
 /* ---- csv ---- */
@@ -343,7 +338,7 @@ static void csv_row(const char *run, const char *quantity, long count, long n, d
   putchar('\n');
 }
 
-static void csv_run(const sum_file *f, size_t i) {
+static void csv_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
   char q[96];
   csv_row(r->name, "trials_done", r->done, r->trials, frac(r->done, r->trials), 0,
@@ -380,7 +375,6 @@ static void csv_run(const sum_file *f, size_t i) {
     snprintf(q, sizeof q, "end.%s", sgema_end_name((sgema_end)e));
     csv_row(r->name, q, r->end[e], r->done, frac(r->end[e], r->done), 0, NULL);
   }
-  const traj_rise_count *tr = &rises[i];
   if (tr->recorded > 0) {
     csv_row(r->name, "trajectories.recorded", tr->recorded, -1, NAN, 0, NULL);
     csv_row(r->name, "trajectories.ebar_rises", tr->ebar_rises, tr->recorded,
@@ -398,10 +392,10 @@ static void csv_run(const sum_file *f, size_t i) {
     const sum_column *v = &r->ver[c];
     char note[48];
     snprintf(note, sizeof note, "trial %u", v->worst_trial);
-    snprintf(q, sizeof q, "verification.%s.median", sum_ver_names[c]);
+    snprintf(q, sizeof q, "verification.%s.median", sum_ver_name(c));
     csv_row(r->name, q, v->finite, r->done, v->median, 0,
             c < 2 ? "converged limits with C = A or at the origin only" : NULL);
-    snprintf(q, sizeof q, "verification.%s.worst", sum_ver_names[c]);
+    snprintf(q, sizeof q, "verification.%s.worst", sum_ver_name(c));
     csv_row(r->name, q, v->finite, r->done, v->worst, 0, v->finite ? note : NULL);
   }
   size_t nref;
@@ -425,13 +419,13 @@ static void csv_run(const sum_file *f, size_t i) {
   }
 }
 
-static void csv_file(const sum_file *f, const int *selected) {
+static void csv_file(const sum_file *f, const int *selected, const traj_rise_count *rises) {
   puts("run,quantity,count,n,value,ci_low,ci_high,reference,difference,p_value,verdict,note");
   csv_row("", "file.format_version", -1, -1, (double)f->format_version, 0, f->experiment);
   csv_row("", "file.complete", -1, -1, (double)f->complete, 0, NULL);
   for (size_t i = 0; i < f->run_count; i++)
     if (selected[i])
-      csv_run(f, i);
+      csv_run(f, i, &rises[i]);
 }
 
 /* ---- json ---- */
@@ -450,7 +444,7 @@ static void json_count(jw_writer *w, const char *key, long k, long n) {
   jw_object_end(w);
 }
 
-static void json_run(jw_writer *w, const sum_file *f, size_t i) {
+static void json_run(jw_writer *w, const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
   jw_object_begin(w, NULL);
   jw_string(w, "name", r->name);
@@ -495,7 +489,6 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i) {
   for (int e = 0; e < SUM_ENDS; e++)
     jw_long(w, sgema_end_name((sgema_end)e), r->end[e]);
   jw_object_end(w);
-  const traj_rise_count *tr = &rises[i];
   if (tr->recorded > 0) {
     jw_object_begin(w, "trajectories");
     jw_long(w, "recorded", tr->recorded);
@@ -518,7 +511,7 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i) {
   jw_object_begin(w, "verification");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
     const sum_column *v = &r->ver[c];
-    jw_open(w, sum_ver_names[c], '{', 1);
+    jw_open(w, sum_ver_name(c), '{', 1);
     jw_long(w, "values", v->finite);
     jw_string(w, "over", c < 2 ? "converged limits with C = A or at the origin" : "done trials");
     jw_double(w, "median", v->median);
@@ -560,7 +553,7 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i) {
   jw_object_end(w);
 }
 
-static int json_file(const sum_file *f, const int *selected) {
+static int json_file(const sum_file *f, const int *selected, const traj_rise_count *rises) {
   jw_writer w;
   jw_init(&w, stdout, 0);
   jw_object_begin(&w, NULL);
@@ -583,7 +576,7 @@ static int json_file(const sum_file *f, const int *selected) {
   jw_array_begin(&w, "runs");
   for (size_t i = 0; i < f->run_count; i++)
     if (selected[i])
-      json_run(&w, f, i);
+      json_run(&w, f, i, &rises[i]);
   jw_array_end(&w);
   jw_object_end(&w);
   return jw_finish(&w);
@@ -600,7 +593,7 @@ static void md_interval(long k, long n) {
     printf(" - | - |");
 }
 
-static void md_run(const sum_file *f, size_t i) {
+static void md_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
   printf("\n## Run `%s`\n\n%s, m = %d, n = %d, %s: %ld of %u trials done%s.\n\n", r->name,
          r->alg ? r->alg : "?", r->m, r->n, r->time ? r->time : "?", r->done, r->trials,
@@ -639,7 +632,6 @@ static void md_run(const sum_file *f, size_t i) {
          r->cls[SGEMA_CLASS_NOT_CONVERGED], r->end[SGEMA_END_T_MAX], r->end[SGEMA_END_MAX_STEPS],
          r->end[SGEMA_END_STEP_FAIL], r->t_max, r->max_steps, r->f_tol,
          r->cls[SGEMA_CLASS_DIVERGED], r->diverge_norm);
-  const traj_rise_count *tr = &rises[i];
   if (tr->recorded > 0) {
     printf(
         "\n| along the %ld recorded trajectories (rise > %g max\\|value\\|) | count | fraction | "
@@ -657,7 +649,7 @@ static void md_run(const sum_file *f, size_t i) {
   printf("\n| verification | values | median | worst | worst trial |\n|---|---:|---:|---:|---:|\n");
   for (int c = 0; c < SUM_VER_COLUMNS; c++) {
     const sum_column *v = &r->ver[c];
-    printf("| %s | %ld | %.3g | %.3g |", sum_ver_names[c], v->finite, v->median, v->worst);
+    printf("| %s | %ld | %.3g | %.3g |", sum_ver_name(c), v->finite, v->median, v->worst);
     if (v->finite)
       printf(" %u |\n", v->worst_trial);
     else
@@ -681,7 +673,7 @@ static void md_run(const sum_file *f, size_t i) {
   }
 }
 
-static void md_file(const sum_file *f, const int *selected) {
+static void md_file(const sum_file *f, const int *selected, const traj_rise_count *rises) {
   printf("# Summary of `%s`\n\nExperiment `%s` (format %lld), %s.", f->path,
          f->experiment ? f->experiment : "?", f->format_version,
          f->complete == 1 ? "complete" : "**incomplete** (interrupted or still running)");
@@ -699,7 +691,7 @@ static void md_file(const sum_file *f, const int *selected) {
   putchar('\n');
   for (size_t i = 0; i < f->run_count; i++)
     if (selected[i])
-      md_run(f, i);
+      md_run(f, i, &rises[i]);
 }
 
 int main(int argc, char **argv) {
@@ -747,7 +739,9 @@ int main(int argc, char **argv) {
     sum_close(&f);
     return EXIT_FILE;
   }
-  rises = calloc(f.run_count, sizeof *rises);
+  /* The Figure 4 number of each run (index as f.runs); recorded = 0 when a run has no recorded
+   * trajectories. Counted before any printing, handed to the printers. */
+  traj_rise_count *rises = calloc(f.run_count, sizeof *rises);
   for (size_t i = 0; i < f.run_count; i++)
     if (!rises || (selected[i] &&
                    (sum_read_run(&f, i, err, sizeof err) != 0 ||
@@ -762,16 +756,16 @@ int main(int argc, char **argv) {
   int st = 0;
   switch (o.format) {
   case FMT_TEXT:
-    text_file(&f, selected);
+    text_file(&f, selected, rises);
     break;
   case FMT_CSV:
-    csv_file(&f, selected);
+    csv_file(&f, selected, rises);
     break;
   case FMT_JSON:
-    st = json_file(&f, selected);
+    st = json_file(&f, selected, rises);
     break;
   case FMT_MARKDOWN:
-    md_file(&f, selected);
+    md_file(&f, selected, rises);
     break;
   }
   free(selected);

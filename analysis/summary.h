@@ -1,7 +1,9 @@
-/* sgema-summary's model: what a results file says about each run, read in bounded memory. */
+/* sgema-summary's model: what a results file says about each run, read in bounded memory through
+ * the io layer's reader (results_read.h). */
 #ifndef SGEMA_SUMMARY_H
 #define SGEMA_SUMMARY_H
 
+#include "results_read.h"
 #include "sgema/classify.h"
 #include "sgema/experiment.h"
 #include "sgema/integrate.h"
@@ -9,19 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Rows read per HDF5 call. Every per-trial pass holds at most this many rows of a few columns, so
- * the streaming buffers are about 65,536 x 27 bytes (done, class, sphere, sphere_agrees, end,
- * delta, c_minus_a, a_norm) whatever the file's size. */
-#define SUM_CHUNK_ROWS 65536
+/* Rows read per HDF5 call (the reader's RESULTS_CHUNK_ROWS). Every per-trial pass holds at most
+ * this many rows of a few columns, so the streaming buffers are about 65,536 x 27 bytes (done,
+ * class, sphere, sphere_agrees, end, delta, c_minus_a, a_norm) whatever the file's size. */
+#define SUM_CHUNK_ROWS RESULTS_CHUNK_ROWS
 
-/* The newest results format the readers know (docs/FORMAT.md); they read versions 1 to this. */
-#define SUM_FORMAT_NEWEST 2
+#define SUM_SPHERES RESULTS_SPHERES /* none, S1, S2 */
+#define SUM_ENDS SGEMA_END_COUNT    /* converged .. error */
+#define SUM_VER_COLUMNS 4           /* eq6, eq7, invariant_drift, c_minus_a */
 
-#define SUM_SPHERES 3            /* none, S1, S2 */
-#define SUM_ENDS SGEMA_END_COUNT /* converged .. error */
-#define SUM_VER_COLUMNS 4        /* eq6, eq7, invariant_drift, c_minus_a */
-
-extern const char *const sum_ver_names[SUM_VER_COLUMNS];
+/* Verification column c's dataset name (eq6, eq7, invariant_drift, c_minus_a). */
+const char *sum_ver_name(int c);
 
 /* Wilson's score interval for k successes in n trials at the normal quantile z; n = 0 gives [0, 1].
  */
@@ -93,33 +93,16 @@ typedef struct {
   sgema_experiment *exp;
   char exp_problem[256];
   long long hid; /* the open HDF5 file (an hid_t; kept opaque so that callers need no HDF5) */
+  /* The reader's view, which owns the strings and the experiment the members above point to. */
+  results_file rf;
 } sum_file;
-
-/* Rows [r0, r0 + len) of a per-trial dataset (an hid_t), every value of each row, into buf as
- * mtype (an hid_t); -1 unless the dataset's rows hold exactly `width` values. */
-int sum_read_rows(long long dataset, long long mtype, uint64_t r0, size_t len, size_t width,
-                  void *buf);
-/* A numeric attribute of loc (an hid_t) read as mtype into v; -1 when absent, unreadable, not of
- * mtype's class (integer, float) or not a single value. */
-int sum_attr_read(long long loc, const char *name, long long mtype, void *v);
-
-/* Formats a one-line reason into err (size bytes) and returns -1: the readers' error convention. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-int sum_errorf(char *err, size_t size, const char *fmt, ...);
 
 /* Opens path read-only and reads the root attributes and every run's attributes, checking that
  * every attribute FORMAT.md names has its type, and that every per-trial dataset has one row per
- * trial of its run and its storage present (sum_check_storage), so that a damaged file is refused
+ * trial of its run and its storage present (results_open), so that a damaged file is refused
  * here, at once, by every tool. Notes path as an input (out_note_input). On failure returns -1
  * with a one-line reason (without the file name) in err. */
 int sum_open(sum_file *f, const char *path, char *err, size_t errsize);
-/* -1 and "damaged/inconsistent file: PATH claims N values (B bytes) but stores only S bytes"
- * when dataset (an hid_t; path for the message) has less storage than its shape needs: a file
- * whose shapes claim more rows than it holds (sgema-run allocates all storage at creation). */
-int sum_check_storage(long long dataset, const char *path, char *err, size_t errsize);
-
 /* Streams run i's per-trial datasets: counts and the verification columns. -1 and err on a read
  * failure, or when a done flag is neither 0 nor 1 (a damaged file). */
 int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize);
@@ -133,21 +116,5 @@ const sgema_reference *sum_references(const sum_file *f, size_t i, size_t *count
 
 /* Trials counted by a reference: of class cls, and on the sphere when it names one. */
 long sum_reference_count(const sum_run *r, const sgema_reference *ref);
-
-/* ---- HDF5 helpers shared by the other readers (sgema-export). Handles are hid_t values passed
- * as long long, so that this header needs no HDF5. ---- */
-
-/* A string attribute of an object as a malloc'd copy; NULL when absent or not a string. */
-char *sum_attr_str(long long loc, const char *name);
-/* An integer attribute (any integer type); -1 when absent or unreadable. */
-int sum_attr_ll(long long loc, const char *name, long long *v);
-/* An enum dataset's file values mapped by name to the indices 0..count-1 of name_of (255: not one
- * of them); *mtype gets the memory type to read it with (close it with H5Tclose). -1 when the
- * dataset is not a one-byte enum. */
-int sum_enum_map(long long ds, int count, const char *(*name_of)(int), uint8_t map[256],
-                 long long *mtype);
-const char *sum_class_name_i(int i);
-const char *sum_sphere_name_i(int i);
-const char *sum_end_name_i(int i);
 
 #endif

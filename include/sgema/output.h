@@ -10,8 +10,9 @@
 #include <mpi.h>
 #include <stdint.h>
 
-/* All HDF5 calls of the product live behind this interface (src/output_hdf5.c); it makes no MPI
- * calls of its own beyond handing the communicator to HDF5's MPI-IO driver. Every function marked
+/* The parallel writer of the results file (src/io/output_*.c; the analysis tools read it through
+ * the serial reader in src/io/reader/); it makes no MPI calls of its own beyond handing the
+ * communicator to HDF5's MPI-IO driver. Every function marked
  * "collective" must be called by every rank of the communicator, in the same order. */
 
 typedef struct sgema_output sgema_output;
@@ -75,13 +76,14 @@ int sgema_output_close(sgema_output *o, int complete); /* close_at with this ran
  * none failed. */
 const char *sgema_output_error(void);
 
-/* 1 once a flush or close of this process failed (a full disk). The file must then not be touched
- * again and the process must exit without MPI_Finalize: after a failed write HDF5's collective
- * operations can take different paths on different processes and wait for each other forever
- * (seen in H5Fclose with 2 processes), and HDF5 1.10 keeps a broken handle of a file it failed to
- * close and crashes when MPI_Finalize shuts it down (HDFFV-11052, fixed in 1.14.1). Nothing is lost
- * by not closing: the file's metadata does not change between flushes, so the file stays as the
- * last good flush left it. */
+/* 1 once a flush or close of this process failed (a full disk). Process-wide, not a property of
+ * one handle: it outlives the handle that failed (close frees it) and describes HDF5's state. The
+ * file must then not be touched again and the process must exit without MPI_Finalize: after a
+ * failed write HDF5's collective operations can take different paths on different processes and
+ * wait for each other forever (seen in H5Fclose with 2 processes), and HDF5 1.10 keeps a broken
+ * handle of a file it failed to close and crashes when MPI_Finalize shuts it down (HDFFV-11052,
+ * fixed in 1.14.1). Nothing is lost by not closing: the file's metadata does not change between
+ * flushes, so the file stays as the last good flush left it. */
 int sgema_output_unclean(void);
 
 /* The bytes of the largest per-trial row of e's runs, as staged between flushes. */

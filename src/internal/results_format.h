@@ -1,0 +1,227 @@
+/* The results file's layout (docs/FORMAT.md): every group, dataset and attribute name, each
+ * per-trial dataset's type and shape, and the format versions. The one description shared by the
+ * writer (src/io/output_*.c) and every reader (src/io/reader/, analysis/), so that they
+ * cannot drift apart. No HDF5 here: the types are named, each side maps them to its own. */
+#ifndef SGEMA_RESULTS_FORMAT_H
+#define SGEMA_RESULTS_FORMAT_H
+
+#include <stddef.h>
+
+/* ---- versions ---- */
+
+/* What sgema-run writes (root attribute format_version), and the only version it resumes. */
+#define RF_FORMAT_VERSION 2
+/* The oldest version the analysis tools read: version 1 lacks outputs/status (RF_COLUMNS' `since`)
+ * and the `failed` class and `error` end value. */
+#define RF_FORMAT_OLDEST 1
+
+/* ---- groups and the datasets outside the per-trial table ---- */
+
+#define RF_RUNS "runs"                 /* under the root: one group per run */
+#define RF_RUNS_PATH "/" RF_RUNS       /* the same, as an absolute path */
+#define RF_DONE "done"                 /* uint8 [trials] under a run: 1 once the row is written */
+#define RF_TRAJECTORIES "trajectories" /* under a run: a group <k> per recorded trajectory */
+
+/* A recorded trajectory's datasets (float64 [points] each; state [points, N]; count int64
+ * scalar, -1 until written). */
+#define RF_TRAJ_T "t"
+#define RF_TRAJ_STATE "state"
+#define RF_TRAJ_EBAR "ebar"
+#define RF_TRAJ_FBAR "fbar"
+#define RF_TRAJ_COUNT "count"
+
+/* The enums' fill value, and its name: rows not yet written read as `undone`. */
+#define RF_UNDONE 255
+#define RF_UNDONE_NAME "undone"
+
+/* The per-trial datasets are chunked by rows: at most this many rows and about this many bytes. */
+#define RF_CHUNK_ROWS 4096
+#define RF_CHUNK_BYTES (1u << 20)
+
+/* ---- attributes ----
+ * X(id, name, type, help). Types: STR (variable-length UTF-8 string), U64, U32, I32 (integers),
+ * F64. The order is the order sgema-run writes them. */
+#define RF_ROOT_ATTRS(X)                                                                           \
+  X(EXPERIMENT, "experiment", STR, "the experiment's name")                                        \
+  X(SEED, "seed", U64, "the experiment's seed")                                                    \
+  X(DESCRIPTION, "description", STR, "its description (\"\" when none)")                           \
+  X(SOURCE, "source", STR, "the experiment file, byte for byte as read")                           \
+  X(RESOLVED, "resolved", STR, "every run with every setting spelt out, as YAML")                  \
+  X(SELECTION, "selection", STR, "the --runs/--select that chose the runs (\"\": all)")            \
+  X(PROGRAM_VERSION, "program_version", STR, "program version")                                    \
+  X(BUILD_FLAGS, "build_flags", STR, "compiler and flags")                                         \
+  X(COMMAND, "command", STR, "the command line")                                                   \
+  X(RANKS, "ranks", I32, "MPI processes")                                                          \
+  X(HOST, "host", STR, "rank 0's host name")                                                       \
+  X(START_TIME, "start_time", STR, "ISO 8601 UTC")                                                 \
+  X(END_TIME, "end_time", STR, "ISO 8601 UTC; \"\" until the file is closed")                      \
+  X(COMPLETE, "complete", I32, "1 when every trial of every run is done")                          \
+  X(RESUMED, "resumed", I32, "how many times the file was resumed")                                \
+  X(FORMAT_VERSION, "format_version", I32, "RF_FORMAT_VERSION")
+
+#define RF_RUN_ATTRS(X)                                                                            \
+  X(INDEX, "index", U32, "position among the expanded runs")                                       \
+  X(STREAM, "stream", U32, "the kernel's run id")                                                  \
+  X(ALG, "alg", STR, "sg, ema or gd")                                                              \
+  X(M, "m", I32, "the problem's m")                                                                \
+  X(N, "n", I32, "the problem's n")                                                                \
+  X(STATE_DIM, "state_dim", U32, "N, the state length")                                            \
+  X(TRIALS, "trials", U32, "rows of every per-trial dataset")                                      \
+  X(TIME, "time", STR, "flow or discrete")                                                         \
+  X(SETTINGS, "settings", STR, "the resolved settings as one line of JSON")                        \
+  X(TRAJECTORIES, "trajectories", U32, "how many trials are recorded")                             \
+  X(POINTS, "points", U32, "recorded times per trajectory")                                        \
+  X(T_LAST, "t_last", F64, "the last recorded time")
+
+typedef enum { RF_ATTR_STR, RF_ATTR_U64, RF_ATTR_U32, RF_ATTR_I32, RF_ATTR_F64 } rf_attr_type;
+
+typedef struct {
+  const char *name;
+  rf_attr_type type;
+  const char *help;
+} rf_attr;
+
+typedef enum {
+#define RF_ROOT_ENUM(id, name, type, help) RF_ROOT_##id,
+  RF_ROOT_ATTRS(RF_ROOT_ENUM) RF_ROOT_COUNT
+#undef RF_ROOT_ENUM
+} rf_root_attr;
+
+typedef enum {
+#define RF_RUN_ENUM(id, name, type, help) RF_RUN_##id,
+  RF_RUN_ATTRS(RF_RUN_ENUM) RF_RUN_COUNT
+#undef RF_RUN_ENUM
+} rf_run_attr;
+
+static inline const rf_attr *rf_root_attr_info(rf_root_attr a) {
+  static const rf_attr table[RF_ROOT_COUNT] = {
+#define RF_ATTR_ROW(id, name, type, help) {name, RF_ATTR_##type, help},
+      RF_ROOT_ATTRS(RF_ATTR_ROW)};
+  return &table[a];
+}
+
+static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
+  static const rf_attr table[RF_RUN_COUNT] = {RF_RUN_ATTRS(RF_ATTR_ROW)
+#undef RF_ATTR_ROW
+  };
+  return &table[a];
+}
+
+/* The name of root attribute id (ROOT(SEED): "seed") and of run attribute id. */
+#define RF_ROOT(id) (rf_root_attr_info(RF_ROOT_##id)->name)
+#define RF_RUN(id) (rf_run_attr_info(RF_RUN_##id)->name)
+
+/* ---- the per-trial datasets ----
+ * X(id, section, name, type, shape, since, help): the dataset's section (its group under the
+ * run), name, element type, row shape (ONE: a scalar per trial, MM: an m x m matrix, N: a state
+ * vector) and the first format version that has it. The order is the order sgema-run creates them
+ * and stages them. */
+#define RF_COLUMNS(X)                                                                              \
+  X(LAMBDA, INPUTS, "lambda", F64, ONE, 1, "weight decay")                                         \
+  X(SXX, INPUTS, "Sxx", F64, MM, 1, "data statistic")                                              \
+  X(SYX, INPUTS, "Syx", F64, MM, 1, "data statistic")                                              \
+  X(SYY, INPUTS, "Syy", F64, MM, 1, "data statistic")                                              \
+  X(Y0, INPUTS, "y0", F64, N, 1, "initial state (A, B, C)")                                        \
+  X(DRAWS, INPUTS, "draws", I64, ONE, 1, "statistics draws of the rejection sampling")             \
+  X(CLASS, OUTPUTS, "class", CLASS, ONE, 1, "the limit's class")                                   \
+  X(END, OUTPUTS, "end", END, ONE, 1, "how the integration ended")                                 \
+  X(STATUS, OUTPUTS, "status", I32, ONE, 2, "0, or the kernel's error code of a failed trial")     \
+  X(SPHERE, OUTPUTS, "sphere", SPHERE, ONE, 1, "the m = 1 sphere of the limit")                    \
+  X(SPHERE_AGREES, OUTPUTS, "sphere_agrees", I8, ONE, 1, "1 yes, 0 no, -1 not applicable")         \
+  X(RANK, OUTPUTS, "rank", I8, ONE, 1, "numerical rank of A (-1 when diverged)")                   \
+  X(MAX_REAL_EIG, OUTPUTS, "max_real_eig", F64, ONE, 1, "largest real part of the spectrum")       \
+  X(SYMMETRY_ZEROS, OUTPUTS, "symmetry_zeros", I32, ONE, 1, "zero eigenvalues of the symmetry")    \
+  X(A_NORM, OUTPUTS, "a_norm", F64, ONE, 1, "|A|_F at the end")                                    \
+  X(DELTA, OUTPUTS, "delta", F64, ONE, 1, "m = 1: tau^2 - 4 rho lambda")                           \
+  X(R1, OUTPUTS, "r1", F64, ONE, 1, "m = 1: sphere radius")                                        \
+  X(R2, OUTPUTS, "r2", F64, ONE, 1, "m = 1: sphere radius")                                        \
+  X(T_END, OUTPUTS, "t_end", F64, ONE, 1, "time of the last accepted state")                       \
+  X(FIELD_NORM, OUTPUTS, "field_norm", F64, ONE, 1, "|f|_2 there")                                 \
+  X(STEPS, OUTPUTS, "steps", I64, ONE, 1, "integration counter")                                   \
+  X(REJECTED, OUTPUTS, "rejected", I64, ONE, 1, "integration counter")                             \
+  X(RHS_EVALS, OUTPUTS, "rhs_evals", I64, ONE, 1, "integration counter")                           \
+  X(JAC_EVALS, OUTPUTS, "jac_evals", I64, ONE, 1, "integration counter")                           \
+  X(Y_END, OUTPUTS, "y_end", F64, N, 1, "final state")                                             \
+  X(EQ6, VERIFICATION, "eq6", F64, ONE, 1, "Eq. 6 residual")                                       \
+  X(EQ7, VERIFICATION, "eq7", F64, ONE, 1, "Eq. 7 residual")                                       \
+  X(BALANCE, VERIFICATION, "balance", F64, ONE, 1, "balance check")                                \
+  X(INVARIANT_DRIFT, VERIFICATION, "invariant_drift", F64, ONE, 1, "drift of the invariant")       \
+  X(INVARIANT_T, VERIFICATION, "invariant_t", F64, ONE, 1, "end of the invariant's window")        \
+  X(C_MINUS_A, VERIFICATION, "c_minus_a", F64, ONE, 1, "|C - A|_F at the end (EMA)")               \
+  X(EBAR_START, VERIFICATION, "ebar_start", F64, ONE, 1, "Ebar at the start")                      \
+  X(EBAR_END, VERIFICATION, "ebar_end", F64, ONE, 1, "Ebar at the end")                            \
+  X(FBAR_START, VERIFICATION, "fbar_start", F64, ONE, 1, "Fbar at the start")                      \
+  X(FBAR_END, VERIFICATION, "fbar_end", F64, ONE, 1, "Fbar at the end")
+
+/* The sections: groups under each run holding the per-trial datasets. */
+#define RF_SECTION_INPUTS "inputs"
+#define RF_SECTION_OUTPUTS "outputs"
+#define RF_SECTION_VERIFICATION "verification"
+
+typedef enum {
+#define RF_COL_ENUM(id, section, name, type, shape, since, help) RF_COL_##id,
+  RF_COLUMNS(RF_COL_ENUM)
+#undef RF_COL_ENUM
+      RF_COL_COUNT
+} rf_col;
+
+typedef enum { RF_SEC_INPUTS, RF_SEC_OUTPUTS, RF_SEC_VERIFICATION, RF_SEC_COUNT } rf_section;
+/* Element types: the enums are uint8 with named values and RF_UNDONE. */
+typedef enum { RF_T_F64, RF_T_I64, RF_T_I32, RF_T_I8, RF_T_CLASS, RF_T_END, RF_T_SPHERE } rf_type;
+typedef enum { RF_SHAPE_ONE, RF_SHAPE_MM, RF_SHAPE_N } rf_shape;
+
+typedef struct {
+  rf_section section;
+  const char *name;
+  const char *path; /* "section/name", below the run's group */
+  rf_type type;
+  rf_shape shape;
+  int since; /* the first format version with this dataset */
+  const char *help;
+} rf_column;
+
+static inline const rf_column *rf_column_info(rf_col c) {
+  static const rf_column table[RF_COL_COUNT] = {
+#define RF_COL_ROW(id, section, name, type, shape, since, help)                                    \
+  {RF_SEC_##section,                                                                               \
+   name,                                                                                           \
+   RF_SECTION_##section "/" name,                                                                  \
+   RF_T_##type,                                                                                    \
+   RF_SHAPE_##shape,                                                                               \
+   since,                                                                                          \
+   help},
+      RF_COLUMNS(RF_COL_ROW)
+#undef RF_COL_ROW
+  };
+  return &table[c];
+}
+
+static inline const char *rf_section_name(rf_section s) {
+  static const char *const names[RF_SEC_COUNT] = {RF_SECTION_INPUTS, RF_SECTION_OUTPUTS,
+                                                  RF_SECTION_VERIFICATION};
+  return names[s];
+}
+
+/* Bytes of one element of type t. */
+static inline size_t rf_type_size(rf_type t) {
+  switch (t) {
+  case RF_T_F64:
+  case RF_T_I64:
+    return 8;
+  case RF_T_I32:
+    return 4;
+  default:
+    return 1;
+  }
+}
+
+/* Values in one row of a dataset of shape s, for a run with m x m statistics (mm values) and
+ * state length N. */
+static inline size_t rf_row_values(rf_shape s, size_t mm, size_t N) {
+  return s == RF_SHAPE_MM ? mm : s == RF_SHAPE_N ? N : 1;
+}
+
+/* The description of column id: RF_COL(CLASS)->path is "outputs/class". */
+#define RF_COL(id) (rf_column_info(RF_COL_##id))
+
+#endif

@@ -1,0 +1,198 @@
+/* Staging: a trial's record and trajectory kept in memory, row by row, until the next flush. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "output_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void put_f64(unsigned char *dst, double x) {
+  memcpy(dst, &x, sizeof x);
+}
+static void put_i64(unsigned char *dst, long x) {
+  int64_t v = x;
+  memcpy(dst, &v, sizeof v);
+}
+
+/* Row c of rec into dst (row_bytes[c] bytes). */
+static void column_get(rf_col c, const sgema_record *rec, const run_out *r, unsigned char *dst) {
+  const sgema_problem *p = &rec->problem;
+  const sgema_integration_stats *in = &rec->integ;
+  const sgema_limit *l = &rec->limit;
+  const sgema_verification *v = &rec->verify;
+  switch (c) {
+  case RF_COL_LAMBDA:
+    put_f64(dst, p->lambda);
+    break;
+  case RF_COL_SXX:
+    memcpy(dst, p->Sxx, r->mm * sizeof(double));
+    break;
+  case RF_COL_SYX:
+    memcpy(dst, p->Syx, r->mm * sizeof(double));
+    break;
+  case RF_COL_SYY:
+    memcpy(dst, p->Syy, r->mm * sizeof(double));
+    break;
+  case RF_COL_Y0:
+    memcpy(dst, rec->y0, r->N * sizeof(double));
+    break;
+  case RF_COL_DRAWS:
+    put_i64(dst, rec->draws);
+    break;
+  case RF_COL_CLASS:
+    *dst = (uint8_t)l->cls;
+    break;
+  case RF_COL_END:
+    *dst = (uint8_t)in->end;
+    break;
+  case RF_COL_STATUS: {
+    int32_t s = rec->status;
+    memcpy(dst, &s, sizeof s);
+    break;
+  }
+  case RF_COL_SPHERE:
+    *dst = (uint8_t)l->sphere;
+    break;
+  case RF_COL_SPHERE_AGREES:
+    *(int8_t *)dst = (int8_t)l->sphere_agrees;
+    break;
+  case RF_COL_RANK:
+    *(int8_t *)dst = (int8_t)l->rank;
+    break;
+  case RF_COL_MAX_REAL_EIG:
+    put_f64(dst, l->max_re);
+    break;
+  case RF_COL_SYMMETRY_ZEROS: {
+    int32_t z = l->symmetry_zeros;
+    memcpy(dst, &z, sizeof z);
+    break;
+  }
+  case RF_COL_A_NORM:
+    put_f64(dst, l->a_norm);
+    break;
+  case RF_COL_DELTA:
+    put_f64(dst, l->delta);
+    break;
+  case RF_COL_R1:
+    put_f64(dst, l->r1);
+    break;
+  case RF_COL_R2:
+    put_f64(dst, l->r2);
+    break;
+  case RF_COL_T_END:
+    put_f64(dst, in->t_end);
+    break;
+  case RF_COL_FIELD_NORM:
+    put_f64(dst, in->f_norm);
+    break;
+  case RF_COL_STEPS:
+    put_i64(dst, in->steps);
+    break;
+  case RF_COL_REJECTED:
+    put_i64(dst, in->rejected);
+    break;
+  case RF_COL_RHS_EVALS:
+    put_i64(dst, in->rhs_evals);
+    break;
+  case RF_COL_JAC_EVALS:
+    put_i64(dst, in->jac_evals);
+    break;
+  case RF_COL_Y_END:
+    memcpy(dst, rec->y_end, r->N * sizeof(double));
+    break;
+  case RF_COL_EQ6:
+    put_f64(dst, v->eq6);
+    break;
+  case RF_COL_EQ7:
+    put_f64(dst, v->eq7);
+    break;
+  case RF_COL_BALANCE:
+    put_f64(dst, v->balance);
+    break;
+  case RF_COL_INVARIANT_DRIFT:
+    put_f64(dst, v->invariant_drift);
+    break;
+  case RF_COL_INVARIANT_T:
+    put_f64(dst, v->invariant_t);
+    break;
+  case RF_COL_C_MINUS_A:
+    put_f64(dst, v->c_minus_a);
+    break;
+  case RF_COL_EBAR_START:
+    put_f64(dst, v->ebar_start);
+    break;
+  case RF_COL_EBAR_END:
+    put_f64(dst, v->ebar_end);
+    break;
+  case RF_COL_FBAR_START:
+    put_f64(dst, v->fbar_start);
+    break;
+  case RF_COL_FBAR_END:
+    put_f64(dst, v->fbar_end);
+    break;
+  case RF_COL_COUNT:
+    break;
+  }
+}
+
+/* Room for one more staged row: the buffers double, so a run's staging settles after a few
+ * flushes and is reused from then on. */
+static int run_reserve(run_out *r) {
+  if (r->staged < r->cap)
+    return 0;
+  size_t cap = r->cap ? 2 * r->cap : 64;
+  uint32_t *trial = realloc(r->trial, cap * sizeof *trial);
+  if (!trial)
+    return -1;
+  r->trial = trial;
+  for (int c = 0; c < RF_COL_COUNT; c++) {
+    unsigned char *b = realloc(r->buf[c], cap * r->row_bytes[c]);
+    if (!b)
+      return -1;
+    r->buf[c] = b;
+  }
+  r->cap = cap;
+  return 0;
+}
+
+static int traj_stage(run_out *r, traj_out *t, const sgema_trajectory *traj) {
+  size_t P = r->points, N = r->N, count = sgema_trajectory_count(traj);
+  if (count > P)
+    return SGEMA_EINVAL;
+  if (!t->buf && !(t->buf = malloc(P * (N + 3) * sizeof(double))))
+    return SGEMA_ENOMEM;
+  double *tt = t->buf, *st = tt + P, *eb = st + P * N, *fb = eb + P;
+  for (size_t i = 0; i < count; i++) {
+    tt[i] = sgema_trajectory_time(traj, i);
+    memcpy(st + i * N, sgema_trajectory_state(traj, i), N * sizeof(double));
+    eb[i] = sgema_trajectory_ebar(traj, i);
+    fb[i] = sgema_trajectory_fbar(traj, i);
+  }
+  t->points = count;
+  t->staged = 1;
+  return SGEMA_OK;
+}
+
+int sgema_output_stage(sgema_output *o, size_t run, uint32_t trial, const sgema_record *rec,
+                       const sgema_trajectory *traj) {
+  if (!o || run >= o->nruns || !rec || !rec->y0 || !rec->y_end)
+    return SGEMA_EINVAL;
+  run_out *r = &o->runs[run];
+  if (trial >= r->trials || r->is_staged[trial] || rec->problem.m != r->m ||
+      rec->problem.n != r->n || sgema_problem_dim(&rec->problem) != r->N ||
+      (traj && trial >= r->traj_count))
+    return SGEMA_EINVAL;
+  if (run_reserve(r) < 0)
+    return SGEMA_ENOMEM;
+  if (traj) {
+    int st = traj_stage(r, &r->traj[trial], traj);
+    if (st != SGEMA_OK)
+      return st;
+  }
+  size_t slot = r->staged++;
+  r->trial[slot] = trial;
+  r->is_staged[trial] = 1;
+  for (int c = 0; c < RF_COL_COUNT; c++)
+    column_get((rf_col)c, rec, r, r->buf[c] + slot * r->row_bytes[c]);
+  return SGEMA_OK;
+}
