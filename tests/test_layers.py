@@ -46,7 +46,7 @@ def archive_symbols(layer, archive):
         m = re.match(r"^[^:]+:([^:]+):\s*([0-9a-f]*)\s+([A-Za-z])\s+(\S+)$", line)
         if not m:
             continue
-        obj = layer + "/" + m.group(1).replace(".c.o", ".c")
+        obj = layer + "/" + os.path.basename(archive) + ":" + m.group(1).replace(".c.o", ".c")
         defined, undefined = objects.setdefault(obj, (set(), set()))
         kind, name = m.group(3), m.group(4)
         if kind == "U":
@@ -107,8 +107,16 @@ def cycles(edges):
     return found
 
 
+def layer_order(layers):
+    """Each layer's position; a layer may come as several libraries (io: writer and reader)."""
+    order = {}
+    for layer, _ in layers:
+        order.setdefault(layer, len(order))
+    return order
+
+
 def check_calls(layers):
-    order = {layer: i for i, (layer, _) in enumerate(layers)}
+    order = layer_order(layers)
     edges, layer_of = call_graph(layers)
     check("the libraries hold object files (nm read them)", len(edges) > 10, str(len(edges)))
     upward = sorted(f"{a} -> {b}" for a in edges for b in edges[a]
@@ -128,9 +136,9 @@ def header_layer(name, sources):
 
 
 def check_includes(source_dir, layers):
-    order = {layer: i for i, (layer, _) in enumerate(layers)}
+    order = layer_order(layers)
     bad = []
-    for layer, _ in layers:
+    for layer in order:
         folder = os.path.join(source_dir, "src", layer)
         if not os.path.isdir(folder):  # analysis/ sits beside src/
             folder = os.path.join(source_dir, layer)

@@ -201,7 +201,7 @@ static const char *sphere_name(int i) {
 
 /* A handle for e's runs, HDF5's error printing replaced by the handle's record of the first
  * failure (output_err_handler). SGEMA_ENOMEM when out of memory. */
-static int output_alloc(sgema_output **out, const sgema_experiment *e, const char *path) {
+int output_alloc(sgema_output **out, const sgema_experiment *e, const char *path) {
   sgema_output *o = calloc(1, sizeof *o);
   if (!o)
     return SGEMA_ENOMEM;
@@ -236,7 +236,7 @@ static int output_alloc(sgema_output **out, const sgema_experiment *e, const cha
 
 /* The handle's HDF5 types and transfer lists, and fapl set up for parallel access through comm.
  * Returns what failed, or NULL. */
-static const char *output_types(sgema_output *o, hid_t fapl, MPI_Comm comm) {
+const char *output_types(sgema_output *o, hid_t fapl, MPI_Comm comm) {
   o->str_type = H5Tcopy(H5T_C_S1);
   o->xfer_coll = H5Pcreate(H5P_DATASET_XFER);
   o->xfer_indep = H5Pcreate(H5P_DATASET_XFER);
@@ -259,7 +259,7 @@ static const char *output_types(sgema_output *o, hid_t fapl, MPI_Comm comm) {
 
 /* Creates the file, failing if it exists, with its root attributes and every run's objects.
  * Returns NULL, "" (the reason already in diag) or what failed. */
-static const char *create_file(sgema_output *o, const sgema_experiment *e,
+const char *output_create_file(sgema_output *o, const sgema_experiment *e,
                                const sgema_output_info *info, hid_t fapl, sgema_diagnostics *diag) {
   const char *path = info->path, *failed = NULL;
   o->file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
@@ -284,44 +284,4 @@ static const char *create_file(sgema_output *o, const sgema_experiment *e,
   }
   H5Gclose(runs);
   return failed;
-}
-
-int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment *e,
-                      const sgema_output_info *info, sgema_diagnostics *diag) {
-  if (!out || !e || !info || !info->path)
-    return SGEMA_EINVAL;
-  *out = NULL;
-  const char *path = info->path;
-  sgema_output *o = NULL;
-  int st = output_alloc(&o, e, path);
-  if (st != SGEMA_OK)
-    return st;
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  const char *failed = output_types(o, fapl, comm);
-  if (!failed)
-    failed =
-        info->resume ? output_reopen(o, e, path, fapl, diag) : create_file(o, e, info, fapl, diag);
-  /* The new file's metadata on disk before any raw data: from here on only raw data is written. */
-  if (!failed && H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
-    failed = "flushing the new file";
-  if (!failed && !info->resume)
-    sgema_output_test_die(4);
-  if (fapl >= 0)
-    H5Pclose(fapl);
-  if (failed) {
-    if (failed[0])
-      output_h5_diag(diag, &o->err, path, failed);
-    /* A file this call created but could not finish holds nothing: emptied first, so that the
-     * close's metadata writes find room on a full disk (a close that fails leaves HDF5 1.10 with a
-     * file it crashes on at exit), then removed (every rank tries; all but one find it gone). */
-    int created = !info->resume && o->file >= 0;
-    if (created && truncate(path, 0) != 0)
-      created = errno != ENOENT;
-    output_free(o);
-    if (created)
-      unlink(path);
-    return SGEMA_EIO;
-  }
-  *out = o;
-  return SGEMA_OK;
 }

@@ -116,6 +116,17 @@ void output_free(sgema_output *o);
 /* Creates the group and datasets of run r's recorded trajectory k; what failed, or NULL. */
 const char *output_traj_create(run_out *r, size_t k);
 
+/* A handle for e's runs, to be written at path (nothing opened yet); a status code. */
+int output_alloc(sgema_output **out, const sgema_experiment *e, const char *path);
+
+/* The file's HDF5 types and its MPI-IO access through fapl on comm; NULL or what failed. */
+const char *output_types(sgema_output *o, hid_t fapl, MPI_Comm comm);
+
+/* Creates a new file at info->path (through fapl) with e's runs; NULL, "" (reason in diag) or
+ * what failed. Collective. */
+const char *output_create_file(sgema_output *o, const sgema_experiment *e,
+                               const sgema_output_info *info, hid_t fapl, sgema_diagnostics *diag);
+
 /* ---- output_resume.c ---- */
 
 /* Reopens path (through fapl) for e and checks that it holds e's runs; NULL, "" (reason in diag)
