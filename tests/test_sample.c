@@ -1,5 +1,6 @@
 /* Tests of trial sampling: reproducibility, distributions, conditioning, rotated statistics. */
 #include "sgema/problem.h"
+#include "sgema/settings.h"
 #include "sgema/sample.h"
 #include "sgema/status.h"
 

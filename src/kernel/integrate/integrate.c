@@ -1,6 +1,7 @@
 /* The integration driver: method table, end-of-step tests, kink and horizon handling. */
 #include "integrate_extrap.h"
 #include "integrate_impl.h"
+#include "sgema/settings.h"
 #include "sgema/status.h"
 
 #include <math.h>
