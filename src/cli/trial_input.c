@@ -159,7 +159,7 @@ static int is_plain(const yaml_node_t *node) {
          !sgema_yaml_tag_is_str((const char *)node->tag);
 }
 
-static int read_double(reader *r, yaml_node_t *node, const char *path, const cli_interval *iv,
+static int read_double(reader *r, yaml_node_t *node, const char *path, const sgema_interval *iv,
                        double *out) {
   if (!is_plain(node)) {
     report(r, node, path, "expected a number");
@@ -178,7 +178,7 @@ static int read_double(reader *r, yaml_node_t *node, const char *path, const cli
     report(r, node, path, "'%s' is not a number", scalar(node));
     return -1;
   }
-  if (!cli_interval_contains(iv, x)) {
+  if (!sgema_interval_contains(iv, x)) {
     char buf[128];
     report(r, node, path, "'%s' is not allowed: must be %s", scalar(node),
            cli_interval_describe(iv, buf, sizeof buf));

@@ -47,7 +47,8 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
 /* ---- the table ----
  * One row a setting, in the order the JSON writer prints them and sgema-trial lists its options
  * (the experiment files' writer prints a run's keys first, then its sections). Each kind of row is
- * a macro of its own, so that a user defines only what it needs:
+ * a macro of its own (the list's parameters X_CHOICE, ..., X_MOMENTUM), so that a user defines
+ * only what it needs:
  *   CHOICE(id, section, key, option, field, choice, default, help)       an enum, by name
  *   INT(id, section, key, option, arg, field, lo, hi, default, help)      an int in [lo, hi]
  *   LONG(id, section, key, option, arg, field, lo, hi, default, help)     a long in [lo, hi]
@@ -63,74 +64,74 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
 #define SGEMA_STR_(x) #x
 #define SGEMA_STR(x) SGEMA_STR_(x)
 
-#define SGEMA_SETTINGS_LIST(CHOICE, INT, LONG, REAL, RANGE, FLAG, MOMENTUM)                        \
-  CHOICE(ALG, NULL, "alg", "alg", alg, SGEMA_CHOICE_ALG, SGEMA_ALG_SG, "algorithm")                \
-  INT(M, NULL, "m", "m", " M", m, 1, SGEMA_MAX_M, 1,                                               \
-      "input dimension, 1.." SGEMA_STR(SGEMA_MAX_M))                                               \
-  INT(N, NULL, "n", "n", " N", n, 2, SGEMA_MAX_N, 2,                                               \
-      "embedding dimension, m < N <= " SGEMA_STR(SGEMA_MAX_N))                                     \
-  CHOICE(TIME, NULL, "time", "time", time, SGEMA_CHOICE_TIME, SGEMA_TIME_FLOW,                     \
-         "flow (Eq. 5) or discrete algorithm (Eq. 4)")                                             \
-  REAL(MU, NULL, "mu", "mu", mu, SGEMA_POSITIVE, 0.01, "discrete learning rates")                  \
-  REAL(NU, NULL, "nu", "nu", nu, SGEMA_POSITIVE, 0.01, NULL)                                       \
+#define SGEMA_SETTINGS_LIST(X_CHOICE, X_INT, X_LONG, X_REAL, X_RANGE, X_FLAG, X_MOMENTUM)          \
+  X_CHOICE(ALG, NULL, "alg", "alg", alg, SGEMA_CHOICE_ALG, SGEMA_ALG_SG, "algorithm")              \
+  X_INT(M, NULL, "m", "m", " M", m, 1, SGEMA_MAX_M, 1,                                             \
+        "input dimension, 1.." SGEMA_STR(SGEMA_MAX_M))                                             \
+  X_INT(N, NULL, "n", "n", " N", n, 2, SGEMA_MAX_N, 2,                                             \
+        "embedding dimension, m < N <= " SGEMA_STR(SGEMA_MAX_N))                                   \
+  X_CHOICE(TIME, NULL, "time", "time", time, SGEMA_CHOICE_TIME, SGEMA_TIME_FLOW,                   \
+           "flow (Eq. 5) or discrete algorithm (Eq. 4)")                                           \
+  X_REAL(MU, NULL, "mu", "mu", mu, SGEMA_POSITIVE, 0.01, "discrete learning rates")                \
+  X_REAL(NU, NULL, "nu", "nu", nu, SGEMA_POSITIVE, 0.01, NULL)                                     \
   /* The paper's Figure 3 schedule (and BYOL's): 0.9 -> 1 over T = 300, then the target is frozen. \
    */                                                                                              \
-  MOMENTUM(MOMENTUM, NULL, "momentum", "momentum", momentum,                                       \
-           ((sgema_momentum){SGEMA_MOMENTUM_LINEAR, 0.9, 1.0, 300.0}), "EMA schedule")             \
+  X_MOMENTUM(MOMENTUM, NULL, "momentum", "momentum", momentum,                                     \
+             ((sgema_momentum){SGEMA_MOMENTUM_LINEAR, 0.9, 1.0, 300.0}), "EMA schedule")           \
   /* The paper's footnote 4: rho ~ U[0, 3], tau ~ U[-1, 1], lambda ~ U[0.01, 0.1], N(0, 1)         \
    * initial coordinates, unconditioned, EMA target copied from A. */                              \
-  CHOICE(STATS, "sampling", "stats", "stats", sampling.stats, SGEMA_CHOICE_STATS,                  \
-         SGEMA_STATS_DIAGONAL, "statistics for m > 1")                                             \
+  X_CHOICE(STATS, "sampling", "stats", "stats", sampling.stats, SGEMA_CHOICE_STATS,                \
+           SGEMA_STATS_DIAGONAL, "statistics for m > 1")                                           \
   /* rho ~ U(lo, hi] is open at lo: hi must be > 0 for Sxx to be invertible. */                    \
-  RANGE(RHO, "sampling", "rho", "rho-range", sampling.rho_lo, sampling.rho_hi, SGEMA_NONNEG, 1,    \
-        0.0, 3.0, "rho_i ~ U(LO, HI]")                                                             \
-  RANGE(TAU, "sampling", "tau", "tau-range", sampling.tau_lo, sampling.tau_hi, SGEMA_FINITE, 0,    \
-        -1.0, 1.0, "tau_i ~ U[LO, HI)")                                                            \
-  RANGE(LAMBDA, "sampling", "lambda", "lambda-range", sampling.lambda_lo, sampling.lambda_hi,      \
-        SGEMA_POSITIVE, 0, 0.01, 0.1, "lambda ~ U[LO, HI)")                                        \
-  REAL(SIGMA, "sampling", "sigma", "sigma", sampling.sigma, SGEMA_POSITIVE, 1.0,                   \
-       "initial coordinates ~ N(0, X^2)")                                                          \
-  FLAG(CONDITION_DELTA, "sampling", "condition_delta", "condition-delta",                          \
-       sampling.condition_delta, 0, "m = 1: redraw until Delta >= 0")                              \
-  LONG(MAX_DRAWS, "sampling", "max_draws", "max-draws", " N", sampling.max_draws, 1, LONG_MAX,     \
-       1000000, "budget of that redrawing")                                                        \
-  CHOICE(TARGET, "sampling", "target", "target", sampling.target, SGEMA_CHOICE_TARGET,             \
-         SGEMA_TARGET_COPY, "EMA target C(0)")                                                     \
-  CHOICE(METHOD, "integration", "method", "method", integration.method, SGEMA_CHOICE_METHOD,       \
-         SGEMA_METHOD_HYBRID, "stepper")                                                           \
-  REAL(RTOL, "integration", "rtol", "rtol", integration.rtol, SGEMA_POSITIVE, 1e-10,               \
-       "local error tolerances")                                                                   \
-  REAL(ATOL, "integration", "atol", "atol", integration.atol, SGEMA_POSITIVE, 1e-10, NULL)         \
-  REAL(H0, "integration", "h0", "h0", integration.h0, SGEMA_POSITIVE, 1e-3, "first step")          \
-  REAL(T_MAX, "integration", "t_max", "t-max", integration.t_max, SGEMA_POSITIVE, 20000.0,         \
-       "horizon; iterations when discrete")                                                        \
-  LONG(MAX_STEPS, "integration", "max_steps", "max-steps", " N", integration.max_steps, 1,         \
-       LONG_MAX, 1000000, "step watchdog")                                                         \
-  REAL(F_TOL, "integration", "f_tol", "f-tol", integration.f_tol, SGEMA_POSITIVE, 1e-10,           \
-       "converged when |f| < X max(1, |y|)")                                                       \
+  X_RANGE(RHO, "sampling", "rho", "rho-range", sampling.rho_lo, sampling.rho_hi, SGEMA_NONNEG, 1,  \
+          0.0, 3.0, "rho_i ~ U(LO, HI]")                                                           \
+  X_RANGE(TAU, "sampling", "tau", "tau-range", sampling.tau_lo, sampling.tau_hi, SGEMA_FINITE, 0,  \
+          -1.0, 1.0, "tau_i ~ U[LO, HI)")                                                          \
+  X_RANGE(LAMBDA, "sampling", "lambda", "lambda-range", sampling.lambda_lo, sampling.lambda_hi,    \
+          SGEMA_POSITIVE, 0, 0.01, 0.1, "lambda ~ U[LO, HI)")                                      \
+  X_REAL(SIGMA, "sampling", "sigma", "sigma", sampling.sigma, SGEMA_POSITIVE, 1.0,                 \
+         "initial coordinates ~ N(0, X^2)")                                                        \
+  X_FLAG(CONDITION_DELTA, "sampling", "condition_delta", "condition-delta",                        \
+         sampling.condition_delta, 0, "m = 1: redraw until Delta >= 0")                            \
+  X_LONG(MAX_DRAWS, "sampling", "max_draws", "max-draws", " N", sampling.max_draws, 1, LONG_MAX,   \
+         1000000, "budget of that redrawing")                                                      \
+  X_CHOICE(TARGET, "sampling", "target", "target", sampling.target, SGEMA_CHOICE_TARGET,           \
+           SGEMA_TARGET_COPY, "EMA target C(0)")                                                   \
+  X_CHOICE(METHOD, "integration", "method", "method", integration.method, SGEMA_CHOICE_METHOD,     \
+           SGEMA_METHOD_HYBRID, "stepper")                                                         \
+  X_REAL(RTOL, "integration", "rtol", "rtol", integration.rtol, SGEMA_POSITIVE, 1e-10,             \
+         "local error tolerances")                                                                 \
+  X_REAL(ATOL, "integration", "atol", "atol", integration.atol, SGEMA_POSITIVE, 1e-10, NULL)       \
+  X_REAL(H0, "integration", "h0", "h0", integration.h0, SGEMA_POSITIVE, 1e-3, "first step")        \
+  X_REAL(T_MAX, "integration", "t_max", "t-max", integration.t_max, SGEMA_POSITIVE, 20000.0,       \
+         "horizon; iterations when discrete")                                                      \
+  X_LONG(MAX_STEPS, "integration", "max_steps", "max-steps", " N", integration.max_steps, 1,       \
+         LONG_MAX, 1000000, "step watchdog")                                                       \
+  X_REAL(F_TOL, "integration", "f_tol", "f-tol", integration.f_tol, SGEMA_POSITIVE, 1e-10,         \
+         "converged when |f| < X max(1, |y|)")                                                     \
   /* An infinite divergence bound leaves only the non-finite test. */                              \
-  REAL(DIVERGE_NORM, "integration", "diverge_norm", "diverge-norm", integration.diverge_norm,      \
-       SGEMA_POSITIVE_OR_INF, 1e8, "diverged when max |y_i| > X; inf allowed")                     \
+  X_REAL(DIVERGE_NORM, "integration", "diverge_norm", "diverge-norm", integration.diverge_norm,    \
+         SGEMA_POSITIVE_OR_INF, 1e8, "diverged when max |y_i| > X; inf allowed")                   \
   /* 0: never enter the tail phase. */                                                             \
-  REAL(TAIL_F, "integration", "tail_f", "tail-f", integration.tail_f, SGEMA_NONNEG, 1e-6,          \
-       "tail starts when |f| < X max(1, |y|); 0: never")                                           \
-  REAL(TAIL_RTOL, "integration", "tail_rtol", "tail-rtol", integration.tail_rtol, SGEMA_POSITIVE,  \
-       1e-3, "tail error relative to step displacement")                                           \
-  REAL(STIFF_RATIO, "integration", "stiff_ratio", "stiff-ratio", integration.stiff_ratio,          \
-       SGEMA_POSITIVE, 4.0, "hybrid: leave the explicit RK 8(7) when h rho(J) > X")                \
-  REAL(ORIGIN_TOL, "classification", "origin_tol", "origin-tol", classification.origin_tol,        \
-       SGEMA_POSITIVE, 1e-6, "origin when |A|_F < X")                                              \
-  REAL(RANK_TOL, "classification", "rank_tol", "rank-tol", classification.rank_tol,                \
-       SGEMA_POSITIVE, 1e-6, "singular values counted in rank(A)")                                 \
-  REAL(SADDLE_TOL, "classification", "saddle_tol", "saddle-tol", classification.saddle_tol,        \
-       SGEMA_POSITIVE, 1e-6, "saddle when max Re(eig) > X")                                        \
-  REAL(SYMMETRY_TOL, "classification", "symmetry_tol", "symmetry-tol",                             \
-       classification.symmetry_tol, SGEMA_POSITIVE, 1e-6, "O(n) orbit tangent tolerance")          \
-  REAL(SPHERE_TOL, "classification", "sphere_tol", "sphere-tol", classification.sphere_tol,        \
-       SGEMA_POSITIVE, 1e-6, "m = 1 sphere tolerance, relative")                                   \
+  X_REAL(TAIL_F, "integration", "tail_f", "tail-f", integration.tail_f, SGEMA_NONNEG, 1e-6,        \
+         "tail starts when |f| < X max(1, |y|); 0: never")                                         \
+  X_REAL(TAIL_RTOL, "integration", "tail_rtol", "tail-rtol", integration.tail_rtol,                \
+         SGEMA_POSITIVE, 1e-3, "tail error relative to step displacement")                         \
+  X_REAL(STIFF_RATIO, "integration", "stiff_ratio", "stiff-ratio", integration.stiff_ratio,        \
+         SGEMA_POSITIVE, 4.0, "hybrid: leave the explicit RK 8(7) when h rho(J) > X")              \
+  X_REAL(ORIGIN_TOL, "classification", "origin_tol", "origin-tol", classification.origin_tol,      \
+         SGEMA_POSITIVE, 1e-6, "origin when |A|_F < X")                                            \
+  X_REAL(RANK_TOL, "classification", "rank_tol", "rank-tol", classification.rank_tol,              \
+         SGEMA_POSITIVE, 1e-6, "singular values counted in rank(A)")                               \
+  X_REAL(SADDLE_TOL, "classification", "saddle_tol", "saddle-tol", classification.saddle_tol,      \
+         SGEMA_POSITIVE, 1e-6, "saddle when max Re(eig) > X")                                      \
+  X_REAL(SYMMETRY_TOL, "classification", "symmetry_tol", "symmetry-tol",                           \
+         classification.symmetry_tol, SGEMA_POSITIVE, 1e-6, "O(n) orbit tangent tolerance")        \
+  X_REAL(SPHERE_TOL, "classification", "sphere_tol", "sphere-tol", classification.sphere_tol,      \
+         SGEMA_POSITIVE, 1e-6, "m = 1 sphere tolerance, relative")                                 \
   /* The invariant drift window is a ratio of norms. */                                            \
-  REAL(INVARIANT_WINDOW, NULL, "invariant_window", "invariant-window", invariant_window,           \
-       SGEMA_ABOVE_ONE, 1e3, "invariant drift window, > 1")
+  X_REAL(INVARIANT_WINDOW, NULL, "invariant_window", "invariant-window", invariant_window,         \
+         SGEMA_ABOVE_ONE, 1e3, "invariant drift window, > 1")
 
 /* SGEMA_SETTING_ALG, ..., SGEMA_SETTING_INVARIANT_WINDOW: a row's position in the table. */
 #define SGEMA_SETTING_ID1_(id, ...) SGEMA_SETTING_##id,
