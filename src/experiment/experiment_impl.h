@@ -1,8 +1,9 @@
-/* Private to the experiment library: the object, the table of run settings that the parser and the
- * writer share, and the diagnostics collector's internals. */
+/* Private to the experiment library: the object, the table of a run's keys that the parser and the
+ * writer share, the limits of a file, and the composer. */
 #ifndef SGEMA_EXPERIMENT_IMPL_H
 #define SGEMA_EXPERIMENT_IMPL_H
 
+#include "experiment_diag.h"
 #include "settings_table.h"
 #include "sgema/experiment.h"
 
@@ -58,14 +59,6 @@ size_t exp_setting_index(const char *section, const char *key);
 
 /* Longest run name (and experiment name), in bytes. */
 #define EXP_NAME_MAX 128
-
-/* ---- diagnostics (experiment_diag.c) ---- */
-
-int exp_diagnostics_vadd(sgema_diagnostics *d, const char *file, size_t line, size_t column,
-                         const char *key, const char *fmt, va_list ap);
-/* Sorts the diagnostics from index start on into file order (line, column, then the order they
- * were found) and removes exact repeats. */
-void exp_diagnostics_sort_from(sgema_diagnostics *d, size_t start);
 
 /* Frees what a run owns (its name, n_expr, references and their sources), not the run itself
  * (experiment_run.c). */

@@ -1,187 +1,175 @@
 /* The resolved experiment: every run with every setting spelt out, as block YAML (itself an
- * experiment file) or as JSON, from the table of a run's keys (experiment_run.c). */
-#define _POSIX_C_SOURCE 200809L
+ * experiment file) or as JSON, from the table of a run's keys (experiment_run.c). The JSON is
+ * json_writer.h's, the one JSON emitter of the tools; the block YAML is written here. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 
 #include "experiment_impl.h"
 #include "format_double.h"
+#include "json_writer.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-  char *buf;
-  size_t len, cap;
-  int oom;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n) {
-  if (b->oom)
-    return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (b->len + n + 1 > cap)
-      cap *= 2;
-    char *p = realloc(b->buf, cap);
-    if (!p) {
-      b->oom = 1;
-      return;
-    }
-    b->buf = p;
-    b->cap = cap;
-  }
-  memcpy(b->buf + b->len, s, n);
-  b->len += n;
-  b->buf[b->len] = '\0';
-}
-
-static void sb_str(strbuf *b, const char *s) {
-  sb_add(b, s, strlen(s));
-}
-
-static void sb_spaces(strbuf *b, int n) {
-  for (int i = 0; i < n; i++)
-    sb_add(b, " ", 1);
-}
-
-/* A double-quoted string with JSON's escapes, which YAML's double-quoted style reads the same. */
-static void sb_quoted(strbuf *b, const char *s) {
-  sb_add(b, "\"", 1);
+/* A double-quoted string with JSON's escapes, which YAML's double-quoted style reads the same: in
+ * both forms, so that a name or a description is spelt the same way in each. (json_writer.h also
+ * has short escapes for \b, \f and \r; the resolved form keeps \u00XX for them, as it always has.)
+ */
+static void put_quoted(FILE *f, const char *s) {
+  putc('"', f);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    char esc[8];
     if (*p == '"' || *p == '\\') {
-      esc[0] = '\\';
-      esc[1] = (char)*p;
-      sb_add(b, esc, 2);
+      putc('\\', f);
+      putc(*p, f);
     } else if (*p == '\n') {
-      sb_add(b, "\\n", 2);
+      fputs("\\n", f);
     } else if (*p == '\t') {
-      sb_add(b, "\\t", 2);
+      fputs("\\t", f);
     } else if (*p < 0x20 || *p == 0x7f) {
-      snprintf(esc, sizeof esc, "\\u%04x", *p);
-      sb_str(b, esc);
+      fprintf(f, "\\u%04x", *p);
     } else {
-      sb_add(b, (const char *)p, 1);
+      putc(*p, f);
     }
   }
-  sb_add(b, "\"", 1);
+  putc('"', f);
 }
 
 /* The shortest form that reads back to x: every stored setting is reproduced exactly, and 0.1
- * still prints as 0.1. Non-finite numbers: YAML's .inf / .nan, JSON's null. */
-static void format_double(double x, int json, char *buf, size_t size) {
-  if (!isfinite(x)) {
-    snprintf(buf, size, "%s", json ? "null" : isnan(x) ? ".nan" : x > 0 ? ".inf" : "-.inf");
-    return;
-  }
+ * still prints as 0.1. Non-finite numbers: YAML's .inf / .nan. */
+static void put_yaml_double(FILE *f, double x) {
   char shortest[SGEMA_DOUBLE_CHARS];
-  snprintf(buf, size, "%s", sgema_format_double(x, shortest));
+  if (!isfinite(x))
+    fputs(isnan(x) ? ".nan" : x > 0 ? ".inf" : "-.inf", f);
+  else
+    fputs(sgema_format_double(x, shortest), f);
 }
 
-/* A small emitter of nested maps and lists, as block YAML or as indented JSON. */
+/* An emitter of nested maps and lists: block YAML written here, or JSON through jw (indented;
+ * non-finite numbers as null). */
 #define EM_DEPTH 8
 
 typedef struct {
-  strbuf *b;
+  FILE *f;
   int json;
-  int depth;
-  int count[EM_DEPTH]; /* entries written into each open container */
+  jw_writer jw;        /* the JSON form */
+  int depth;           /* YAML: open containers */
+  int count[EM_DEPTH]; /* YAML: entries written into each open container */
   int dash;            /* YAML: a list item's map was opened; its first key follows "- " */
 } emitter;
 
-/* Starts an entry of the innermost container (key NULL inside a list). */
+/* YAML: starts an entry of the innermost container (key NULL inside a list), up to its value. */
 static void em_entry(emitter *e, const char *key) {
-  int top = e->depth - 1;
-  if (e->json) {
-    if (e->count[top]++)
-      sb_add(e->b, ",", 1);
-    sb_add(e->b, "\n", 1);
-    sb_spaces(e->b, 2 * e->depth);
-    if (key) {
-      sb_quoted(e->b, key);
-      sb_add(e->b, ": ", 2);
-    }
-    return;
-  }
-  e->count[top]++;
+  e->count[e->depth - 1]++;
   if (e->dash)
     e->dash = 0;
   else
-    sb_spaces(e->b, 2 * (e->depth - 1));
-  if (key) {
-    sb_str(e->b, key);
-    sb_add(e->b, ":", 1);
-  } else {
-    sb_add(e->b, "- ", 2);
-  }
-}
-
-/* A value already formatted as YAML and JSON text. */
-static void em_raw(emitter *e, const char *key, const char *text) {
-  em_entry(e, key);
-  if (!e->json && key)
-    sb_add(e->b, " ", 1);
-  sb_str(e->b, text);
-  if (!e->json)
-    sb_add(e->b, "\n", 1);
-}
-
-static void em_string(emitter *e, const char *key, const char *s) {
-  em_entry(e, key);
-  if (!e->json && key)
-    sb_add(e->b, " ", 1);
-  sb_quoted(e->b, s);
-  if (!e->json)
-    sb_add(e->b, "\n", 1);
+    fprintf(e->f, "%*s", 2 * (e->depth - 1), "");
+  if (key)
+    fprintf(e->f, "%s: ", key);
+  else
+    fputs("- ", e->f);
 }
 
 /* A name from a closed set: plain in YAML (it reads as what it is), quoted in JSON. */
 static void em_name(emitter *e, const char *key, const char *s) {
+  if (e->json) {
+    jw_string(&e->jw, key, s);
+    return;
+  }
+  em_entry(e, key);
+  fprintf(e->f, "%s\n", s);
+}
+
+static void em_string(emitter *e, const char *key, const char *s) {
   if (e->json)
-    em_string(e, key, s);
+    jw_prefix(&e->jw, key);
   else
-    em_raw(e, key, s);
+    em_entry(e, key);
+  put_quoted(e->f, s);
+  if (!e->json)
+    putc('\n', e->f);
 }
 
 static void em_double(emitter *e, const char *key, double x) {
-  char buf[40];
-  format_double(x, e->json, buf, sizeof buf);
-  em_raw(e, key, buf);
+  if (e->json) {
+    jw_double(&e->jw, key, x);
+    return;
+  }
+  em_entry(e, key);
+  put_yaml_double(e->f, x);
+  putc('\n', e->f);
 }
 
 static void em_integer(emitter *e, const char *key, unsigned long long x) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%llu", x);
-  em_raw(e, key, buf);
+  if (e->json) {
+    jw_u64(&e->jw, key, x);
+    return;
+  }
+  em_entry(e, key);
+  fprintf(e->f, "%llu\n", x);
+}
+
+static void em_bool(emitter *e, const char *key, int b) {
+  if (e->json) {
+    jw_bool(&e->jw, key, b);
+    return;
+  }
+  em_entry(e, key);
+  fputs(b ? "true\n" : "false\n", e->f);
+}
+
+/* [lo, hi] on one line in both forms. */
+static void em_range(emitter *e, const char *key, double lo, double hi) {
+  if (e->json) {
+    jw_array_begin_inline(&e->jw, key);
+    jw_double(&e->jw, NULL, lo);
+    jw_double(&e->jw, NULL, hi);
+    jw_array_end(&e->jw);
+    return;
+  }
+  em_entry(e, key);
+  putc('[', e->f);
+  put_yaml_double(e->f, lo);
+  fputs(", ", e->f);
+  put_yaml_double(e->f, hi);
+  fputs("]\n", e->f);
 }
 
 static void em_open(emitter *e, const char *key, int list) {
-  if (e->depth > 0) {
-    em_entry(e, key);
-    if (e->json)
-      sb_add(e->b, list ? "[" : "{", 1);
-    else if (key)
-      sb_add(e->b, "\n", 1);
+  if (e->json) {
+    if (list)
+      jw_array_begin(&e->jw, key);
     else
+      jw_object_begin(&e->jw, key);
+    return;
+  }
+  if (e->depth > 0) {
+    /* "key:" ends its line; a list item's map starts on the line of its "- ". */
+    e->count[e->depth - 1]++;
+    if (e->dash)
+      e->dash = 0;
+    else
+      fprintf(e->f, "%*s", 2 * (e->depth - 1), "");
+    if (key)
+      fprintf(e->f, "%s:\n", key);
+    else {
+      fputs("- ", e->f);
       e->dash = 1;
-  } else if (e->json) {
-    sb_add(e->b, "{", 1);
+    }
   }
   e->count[e->depth++] = 0;
 }
 
 static void em_close(emitter *e, int list) {
-  e->depth--;
-  if (!e->json)
+  if (e->json) {
+    if (list)
+      jw_array_end(&e->jw);
+    else
+      jw_object_end(&e->jw);
     return;
-  if (e->count[e->depth]) {
-    sb_add(e->b, "\n", 1);
-    sb_spaces(e->b, 2 * e->depth);
   }
-  sb_add(e->b, list ? "]" : "}", 1);
-  if (e->depth == 0)
-    sb_add(e->b, "\n", 1);
+  e->depth--;
 }
 
 static void write_momentum(emitter *e, const sgema_momentum *mo) {
@@ -208,16 +196,11 @@ static void write_setting(emitter *e, const sgema_setting *s, const sgema_run_sp
     memcpy(&x, base + s->offset, sizeof x);
     em_double(e, s->key, x);
     break;
-  case SGEMA_SETTING_TYPE_RANGE: {
-    char lo[40], hi[40], text[90];
+  case SGEMA_SETTING_TYPE_RANGE:
     memcpy(&x, base + s->offset, sizeof x);
     memcpy(&y, base + s->offset_hi, sizeof y);
-    format_double(x, e->json, lo, sizeof lo);
-    format_double(y, e->json, hi, sizeof hi);
-    snprintf(text, sizeof text, "[%s, %s]", lo, hi);
-    em_raw(e, s->key, text);
+    em_range(e, s->key, x, y);
     break;
-  }
   case SGEMA_SETTING_TYPE_LONG:
     memcpy(&l, base + s->offset, sizeof l);
     em_integer(e, s->key, (unsigned long long)l);
@@ -228,7 +211,7 @@ static void write_setting(emitter *e, const sgema_setting *s, const sgema_run_sp
     break;
   case SGEMA_SETTING_TYPE_FLAG:
     memcpy(&i, base + s->offset, sizeof i);
-    em_raw(e, s->key, i ? "true" : "false");
+    em_bool(e, s->key, i);
     break;
   case SGEMA_SETTING_TYPE_CHOICE: /* stored as an int (settings.c) */
     memcpy(&i, base + s->offset, sizeof i);
@@ -282,14 +265,18 @@ static void write_run(emitter *e, const sgema_run_spec *r) {
 }
 
 char *sgema_experiment_resolved(const sgema_experiment *e, sgema_experiment_format format) {
-  strbuf b = {NULL, 0, 0, 0};
-  emitter em = {&b, format == SGEMA_EXPERIMENT_JSON, 0, {0}, 0};
-  if (!em.json) {
-    sb_str(&b, "# Every setting of every run, resolved from ");
-    sb_str(&b, e->path);
-    sb_str(&b, " (sweeps expanded, defaults applied).\n"
-               "# This is itself an experiment file that loads to the same runs.\n");
-  }
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f)
+    return NULL;
+  emitter em = {f, format == SGEMA_EXPERIMENT_JSON, {0}, 0, {0}, 0};
+  jw_init(&em.jw, f, 0);
+  if (!em.json)
+    fprintf(f,
+            "# Every setting of every run, resolved from %s (sweeps expanded, defaults applied).\n"
+            "# This is itself an experiment file that loads to the same runs.\n",
+            e->path);
   em_open(&em, NULL, 0);
   em_string(&em, "experiment", e->name);
   em_integer(&em, "seed", e->seed);
@@ -300,11 +287,12 @@ char *sgema_experiment_resolved(const sgema_experiment *e, sgema_experiment_form
     write_run(&em, &e->runs[i]);
   em_close(&em, 1);
   em_close(&em, 0);
-  if (b.oom) {
-    free(b.buf);
+  int bad = em.json && jw_finish(&em.jw) != 0;
+  if (fclose(f) != 0 || bad) {
+    free(text);
     return NULL;
   }
-  return b.buf;
+  return text;
 }
 
 int sgema_experiment_write(const sgema_experiment *e, FILE *out, sgema_experiment_format format) {

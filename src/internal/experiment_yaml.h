@@ -4,6 +4,7 @@
 #ifndef SGEMA_EXPERIMENT_YAML_H
 #define SGEMA_EXPERIMENT_YAML_H
 
+#include "experiment_diag.h"
 #include "settings_table.h"
 #include "sgema/experiment.h"
 
