@@ -18,9 +18,13 @@ const sgema_choice EXP_SPHERE = {SGEMA_SPHERE_S2 + 1, sphere_name};
 
 /* ---- the table ---- */
 
-#define EXP_ROW_U32(id, sec, key, field, lo, hi, dflt)                                             \
-  {sec, key, NULL, NULL, SGEMA_SETTING_TYPE_U32, SGEMA_AT_(sgema_run_spec, , field), NULL, lo,     \
-   hi,  0,   NULL, NULL},
+#define EXP_ROW_U32(id_, sec_, key_, field_, lo_, hi_, dflt_)                                      \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .type = SGEMA_SETTING_TYPE_U32,                                                                 \
+   SGEMA_AT_(sgema_run_spec, , field_),                                                            \
+   .lo = lo_,                                                                                      \
+   .hi = hi_},
 #define RUN_REAL(...) SGEMA_ROW_REAL(sgema_run_spec, , __VA_ARGS__)
 #define CHOICE(...) SGEMA_ROW_CHOICE(sgema_run_spec, settings., __VA_ARGS__)
 #define INT(...) SGEMA_ROW_INT(sgema_run_spec, settings., __VA_ARGS__)

@@ -47,16 +47,15 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
 /* ---- the table ----
  * One row a setting, in the order the JSON writer prints them and sgema-trial lists its options
  * (the experiment files' writer prints a run's keys first, then its sections). Each kind of row is
- * a macro of its own (the list's parameters X_CHOICE, ..., X_MOMENTUM), so that a user defines
- * only what it needs:
- *   CHOICE(id, section, key, option, field, choice, default, help)       an enum, by name
- *   INT(id, section, key, option, arg, field, lo, hi, default, help)      an int in [lo, hi]
- *   LONG(id, section, key, option, arg, field, lo, hi, default, help)     a long in [lo, hi]
- *   REAL(id, section, key, option, field, allowed, default, help)         a double in `allowed`
- *   RANGE(id, section, key, option, lo_field, hi_field, allowed, hi_positive, default_lo,
+ * a macro of its own, so that a user defines only what it needs:
+ *   X_CHOICE(id, section, key, option, field, choice, default, help)       an enum, by name
+ *   X_INT(id, section, key, option, arg, field, lo, hi, default, help)      an int in [lo, hi]
+ *   X_LONG(id, section, key, option, arg, field, lo, hi, default, help)     a long in [lo, hi]
+ *   X_REAL(id, section, key, option, field, allowed, default, help)         a double in `allowed`
+ *   X_RANGE(id, section, key, option, lo_field, hi_field, allowed, hi_positive, default_lo,
  *         default_hi, help)   [lo, hi], lo <= hi, both in `allowed`; hi > 0 when hi_positive
- *   FLAG(id, section, key, option, field, default, help)                  an int, 0 or 1
- *   MOMENTUM(id, section, key, option, field, default, help)              the EMA schedule
+ *   X_FLAG(id, section, key, option, field, default, help)                  an int, 0 or 1
+ *   X_MOMENTUM(id, section, key, option, field, default, help)              the EMA schedule
  * key: the experiment files' key (in `section`, NULL at the top of a run); option: sgema-trial's
  * --option; arg: the option's argument in --help. A help of NULL shares the line of the row before
  * (--mu X, --nu X). alg, m and n are also the sweep axes of an experiment file. */
@@ -74,8 +73,7 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
            "flow (Eq. 5) or discrete algorithm (Eq. 4)")                                           \
   X_REAL(MU, NULL, "mu", "mu", mu, SGEMA_POSITIVE, 0.01, "discrete learning rates")                \
   X_REAL(NU, NULL, "nu", "nu", nu, SGEMA_POSITIVE, 0.01, NULL)                                     \
-  /* The paper's Figure 3 schedule (and BYOL's): 0.9 -> 1 over T = 300, then the target is frozen. \
-   */                                                                                              \
+  /* The paper's Figure 3 schedule (BYOL's): 0.9 -> 1 over T = 300, then the target frozen. */     \
   X_MOMENTUM(MOMENTUM, NULL, "momentum", "momentum", momentum,                                     \
              ((sgema_momentum){SGEMA_MOMENTUM_LINEAR, 0.9, 1.0, 300.0}), "EMA schedule")           \
   /* The paper's footnote 4: rho ~ U[0, 3], tau ~ U[-1, 1], lambda ~ U[0.01, 0.1], N(0, 1)         \
@@ -171,51 +169,78 @@ typedef struct {
 /* The rows over sgema_settings, in the order of SGEMA_SETTINGS_LIST. */
 extern const sgema_setting sgema_settings_table[SGEMA_SETTING_COUNT];
 
-/* Initializers of sgema_setting over a struct S whose member `settings_path` leads to the settings
- * (write `S, ` and nothing for sgema_settings itself, `S, settings.` for a struct holding one). */
-#define SGEMA_AT_(S, path, field) offsetof(S, path field), 0, sizeof(((S *)0)->path field)
-#define SGEMA_ROW_CHOICE(S, path, id, sec, key, opt, field, ch, dflt, help)                        \
-  {sec, key, opt, NULL, SGEMA_SETTING_TYPE_CHOICE, SGEMA_AT_(S, path, field), NULL, 0,             \
-   0,   0,   &ch, help},
-#define SGEMA_ROW_INT(S, path, id, sec, key, opt, arg, field, lo, hi, dflt, help)                  \
-  {sec, key, opt,  arg, SGEMA_SETTING_TYPE_INT, SGEMA_AT_(S, path, field), NULL, lo,               \
-   hi,  0,   NULL, help},
-#define SGEMA_ROW_LONG(S, path, id, sec, key, opt, arg, field, lo, hi, dflt, help)                 \
-  {sec, key, opt,  arg, SGEMA_SETTING_TYPE_LONG, SGEMA_AT_(S, path, field), NULL, lo,              \
-   hi,  0,   NULL, help},
-#define SGEMA_ROW_REAL(S, path, id, sec, key, opt, field, iv, dflt, help)                          \
-  {sec, key, opt,  " X", SGEMA_SETTING_TYPE_REAL, SGEMA_AT_(S, path, field), &iv, 0,               \
-   0,   0,   NULL, help},
-#define SGEMA_ROW_RANGE(S, path, id, sec, key, opt, lo_field, hi_field, iv, hipos, dlo, dhi, help) \
-  {sec,                                                                                            \
-   key,                                                                                            \
-   opt,                                                                                            \
-   " LO,HI",                                                                                       \
-   SGEMA_SETTING_TYPE_RANGE,                                                                       \
-   offsetof(S, path lo_field),                                                                     \
-   offsetof(S, path hi_field),                                                                     \
-   sizeof(double),                                                                                 \
-   &iv,                                                                                            \
-   0,                                                                                              \
-   0,                                                                                              \
-   hipos,                                                                                          \
-   NULL,                                                                                           \
-   help},
-#define SGEMA_ROW_FLAG(S, path, id, sec, key, opt, field, dflt, help)                              \
-  {sec, key, opt,  "[=yes|no]", SGEMA_SETTING_TYPE_FLAG, SGEMA_AT_(S, path, field), NULL, 0,       \
-   1,   0,   NULL, help},
-#define SGEMA_ROW_MOMENTUM(S, path, id, sec, key, opt, field, dflt, help)                          \
-  {sec,                                                                                            \
-   key,                                                                                            \
-   opt,                                                                                            \
-   " constant:A | linear:A0,A1,T",                                                                 \
-   SGEMA_SETTING_TYPE_MOMENTUM,                                                                    \
-   SGEMA_AT_(S, path, field),                                                                      \
-   NULL,                                                                                           \
-   0,                                                                                              \
-   0,                                                                                              \
-   0,                                                                                              \
-   NULL,                                                                                           \
-   help},
+/* Initializers of sgema_setting from a row, over a struct S in which path (empty for
+ * sgema_settings itself, `settings.` for sgema_run_spec) leads to the settings: wrap them as
+ * #define X_REAL(...) SGEMA_ROW_REAL(sgema_settings, , __VA_ARGS__). */
+#define SGEMA_AT_(S, path, field_)                                                                 \
+  .offset = offsetof(S, path field_), .size = sizeof(((S *)0)->path field_)
+#define SGEMA_ROW_CHOICE(S, path, id_, sec_, key_, opt_, field_, choice_, dflt_, help_)            \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .type = SGEMA_SETTING_TYPE_CHOICE,                                                              \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .choice = &choice_,                                                                             \
+   .help = help_},
+#define SGEMA_ROW_INT(S, path, id_, sec_, key_, opt_, arg_, field_, lo_, hi_, dflt_, help_)        \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = arg_,                                                                                    \
+   .type = SGEMA_SETTING_TYPE_INT,                                                                 \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .lo = lo_,                                                                                      \
+   .hi = hi_,                                                                                      \
+   .help = help_},
+#define SGEMA_ROW_LONG(S, path, id_, sec_, key_, opt_, arg_, field_, lo_, hi_, dflt_, help_)       \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = arg_,                                                                                    \
+   .type = SGEMA_SETTING_TYPE_LONG,                                                                \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .lo = lo_,                                                                                      \
+   .hi = hi_,                                                                                      \
+   .help = help_},
+#define SGEMA_ROW_REAL(S, path, id_, sec_, key_, opt_, field_, allowed_, dflt_, help_)             \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = " X",                                                                                    \
+   .type = SGEMA_SETTING_TYPE_REAL,                                                                \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .allowed = &allowed_,                                                                           \
+   .help = help_},
+#define SGEMA_ROW_RANGE(S, path, id_, sec_, key_, opt_, lo_field, hi_field, allowed_, hipos_,      \
+                        dlo_, dhi_, help_)                                                         \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = " LO,HI",                                                                                \
+   .type = SGEMA_SETTING_TYPE_RANGE,                                                               \
+   .offset = offsetof(S, path lo_field),                                                           \
+   .offset_hi = offsetof(S, path hi_field),                                                        \
+   .size = sizeof(double),                                                                         \
+   .allowed = &allowed_,                                                                           \
+   .hi_positive = hipos_,                                                                          \
+   .help = help_},
+#define SGEMA_ROW_FLAG(S, path, id_, sec_, key_, opt_, field_, dflt_, help_)                       \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = "[=yes|no]",                                                                             \
+   .type = SGEMA_SETTING_TYPE_FLAG,                                                                \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .lo = 0,                                                                                        \
+   .hi = 1,                                                                                        \
+   .help = help_},
+#define SGEMA_ROW_MOMENTUM(S, path, id_, sec_, key_, opt_, field_, dflt_, help_)                   \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = " constant:A | linear:A0,A1,T",                                                          \
+   .type = SGEMA_SETTING_TYPE_MOMENTUM,                                                            \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .help = help_},
 
 #endif
