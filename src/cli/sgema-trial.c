@@ -32,8 +32,12 @@
 /* Exit statuses: the trial ran (whatever its class), the kernel failed, the command was wrong. */
 enum { EXIT_RAN = 0, EXIT_KERNEL = 1, EXIT_USAGE = 2 };
 
-/* Recording horizon when --record gives no T: the paper's Figure 3 spans t in [0, 300]. */
-#define RECORD_T_DEFAULT 300.0
+/* Recording horizon when --record gives no T: an experiment file's record.t_last default. */
+static double record_t_default(void) {
+  sgema_record_spec r;
+  sgema_record_spec_default(&r);
+  return r.t_last;
+}
 #define RECORD_MAX_POINTS ((long)SGEMA_RECORD_MAX_POINTS)
 
 /* Long-only options get codes past every character, so that getopt's codes are unambiguous. The
@@ -268,7 +272,7 @@ static void usage(FILE *out) {
   help_item(out, "--record N[:T]",
             "record the trajectory at N times uniform on [0, T]"
             " (default T = %g)",
-            RECORD_T_DEFAULT);
+            record_t_default());
   help_item(out, "--json", "print the JSON record (indented); default readable text");
   help_item(out, "--compact", "JSON on one line (implies --json)");
   help_item(out, "-h, --help", "this help");
@@ -299,7 +303,7 @@ static void parse_momentum(cli_errors *e, const char *opt, const char *text, sge
   int k = cli_choice(e, opt, kind, sgema_momentum_names);
   if (k == 0) {
     double a;
-    if (cli_double(e, opt, colon + 1, &CLI_UNIT, &a) == 0) {
+    if (cli_double(e, opt, colon + 1, &SGEMA_MOMENTUM_ALPHA, &a) == 0) {
       mo->kind = SGEMA_MOMENTUM_CONSTANT;
       mo->a0 = mo->a1 = a;
     }
@@ -308,11 +312,12 @@ static void parse_momentum(cli_errors *e, const char *opt, const char *text, sge
     if (cli_double_list(e, opt, colon + 1, 3, &CLI_FINITE, v) != 0)
       return;
     int bad = 0;
-    if (!sgema_interval_contains(&CLI_UNIT, v[0]) || !sgema_interval_contains(&CLI_UNIT, v[1])) {
+    if (!sgema_interval_contains(&SGEMA_MOMENTUM_ALPHA, v[0]) ||
+        !sgema_interval_contains(&SGEMA_MOMENTUM_ALPHA, v[1])) {
       cli_error(e, "%s: '%s': A0 and A1 must be in [0, 1]", opt, text);
       bad = 1;
     }
-    if (!(v[2] > 0.0)) {
+    if (!sgema_interval_contains(&SGEMA_MOMENTUM_T, v[2])) {
       cli_error(e, "%s: '%s': T must be > 0", opt, text);
       bad = 1;
     }
@@ -336,7 +341,7 @@ static void parse_record(cli_errors *e, const char *opt, const char *text, optio
   memcpy(count, text, len);
   count[len] = '\0';
   long n;
-  double t = RECORD_T_DEFAULT;
+  double t = record_t_default();
   int bad = cli_long(e, opt, count, 1, RECORD_MAX_POINTS, &n) != 0;
   if (colon && cli_double(e, opt, colon + 1, &CLI_POSITIVE, &t) != 0)
     bad = 1;

@@ -189,13 +189,13 @@ static int read_momentum(exp_reader *r, yaml_node_t *node, sgema_momentum *mo) {
   }
   yaml_node_t *a0 = get(f, 4, "a0"), *a1 = get(f, 4, "a1"), *T = get(f, 4, "T");
   if (require(r, node, a0, "problem.momentum", "a0"))
-    read_double(r, a0, "problem.momentum.a0", &CLI_UNIT, &mo->a0);
+    read_double(r, a0, "problem.momentum.a0", &SGEMA_MOMENTUM_ALPHA, &mo->a0);
   /* A constant schedule ignores a1 and T, but a record prints them, so they are read if present. */
   int linear = mo->kind == SGEMA_MOMENTUM_LINEAR;
   if (a1 || (linear && require(r, node, a1, "problem.momentum", "a1")))
-    read_double(r, a1, "problem.momentum.a1", &CLI_UNIT, &mo->a1);
+    read_double(r, a1, "problem.momentum.a1", &SGEMA_MOMENTUM_ALPHA, &mo->a1);
   if (T || (linear && require(r, node, T, "problem.momentum", "T")))
-    read_double(r, T, "problem.momentum.T", &CLI_POSITIVE, &mo->T);
+    read_double(r, T, "problem.momentum.T", &SGEMA_MOMENTUM_T, &mo->T);
   return r->problems == before ? 0 : -1;
 }
 
@@ -244,9 +244,11 @@ static int read_problem(exp_reader *r, yaml_node_t *node, trial_input *in) {
     else
       exp_report(r, f[P_TIME].value, "problem.time", "'%s' is not one of flow|discrete", name);
   }
-  if (f[P_MU].value && read_double(r, f[P_MU].value, "problem.mu", &CLI_POSITIVE, &p->mu) == 0)
+  if (f[P_MU].value && read_double(r, f[P_MU].value, "problem.mu",
+                                   sgema_settings_table[SGEMA_SETTING_MU].allowed, &p->mu) == 0)
     in->has_mu = 1;
-  if (f[P_NU].value && read_double(r, f[P_NU].value, "problem.nu", &CLI_POSITIVE, &p->nu) == 0)
+  if (f[P_NU].value && read_double(r, f[P_NU].value, "problem.nu",
+                                   sgema_settings_table[SGEMA_SETTING_NU].allowed, &p->nu) == 0)
     in->has_nu = 1;
   if (f[P_MOMENTUM].value && read_momentum(r, f[P_MOMENTUM].value, &p->momentum) == 0)
     in->has_momentum = 1;

@@ -285,7 +285,7 @@ static int read_momentum(exp_reader *r, yaml_node_t *n, const char *key, sgema_m
       continue;
     }
     if (m[i].value)
-      exp_read_real(r, m[i].value, path, i == 4 ? &SGEMA_POSITIVE : &SGEMA_UNIT, &v[i]);
+      exp_read_real(r, m[i].value, path, i == 4 ? &SGEMA_MOMENTUM_T : &SGEMA_MOMENTUM_ALPHA, &v[i]);
     else if (kind >= 0 && is_linear[i] == (kind == SGEMA_MOMENTUM_LINEAR))
       exp_missing(r, n, key, m[i].name,
                   kind == SGEMA_MOMENTUM_LINEAR ? " for kind linear" : " for kind constant");

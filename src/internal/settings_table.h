@@ -131,6 +131,10 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
   X_REAL(INVARIANT_WINDOW, NULL, "invariant_window", "invariant-window", invariant_window,         \
          SGEMA_ABOVE_ONE, 1e3, "invariant drift window, > 1")
 
+/* The momentum schedule's parts, wherever one is read: alpha, a0 and a1 in [0, 1], T > 0. */
+#define SGEMA_MOMENTUM_ALPHA SGEMA_UNIT
+#define SGEMA_MOMENTUM_T SGEMA_POSITIVE
+
 /* SGEMA_SETTING_ALG, ..., SGEMA_SETTING_INVARIANT_WINDOW: a row's position in the table. */
 #define SGEMA_SETTING_ID1_(id, ...) SGEMA_SETTING_##id,
 typedef enum {
