@@ -5,6 +5,7 @@
 #include "sgema/classify.h"
 #include "sgema/field.h"
 #include "sgema/problem.h"
+#include "sgema/settings.h"
 #include "test_util.h"
 
 /* (rho, tau, lambda) with Delta = tau^2 - 4 rho lambda > 0, tau of both signs, one near Delta = 0.

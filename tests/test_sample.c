@@ -1,6 +1,7 @@
 /* Tests of trial sampling: reproducibility, distributions, conditioning, rotated statistics. */
 #include "sgema/problem.h"
 #include "sgema/sample.h"
+#include "sgema/settings.h"
 #include "sgema/status.h"
 
 #include <gsl/gsl_blas.h>

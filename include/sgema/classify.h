@@ -29,9 +29,6 @@ typedef struct {
   double sphere_tol;   /* m = 1: on S_i when ||a| - r_i| <= sphere_tol * r_i */
 } sgema_classification;
 
-void sgema_classification_default(sgema_classification *s);
-int sgema_classification_validate(const sgema_classification *s);
-
 typedef struct {
   sgema_class cls;
   int rank;             /* numerical rank of A; -1 when diverged or failed */

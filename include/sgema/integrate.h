@@ -59,9 +59,6 @@ typedef struct {
   double stiff_ratio;
 } sgema_integration;
 
-void sgema_integration_default(sgema_integration *s);
-int sgema_integration_validate(const sgema_integration *s);
-
 typedef enum {
   SGEMA_END_CONVERGED,
   SGEMA_END_DIVERGED,

@@ -28,10 +28,6 @@ typedef struct {
   sgema_target_init target;
 } sgema_sampling;
 
-/* The paper's footnote 4: rho ~ U[0, 3], tau ~ U[-1, 1], lambda ~ U[0.01, 0.1], N(0, 1) initial
- * coordinates, unconditioned, EMA target copied from A. */
-void sgema_sampling_default(sgema_sampling *s);
-
 /* Checks ranges (lo <= hi, rho_lo >= 0, lambda_lo > 0, sigma > 0, max_draws >= 1) and that
  * conditioning is only asked for m = 1. */
 int sgema_sampling_validate(const sgema_sampling *s, int m);

@@ -6,29 +6,12 @@
 #include "sgema/integrate.h"
 #include "sgema/problem.h"
 #include "sgema/sample.h"
+#include "sgema/settings.h"
 #include "sgema/trajectory.h"
 #include "sgema/verify.h"
 
 #include <signal.h>
 #include <stdint.h>
-
-/* Every setting of a run of trials, with the defaults of sgema_settings_default(). */
-typedef struct {
-  sgema_alg alg;
-  int m, n;
-  sgema_time_kind time;
-  double mu, nu;           /* discrete algorithm's learning rates */
-  sgema_momentum momentum; /* EMA */
-  sgema_sampling sampling;
-  sgema_integration integration;
-  sgema_classification classification;
-  double invariant_window;
-} sgema_settings;
-
-void sgema_settings_default(sgema_settings *s);
-/* Validates every part; returns the first error status, and in *what (if not NULL) the name of the
- * offending setting. */
-int sgema_settings_validate(const sgema_settings *s, const char **what);
 
 /* Everything known about one trial. y0 and y_end point into the workspace that filled the record
  * and stay valid until its next use. */
@@ -85,8 +68,5 @@ void sgema_trial_set_watch(sgema_trial *t, const sgema_trial_watch *w);
 
 /* The workspace's classifier (to choose its spectrum solver: sgema_classifier_set_solver). */
 sgema_classifier *sgema_trial_classifier(sgema_trial *t);
-
-/* The problem skeleton these settings describe (alg, m, n, momentum, time, mu, nu). */
-void sgema_settings_problem(const sgema_settings *s, sgema_problem *p);
 
 #endif

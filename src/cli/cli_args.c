@@ -13,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const cli_interval CLI_FINITE = {-INFINITY, INFINITY, 1, 1};
-const cli_interval CLI_POSITIVE = {0.0, INFINITY, 1, 1};
-const cli_interval CLI_NONNEG = {0.0, INFINITY, 0, 1};
-const cli_interval CLI_UNIT = {0.0, 1.0, 0, 0};
-
 /* strtod and strtol skip leading blanks and stop at the first bad character; a config value " 1"
  * or "1.5x" is a typo, not a number, so both are refused here. */
 static int starts_clean(const char *text) {
@@ -79,15 +74,7 @@ cli_parse_status cli_parse_u64(const char *text, uint64_t *out) {
   return CLI_PARSE_OK;
 }
 
-int cli_interval_contains(const cli_interval *iv, double x) {
-  if (isnan(x))
-    return 0;
-  int above = iv->lo_open ? x > iv->lo : x >= iv->lo;
-  int below = iv->hi_open ? x < iv->hi : x <= iv->hi;
-  return above && below;
-}
-
-const char *cli_interval_describe(const cli_interval *iv, char *buf, size_t size) {
+const char *cli_interval_describe(const sgema_interval *iv, char *buf, size_t size) {
   int lo_free = isinf(iv->lo) && iv->lo < 0, hi_free = isinf(iv->hi) && iv->hi > 0;
   if (lo_free && hi_free)
     snprintf(buf, size, "%s", iv->lo_open && iv->hi_open ? "a finite number" : "a number");
@@ -148,7 +135,7 @@ static void report_parse(cli_errors *e, const char *opt, const char *text, cli_p
   }
 }
 
-int cli_double(cli_errors *e, const char *opt, const char *text, const cli_interval *iv,
+int cli_double(cli_errors *e, const char *opt, const char *text, const sgema_interval *iv,
                double *out) {
   double x;
   cli_parse_status st = cli_parse_double(text, &x);
@@ -156,7 +143,7 @@ int cli_double(cli_errors *e, const char *opt, const char *text, const cli_inter
     report_parse(e, opt, text, st, "a number");
     return -1;
   }
-  if (!cli_interval_contains(iv, x)) {
+  if (!sgema_interval_contains(iv, x)) {
     char buf[128];
     cli_error(e, "%s: '%s' is not allowed: must be %s", opt, text,
               cli_interval_describe(iv, buf, sizeof buf));
@@ -231,7 +218,7 @@ int cli_u32(cli_errors *e, const char *opt, const char *text, uint32_t *out) {
 }
 
 int cli_double_list(cli_errors *e, const char *opt, const char *text, int count,
-                    const cli_interval *iv, double *out) {
+                    const sgema_interval *iv, double *out) {
   char buf[256];
   double tmp[16];
   if (count < 1 || count > (int)(sizeof tmp / sizeof tmp[0]))
@@ -271,8 +258,8 @@ int cli_double_list(cli_errors *e, const char *opt, const char *text, int count,
   return 0;
 }
 
-int cli_range(cli_errors *e, const char *opt, const char *text, const cli_interval *iv, double *lo,
-              double *hi) {
+int cli_range(cli_errors *e, const char *opt, const char *text, const sgema_interval *iv,
+              double *lo, double *hi) {
   double v[2];
   if (cli_double_list(e, opt, text, 2, iv, v) != 0)
     return -1;

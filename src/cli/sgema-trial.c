@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cli_args.h"
+#include "settings_table.h"
 #include "trial_input.h"
 
 #include "sgema/experiment.h"
@@ -31,11 +32,16 @@
 /* Exit statuses: the trial ran (whatever its class), the kernel failed, the command was wrong. */
 enum { EXIT_RAN = 0, EXIT_KERNEL = 1, EXIT_USAGE = 2 };
 
-/* Recording horizon when --record gives no T: the paper's Figure 3 spans t in [0, 300]. */
-#define RECORD_T_DEFAULT 300.0
+/* Recording horizon when --record gives no T: an experiment file's record.t_last default. */
+static double record_t_default(void) {
+  sgema_record_spec r;
+  sgema_record_spec_default(&r);
+  return r.t_last;
+}
 #define RECORD_MAX_POINTS ((long)SGEMA_RECORD_MAX_POINTS)
 
-/* Long-only options get codes past every character, so that getopt's codes are unambiguous. */
+/* Long-only options get codes past every character, so that getopt's codes are unambiguous. The
+ * settings' options come from the settings table (settings_table.h), one code a row. */
 enum {
   OPT_FIRST = 256,
   OPT_SEED = OPT_FIRST,
@@ -45,39 +51,8 @@ enum {
   OPT_TAU,
   OPT_LAMBDA,
   OPT_INPUT,
-  OPT_ALG,
-  OPT_M,
-  OPT_N,
-  OPT_TIME,
-  OPT_MU,
-  OPT_NU,
-  OPT_MOMENTUM,
-  OPT_STATS,
-  OPT_RHO_RANGE,
-  OPT_TAU_RANGE,
-  OPT_LAMBDA_RANGE,
-  OPT_SIGMA,
-  OPT_CONDITION_DELTA,
-  OPT_TARGET,
-  OPT_MAX_DRAWS,
-  OPT_METHOD,
-  OPT_RTOL,
-  OPT_ATOL,
-  OPT_H0,
-  OPT_T_MAX,
-  OPT_MAX_STEPS,
-  OPT_F_TOL,
-  OPT_DIVERGE_NORM,
-  OPT_TAIL_F,
-  OPT_TAIL_RTOL,
-  OPT_STIFF_RATIO,
-  OPT_ORIGIN_TOL,
-  OPT_RANK_TOL,
-  OPT_SADDLE_TOL,
-  OPT_SYMMETRY_TOL,
-  OPT_SPHERE_TOL,
-  OPT_INVARIANT_WINDOW,
-  OPT_RECORD,
+  OPT_SETTING, /* OPT_SETTING + k: row k of the table */
+  OPT_RECORD = OPT_SETTING + SGEMA_SETTING_COUNT,
   OPT_JSON,
   OPT_COMPACT,
   OPT_HELP,
@@ -85,52 +60,39 @@ enum {
   OPT_END
 };
 
-static const struct option long_options[] = {
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"run", required_argument, NULL, OPT_RUN},
-    {"trial", required_argument, NULL, OPT_TRIAL},
-    {"rho", required_argument, NULL, OPT_RHO},
-    {"tau", required_argument, NULL, OPT_TAU},
-    {"lambda", required_argument, NULL, OPT_LAMBDA},
-    {"input", required_argument, NULL, OPT_INPUT},
-    {"alg", required_argument, NULL, OPT_ALG},
-    {"m", required_argument, NULL, OPT_M},
-    {"n", required_argument, NULL, OPT_N},
-    {"time", required_argument, NULL, OPT_TIME},
-    {"mu", required_argument, NULL, OPT_MU},
-    {"nu", required_argument, NULL, OPT_NU},
-    {"momentum", required_argument, NULL, OPT_MOMENTUM},
-    {"stats", required_argument, NULL, OPT_STATS},
-    {"rho-range", required_argument, NULL, OPT_RHO_RANGE},
-    {"tau-range", required_argument, NULL, OPT_TAU_RANGE},
-    {"lambda-range", required_argument, NULL, OPT_LAMBDA_RANGE},
-    {"sigma", required_argument, NULL, OPT_SIGMA},
-    {"condition-delta", optional_argument, NULL, OPT_CONDITION_DELTA},
-    {"target", required_argument, NULL, OPT_TARGET},
-    {"max-draws", required_argument, NULL, OPT_MAX_DRAWS},
-    {"method", required_argument, NULL, OPT_METHOD},
-    {"rtol", required_argument, NULL, OPT_RTOL},
-    {"atol", required_argument, NULL, OPT_ATOL},
-    {"h0", required_argument, NULL, OPT_H0},
-    {"t-max", required_argument, NULL, OPT_T_MAX},
-    {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
-    {"f-tol", required_argument, NULL, OPT_F_TOL},
-    {"diverge-norm", required_argument, NULL, OPT_DIVERGE_NORM},
-    {"tail-f", required_argument, NULL, OPT_TAIL_F},
-    {"tail-rtol", required_argument, NULL, OPT_TAIL_RTOL},
-    {"stiff-ratio", required_argument, NULL, OPT_STIFF_RATIO},
-    {"origin-tol", required_argument, NULL, OPT_ORIGIN_TOL},
-    {"rank-tol", required_argument, NULL, OPT_RANK_TOL},
-    {"saddle-tol", required_argument, NULL, OPT_SADDLE_TOL},
-    {"symmetry-tol", required_argument, NULL, OPT_SYMMETRY_TOL},
-    {"sphere-tol", required_argument, NULL, OPT_SPHERE_TOL},
-    {"invariant-window", required_argument, NULL, OPT_INVARIANT_WINDOW},
-    {"record", required_argument, NULL, OPT_RECORD},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"compact", no_argument, NULL, OPT_COMPACT},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {NULL, 0, NULL, 0}};
+/* The option of a setting, by its row's id: OPT_OF(ALG). */
+#define OPT_OF(id) (OPT_SETTING + SGEMA_SETTING_##id)
+
+static const struct option leading_options[] = {
+    {"seed", required_argument, NULL, OPT_SEED},   {"run", required_argument, NULL, OPT_RUN},
+    {"trial", required_argument, NULL, OPT_TRIAL}, {"rho", required_argument, NULL, OPT_RHO},
+    {"tau", required_argument, NULL, OPT_TAU},     {"lambda", required_argument, NULL, OPT_LAMBDA},
+    {"input", required_argument, NULL, OPT_INPUT}};
+static const struct option trailing_options[] = {{"record", required_argument, NULL, OPT_RECORD},
+                                                 {"json", no_argument, NULL, OPT_JSON},
+                                                 {"compact", no_argument, NULL, OPT_COMPACT},
+                                                 {"help", no_argument, NULL, OPT_HELP},
+                                                 {"version", no_argument, NULL, OPT_VERSION}};
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The leading options, one a setting, the trailing ones, and getopt's terminator. */
+static struct option
+    long_options[COUNT_OF(leading_options) + SGEMA_SETTING_COUNT + COUNT_OF(trailing_options) + 1];
+
+static void init_options(void) {
+  size_t k = 0;
+  for (size_t i = 0; i < COUNT_OF(leading_options); i++)
+    long_options[k++] = leading_options[i];
+  for (int i = 0; i < SGEMA_SETTING_COUNT; i++) {
+    const sgema_setting *r = &sgema_settings_table[i];
+    /* --condition-delta alone means yes. */
+    int has_arg = r->type == SGEMA_SETTING_TYPE_FLAG ? optional_argument : required_argument;
+    long_options[k++] = (struct option){r->option, has_arg, NULL, OPT_SETTING + i};
+  }
+  for (size_t i = 0; i < COUNT_OF(trailing_options); i++)
+    long_options[k++] = trailing_options[i];
+  long_options[k] = (struct option){NULL, 0, NULL, 0};
+}
 
 /* Everything the command line says. */
 typedef struct {
@@ -157,34 +119,15 @@ static int given(const options *o, int code) {
   return o->given[code - OPT_FIRST];
 }
 
-/* (1, inf): the invariant window is a ratio of norms. */
-static const cli_interval ABOVE_ONE = {1.0, INFINITY, 1, 1};
-/* (0, inf]: an infinite divergence bound leaves only the non-finite test. */
-static const cli_interval POSITIVE_OR_INF = {0.0, INFINITY, 1, 0};
-
 static const char *yes_no[] = {"no", "yes", NULL};
 
-/* Name lists built from the library, so that a new method or statistics kind appears here alone. */
-static const char *alg_names[SGEMA_ALG_GD + 2];
-static const char *stats_names[SGEMA_STATS_GENERIC + 2];
-static const char *method_names[SGEMA_METHOD_COUNT + 1];
-
-static void init_names(void) {
-  for (int i = 0; i <= SGEMA_ALG_GD; i++)
-    alg_names[i] = sgema_alg_name((sgema_alg)i);
-  for (int i = 0; i <= SGEMA_STATS_GENERIC; i++)
-    stats_names[i] = sgema_stats_name((sgema_stats_kind)i);
-  for (int i = 0; i < SGEMA_METHOD_COUNT; i++)
-    method_names[i] = sgema_method_name((sgema_method)i);
-}
-
-/* "a|b|c" from a NULL-terminated list, into buf. */
-static const char *join_names(const char *const *names, char *buf, size_t size) {
-  size_t used = 0;
-  buf[0] = '\0';
-  for (int i = 0; names[i] && used < size; i++)
-    used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "|" : "", names[i]);
-  return buf;
+/* A choice's names as cli_choice wants them: NULL-terminated, into names (room for max). */
+static const char *const *choice_names(const sgema_choice *c, const char **names, int max) {
+  int k = 0;
+  for (; k < c->count && k < max - 1; k++)
+    names[k] = c->name(k);
+  names[k] = NULL;
+  return names;
 }
 
 /* One option of the help: the option column padded to a fixed width (or on a line of its own when
@@ -207,14 +150,107 @@ help_item(FILE *out, const char *left, const char *fmt, ...) {
   fputc('\n', out);
 }
 
+/* A setting's option with its argument, "--alg sg|ema|gd", "--rtol X", into buf. */
+static const char *option_text(const sgema_setting *r, char *buf, size_t size) {
+  char names[256];
+  if (r->type == SGEMA_SETTING_TYPE_CHOICE)
+    snprintf(buf, size, "--%s %s", r->option, sgema_choice_list(r->choice, names, sizeof names));
+  else
+    snprintf(buf, size, "--%s%s", r->option, r->arg);
+  return buf;
+}
+
+/* A setting's value in d as its option takes it, into buf. */
+static const char *value_text(const sgema_setting *r, const sgema_settings *d, char *buf,
+                              size_t size) {
+  const char *base = (const char *)d;
+  double x, y;
+  long l;
+  int i;
+  switch (r->type) {
+  case SGEMA_SETTING_TYPE_CHOICE:
+    memcpy(&i, base + r->offset, sizeof i);
+    snprintf(buf, size, "%s", r->choice->name(i));
+    break;
+  case SGEMA_SETTING_TYPE_INT:
+    memcpy(&i, base + r->offset, sizeof i);
+    snprintf(buf, size, "%d", i);
+    break;
+  case SGEMA_SETTING_TYPE_FLAG:
+    memcpy(&i, base + r->offset, sizeof i);
+    snprintf(buf, size, "%s", yes_no[i != 0]);
+    break;
+  case SGEMA_SETTING_TYPE_LONG:
+    memcpy(&l, base + r->offset, sizeof l);
+    snprintf(buf, size, "%ld", l);
+    break;
+  case SGEMA_SETTING_TYPE_RANGE:
+    memcpy(&x, base + r->offset, sizeof x);
+    memcpy(&y, base + r->offset_hi, sizeof y);
+    snprintf(buf, size, "%g,%g", x, y);
+    break;
+  case SGEMA_SETTING_TYPE_MOMENTUM:
+    if (d->momentum.kind == SGEMA_MOMENTUM_LINEAR)
+      snprintf(buf, size, "linear:%g,%g,%g", d->momentum.a0, d->momentum.a1, d->momentum.T);
+    else
+      snprintf(buf, size, "constant:%g", d->momentum.a0);
+    break;
+  default:
+    memcpy(&x, base + r->offset, sizeof x);
+    snprintf(buf, size, "%g", x);
+    break;
+  }
+  return buf;
+}
+
+/* The heading of a section's options in --help. */
+static const char *section_heading(const char *section) {
+  if (!section)
+    return "Problem";
+  if (strcmp(section, "sampling") == 0)
+    return "Sampling";
+  if (strcmp(section, "integration") == 0)
+    return "Integration";
+  return "Classification and verification";
+}
+
+/* Every setting of the table, grouped by section (a heading where a section first appears), with
+ * its default from d; a row without help shares the line of the row before. */
+static void list_settings(FILE *out, const sgema_settings *d) {
+  const char *seen[8];
+  int nseen = 0;
+  for (int k = 0; k < SGEMA_SETTING_COUNT; k++) {
+    const sgema_setting *r = &sgema_settings_table[k];
+    int known = 0;
+    for (int j = 0; j < nseen; j++)
+      known |= seen[j] == r->section || (seen[j] && r->section && !strcmp(seen[j], r->section));
+    if (!known && nseen < 8) {
+      seen[nseen++] = r->section;
+      fprintf(out, "\n%s:\n", section_heading(r->section));
+    }
+    if (!r->help)
+      continue;
+    const sgema_setting *pair = k + 1 < SGEMA_SETTING_COUNT && !sgema_settings_table[k + 1].help
+                                    ? &sgema_settings_table[k + 1]
+                                    : NULL;
+    char left[300], second[100], value[100], value2[100];
+    option_text(r, left, sizeof left);
+    value_text(r, d, value, sizeof value);
+    if (pair) {
+      size_t used = strlen(left);
+      snprintf(left + used, sizeof left - used, ", %s", option_text(pair, second, sizeof second));
+      help_item(out, left, "%s (default %s, %s)", r->help, value,
+                value_text(pair, d, value2, sizeof value2));
+    } else {
+      help_item(out, left, "%s (default %s)", r->help, value);
+    }
+  }
+}
+
 /* Every default comes from sgema_settings_default, so the help cannot drift from the code. */
 static void usage(FILE *out) {
   sgema_settings d;
   sgema_settings_default(&d);
-  const sgema_sampling *sa = &d.sampling;
-  const sgema_integration *in = &d.integration;
-  const sgema_classification *cl = &d.classification;
-  char names[256], left[300];
   fprintf(out, "Usage: %s [OPTION]...\n", PROG);
   fputs(
       "Run one trial of the linear SimSiam (sg) / BYOL (ema) / GD dynamics and print its record.\n"
@@ -230,69 +266,13 @@ static void usage(FILE *out) {
   help_item(out, "--input FILE", "statistics and initial state from FILE (YAML, or a record");
   help_item(out, "", "printed by --json); the settings below still apply");
 
-  fputs("\nProblem:\n", out);
-  snprintf(left, sizeof left, "--alg %s", join_names(alg_names, names, sizeof names));
-  help_item(out, left, "algorithm (default %s)", sgema_alg_name(d.alg));
-  help_item(out, "--m M", "input dimension, 1..%d (default %d)", SGEMA_MAX_M, d.m);
-  help_item(out, "--n N", "embedding dimension, m < N <= %d (default %d)", SGEMA_MAX_N, d.n);
-  help_item(out, "--time flow|discrete", "flow (Eq. 5) or discrete algorithm (Eq. 4) (default %s)",
-            sgema_time_name(d.time));
-  help_item(out, "--mu X, --nu X", "discrete learning rates (default %.10g, %.10g)", d.mu, d.nu);
-  if (d.momentum.kind == SGEMA_MOMENTUM_LINEAR)
-    snprintf(names, sizeof names, "linear:%.10g,%.10g,%.10g", d.momentum.a0, d.momentum.a1,
-             d.momentum.T);
-  else
-    snprintf(names, sizeof names, "constant:%.10g", d.momentum.a0);
-  help_item(out, "--momentum constant:A | linear:A0,A1,T", "EMA schedule (default %s)", names);
-
-  fputs("\nSampling:\n", out);
-  snprintf(left, sizeof left, "--stats %s", join_names(stats_names, names, sizeof names));
-  help_item(out, left, "statistics for m > 1 (default %s)", sgema_stats_name(sa->stats));
-  help_item(out, "--rho-range LO,HI", "rho_i ~ U(LO, HI] (default %.10g,%.10g)", sa->rho_lo,
-            sa->rho_hi);
-  help_item(out, "--tau-range LO,HI", "tau_i ~ U[LO, HI) (default %.10g,%.10g)", sa->tau_lo,
-            sa->tau_hi);
-  help_item(out, "--lambda-range LO,HI", "lambda ~ U[LO, HI) (default %.10g,%.10g)", sa->lambda_lo,
-            sa->lambda_hi);
-  help_item(out, "--sigma X", "initial coordinates ~ N(0, X^2) (default %.10g)", sa->sigma);
-  help_item(out, "--condition-delta[=yes|no]", "m = 1: redraw until Delta >= 0 (default %s)",
-            sa->condition_delta ? "yes" : "no");
-  help_item(out, "--max-draws N", "budget of that redrawing (default %ld)", sa->max_draws);
-  help_item(out, "--target copy|independent", "EMA target C(0) (default %s)",
-            sgema_target_name(sa->target));
-
-  fputs("\nIntegration:\n", out);
-  snprintf(left, sizeof left, "--method %s", join_names(method_names, names, sizeof names));
-  help_item(out, left, "stepper (default %s)", sgema_method_name(in->method));
-  help_item(out, "--rtol X, --atol X", "local error tolerances (default %g, %g)", in->rtol,
-            in->atol);
-  help_item(out, "--h0 X", "first step (default %g)", in->h0);
-  help_item(out, "--t-max X", "horizon; iterations when discrete (default %g)", in->t_max);
-  help_item(out, "--max-steps N", "step watchdog (default %ld)", in->max_steps);
-  help_item(out, "--f-tol X", "converged when |f| < X max(1, |y|) (default %g)", in->f_tol);
-  help_item(out, "--diverge-norm X", "diverged when max |y_i| > X; inf allowed (default %g)",
-            in->diverge_norm);
-  help_item(out, "--tail-f X", "tail starts when |f| < X max(1, |y|); 0: never (default %g)",
-            in->tail_f);
-  help_item(out, "--tail-rtol X", "tail error relative to step displacement (default %g)",
-            in->tail_rtol);
-  help_item(out, "--stiff-ratio X",
-            "hybrid: leave the explicit RK 8(7) when h rho(J) > X (default %g)", in->stiff_ratio);
-
-  fputs("\nClassification and verification:\n", out);
-  help_item(out, "--origin-tol X", "origin when |A|_F < X (default %g)", cl->origin_tol);
-  help_item(out, "--rank-tol X", "singular values counted in rank(A) (default %g)", cl->rank_tol);
-  help_item(out, "--saddle-tol X", "saddle when max Re(eig) > X (default %g)", cl->saddle_tol);
-  help_item(out, "--symmetry-tol X", "O(n) orbit tangent tolerance (default %g)", cl->symmetry_tol);
-  help_item(out, "--sphere-tol X", "m = 1 sphere tolerance, relative (default %g)", cl->sphere_tol);
-  help_item(out, "--invariant-window X", "invariant drift window, > 1 (default %g)",
-            d.invariant_window);
+  list_settings(out, &d);
 
   fputs("\nOutput:\n", out);
   help_item(out, "--record N[:T]",
             "record the trajectory at N times uniform on [0, T]"
             " (default T = %g)",
-            RECORD_T_DEFAULT);
+            record_t_default());
   help_item(out, "--json", "print the JSON record (indented); default readable text");
   help_item(out, "--compact", "JSON on one line (implies --json)");
   help_item(out, "-h, --help", "this help");
@@ -323,7 +303,7 @@ static void parse_momentum(cli_errors *e, const char *opt, const char *text, sge
   int k = cli_choice(e, opt, kind, sgema_momentum_names);
   if (k == 0) {
     double a;
-    if (cli_double(e, opt, colon + 1, &CLI_UNIT, &a) == 0) {
+    if (cli_double(e, opt, colon + 1, &SGEMA_MOMENTUM_ALPHA, &a) == 0) {
       mo->kind = SGEMA_MOMENTUM_CONSTANT;
       mo->a0 = mo->a1 = a;
     }
@@ -332,11 +312,12 @@ static void parse_momentum(cli_errors *e, const char *opt, const char *text, sge
     if (cli_double_list(e, opt, colon + 1, 3, &CLI_FINITE, v) != 0)
       return;
     int bad = 0;
-    if (!cli_interval_contains(&CLI_UNIT, v[0]) || !cli_interval_contains(&CLI_UNIT, v[1])) {
+    if (!sgema_interval_contains(&SGEMA_MOMENTUM_ALPHA, v[0]) ||
+        !sgema_interval_contains(&SGEMA_MOMENTUM_ALPHA, v[1])) {
       cli_error(e, "%s: '%s': A0 and A1 must be in [0, 1]", opt, text);
       bad = 1;
     }
-    if (!(v[2] > 0.0)) {
+    if (!sgema_interval_contains(&SGEMA_MOMENTUM_T, v[2])) {
       cli_error(e, "%s: '%s': T must be > 0", opt, text);
       bad = 1;
     }
@@ -360,7 +341,7 @@ static void parse_record(cli_errors *e, const char *opt, const char *text, optio
   memcpy(count, text, len);
   count[len] = '\0';
   long n;
-  double t = RECORD_T_DEFAULT;
+  double t = record_t_default();
   int bad = cli_long(e, opt, count, 1, RECORD_MAX_POINTS, &n) != 0;
   if (colon && cli_double(e, opt, colon + 1, &CLI_POSITIVE, &t) != 0)
     bad = 1;
@@ -371,72 +352,57 @@ static void parse_record(cli_errors *e, const char *opt, const char *text, optio
   }
 }
 
-/* The plain numeric settings: where each lives in sgema_settings and which values it allows. */
-typedef struct {
-  int code;
-  size_t offset;
-  const cli_interval *allowed;
-} real_setting;
-
-static const real_setting real_settings[] = {
-    {OPT_MU, offsetof(sgema_settings, mu), &CLI_POSITIVE},
-    {OPT_NU, offsetof(sgema_settings, nu), &CLI_POSITIVE},
-    {OPT_SIGMA, offsetof(sgema_settings, sampling.sigma), &CLI_POSITIVE},
-    {OPT_RTOL, offsetof(sgema_settings, integration.rtol), &CLI_POSITIVE},
-    {OPT_ATOL, offsetof(sgema_settings, integration.atol), &CLI_POSITIVE},
-    {OPT_H0, offsetof(sgema_settings, integration.h0), &CLI_POSITIVE},
-    {OPT_T_MAX, offsetof(sgema_settings, integration.t_max), &CLI_POSITIVE},
-    {OPT_F_TOL, offsetof(sgema_settings, integration.f_tol), &CLI_POSITIVE},
-    {OPT_DIVERGE_NORM, offsetof(sgema_settings, integration.diverge_norm), &POSITIVE_OR_INF},
-    {OPT_TAIL_F, offsetof(sgema_settings, integration.tail_f), &CLI_NONNEG},
-    {OPT_TAIL_RTOL, offsetof(sgema_settings, integration.tail_rtol), &CLI_POSITIVE},
-    {OPT_STIFF_RATIO, offsetof(sgema_settings, integration.stiff_ratio), &CLI_POSITIVE},
-    {OPT_ORIGIN_TOL, offsetof(sgema_settings, classification.origin_tol), &CLI_POSITIVE},
-    {OPT_RANK_TOL, offsetof(sgema_settings, classification.rank_tol), &CLI_POSITIVE},
-    {OPT_SADDLE_TOL, offsetof(sgema_settings, classification.saddle_tol), &CLI_POSITIVE},
-    {OPT_SYMMETRY_TOL, offsetof(sgema_settings, classification.symmetry_tol), &CLI_POSITIVE},
-    {OPT_SPHERE_TOL, offsetof(sgema_settings, classification.sphere_tol), &CLI_POSITIVE},
-    {OPT_INVARIANT_WINDOW, offsetof(sgema_settings, invariant_window), &ABOVE_ONE},
-};
-
-typedef struct {
-  int code;
-  size_t offset;
-} count_setting; /* long, >= 1 */
-
-static const count_setting count_settings[] = {
-    {OPT_MAX_DRAWS, offsetof(sgema_settings, sampling.max_draws)},
-    {OPT_MAX_STEPS, offsetof(sgema_settings, integration.max_steps)},
-};
-
-/* Parses a plain numeric setting; returns 0 when code is not one. */
-static int apply_numeric(cli_errors *e, int code, const char *opt, const char *arg,
-                         sgema_settings *s) {
-  for (size_t i = 0; i < sizeof real_settings / sizeof real_settings[0]; i++)
-    if (real_settings[i].code == code) {
-      double *field = (double *)((char *)s + real_settings[i].offset);
-      cli_double(e, opt, arg, real_settings[i].allowed, field);
-      return 1;
-    }
-  for (size_t i = 0; i < sizeof count_settings / sizeof count_settings[0]; i++)
-    if (count_settings[i].code == code) {
-      long *field = (long *)((char *)s + count_settings[i].offset);
-      cli_long(e, opt, arg, 1, LONG_MAX, field);
-      return 1;
-    }
-  return 0;
+/* The value of row r's option into its field of s; problems are reported and leave the default. */
+static void apply_setting(cli_errors *e, const sgema_setting *r, const char *opt, const char *arg,
+                          sgema_settings *s) {
+  char *field = (char *)s + r->offset;
+  const char *names[64];
+  int k;
+  switch (r->type) {
+  case SGEMA_SETTING_TYPE_CHOICE: /* stored as an int (settings.c) */
+    if ((k = cli_choice(e, opt, arg, choice_names(r->choice, names, 64))) >= 0)
+      memcpy(field, &k, sizeof k);
+    break;
+  case SGEMA_SETTING_TYPE_INT:
+    cli_int(e, opt, arg, (int)r->lo, (int)r->hi, (int *)(void *)field);
+    break;
+  case SGEMA_SETTING_TYPE_LONG:
+    cli_long(e, opt, arg, (long)r->lo, (long)r->hi, (long *)(void *)field);
+    break;
+  case SGEMA_SETTING_TYPE_REAL:
+    cli_double(e, opt, arg, r->allowed, (double *)(void *)field);
+    break;
+  case SGEMA_SETTING_TYPE_RANGE: {
+    double *hi = (double *)(void *)((char *)s + r->offset_hi);
+    /* rho_i ~ U(LO, HI] is open at LO, so HI = 0 leaves nothing to draw. */
+    if (cli_range(e, opt, arg, r->allowed, (double *)(void *)field, hi) == 0 && r->hi_positive &&
+        !(*hi > 0.0))
+      cli_error(e, "%s: '%s': HI must be > 0", opt, arg);
+    break;
+  }
+  case SGEMA_SETTING_TYPE_FLAG:
+    if (!arg)
+      k = 1;
+    else if ((k = cli_choice(e, opt, arg, yes_no)) < 0)
+      break;
+    memcpy(field, &k, sizeof k);
+    break;
+  case SGEMA_SETTING_TYPE_MOMENTUM:
+    parse_momentum(e, opt, arg, &s->momentum);
+    break;
+  default:
+    break;
+  }
 }
 
 /* One option's value into its place in o; problems are reported and leave the default. */
 static void apply_option(cli_errors *e, int code, const char *arg, options *o) {
   char opt[40];
   snprintf(opt, sizeof opt, "--%s", option_name(code));
-  sgema_settings *s = &o->s;
-  sgema_sampling *sa = &s->sampling;
-  sgema_integration *in = &s->integration;
-  if (apply_numeric(e, code, opt, arg, s))
+  if (code >= OPT_SETTING && code < OPT_SETTING + SGEMA_SETTING_COUNT) {
+    apply_setting(e, &sgema_settings_table[code - OPT_SETTING], opt, arg, &o->s);
     return;
-  int k;
+  }
   switch (code) {
   case OPT_SEED:
     cli_u64(e, opt, arg, &o->seed);
@@ -461,52 +427,6 @@ static void apply_option(cli_errors *e, int code, const char *arg, options *o) {
     if (arg[0] == '\0')
       cli_error(e, "%s: missing file name", opt);
     o->input = arg;
-    break;
-  case OPT_ALG:
-    if ((k = cli_choice(e, opt, arg, alg_names)) >= 0)
-      s->alg = (sgema_alg)k;
-    break;
-  case OPT_M:
-    cli_int(e, opt, arg, 1, SGEMA_MAX_M, &s->m);
-    break;
-  case OPT_N:
-    cli_int(e, opt, arg, 2, SGEMA_MAX_N, &s->n);
-    break;
-  case OPT_TIME:
-    if ((k = cli_choice(e, opt, arg, sgema_time_names)) >= 0)
-      s->time = k == 1 ? SGEMA_TIME_DISCRETE : SGEMA_TIME_FLOW;
-    break;
-  case OPT_MOMENTUM:
-    parse_momentum(e, opt, arg, &s->momentum);
-    break;
-  case OPT_STATS:
-    if ((k = cli_choice(e, opt, arg, stats_names)) >= 0)
-      sa->stats = (sgema_stats_kind)k;
-    break;
-  case OPT_RHO_RANGE:
-    /* rho_i ~ U(LO, HI] is open at LO, so HI = 0 leaves nothing to draw. */
-    if (cli_range(e, opt, arg, &CLI_NONNEG, &sa->rho_lo, &sa->rho_hi) == 0 && !(sa->rho_hi > 0.0))
-      cli_error(e, "%s: '%s': HI must be > 0", opt, arg);
-    break;
-  case OPT_TAU_RANGE:
-    cli_range(e, opt, arg, &CLI_FINITE, &sa->tau_lo, &sa->tau_hi);
-    break;
-  case OPT_LAMBDA_RANGE:
-    cli_range(e, opt, arg, &CLI_POSITIVE, &sa->lambda_lo, &sa->lambda_hi);
-    break;
-  case OPT_CONDITION_DELTA:
-    if (!arg)
-      sa->condition_delta = 1;
-    else if ((k = cli_choice(e, opt, arg, yes_no)) >= 0)
-      sa->condition_delta = k;
-    break;
-  case OPT_TARGET:
-    if ((k = cli_choice(e, opt, arg, sgema_target_names)) >= 0)
-      sa->target = k == 1 ? SGEMA_TARGET_INDEPENDENT : SGEMA_TARGET_COPY;
-    break;
-  case OPT_METHOD:
-    if ((k = cli_choice(e, opt, arg, method_names)) >= 0)
-      in->method = (sgema_method)k;
     break;
   case OPT_RECORD:
     parse_record(e, opt, arg, o);
@@ -651,20 +571,20 @@ static void adopt_input(options *o, const trial_input *in, cli_errors *e) {
   const sgema_problem *p = &in->problem;
   sgema_settings *s = &o->s;
   const char *f = o->input;
-  if (given(o, OPT_ALG) && s->alg != p->alg)
+  if (given(o, OPT_OF(ALG)) && s->alg != p->alg)
     cli_error(e, "--alg: %s conflicts with alg %s in %s", sgema_alg_name(s->alg),
               sgema_alg_name(p->alg), f);
-  if (given(o, OPT_M) && s->m != p->m)
+  if (given(o, OPT_OF(M)) && s->m != p->m)
     cli_error(e, "--m: %d conflicts with m = %d in %s", s->m, p->m, f);
-  if (given(o, OPT_N) && s->n != p->n)
+  if (given(o, OPT_OF(N)) && s->n != p->n)
     cli_error(e, "--n: %d conflicts with n = %d in %s", s->n, p->n, f);
-  if (given(o, OPT_TIME) && in->has_time && s->time != p->time)
+  if (given(o, OPT_OF(TIME)) && in->has_time && s->time != p->time)
     cli_error(e, "--time conflicts with problem.time in %s", f);
-  if (given(o, OPT_MU) && in->has_mu && s->mu != p->mu)
+  if (given(o, OPT_OF(MU)) && in->has_mu && s->mu != p->mu)
     cli_error(e, "--mu: %.17g conflicts with mu = %.17g in %s", s->mu, p->mu, f);
-  if (given(o, OPT_NU) && in->has_nu && s->nu != p->nu)
+  if (given(o, OPT_OF(NU)) && in->has_nu && s->nu != p->nu)
     cli_error(e, "--nu: %.17g conflicts with nu = %.17g in %s", s->nu, p->nu, f);
-  if (given(o, OPT_MOMENTUM) && in->has_momentum && !same_momentum(&s->momentum, &p->momentum))
+  if (given(o, OPT_OF(MOMENTUM)) && in->has_momentum && !same_momentum(&s->momentum, &p->momentum))
     cli_error(e, "--momentum conflicts with problem.momentum in %s", f);
   s->alg = p->alg;
   s->m = p->m;
@@ -751,7 +671,7 @@ int main(int argc, char **argv) {
   gsl_set_error_handler_off();
   cli_errors e;
   cli_errors_init(&e, PROG, stderr);
-  init_names();
+  init_options();
   sgema_settings_default(&o.s);
 
   parse_args(argc, argv, &o, &e);

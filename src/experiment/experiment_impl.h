@@ -1,8 +1,10 @@
-/* Private to the experiment library: the object, the table of run settings that the parser and the
- * writer share, and the diagnostics collector's internals. */
+/* Private to the experiment library: the object, the table of a run's keys that the parser and the
+ * writer share, the limits of a file, and the composer. */
 #ifndef SGEMA_EXPERIMENT_IMPL_H
 #define SGEMA_EXPERIMENT_IMPL_H
 
+#include "experiment_diag.h"
+#include "settings_table.h"
 #include "sgema/experiment.h"
 
 #include <stdarg.h>
@@ -24,80 +26,46 @@ struct sgema_experiment {
   char *selection;
 };
 
-/* Numbers a setting allows: the interval between lo and hi, each end open or closed. NaN never;
- * an infinity only where the interval is closed at it. words: the rule for messages. */
-typedef struct {
-  double lo, hi;
-  int lo_open, hi_open;
-  const char *words;
-} exp_interval;
+/* The names of a reference's class and sphere. */
+extern const sgema_choice EXP_CLASS, EXP_SPHERE;
 
-extern const exp_interval EXP_FINITE, EXP_POSITIVE, EXP_NONNEG, EXP_UNIT, EXP_ABOVE_ONE,
-    EXP_POSITIVE_OR_INF;
-int exp_interval_contains(const exp_interval *iv, double x);
+/* ---- a run's keys (experiment_run.c) ----
+ * The run keys that are not settings of the kernel, as rows of settings_table.h's kinds:
+ *   U32(id, section, key, field, lo, hi, default)  a uint32_t in [lo, hi]
+ *   REAL(id, section, key, option, field, allowed, default, help) as in SGEMA_SETTINGS_LIST
+ * trials has no default (a run or the defaults must give it); stream's is the run's index. */
+#define EXP_RUN_KEYS_TOP(U32)                                                                      \
+  U32(TRIALS, NULL, "trials", trials, 1, UINT32_MAX, 0)                                            \
+  U32(STREAM, NULL, "stream", stream, 0, UINT32_MAX, 0)
+/* The paper's Figure 3 spans t in [0, 300]; one point per time unit. */
+#define EXP_RUN_KEYS_RECORD(U32, REAL)                                                             \
+  U32(TRAJECTORIES, "record", "trajectories", record.trajectories, 0, UINT32_MAX, 0)               \
+  U32(POINTS, "record", "points", record.points, 1, SGEMA_RECORD_MAX_POINTS, 301)                  \
+  REAL(T_LAST, "record", "t_last", NULL, record.t_last, SGEMA_POSITIVE, 300.0, NULL)
 
-/* One of the library's enums: its names come from the library (sgema_*_name), so that a new method
- * or statistics kind needs no change here. get and set reach the field of a run (NULL for the enums
- * the parser handles itself: alg, class, sphere, momentum kind). */
-typedef struct {
-  int count;
-  const char *(*name)(int value);
-  int (*get)(const sgema_run_spec *r);
-  void (*set)(sgema_run_spec *r, int value);
-} exp_choice;
-
-extern const exp_choice EXP_ALG, EXP_CLASS, EXP_SPHERE, EXP_MOMENTUM_KIND;
-/* Value of name, or -1. */
-int exp_choice_find(const exp_choice *c, const char *name);
-/* "a|b|c" into buf. */
-const char *exp_choice_list(const exp_choice *c, char *buf, size_t size);
-
-typedef enum {
-  EXP_REAL,    /* a double in `allowed` */
-  EXP_RANGE,   /* [lo, hi], lo <= hi, each in `allowed`; hi > 0 too when hi_positive */
-  EXP_LONG,    /* a long in [lo, hi] */
-  EXP_U32,     /* a uint32_t in [lo, hi] */
-  EXP_BOOL,    /* an int, 0 or 1 */
-  EXP_CHOICE,  /* a name of `choice` */
-  EXP_MOMENTUM /* the momentum map ({kind: constant, alpha} or {kind: linear, a0, a1, T}) */
-} exp_type;
-
-/* A key of a run (section NULL) or of one of its sections, and where its value lives in
- * sgema_run_spec. The table order is the order the writer prints. */
-typedef struct {
-  const char *section;
-  const char *key;
-  exp_type type;
-  size_t offset, offset_hi; /* offset_hi: the upper end of a range */
-  size_t size;              /* bytes at offset (and at offset_hi), copied when a layer applies */
-  const exp_interval *allowed;
-  long long lo, hi;
-  int hi_positive;
-  const exp_choice *choice;
-} exp_setting;
-
-/* The parser keeps one slot per table entry; a static assertion keeps this count exact. */
-#define EXP_SETTING_COUNT 34
-
-extern const exp_setting exp_settings[];
+/* Every key of a run with a value of its own, as rows over sgema_run_spec: the run keys above
+ * around the kernel's settings table (alg, m and n among them: the sweep axes, which the parser
+ * and the writer handle themselves). The order is the writer's: the keys at the top of a run,
+ * then each section's (exp_sections). */
+#define EXP_SETTING_COUNT (SGEMA_SETTING_COUNT + 5)
+extern const sgema_setting exp_settings[EXP_SETTING_COUNT];
 extern const size_t exp_setting_count;
 /* The sections of a run, in print order, NULL-terminated. */
 extern const char *const exp_sections[];
+/* Row i is one of the sweep axes alg, m, n. */
+int exp_setting_is_axis(size_t i);
+/* The row of key in section (NULL: the top of a run); exp_setting_count when there is none. */
+size_t exp_setting_index(const char *section, const char *key);
 
 /* Longest run name (and experiment name), in bytes. */
 #define EXP_NAME_MAX 128
 
-int exp_diagnostics_vadd(sgema_diagnostics *d, const char *file, size_t line, size_t column,
-                         const char *key, const char *fmt, va_list ap);
-/* Sorts the diagnostics from index start on into file order (line, column, then the order they
- * were found) and removes exact repeats. */
-void exp_diagnostics_sort_from(sgema_diagnostics *d, size_t start);
-
-/* Frees what a run owns (its name, n_expr, references and their sources), not the run itself. */
+/* Frees what a run owns (its name, n_expr, references and their sources), not the run itself
+ * (experiment_run.c). */
 void exp_run_free(sgema_run_spec *r);
 
-/* The parser (experiment_yaml.c): reads e->source, fills the rest of e, returns the number of
- * problems found (each added to d, which may be NULL). */
+/* The parser (experiment_expand.c, reading with experiment_read.c): reads e->source, fills the rest
+ * of e, returns the number of problems found (each added to d, which may be NULL). */
 int exp_parse(sgema_experiment *e, sgema_diagnostics *d);
 
 /* ---- limits of a file (docs/EXPERIMENTS.md, "Limits") ---- */
@@ -147,8 +115,9 @@ enum {
 };
 int exp_tag_kind(const char *tag);
 
-/* The core schema's scalars (experiment_yaml.c). exp_float_syntax: 0 (not a number), 1 (decimal:
- * strtod reads it), 2 (.inf or .nan: *special holds the value). */
+/* The core schema's scalars (experiment_syntax.c). exp_digits_syntax: [0-9]+. exp_float_syntax: 0
+ * (not a number), 1 (decimal: strtod reads it), 2 (.inf or .nan: *special holds the value). */
+int exp_digits_syntax(const char *s);
 int exp_int_syntax(const char *s);
 int exp_float_syntax(const char *s, double *special);
 int exp_bool_syntax(const char *s);

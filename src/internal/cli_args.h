@@ -3,6 +3,8 @@
 #ifndef SGEMA_CLI_ARGS_H
 #define SGEMA_CLI_ARGS_H
 
+#include "settings_table.h"
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,22 +25,16 @@ cli_parse_status cli_parse_double(const char *text, double *out);
 cli_parse_status cli_parse_long(const char *text, long *out);
 cli_parse_status cli_parse_u64(const char *text, uint64_t *out);
 
-/* A set of allowed doubles: the interval between lo and hi, each end open or closed. NaN is never
- * allowed; an infinity only when the interval is closed at it, so (0, inf) means "finite and
- * positive" and (0, inf] admits +inf too. */
-typedef struct {
-  double lo, hi;
-  int lo_open, hi_open;
-} cli_interval;
+/* Allowed doubles are the settings table's intervals (sgema_interval, settings_table.h): one type
+ * for the options, the experiment files and the kernel's validation. The CLI_ names are theirs. */
+#define CLI_FINITE SGEMA_FINITE     /* (-inf, inf) */
+#define CLI_POSITIVE SGEMA_POSITIVE /* (0, inf) */
+#define CLI_NONNEG SGEMA_NONNEG     /* [0, inf) */
+#define CLI_UNIT SGEMA_UNIT         /* [0, 1] */
 
-extern const cli_interval CLI_FINITE;   /* (-inf, inf) */
-extern const cli_interval CLI_POSITIVE; /* (0, inf) */
-extern const cli_interval CLI_NONNEG;   /* [0, inf) */
-extern const cli_interval CLI_UNIT;     /* [0, 1] */
-
-int cli_interval_contains(const cli_interval *iv, double x);
-/* "> 0", ">= 0", "in [0, 1]", "finite": the requirement in words, into buf. */
-const char *cli_interval_describe(const cli_interval *iv, char *buf, size_t size);
+/* "finite and > 0", "in [0, 1]", "a finite number": the requirement in the options' words (not
+ * iv->words, the experiment files'), into buf. */
+const char *cli_interval_describe(const sgema_interval *iv, char *buf, size_t size);
 
 /* Where the problems go: every message is one line "prog: ..." on err (not printed when err is
  * NULL), and counted, so that a tool can report all of its problems before it gives up. */
@@ -56,7 +52,7 @@ void cli_error(cli_errors *e, const char *fmt, ...);
 
 /* Parse text as the value of option opt (its name in messages, e.g. "--lambda") and check it; on
  * any problem report one line, leave *out alone and return -1; return 0 on success. */
-int cli_double(cli_errors *e, const char *opt, const char *text, const cli_interval *iv,
+int cli_double(cli_errors *e, const char *opt, const char *text, const sgema_interval *iv,
                double *out);
 int cli_long(cli_errors *e, const char *opt, const char *text, long lo, long hi, long *out);
 int cli_int(cli_errors *e, const char *opt, const char *text, int lo, int hi, int *out);
@@ -65,10 +61,10 @@ int cli_u32(cli_errors *e, const char *opt, const char *text, uint32_t *out);
 
 /* Exactly count comma-separated numbers ("LO,HI"), each in iv. */
 int cli_double_list(cli_errors *e, const char *opt, const char *text, int count,
-                    const cli_interval *iv, double *out);
+                    const sgema_interval *iv, double *out);
 /* A range "LO,HI" with LO <= HI, both in iv. */
-int cli_range(cli_errors *e, const char *opt, const char *text, const cli_interval *iv, double *lo,
-              double *hi);
+int cli_range(cli_errors *e, const char *opt, const char *text, const sgema_interval *iv,
+              double *lo, double *hi);
 
 /* Index of text in the NULL-terminated names, or report "opt: 'text' is not one of a|b|c" and
  * return -1. */

@@ -48,20 +48,6 @@ int sgema_stats_parse(const char *name) {
   return -1;
 }
 
-void sgema_sampling_default(sgema_sampling *s) {
-  s->stats = SGEMA_STATS_DIAGONAL;
-  s->rho_lo = 0.0;
-  s->rho_hi = 3.0;
-  s->tau_lo = -1.0;
-  s->tau_hi = 1.0;
-  s->lambda_lo = 0.01;
-  s->lambda_hi = 0.1;
-  s->sigma = 1.0;
-  s->condition_delta = 0;
-  s->max_draws = 1000000;
-  s->target = SGEMA_TARGET_COPY;
-}
-
 /* A finite, ordered interval. */
 static int range_ok(double lo, double hi) {
   return isfinite(lo) && isfinite(hi) && lo <= hi;

@@ -1,9 +1,11 @@
 /* Every setting of a run as a JSON object: one printer for trial records and results files. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "settings_json.h"
+#include "settings_table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void sgema_json_momentum(jw_writer *w, const sgema_momentum *mo) {
   jw_object_begin(w, "momentum");
@@ -21,53 +23,62 @@ static void range(jw_writer *w, const char *key, double lo, double hi) {
   jw_array_end(w);
 }
 
+/* One row of the table as the member r->key of the current object. */
+static void json_row(jw_writer *w, const sgema_setting *r, const sgema_settings *s) {
+  const char *base = (const char *)s;
+  double x, y;
+  long l;
+  int i;
+  switch (r->type) {
+  case SGEMA_SETTING_TYPE_CHOICE:
+    memcpy(&i, base + r->offset, sizeof i);
+    jw_string(w, r->key, r->choice->name(i));
+    break;
+  case SGEMA_SETTING_TYPE_INT:
+    memcpy(&i, base + r->offset, sizeof i);
+    jw_long(w, r->key, i);
+    break;
+  case SGEMA_SETTING_TYPE_FLAG:
+    memcpy(&i, base + r->offset, sizeof i);
+    jw_bool(w, r->key, i);
+    break;
+  case SGEMA_SETTING_TYPE_LONG:
+    memcpy(&l, base + r->offset, sizeof l);
+    jw_long(w, r->key, l);
+    break;
+  case SGEMA_SETTING_TYPE_REAL:
+    memcpy(&x, base + r->offset, sizeof x);
+    jw_double(w, r->key, x);
+    break;
+  case SGEMA_SETTING_TYPE_RANGE:
+    memcpy(&x, base + r->offset, sizeof x);
+    memcpy(&y, base + r->offset_hi, sizeof y);
+    range(w, r->key, x, y);
+    break;
+  case SGEMA_SETTING_TYPE_MOMENTUM:
+    sgema_json_momentum(w, &s->momentum);
+    break;
+  default: /* no row of sgema_settings is a uint32 */
+    break;
+  }
+}
+
+/* The rows in table order, each section's rows in an object of their own. */
 void sgema_json_settings(jw_writer *w, const char *key, const sgema_settings *s) {
   jw_object_begin(w, key);
-  jw_string(w, "alg", sgema_alg_name(s->alg));
-  jw_long(w, "m", s->m);
-  jw_long(w, "n", s->n);
-  jw_string(w, "time", sgema_time_name(s->time));
-  jw_double(w, "mu", s->mu);
-  jw_double(w, "nu", s->nu);
-  sgema_json_momentum(w, &s->momentum);
-
-  const sgema_sampling *sa = &s->sampling;
-  jw_object_begin(w, "sampling");
-  jw_string(w, "stats", sgema_stats_name(sa->stats));
-  range(w, "rho", sa->rho_lo, sa->rho_hi);
-  range(w, "tau", sa->tau_lo, sa->tau_hi);
-  range(w, "lambda", sa->lambda_lo, sa->lambda_hi);
-  jw_double(w, "sigma", sa->sigma);
-  jw_bool(w, "condition_delta", sa->condition_delta);
-  jw_long(w, "max_draws", sa->max_draws);
-  jw_string(w, "target", sgema_target_name(sa->target));
-  jw_object_end(w);
-
-  const sgema_integration *in = &s->integration;
-  jw_object_begin(w, "integration");
-  jw_string(w, "method", sgema_method_name(in->method));
-  jw_double(w, "rtol", in->rtol);
-  jw_double(w, "atol", in->atol);
-  jw_double(w, "h0", in->h0);
-  jw_double(w, "t_max", in->t_max);
-  jw_long(w, "max_steps", in->max_steps);
-  jw_double(w, "f_tol", in->f_tol);
-  jw_double(w, "diverge_norm", in->diverge_norm);
-  jw_double(w, "tail_f", in->tail_f);
-  jw_double(w, "tail_rtol", in->tail_rtol);
-  jw_double(w, "stiff_ratio", in->stiff_ratio);
-  jw_object_end(w);
-
-  const sgema_classification *cl = &s->classification;
-  jw_object_begin(w, "classification");
-  jw_double(w, "origin_tol", cl->origin_tol);
-  jw_double(w, "rank_tol", cl->rank_tol);
-  jw_double(w, "saddle_tol", cl->saddle_tol);
-  jw_double(w, "symmetry_tol", cl->symmetry_tol);
-  jw_double(w, "sphere_tol", cl->sphere_tol);
-  jw_object_end(w);
-
-  jw_double(w, "invariant_window", s->invariant_window);
+  const char *open = NULL;
+  for (int k = 0; k < SGEMA_SETTING_COUNT; k++) {
+    const sgema_setting *r = &sgema_settings_table[k];
+    if (open && (!r->section || strcmp(r->section, open) != 0)) {
+      jw_object_end(w);
+      open = NULL;
+    }
+    if (r->section && !open)
+      jw_object_begin(w, open = r->section);
+    json_row(w, r, s);
+  }
+  if (open)
+    jw_object_end(w);
   jw_object_end(w);
 }
 

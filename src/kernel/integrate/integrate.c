@@ -2,6 +2,7 @@
  * method; methods reach only the layers below: integ_evolve, integ_control, integ_system). */
 #include "integ_dense.h"
 #include "integ_method.h"
+#include "sgema/settings.h"
 #include "sgema/status.h"
 
 #include <stdlib.h>

@@ -1,0 +1,41 @@
+/* Every setting of a run of trials: the struct, its defaults and its validation (settings.c). The
+ * facts of each setting (name, range, default, help) are one row of src/internal/settings_table.h.
+ */
+#ifndef SGEMA_SETTINGS_H
+#define SGEMA_SETTINGS_H
+
+#include "sgema/classify.h"
+#include "sgema/integrate.h"
+#include "sgema/problem.h"
+#include "sgema/sample.h"
+
+/* Every setting of a run of trials, with the defaults of sgema_settings_default(). */
+typedef struct {
+  sgema_alg alg;
+  int m, n;
+  sgema_time_kind time;
+  double mu, nu;           /* discrete algorithm's learning rates */
+  sgema_momentum momentum; /* EMA */
+  sgema_sampling sampling;
+  sgema_integration integration;
+  sgema_classification classification;
+  double invariant_window;
+} sgema_settings;
+
+void sgema_settings_default(sgema_settings *s);
+/* Validates every part; returns the first error status, and in *what (if not NULL) the name of the
+ * offending setting. */
+int sgema_settings_validate(const sgema_settings *s, const char **what);
+
+/* The problem skeleton these settings describe (alg, m, n, momentum, time, mu, nu). */
+void sgema_settings_problem(const sgema_settings *s, sgema_problem *p);
+
+/* The defaults and the checks of each part (those of sgema_settings_default and _validate). The
+ * sampling's checks (lo <= hi, conditioning only for m = 1) are sgema_sampling_validate's. */
+void sgema_sampling_default(sgema_sampling *s);
+void sgema_integration_default(sgema_integration *s);
+int sgema_integration_validate(const sgema_integration *s);
+void sgema_classification_default(sgema_classification *s);
+int sgema_classification_validate(const sgema_classification *s);
+
+#endif

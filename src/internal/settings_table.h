@@ -1,0 +1,250 @@
+/* The one table of a run's settings (private): each setting's name, type, field, allowed values,
+ * default and help text, read by the defaults and validation (src/kernel/settings.c), the JSON
+ * writer (src/kernel/settings_json.c), the experiment files' parser and writer (src/experiment/)
+ * and sgema-trial's options and --help (src/cli/sgema-trial.c). A new setting is one row here. */
+#ifndef SGEMA_SETTINGS_TABLE_H
+#define SGEMA_SETTINGS_TABLE_H
+
+#include "sgema/settings.h"
+
+#include <limits.h>
+#include <stddef.h>
+
+/* ---- allowed numbers ---- */
+
+/* The doubles between lo and hi, each end open or closed. NaN is never allowed; an infinity only
+ * where the interval is closed at it, so (0, inf) means "finite and positive" and (0, inf] admits
+ * +inf too. words: the rule as the experiment files' messages say it. */
+typedef struct {
+  double lo, hi;
+  int lo_open, hi_open;
+  const char *words;
+} sgema_interval;
+
+extern const sgema_interval SGEMA_FINITE;          /* (-inf, inf) */
+extern const sgema_interval SGEMA_POSITIVE;        /* (0, inf) */
+extern const sgema_interval SGEMA_NONNEG;          /* [0, inf) */
+extern const sgema_interval SGEMA_UNIT;            /* [0, 1] */
+extern const sgema_interval SGEMA_ABOVE_ONE;       /* (1, inf) */
+extern const sgema_interval SGEMA_POSITIVE_OR_INF; /* (0, inf] */
+
+int sgema_interval_contains(const sgema_interval *iv, double x);
+
+/* One of the library's enums, by its names (sgema_*_name), so that a new method or statistics kind
+ * needs no change where the names are read or listed. */
+typedef struct {
+  int count;
+  const char *(*name)(int value);
+} sgema_choice;
+
+extern const sgema_choice SGEMA_CHOICE_ALG, SGEMA_CHOICE_TIME, SGEMA_CHOICE_MOMENTUM_KIND,
+    SGEMA_CHOICE_STATS, SGEMA_CHOICE_TARGET, SGEMA_CHOICE_METHOD;
+/* Value of name, or -1. */
+int sgema_choice_find(const sgema_choice *c, const char *name);
+/* "a|b|c" into buf. */
+const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
+
+/* ---- the table ----
+ * One row a setting, in the order the JSON writer prints them and sgema-trial lists its options
+ * (the experiment files' writer prints a run's keys first, then its sections). Each kind of row is
+ * a macro of its own, so that a user defines only what it needs:
+ *   X_CHOICE(id, section, key, option, field, choice, default, help)       an enum, by name
+ *   X_INT(id, section, key, option, arg, field, lo, hi, default, help)      an int in [lo, hi]
+ *   X_LONG(id, section, key, option, arg, field, lo, hi, default, help)     a long in [lo, hi]
+ *   X_REAL(id, section, key, option, field, allowed, default, help)         a double in `allowed`
+ *   X_RANGE(id, section, key, option, lo_field, hi_field, allowed, hi_positive, default_lo,
+ *         default_hi, help)   [lo, hi], lo <= hi, both in `allowed`; hi > 0 when hi_positive
+ *   X_FLAG(id, section, key, option, field, default, help)                  an int, 0 or 1
+ *   X_MOMENTUM(id, section, key, option, field, default, help)              the EMA schedule
+ * key: the experiment files' key (in `section`, NULL at the top of a run); option: sgema-trial's
+ * --option; arg: the option's argument in --help. A help of NULL shares the line of the row before
+ * (--mu X, --nu X). alg, m and n are also the sweep axes of an experiment file. */
+
+#define SGEMA_STR_(x) #x
+#define SGEMA_STR(x) SGEMA_STR_(x)
+
+#define SGEMA_SETTINGS_LIST(X_CHOICE, X_INT, X_LONG, X_REAL, X_RANGE, X_FLAG, X_MOMENTUM)          \
+  X_CHOICE(ALG, NULL, "alg", "alg", alg, SGEMA_CHOICE_ALG, SGEMA_ALG_SG, "algorithm")              \
+  X_INT(M, NULL, "m", "m", " M", m, 1, SGEMA_MAX_M, 1,                                             \
+        "input dimension, 1.." SGEMA_STR(SGEMA_MAX_M))                                             \
+  X_INT(N, NULL, "n", "n", " N", n, 2, SGEMA_MAX_N, 2,                                             \
+        "embedding dimension, m < N <= " SGEMA_STR(SGEMA_MAX_N))                                   \
+  X_CHOICE(TIME, NULL, "time", "time", time, SGEMA_CHOICE_TIME, SGEMA_TIME_FLOW,                   \
+           "flow (Eq. 5) or discrete algorithm (Eq. 4)")                                           \
+  X_REAL(MU, NULL, "mu", "mu", mu, SGEMA_POSITIVE, 0.01, "discrete learning rates")                \
+  X_REAL(NU, NULL, "nu", "nu", nu, SGEMA_POSITIVE, 0.01, NULL)                                     \
+  /* The paper's Figure 3 schedule (BYOL's): 0.9 -> 1 over T = 300, then the target frozen. */     \
+  X_MOMENTUM(MOMENTUM, NULL, "momentum", "momentum", momentum,                                     \
+             ((sgema_momentum){SGEMA_MOMENTUM_LINEAR, 0.9, 1.0, 300.0}), "EMA schedule")           \
+  /* The paper's footnote 4: rho ~ U[0, 3], tau ~ U[-1, 1], lambda ~ U[0.01, 0.1], N(0, 1)         \
+   * initial coordinates, unconditioned, EMA target copied from A. */                              \
+  X_CHOICE(STATS, "sampling", "stats", "stats", sampling.stats, SGEMA_CHOICE_STATS,                \
+           SGEMA_STATS_DIAGONAL, "statistics for m > 1")                                           \
+  /* rho ~ U(lo, hi] is open at lo: hi must be > 0 for Sxx to be invertible. */                    \
+  X_RANGE(RHO, "sampling", "rho", "rho-range", sampling.rho_lo, sampling.rho_hi, SGEMA_NONNEG, 1,  \
+          0.0, 3.0, "rho_i ~ U(LO, HI]")                                                           \
+  X_RANGE(TAU, "sampling", "tau", "tau-range", sampling.tau_lo, sampling.tau_hi, SGEMA_FINITE, 0,  \
+          -1.0, 1.0, "tau_i ~ U[LO, HI)")                                                          \
+  X_RANGE(LAMBDA, "sampling", "lambda", "lambda-range", sampling.lambda_lo, sampling.lambda_hi,    \
+          SGEMA_POSITIVE, 0, 0.01, 0.1, "lambda ~ U[LO, HI)")                                      \
+  X_REAL(SIGMA, "sampling", "sigma", "sigma", sampling.sigma, SGEMA_POSITIVE, 1.0,                 \
+         "initial coordinates ~ N(0, X^2)")                                                        \
+  X_FLAG(CONDITION_DELTA, "sampling", "condition_delta", "condition-delta",                        \
+         sampling.condition_delta, 0, "m = 1: redraw until Delta >= 0")                            \
+  X_LONG(MAX_DRAWS, "sampling", "max_draws", "max-draws", " N", sampling.max_draws, 1, LONG_MAX,   \
+         1000000, "budget of that redrawing")                                                      \
+  X_CHOICE(TARGET, "sampling", "target", "target", sampling.target, SGEMA_CHOICE_TARGET,           \
+           SGEMA_TARGET_COPY, "EMA target C(0)")                                                   \
+  X_CHOICE(METHOD, "integration", "method", "method", integration.method, SGEMA_CHOICE_METHOD,     \
+           SGEMA_METHOD_HYBRID, "stepper")                                                         \
+  X_REAL(RTOL, "integration", "rtol", "rtol", integration.rtol, SGEMA_POSITIVE, 1e-10,             \
+         "local error tolerances")                                                                 \
+  X_REAL(ATOL, "integration", "atol", "atol", integration.atol, SGEMA_POSITIVE, 1e-10, NULL)       \
+  X_REAL(H0, "integration", "h0", "h0", integration.h0, SGEMA_POSITIVE, 1e-3, "first step")        \
+  X_REAL(T_MAX, "integration", "t_max", "t-max", integration.t_max, SGEMA_POSITIVE, 20000.0,       \
+         "horizon; iterations when discrete")                                                      \
+  X_LONG(MAX_STEPS, "integration", "max_steps", "max-steps", " N", integration.max_steps, 1,       \
+         LONG_MAX, 1000000, "step watchdog")                                                       \
+  X_REAL(F_TOL, "integration", "f_tol", "f-tol", integration.f_tol, SGEMA_POSITIVE, 1e-10,         \
+         "converged when |f| < X max(1, |y|)")                                                     \
+  /* An infinite divergence bound leaves only the non-finite test. */                              \
+  X_REAL(DIVERGE_NORM, "integration", "diverge_norm", "diverge-norm", integration.diverge_norm,    \
+         SGEMA_POSITIVE_OR_INF, 1e8, "diverged when max |y_i| > X; inf allowed")                   \
+  /* 0: never enter the tail phase. */                                                             \
+  X_REAL(TAIL_F, "integration", "tail_f", "tail-f", integration.tail_f, SGEMA_NONNEG, 1e-6,        \
+         "tail starts when |f| < X max(1, |y|); 0: never")                                         \
+  X_REAL(TAIL_RTOL, "integration", "tail_rtol", "tail-rtol", integration.tail_rtol,                \
+         SGEMA_POSITIVE, 1e-3, "tail error relative to step displacement")                         \
+  X_REAL(STIFF_RATIO, "integration", "stiff_ratio", "stiff-ratio", integration.stiff_ratio,        \
+         SGEMA_POSITIVE, 4.0, "hybrid: leave the explicit RK 8(7) when h rho(J) > X")              \
+  X_REAL(ORIGIN_TOL, "classification", "origin_tol", "origin-tol", classification.origin_tol,      \
+         SGEMA_POSITIVE, 1e-6, "origin when |A|_F < X")                                            \
+  X_REAL(RANK_TOL, "classification", "rank_tol", "rank-tol", classification.rank_tol,              \
+         SGEMA_POSITIVE, 1e-6, "singular values counted in rank(A)")                               \
+  X_REAL(SADDLE_TOL, "classification", "saddle_tol", "saddle-tol", classification.saddle_tol,      \
+         SGEMA_POSITIVE, 1e-6, "saddle when max Re(eig) > X")                                      \
+  X_REAL(SYMMETRY_TOL, "classification", "symmetry_tol", "symmetry-tol",                           \
+         classification.symmetry_tol, SGEMA_POSITIVE, 1e-6, "O(n) orbit tangent tolerance")        \
+  X_REAL(SPHERE_TOL, "classification", "sphere_tol", "sphere-tol", classification.sphere_tol,      \
+         SGEMA_POSITIVE, 1e-6, "m = 1 sphere tolerance, relative")                                 \
+  /* The invariant drift window is a ratio of norms. */                                            \
+  X_REAL(INVARIANT_WINDOW, NULL, "invariant_window", "invariant-window", invariant_window,         \
+         SGEMA_ABOVE_ONE, 1e3, "invariant drift window, > 1")
+
+/* The momentum schedule's parts, wherever one is read: alpha, a0 and a1 in [0, 1], T > 0. */
+#define SGEMA_MOMENTUM_ALPHA SGEMA_UNIT
+#define SGEMA_MOMENTUM_T SGEMA_POSITIVE
+
+/* SGEMA_SETTING_ALG, ..., SGEMA_SETTING_INVARIANT_WINDOW: a row's position in the table. */
+#define SGEMA_SETTING_ID1_(id, ...) SGEMA_SETTING_##id,
+typedef enum {
+  SGEMA_SETTINGS_LIST(SGEMA_SETTING_ID1_, SGEMA_SETTING_ID1_, SGEMA_SETTING_ID1_,
+                      SGEMA_SETTING_ID1_, SGEMA_SETTING_ID1_, SGEMA_SETTING_ID1_,
+                      SGEMA_SETTING_ID1_) SGEMA_SETTING_COUNT
+} sgema_setting_id;
+#undef SGEMA_SETTING_ID1_
+
+/* ---- the table as data, for the code that walks it ---- */
+
+typedef enum {
+  SGEMA_SETTING_TYPE_CHOICE,
+  SGEMA_SETTING_TYPE_INT,
+  SGEMA_SETTING_TYPE_LONG,
+  SGEMA_SETTING_TYPE_U32, /* the experiment files' run keys (trials, record.points, ...) */
+  SGEMA_SETTING_TYPE_REAL,
+  SGEMA_SETTING_TYPE_RANGE,
+  SGEMA_SETTING_TYPE_FLAG,
+  SGEMA_SETTING_TYPE_MOMENTUM
+} sgema_setting_type;
+
+/* A row: offset (and offset_hi, a range's upper end) into the struct the table describes, size
+ * bytes each (an enum is stored as an int). */
+typedef struct {
+  const char *section, *key, *option, *arg;
+  sgema_setting_type type;
+  size_t offset, offset_hi, size;
+  const sgema_interval *allowed; /* REAL, RANGE */
+  long long lo, hi;              /* INT, LONG, U32 */
+  int hi_positive;               /* RANGE */
+  const sgema_choice *choice;    /* CHOICE */
+  const char *help;
+} sgema_setting;
+
+/* The rows over sgema_settings, in the order of SGEMA_SETTINGS_LIST. */
+extern const sgema_setting sgema_settings_table[SGEMA_SETTING_COUNT];
+
+/* Initializers of sgema_setting from a row, over a struct S in which path (empty for
+ * sgema_settings itself, `settings.` for sgema_run_spec) leads to the settings: wrap them as
+ * #define X_REAL(...) SGEMA_ROW_REAL(sgema_settings, , __VA_ARGS__). */
+#define SGEMA_AT_(S, path, field_)                                                                 \
+  .offset = offsetof(S, path field_), .size = sizeof(((S *)0)->path field_)
+#define SGEMA_ROW_CHOICE(S, path, id_, sec_, key_, opt_, field_, choice_, dflt_, help_)            \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .type = SGEMA_SETTING_TYPE_CHOICE,                                                              \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .choice = &choice_,                                                                             \
+   .help = help_},
+#define SGEMA_ROW_INT(S, path, id_, sec_, key_, opt_, arg_, field_, lo_, hi_, dflt_, help_)        \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = arg_,                                                                                    \
+   .type = SGEMA_SETTING_TYPE_INT,                                                                 \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .lo = lo_,                                                                                      \
+   .hi = hi_,                                                                                      \
+   .help = help_},
+#define SGEMA_ROW_LONG(S, path, id_, sec_, key_, opt_, arg_, field_, lo_, hi_, dflt_, help_)       \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = arg_,                                                                                    \
+   .type = SGEMA_SETTING_TYPE_LONG,                                                                \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .lo = lo_,                                                                                      \
+   .hi = hi_,                                                                                      \
+   .help = help_},
+#define SGEMA_ROW_REAL(S, path, id_, sec_, key_, opt_, field_, allowed_, dflt_, help_)             \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = " X",                                                                                    \
+   .type = SGEMA_SETTING_TYPE_REAL,                                                                \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .allowed = &allowed_,                                                                           \
+   .help = help_},
+#define SGEMA_ROW_RANGE(S, path, id_, sec_, key_, opt_, lo_field, hi_field, allowed_, hipos_,      \
+                        dlo_, dhi_, help_)                                                         \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = " LO,HI",                                                                                \
+   .type = SGEMA_SETTING_TYPE_RANGE,                                                               \
+   .offset = offsetof(S, path lo_field),                                                           \
+   .offset_hi = offsetof(S, path hi_field),                                                        \
+   .size = sizeof(double),                                                                         \
+   .allowed = &allowed_,                                                                           \
+   .hi_positive = hipos_,                                                                          \
+   .help = help_},
+#define SGEMA_ROW_FLAG(S, path, id_, sec_, key_, opt_, field_, dflt_, help_)                       \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = "[=yes|no]",                                                                             \
+   .type = SGEMA_SETTING_TYPE_FLAG,                                                                \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .lo = 0,                                                                                        \
+   .hi = 1,                                                                                        \
+   .help = help_},
+#define SGEMA_ROW_MOMENTUM(S, path, id_, sec_, key_, opt_, field_, dflt_, help_)                   \
+  {.section = sec_,                                                                                \
+   .key = key_,                                                                                    \
+   .option = opt_,                                                                                 \
+   .arg = " constant:A | linear:A0,A1,T",                                                          \
+   .type = SGEMA_SETTING_TYPE_MOMENTUM,                                                            \
+   SGEMA_AT_(S, path, field_),                                                                     \
+   .help = help_},
+
+#endif
