@@ -8,34 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const method_names[] = {
-#define SGEMA_METHOD_NAME(code, name) name,
-    SGEMA_METHOD_LIST(SGEMA_METHOD_NAME)
-#undef SGEMA_METHOD_NAME
-};
-
 static const integ_method *const method_table[] = {
     &integ_hybrid,     &integ_rodas4,    &integ_gsl_rk8pd, &integ_gsl_rkf45, &integ_gsl_rkck,
     &integ_gsl_rk4imp, &integ_gsl_bsimp, &integ_gsl_msbdf, &integ_cvode,
 };
-
-const char *sgema_method_name(sgema_method m) {
-  return (unsigned)m < SGEMA_METHOD_COUNT ? method_names[m] : "unknown";
-}
-
-int sgema_method_parse(const char *name) {
-  for (int i = 0; i < SGEMA_METHOD_COUNT; i++)
-    if (strcmp(name, method_names[i]) == 0)
-      return i;
-  return -1;
-}
-
-static const char *const end_names[SGEMA_END_COUNT] = {"converged", "diverged",  "t_max",
-                                                       "max_steps", "step_fail", "error"};
-
-const char *sgema_end_name(sgema_end e) {
-  return (unsigned)e < SGEMA_END_COUNT ? end_names[e] : "unknown";
-}
 
 struct sgema_integrator {
   sgema_integration s;
