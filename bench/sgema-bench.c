@@ -2,6 +2,7 @@
  * share. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
+#include "settings_table.h"
 #include "sgema/record.h"
 #include "sgema/status.h"
 #include "sgema/trial.h"
@@ -50,6 +51,12 @@ static double now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* A setting's allowed values, from the settings table (the same rule sgema-trial and the
+ * experiment files apply). */
+static const sgema_interval *allowed(sgema_setting_id id) {
+  return sgema_settings_table[id].allowed;
+}
+
 static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
   static const struct option opts[] = {{"alg", required_argument, 0, 'a'},
                                        {"m", required_argument, 0, 'm'},
@@ -78,6 +85,8 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
   for (int i = 0; i < SGEMA_METHOD_COUNT; i++)
     methods[i] = sgema_method_name((sgema_method)i);
   methods[SGEMA_METHOD_COUNT] = NULL;
+  const sgema_setting *table_m = &sgema_settings_table[SGEMA_SETTING_M],
+                      *table_n = &sgema_settings_table[SGEMA_SETTING_N];
   cli_errors e;
   cli_errors_init(&e, "sgema-bench", stderr);
   int c, v;
@@ -88,10 +97,10 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
         s->alg = (sgema_alg)v;
       break;
     case 'm':
-      cli_int(&e, "--m", optarg, 1, SGEMA_MAX_M, &s->m);
+      cli_int(&e, "--m", optarg, (int)table_m->lo, (int)table_m->hi, &s->m);
       break;
     case 'n':
-      cli_int(&e, "--n", optarg, 2, SGEMA_MAX_N, &s->n);
+      cli_int(&e, "--n", optarg, (int)table_n->lo, (int)table_n->hi, &s->n);
       break;
     case 's':
       if ((v = cli_choice(&e, "--stats", optarg, stats)) >= 0)
@@ -102,25 +111,27 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
         s->integration.method = (sgema_method)v;
       break;
     case 'r':
-      cli_double(&e, "--rtol", optarg, &CLI_POSITIVE, &s->integration.rtol);
+      cli_double(&e, "--rtol", optarg, allowed(SGEMA_SETTING_RTOL), &s->integration.rtol);
       break;
     case 'A':
-      cli_double(&e, "--atol", optarg, &CLI_POSITIVE, &s->integration.atol);
+      cli_double(&e, "--atol", optarg, allowed(SGEMA_SETTING_ATOL), &s->integration.atol);
       break;
     case 'T':
-      cli_double(&e, "--t-max", optarg, &CLI_POSITIVE, &s->integration.t_max);
+      cli_double(&e, "--t-max", optarg, allowed(SGEMA_SETTING_T_MAX), &s->integration.t_max);
       break;
     case 'R':
-      cli_double(&e, "--stiff-ratio", optarg, &CLI_POSITIVE, &s->integration.stiff_ratio);
+      cli_double(&e, "--stiff-ratio", optarg, allowed(SGEMA_SETTING_STIFF_RATIO),
+                 &s->integration.stiff_ratio);
       break;
     case 'F':
-      cli_double(&e, "--tail-f", optarg, &CLI_NONNEG, &s->integration.tail_f);
+      cli_double(&e, "--tail-f", optarg, allowed(SGEMA_SETTING_TAIL_F), &s->integration.tail_f);
       break;
     case 'L':
-      cli_double(&e, "--tail-rtol", optarg, &CLI_POSITIVE, &s->integration.tail_rtol);
+      cli_double(&e, "--tail-rtol", optarg, allowed(SGEMA_SETTING_TAIL_RTOL),
+                 &s->integration.tail_rtol);
       break;
     case 'f':
-      cli_double(&e, "--f-tol", optarg, &CLI_POSITIVE, &s->integration.f_tol);
+      cli_double(&e, "--f-tol", optarg, allowed(SGEMA_SETTING_F_TOL), &s->integration.f_tol);
       break;
     case 'k':
       cli_long(&e, "--trials", optarg, 1, 100000000L, &o->trials);
