@@ -12,7 +12,7 @@
 
 /* Why check first: HDF5 reports a failed write as "file write failed", without the reason, after
  * leaving a partial file; and HDF5 1.10 cannot close a file whose metadata it could not write
- * (src/output_hdf5.c). A check before creation names the reason and writes nothing. */
+ * (src/io/output_object.c). A check before creation names the reason and writes nothing. */
 int disk_check(const char *path, double bytes, char *msg, size_t size) {
   char *copy = strdup(path);
   if (!copy) {
