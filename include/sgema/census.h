@@ -59,9 +59,10 @@ typedef struct {
 
 typedef struct {
   long paths[2][4]; /* [system][converged, infinity, singular, failed]: Eq. 6, then rank-free */
-  int complex_solutions;                /* Eq. 6's finite non-real solutions (distinct) */
-  int eq6_real;                         /* Eq. 6's real solutions (distinct) */
-  int duplicates;                       /* paths ending on a solution already found: path jumping */
+  int complex_solutions; /* Eq. 6's finite non-real solutions (distinct) */
+  int eq6_real;          /* Eq. 6's real solutions (distinct) */
+  int duplicates;        /* paths ending on a solution already found: path jumping */
+  int dropped; /* finite path ends where Newton does not converge (singular roots), both systems */
   int count[SGEMA_SOLUTION_COUNT];      /* real solutions by kind (complex: Eq. 6's count) */
   int psd_rank[SGEMA_CENSUS_M_MAX + 1]; /* real PSD / PD solutions by rank (m: PD) */
   int n_equilibria;

@@ -11,6 +11,7 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_sort_vector.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,7 +148,15 @@ sgema_census *sgema_census_alloc(int m, int n) {
 static void on_end(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
   (void)rcond;
   sgema_census *c = ctx;
-  if (end != SGEMA_PATH_CONVERGED || c->n_cand >= c->cap)
+  if (getenv("CDBG")) {
+    fprintf(stderr, "end %d rcond %.3g", end, rcond);
+    for (int k = 0; x && k < 3; k++)
+      fprintf(stderr, " (%.4g %.4g)", creal(x[k]), cimag(x[k]));
+    fprintf(stderr, "\n");
+  }
+  /* Singular ends are candidates too: the pivot ratio that flags them depends on scaling (a large
+   * S has a small x0), so Newton decides (sort_candidates). */
+  if ((end != SGEMA_PATH_CONVERGED && end != SGEMA_PATH_SINGULAR) || c->n_cand >= c->cap)
     return;
   memcpy(c->cand + c->n_cand * NU, x, NU * sizeof *x);
   c->n_cand++;
@@ -246,21 +255,143 @@ static int refine_real(sgema_census *c, sgema_census_system *sys, const double c
   return rel < 1e-10 ? 0 : 1;
 }
 
+/* Newton in complex arithmetic on the affine system: 1 when it converges (a regular root). */
+static int refine_complex(sgema_census *c, sgema_census_system *sys, double complex *x) {
+  sgema_hom_system hs;
+  sgema_census_system_hom(sys, &hs);
+  double rcond = 0.0;
+  return sgema_tracker_newton(c->tracker, &hs, x, 6, &rcond) < 1e-10;
+}
+
+/* R = F(L L^T) L (m x k), the rank-k equilibrium condition on the factor L (docs/CENSUS.md). */
+static void lowrank_residual(const sgema_census_system *sys, int k, const double *L, double *R) {
+  int m = sys->m;
+  double S[MM] = {0}, F[MM];
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double v = 0.0;
+      for (int q = 0; q < k; q++)
+        v += L[i * k + q] * L[j * k + q];
+      S[i * m + j] = v;
+    }
+  sgema_census_F(sys, S, F);
+  for (int i = 0; i < m; i++)
+    for (int q = 0; q < k; q++) {
+      double v = 0.0;
+      for (int j = 0; j < m; j++)
+        v += F[i * m + j] * L[j * k + q];
+      R[i * k + q] = v;
+    }
+}
+
+/* Gauss-Newton on the factor L of S = L L^T (rank k from the real part of x), minimum-norm steps
+ * through an SVD since L is defined up to O(k); 0 when it converges to a solution of S F(S) = 0.
+ * Rare (singular ends only): its small GSL objects are allocated here. */
+static int refine_lowrank(const sgema_census_system *sys, const double complex *x, double *S) {
+  int m = sys->m;
+  double xr[NU], S0[MM], e[SGEMA_CENSUS_M_MAX], V[MM];
+  for (int q = 0; q < sys->N; q++)
+    xr[q] = creal(x[q]);
+  sgema_census_unpack(sys, xr, S0);
+  gsl_matrix_view Sv = gsl_matrix_view_array(S0, (size_t)m, (size_t)m);
+  gsl_matrix_view Vv = gsl_matrix_view_array(V, (size_t)m, (size_t)m);
+  gsl_vector_view ev = gsl_vector_view_array(e, (size_t)m);
+  gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc((size_t)m);
+  int ok = ws && gsl_eigen_symmv(&Sv.matrix, &ev.vector, &Vv.matrix, ws) == GSL_SUCCESS;
+  gsl_eigen_symmv_free(ws);
+  if (!ok)
+    return 1;
+  gsl_eigen_symmv_sort(&ev.vector, &Vv.matrix, GSL_EIGEN_SORT_VAL_DESC);
+  int k = 0;
+  while (k < m && e[k] > 1e-3 * e[0])
+    k++;
+  if (k == 0 || k == m)
+    return 1;
+  int P = m * k;
+  double L[MM], R[MM], Rp[MM];
+  for (int i = 0; i < m; i++)
+    for (int q = 0; q < k; q++)
+      L[i * k + q] = V[i * m + q] * sqrt(e[q]);
+  gsl_matrix *J = gsl_matrix_alloc((size_t)P, (size_t)P),
+             *W = gsl_matrix_alloc((size_t)P, (size_t)P);
+  gsl_vector *sv = gsl_vector_alloc((size_t)P), *work = gsl_vector_alloc((size_t)P);
+  gsl_vector *b = gsl_vector_alloc((size_t)P), *d = gsl_vector_alloc((size_t)P);
+  int converged = 0;
+  for (int it = 0; it < 30 && J && W && sv && work && b && d && !converged; it++) {
+    lowrank_residual(sys, k, L, R);
+    double ln = 0.0;
+    for (int q = 0; q < P; q++)
+      ln = fmax(ln, fabs(L[q]));
+    double h = 1e-7 * fmax(ln, 1e-3);
+    for (int q = 0; q < P;
+         q++) { /* forward differences: only the step's accuracy depends on them */
+      double keep = L[q];
+      L[q] = keep + h;
+      lowrank_residual(sys, k, L, Rp);
+      L[q] = keep;
+      for (int r = 0; r < P; r++)
+        gsl_matrix_set(J, (size_t)r, (size_t)q, (Rp[r] - R[r]) / h);
+      gsl_vector_set(b, (size_t)q, -R[q]);
+    }
+    if (gsl_linalg_SV_decomp(J, W, sv, work) != GSL_SUCCESS)
+      break;
+    double smax = gsl_vector_get(sv, 0);
+    for (int q = 0; q < P; q++) /* the O(k) gauge directions: zero singular values */
+      if (gsl_vector_get(sv, (size_t)q) < 1e-9 * smax)
+        gsl_vector_set(sv, (size_t)q, 0.0);
+    gsl_linalg_SV_solve(J, W, sv, b, d);
+    double dn = 0.0;
+    for (int q = 0; q < P; q++) {
+      L[q] += gsl_vector_get(d, (size_t)q);
+      dn = fmax(dn, fabs(gsl_vector_get(d, (size_t)q)));
+    }
+    converged = dn <= 1e-13 * ln;
+  }
+  gsl_matrix_free(J);
+  gsl_matrix_free(W);
+  gsl_vector_free(sv);
+  gsl_vector_free(work);
+  gsl_vector_free(b);
+  gsl_vector_free(d);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double v = 0.0;
+      for (int q = 0; q < k; q++)
+        v += L[i * k + q] * L[j * k + q];
+      S[i * m + j] = v;
+    }
+  return sgema_census_residual_anyrank(sys, S) < 1e-12 ? 0 : 1;
+}
+
 /* Sorts the candidates of one system into complex (counted for Eq. 6) and real solutions. */
 static void sort_candidates(sgema_census *c, const sgema_census_settings *s,
                             sgema_census_system *sys, sgema_census_result *out) {
   int m = sys->m, N = sys->N;
   for (long i = 0; i < c->n_cand; i++) {
-    const double complex *x = c->cand + i * NU;
+    double complex *x = c->cand + i * NU, x0[NU];
+    memcpy(x0, x, sizeof x0);
+    double xr[NU], S[MM];
+    int lowrank = 0;
+    if (!refine_complex(c, sys, x)) {
+      /* A singular end of the rank-free system may be a rank-deficient real solution that the
+       * symmetrised form makes multiple: refined on its factor instead. */
+      lowrank = sys->kind == SGEMA_CENSUS_ANYRANK && refine_lowrank(sys, x0, S) == 0;
+      if (!lowrank) {
+        out->dropped++;
+        continue;
+      }
+      sgema_census_pack(sys, S, xr);
+      for (int k = 0; k < N; k++)
+        x[k] = xr[k];
+    }
     double im = 0.0, nx = 0.0;
     for (int k = 0; k < N; k++) {
       im = fmax(im, fabs(cimag(x[k])));
       nx = fmax(nx, cabs(x[k]));
     }
-    double xr[NU], S[MM];
     /* Real when the imaginary part is small and Newton in real arithmetic converges from the
      * real part: a complex pair close to the real line fails the second test. */
-    int real = im <= s->real_tol * (1.0 + nx) && refine_real(c, sys, x, xr) == 0;
+    int real = lowrank || (im <= s->real_tol * (1.0 + nx) && refine_real(c, sys, x, xr) == 0);
     if (!real) {
       if (sys->kind == SGEMA_CENSUS_EQ6) {
         if (is_new_complex(c, x, N, s->dedup_tol))

@@ -211,3 +211,10 @@ double sgema_census_residual_anyrank(const sgema_census_system *s, const double 
   cmul(s->m, w.S, w.F, G);
   return fro(s->m, G) / (fro(s->m, w.S) * scale + 1e-300);
 }
+
+void sgema_census_F(const sgema_census_system *s, const double *S, double *F) {
+  eval_work w;
+  eq6_real(s, S, &w);
+  for (int i = 0; i < s->m * s->m; i++)
+    F[i] = creal(w.F[i]);
+}

@@ -47,4 +47,7 @@ void sgema_census_pack(const sgema_census_system *s, const double *S, double *x)
 double sgema_census_residual_eq6(const sgema_census_system *s, const double *S);
 double sgema_census_residual_anyrank(const sgema_census_system *s, const double *S);
 
+/* F(S) = (Sxx S + l I)(S Sxx + l I) - Sxy S Syx for a real symmetric S (m x m). */
+void sgema_census_F(const sgema_census_system *s, const double *S, double *F);
+
 #endif
