@@ -11,7 +11,6 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_sort_vector.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,12 +147,6 @@ sgema_census *sgema_census_alloc(int m, int n) {
 static void on_end(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
   (void)rcond;
   sgema_census *c = ctx;
-  if (getenv("CDBG")) {
-    fprintf(stderr, "end %d rcond %.3g", end, rcond);
-    for (int k = 0; x && k < 3; k++)
-      fprintf(stderr, " (%.4g %.4g)", creal(x[k]), cimag(x[k]));
-    fprintf(stderr, "\n");
-  }
   /* Singular ends are candidates too: the pivot ratio that flags them depends on scaling (a large
    * S has a small x0), so Newton decides (sort_candidates). */
   if ((end != SGEMA_PATH_CONVERGED && end != SGEMA_PATH_SINGULAR) || c->n_cand >= c->cap)
@@ -628,7 +621,12 @@ int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgem
   if (s->rank_deficient && m <= s->rank_deficient_max_m) {
     if ((st = solve_system(c, s, p, SGEMA_CENSUS_ANYRANK, seed, run, trial, out)) != SGEMA_OK)
       return st;
-  } else { /* the origin, always an equilibrium, in closed form */
+  }
+  double zero[MM] = {0};
+  if (find_real(c, m, zero, s->dedup_tol) == -1) {
+    /* The origin is always an equilibrium: added in closed form when the rank-free system was not
+     * solved, or when its path jumped to a nearby root (a small S1-like solution). */
+    out->origin_added = s->rank_deficient && m <= s->rank_deficient_max_m;
     memset(&c->eq[c->n_eq], 0, sizeof c->eq[0]);
     c->eq[c->n_eq++].kind = SGEMA_SOLUTION_PSD;
   }
