@@ -61,6 +61,7 @@ static void cmul(int m, const double complex *A, const double complex *B, double
 typedef struct {
   const double complex *Sxx, *Syx, *SyxT;            /* the system's complex copies */
   double complex S[MM], P[MM], Q[MM], F[MM], F0[MM]; /* P = Sxx S, Q = S Sxx, F0 = dF/dx0 */
+  double complex Pt[MM], Qt[MM], Z[MM];              /* for the directions (eq6_direction) */
 } eval_work;
 
 /* F(S, x0) (homogeneous of degree 2) and dF/dx0. */
@@ -82,22 +83,23 @@ static void eq6_value(const sgema_census_system *s, eval_work *w, double complex
     }
 }
 
-/* dF along E = e_a e_b^T + e_b e_a^T (a != b) or e_a e_a^T, into D. */
-static void eq6_direction(const sgema_census_system *s, const eval_work *w, double complex x0,
-                          int a, int b, double complex *D) {
+/* dF along E = e_a e_b^T + e_b e_a^T (a != b) or e_a e_a^T, into D. With Pt = P + l x0 I,
+ * Qt = Q + l x0 I and Z = x0 Syx (made once per evaluation), entry (i, j) of
+ * Sxx E Q + P E Sxx + l x0 (Sxx E + E Sxx) - x0 Sxy E Syx is Sxx_ia Qt_bj + Pt_ia Sxx_bj
+ * - Z_ai Syx_bj (+ the same with a, b swapped); dF is symmetric: the upper triangle is mirrored. */
+static void eq6_direction(const sgema_census_system *s, const eval_work *w, int a, int b,
+                          double complex *D) {
   int m = s->m;
-  double l = s->lambda;
+  const double complex *X = w->Sxx, *Y = w->Syx;
   for (int i = 0; i < m; i++)
-    for (int j = 0; j < m; j++) {
-      double complex v = w->Sxx[i * m + a] * w->Q[b * m + j] + w->P[i * m + a] * w->Sxx[b * m + j] -
-                         x0 * w->Syx[a * m + i] * w->Syx[b * m + j];
-      v += l * x0 * ((j == b ? w->Sxx[i * m + a] : 0.0) + (i == a ? w->Sxx[b * m + j] : 0.0));
-      if (a != b) {
-        v += w->Sxx[i * m + b] * w->Q[a * m + j] + w->P[i * m + b] * w->Sxx[a * m + j] -
-             x0 * w->Syx[b * m + i] * w->Syx[a * m + j];
-        v += l * x0 * ((j == a ? w->Sxx[i * m + b] : 0.0) + (i == b ? w->Sxx[a * m + j] : 0.0));
-      }
+    for (int j = i; j < m; j++) {
+      double complex v = X[i * m + a] * w->Qt[b * m + j] + w->Pt[i * m + a] * X[b * m + j] -
+                         w->Z[a * m + i] * Y[b * m + j];
+      if (a != b)
+        v += X[i * m + b] * w->Qt[a * m + j] + w->Pt[i * m + b] * X[a * m + j] -
+             w->Z[b * m + i] * Y[a * m + j];
       D[i * m + j] = v;
+      D[j * m + i] = v;
     }
 }
 
@@ -140,9 +142,18 @@ int sgema_census_system_eval(void *ctx, const double complex *X, double complex 
     F[r] = rankfree ? G[ij] : w.F[ij];
     J[r * L] = rankfree ? E[ij] : w.F0[ij];
   }
+  for (int i = 0; i < m * m; i++) {
+    w.Pt[i] = w.P[i];
+    w.Qt[i] = w.Q[i];
+    w.Z[i] = X[0] * w.Syx[i];
+  }
+  for (int i = 0; i < m; i++) {
+    w.Pt[i * m + i] += s->lambda * X[0];
+    w.Qt[i * m + i] += s->lambda * X[0];
+  }
   for (int k = 0; k < N; k++) {
     int a = s->row[k], b = s->col[k];
-    eq6_direction(s, &w, X[0], a, b, D);
+    eq6_direction(s, &w, a, b, D);
     if (rankfree) { /* d(S F + F S) = E F + F E + S dF + dF S */
       double complex Ek[MM] = {0};
       Ek[a * m + b] = 1.0;
