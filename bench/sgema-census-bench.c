@@ -119,7 +119,7 @@ int main(int argc, char **argv) {
   s.rank_deficient_max_m = SGEMA_CENSUS_M_MAX;
   long paths[2][4] = {{0}}, kinds[SGEMA_SOLUTION_COUNT] = {0}, cls[SGEMA_EQUILIBRIUM_COUNT] = {0};
   long ranks[SGEMA_CENSUS_M_MAX + 1] = {0}, dup = 0, errors = 0, saddle_sets = 0, dropped = 0;
-  long origin_added = 0;
+  long origin_added = 0, conj_added = 0;
   double worst = 0.0, t0 = now();
   for (int t = 0; t < o.sets; t++) {
     sgema_problem p;
@@ -146,6 +146,7 @@ int main(int argc, char **argv) {
     dup += r.duplicates;
     dropped += r.dropped;
     origin_added += r.origin_added;
+    conj_added += r.conjugates_added;
     if (o.verbose)
       printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, rank-free "
              "%ld %ld %ld %ld\n",
@@ -170,9 +171,9 @@ int main(int argc, char **argv) {
   for (int k = 0; k <= o.m; k++)
     printf(" %ld", ranks[k]);
   printf("), indefinite %ld; complex %ld; duplicate path ends %ld; dropped ends %ld; origin added "
-         "%ld; errors %ld\n",
+         "%ld; conjugates added %ld; errors %ld\n",
          kinds[SGEMA_SOLUTION_INDEFINITE], kinds[SGEMA_SOLUTION_COMPLEX], dup, dropped,
-         origin_added, errors);
+         origin_added, conj_added, errors);
   printf("  equilibria: stable %ld, saddle %ld, degenerate %ld; data sets with a nonzero saddle "
          "%ld; worst field residual %.3g\n",
          cls[0], cls[1], cls[2], saddle_sets, worst);

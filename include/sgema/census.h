@@ -62,6 +62,7 @@ typedef struct {
   int complex_solutions; /* Eq. 6's finite non-real solutions (distinct) */
   int eq6_real;          /* Eq. 6's real solutions (distinct) */
   int duplicates;        /* paths ending on a solution already found: path jumping */
+  int conjugates_added;  /* Eq. 6's complex roots added as the conjugate of one found */
   int origin_added; /* 1: the rank-free solve missed the origin, which was added in closed form */
   int dropped; /* finite path ends where Newton does not converge (singular roots), both systems */
   int count[SGEMA_SOLUTION_COUNT];      /* real solutions by kind (complex: Eq. 6's count) */

@@ -422,6 +422,22 @@ static void sort_candidates(sgema_census *c, const sgema_census_settings *s,
   }
 }
 
+/* The coefficients are real, so complex roots come in conjugate pairs: a conjugate that no path
+ * reached (a path that jumped to the other root of its pair) is added, after a Newton check. */
+static void add_conjugates(sgema_census *c, const sgema_census_settings *s,
+                           sgema_census_system *sys, sgema_census_result *out) {
+  int n = c->n_cplx, N = sys->N;
+  for (int i = 0; i < n; i++) {
+    double complex z[NU];
+    for (int k = 0; k < N; k++)
+      z[k] = conj(c->cplx[(long)i * NU + k]);
+    if (refine_complex(c, sys, z) && is_new_complex(c, z, N, s->dedup_tol)) {
+      out->complex_solutions++;
+      out->conjugates_added++;
+    }
+  }
+}
+
 static int solve_system(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                         sgema_census_system_kind kind, uint64_t seed, uint32_t run, uint32_t trial,
                         sgema_census_result *out) {
@@ -442,6 +458,8 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
   if (st != SGEMA_OK)
     return st;
   sort_candidates(c, s, &sys, out);
+  if (kind == SGEMA_CENSUS_EQ6)
+    add_conjugates(c, s, &sys, out);
   return SGEMA_OK;
 }
 
