@@ -9,7 +9,11 @@
 /* Streams of one trial, so that its statistics and its initial state are drawn independently
  * (conditioning on Delta >= 0 changes how many statistics draws are made, never the initial state).
  */
-typedef enum { SGEMA_STREAM_STATISTICS = 0, SGEMA_STREAM_INITIAL = 1 } sgema_stream;
+typedef enum {
+  SGEMA_STREAM_STATISTICS = 0,
+  SGEMA_STREAM_INITIAL = 1,
+  SGEMA_STREAM_CENSUS = 2 /* the homotopy's gamma and patch (src/kernel/census) */
+} sgema_stream;
 
 /* A gsl_rng backed by Random123's Philox4x32-10 (through Random123's gsl_microrng adapter), so that
  * every GSL distribution function can draw from it. */

@@ -1,0 +1,95 @@
+/* The equilibrium census of one data set: every equilibrium of SG / EMA, its kind and stability
+ * (docs/CENSUS.md). */
+#ifndef SGEMA_CENSUS_H
+#define SGEMA_CENSUS_H
+
+#include "sgema/classify.h"
+#include "sgema/problem.h"
+
+#include <stdint.h>
+
+#define SGEMA_CENSUS_M_MAX 4 /* total-degree homotopy: 2^(m(m+1)/2) paths for Eq. 6 */
+
+/* What a real solution S of the census' systems is. */
+typedef enum {
+  SGEMA_SOLUTION_COMPLEX,    /* not real */
+  SGEMA_SOLUTION_INDEFINITE, /* real, some negative eigenvalue: no A with A^T A = S */
+  SGEMA_SOLUTION_PSD,        /* real, positive semidefinite of rank k < m (k = 0: the origin) */
+  SGEMA_SOLUTION_PD,         /* real, positive definite: a full-rank equilibrium (Prop. 4.5) */
+  SGEMA_SOLUTION_COUNT
+} sgema_solution_kind;
+
+/* Stability of an equilibrium from the reduced spectrum (the Monte Carlo classifier's). */
+typedef enum {
+  SGEMA_EQUILIBRIUM_STABLE,     /* every reduced eigenvalue has real part < -zero_tol */
+  SGEMA_EQUILIBRIUM_SADDLE,     /* some eigenvalue has real part > saddle_tol */
+  SGEMA_EQUILIBRIUM_DEGENERATE, /* neither: zero eigenvalues beyond the symmetry orbit */
+  SGEMA_EQUILIBRIUM_COUNT
+} sgema_equilibrium_class;
+
+const char *sgema_solution_kind_name(sgema_solution_kind k);         /* "complex", ..., "pd" */
+const char *sgema_equilibrium_class_name(sgema_equilibrium_class c); /* "stable", ... */
+
+typedef struct {
+  int rank_deficient; /* 1: also solve S F(S) + F(S) S = 0 (3^(m(m+1)/2) paths) for rank < m */
+  int rank_deficient_max_m; /* ... but only up to this m (the path count grows fast) */
+  double real_tol;          /* a solution is real when |Im| <= real_tol (1 + |S|) */
+  double eig_tol;           /* eigenvalues of S within eig_tol |S| of 0 count as zero */
+  double dedup_tol; /* two solutions are the same when they differ by <= dedup_tol (1 + |S|) */
+  double zero_tol;  /* reduced eigenvalues with real part in [-zero_tol, saddle_tol]: degenerate */
+  sgema_classification classification; /* the Monte Carlo classifier's tolerances */
+} sgema_census_settings;
+
+void sgema_census_settings_default(sgema_census_settings *s);
+
+/* One real solution of the census, and for PSD / PD ones the equilibrium built from it. */
+typedef struct {
+  sgema_solution_kind kind;
+  int rank;                                          /* numerical rank of S */
+  double S[SGEMA_CENSUS_M_MAX * SGEMA_CENSUS_M_MAX]; /* m x m, row-major */
+  double system_residual; /* relative residual of S F(S) = 0 after real Newton refinement */
+  /* PSD / PD only: */
+  double field_residual; /* |f(y)| over the size of its terms (docs/CENSUS.md); 0: origin */
+  sgema_equilibrium_class cls;
+  sgema_class mc_class; /* sgema_classify's class at this point (origin/stable/saddle/partial) */
+  double abscissa;      /* largest real part of the reduced spectrum */
+  int unstable;         /* eigenvalues of the full Jacobian with real part > saddle_tol */
+  int symmetry_zeros;   /* dimension of the O(n) orbit's tangent space removed */
+} sgema_census_equilibrium;
+
+typedef struct {
+  long paths[2][4]; /* [system][converged, infinity, singular, failed]: Eq. 6, then rank-free */
+  int complex_solutions; /* Eq. 6's finite non-real solutions (distinct) */
+  int eq6_real;          /* Eq. 6's real solutions (distinct) */
+  int duplicates;        /* paths ending on a solution already found: path jumping */
+  int conjugates_added;  /* Eq. 6's complex roots added as the conjugate of one found */
+  int origin_added; /* 1: the rank-free solve missed the origin, which was added in closed form */
+  int dropped; /* finite path ends where Newton does not converge (singular roots), both systems */
+  int count[SGEMA_SOLUTION_COUNT];      /* real solutions by kind (complex: Eq. 6's count) */
+  int psd_rank[SGEMA_CENSUS_M_MAX + 1]; /* real PSD / PD solutions by rank (m: PD) */
+  int n_equilibria;
+  const sgema_census_equilibrium *equilibria; /* PSD and PD solutions, ordered by rank then |S| */
+  int n_indefinite;
+  const sgema_census_equilibrium *indefinite; /* real indefinite solutions (kind and S only) */
+} sgema_census_result;
+
+typedef struct sgema_census sgema_census;
+
+/* Workspace for data sets up to m x n (m <= SGEMA_CENSUS_M_MAX); allocated once. */
+sgema_census *sgema_census_alloc(int m, int n);
+void sgema_census_free(sgema_census *c);
+
+/* The census of p (SG, or EMA with constant alpha < 1), the homotopy's randomness drawn from the
+ * stream (seed, run, trial): a pure function of its inputs. The result stays valid until the next
+ * call. Returns SGEMA_OK, SGEMA_EDIM, SGEMA_EINVAL (GD, a moving or unit momentum) or
+ * SGEMA_ELINALG. */
+int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
+                     uint64_t seed, uint32_t run, uint32_t trial, sgema_census_result *out);
+
+/* The state y (sgema_problem_dim(p)) of an equilibrium with A^T A = S (S PSD, m x m): A = Q S^{1/2}
+ * with Q = the first m columns of the n x n identity, B from Eq. 7, C = A for EMA. Eigenvalues of
+ * S below 1e-12 times the largest are taken as 0 (rounding in a rank-deficient S). */
+int sgema_census_equilibrium_state(sgema_census *c, const sgema_problem *p, const double *S,
+                                   double *y);
+
+#endif

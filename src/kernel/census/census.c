@@ -1,0 +1,665 @@
+/* The census of one data set: homotopy solutions sorted by kind, equilibria built and classified.
+ */
+#include "sgema/census.h"
+
+#include "census_system.h"
+#include "homotopy.h"
+#include "sgema/field.h"
+#include "sgema/status.h"
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_sort_vector.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MM (SGEMA_CENSUS_M_MAX * SGEMA_CENSUS_M_MAX)
+#define NU SGEMA_CENSUS_MAX_UNKNOWNS
+#define SGEMA_CENSUS_ZERO_EIG 1e-12 /* relative: eigenvalues of S treated as 0 in S^{1/2} */
+
+static const char *const kind_names[SGEMA_SOLUTION_COUNT] = {"complex", "indefinite", "psd", "pd"};
+static const char *const class_names[SGEMA_EQUILIBRIUM_COUNT] = {"stable", "saddle", "degenerate"};
+
+const char *sgema_solution_kind_name(sgema_solution_kind k) {
+  return (unsigned)k < SGEMA_SOLUTION_COUNT ? kind_names[k] : "unknown";
+}
+
+const char *sgema_equilibrium_class_name(sgema_equilibrium_class c) {
+  return (unsigned)c < SGEMA_EQUILIBRIUM_COUNT ? class_names[c] : "unknown";
+}
+
+void sgema_census_settings_default(sgema_census_settings *s) {
+  s->rank_deficient = 1;
+  s->rank_deficient_max_m = 3;
+  s->real_tol = 1e-6;
+  s->eig_tol = 1e-9;
+  s->dedup_tol = 1e-7;
+  s->zero_tol = 1e-8;
+  sgema_classification_default(&s->classification);
+}
+
+struct sgema_census {
+  int m_max, n_max;
+  sgema_tracker *tracker;
+  sgema_tracker_settings track;
+  sgema_classifier *classifier;
+  sgema_field *field;
+  long cap;             /* capacity of the candidate and solution arrays */
+  long n_cand;          /* finite regular path ends of the current system */
+  double complex *cand; /* n_cand x N */
+  double complex *cplx; /* distinct complex solutions, n_cplx x N */
+  int n_cplx;
+  sgema_census_equilibrium *eq, *indef;
+  int n_eq, n_indef;
+  double *y, *f, *J; /* a state, its field, its dense Jacobian */
+  gsl_eigen_symmv_workspace *sym;
+  gsl_eigen_symm_workspace *symm[SGEMA_CENSUS_M_MAX + 1]; /* one per size of S */
+  gsl_eigen_nonsymm_workspace *nonsym;
+  size_t nonsym_n;
+  gsl_vector_complex *eval;
+  gsl_matrix *Jm;
+};
+
+void sgema_census_free(sgema_census *c) {
+  if (!c)
+    return;
+  sgema_tracker_free(c->tracker);
+  sgema_classifier_free(c->classifier);
+  sgema_field_free(c->field);
+  free(c->cand);
+  free(c->cplx);
+  free(c->eq);
+  free(c->indef);
+  free(c->y);
+  free(c->f);
+  free(c->J);
+  if (c->sym)
+    gsl_eigen_symmv_free(c->sym);
+  if (c->nonsym)
+    gsl_eigen_nonsymm_free(c->nonsym);
+  for (int k = 0; k <= SGEMA_CENSUS_M_MAX; k++)
+    if (c->symm[k])
+      gsl_eigen_symm_free(c->symm[k]);
+  if (c->eval)
+    gsl_vector_complex_free(c->eval);
+  if (c->Jm)
+    gsl_matrix_free(c->Jm);
+  free(c);
+}
+
+/* Grows the per-path arrays to hold paths entries (once per new largest system). */
+static int ensure_capacity(sgema_census *c, long paths) {
+  if (paths <= c->cap)
+    return SGEMA_OK;
+  void *a = realloc(c->cand, (size_t)paths * NU * sizeof(double complex));
+  if (a)
+    c->cand = a;
+  void *b = realloc(c->cplx, (size_t)paths * NU * sizeof(double complex));
+  if (b)
+    c->cplx = b;
+  void *e = realloc(c->eq, (size_t)(paths + 1) * sizeof *c->eq);
+  if (e)
+    c->eq = e;
+  void *d = realloc(c->indef, (size_t)(paths + 1) * sizeof *c->indef);
+  if (d)
+    c->indef = d;
+  if (!a || !b || !e || !d)
+    return SGEMA_ENOMEM;
+  c->cap = paths;
+  return SGEMA_OK;
+}
+
+sgema_census *sgema_census_alloc(int m, int n) {
+  if (m < 1 || m > SGEMA_CENSUS_M_MAX || n <= m || n > SGEMA_MAX_N)
+    return NULL;
+  sgema_census *c = calloc(1, sizeof *c);
+  if (!c)
+    return NULL;
+  c->m_max = m;
+  c->n_max = n;
+  size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n);
+  c->tracker = sgema_tracker_alloc(NU);
+  sgema_tracker_settings_default(&c->track);
+  c->classifier = sgema_classifier_alloc(m, n);
+  c->field = sgema_field_alloc(m, n);
+  c->y = malloc(N * sizeof(double));
+  c->f = malloc(N * sizeof(double));
+  c->J = malloc(N * N * sizeof(double));
+  c->sym = gsl_eigen_symmv_alloc((size_t)m);
+  int symm_ok = 1;
+  for (int k = 1; k <= m; k++)
+    symm_ok = symm_ok && (c->symm[k] = gsl_eigen_symm_alloc((size_t)k)) != NULL;
+  c->eval = gsl_vector_complex_alloc(N);
+  c->Jm = gsl_matrix_alloc(N, N);
+  int nu = m * (m + 1) / 2;
+  long paths = 1L << nu;
+  if (!c->tracker || !c->classifier || !c->field || !c->y || !c->f || !c->J || !c->sym ||
+      !symm_ok || !c->eval || !c->Jm || ensure_capacity(c, paths) != SGEMA_OK) {
+    sgema_census_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* ---- solutions ------------------------------------------------------------------------------ */
+
+static void on_end(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
+  (void)rcond;
+  sgema_census *c = ctx;
+  /* Singular ends are candidates too: the pivot ratio that flags them depends on scaling (a large
+   * S has a small x0), so Newton decides (sort_candidates). */
+  if ((end != SGEMA_PATH_CONVERGED && end != SGEMA_PATH_SINGULAR) || c->n_cand >= c->cap)
+    return;
+  memcpy(c->cand + c->n_cand * NU, x, NU * sizeof *x);
+  c->n_cand++;
+}
+
+static double vnorm(const double *x, int N) {
+  double s = 0.0;
+  for (int i = 0; i < N; i++)
+    s += x[i] * x[i];
+  return sqrt(s);
+}
+
+/* Eigenvalues of the symmetric S (ascending) into e. */
+static void sym_eigen(sgema_census *c, int m, const double *S, double *e) {
+  double Sc[MM];
+  memcpy(Sc, S, (size_t)m * m * sizeof(double));
+  gsl_matrix_view A = gsl_matrix_view_array(Sc, (size_t)m, (size_t)m);
+  gsl_vector_view ev = gsl_vector_view_array(e, (size_t)m);
+  gsl_eigen_symm(&A.matrix, &ev.vector, c->symm[m]);
+  gsl_sort_vector(&ev.vector);
+}
+
+/* Kind and rank of S from its eigenvalues: zero when within eig_tol of the largest, or of the
+ * problem's own scale lambda / (|Sxx| + lambda) (S Sxx ~ lambda at an equilibrium), so that the
+ * origin found as S = 1e-200 is rank 0. */
+static void kind_of(sgema_census *c, const sgema_census_settings *s, const sgema_census_system *sys,
+                    const double *S, sgema_solution_kind *kind, int *rank) {
+  int m = sys->m;
+  double e[SGEMA_CENSUS_M_MAX], sxx = 0.0;
+  sym_eigen(c, m, S, e);
+  for (int i = 0; i < m * m; i++)
+    sxx += sys->Sxx[i] * sys->Sxx[i];
+  double ref = sys->lambda / (sqrt(sxx) + sys->lambda);
+  double scale = fmax(fmax(fabs(e[0]), fabs(e[m - 1])), ref);
+  double tol = s->eig_tol * scale;
+  int pos = 0, neg = 0;
+  for (int i = 0; i < m; i++) {
+    pos += e[i] > tol;
+    neg += e[i] < -tol;
+  }
+  *rank = pos + neg;
+  *kind = neg > 0 ? SGEMA_SOLUTION_INDEFINITE : (pos == m ? SGEMA_SOLUTION_PD : SGEMA_SOLUTION_PSD);
+}
+
+static int same(const double *a, const double *b, int len, double tol) {
+  double d = 0.0, na = 0.0;
+  for (int i = 0; i < len; i++) {
+    d += (a[i] - b[i]) * (a[i] - b[i]);
+    na += a[i] * a[i];
+  }
+  return sqrt(d) <= tol * (1.0 + sqrt(na));
+}
+
+/* Index of S among the real solutions found so far, or -1. */
+static int find_real(const sgema_census *c, int m, const double *S, double tol) {
+  for (int i = 0; i < c->n_eq; i++)
+    if (same(c->eq[i].S, S, m * m, tol))
+      return i;
+  for (int i = 0; i < c->n_indef; i++)
+    if (same(c->indef[i].S, S, m * m, tol))
+      return -2 - i;
+  return -1;
+}
+
+static int is_new_complex(sgema_census *c, const double complex *x, int N, double tol) {
+  double na = 0.0;
+  for (int k = 0; k < N; k++)
+    na += creal(x[k] * conj(x[k]));
+  for (int i = 0; i < c->n_cplx; i++) {
+    double d = 0.0;
+    for (int k = 0; k < N; k++) {
+      double complex z = x[k] - c->cplx[(long)i * NU + k];
+      d += creal(z * conj(z));
+    }
+    if (sqrt(d) <= tol * (1.0 + sqrt(na)))
+      return 0;
+  }
+  memcpy(c->cplx + (long)c->n_cplx * NU, x, (size_t)N * sizeof *x);
+  c->n_cplx++;
+  return 1;
+}
+
+/* Newton on the real affine system from the real part of x: every iterate stays real since the
+ * coefficients are. Returns 0 when it converged. */
+static int refine_real(sgema_census *c, sgema_census_system *sys, const double complex *x,
+                       double *xr) {
+  sgema_hom_system hs;
+  sgema_census_system_hom(sys, &hs);
+  double complex z[NU];
+  for (int k = 0; k < sys->N; k++)
+    z[k] = creal(x[k]);
+  double rcond = 0.0;
+  double rel = sgema_tracker_newton(c->tracker, &hs, z, 8, &rcond);
+  for (int k = 0; k < sys->N; k++)
+    xr[k] = creal(z[k]);
+  return rel < 1e-10 ? 0 : 1;
+}
+
+/* Newton in complex arithmetic on the affine system: 1 when it converges (a regular root). */
+static int refine_complex(sgema_census *c, sgema_census_system *sys, double complex *x) {
+  sgema_hom_system hs;
+  sgema_census_system_hom(sys, &hs);
+  double rcond = 0.0;
+  return sgema_tracker_newton(c->tracker, &hs, x, 6, &rcond) < 1e-10;
+}
+
+/* R = F(L L^T) L (m x k), the rank-k equilibrium condition on the factor L (docs/CENSUS.md). */
+static void lowrank_residual(const sgema_census_system *sys, int k, const double *L, double *R) {
+  int m = sys->m;
+  double S[MM] = {0}, F[MM];
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double v = 0.0;
+      for (int q = 0; q < k; q++)
+        v += L[i * k + q] * L[j * k + q];
+      S[i * m + j] = v;
+    }
+  sgema_census_F(sys, S, F);
+  for (int i = 0; i < m; i++)
+    for (int q = 0; q < k; q++) {
+      double v = 0.0;
+      for (int j = 0; j < m; j++)
+        v += F[i * m + j] * L[j * k + q];
+      R[i * k + q] = v;
+    }
+}
+
+/* Gauss-Newton on the factor L of S = L L^T (rank k from the real part of x), minimum-norm steps
+ * through an SVD since L is defined up to O(k); 0 when it converges to a solution of S F(S) = 0.
+ * Rare (singular ends only): its small GSL objects are allocated here. */
+static int refine_lowrank(const sgema_census_system *sys, const double complex *x, double *S) {
+  int m = sys->m;
+  double xr[NU], S0[MM], e[SGEMA_CENSUS_M_MAX], V[MM];
+  for (int q = 0; q < sys->N; q++)
+    xr[q] = creal(x[q]);
+  sgema_census_unpack(sys, xr, S0);
+  gsl_matrix_view Sv = gsl_matrix_view_array(S0, (size_t)m, (size_t)m);
+  gsl_matrix_view Vv = gsl_matrix_view_array(V, (size_t)m, (size_t)m);
+  gsl_vector_view ev = gsl_vector_view_array(e, (size_t)m);
+  gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc((size_t)m);
+  int ok = ws && gsl_eigen_symmv(&Sv.matrix, &ev.vector, &Vv.matrix, ws) == GSL_SUCCESS;
+  gsl_eigen_symmv_free(ws);
+  if (!ok)
+    return 1;
+  gsl_eigen_symmv_sort(&ev.vector, &Vv.matrix, GSL_EIGEN_SORT_VAL_DESC);
+  int k = 0;
+  while (k < m && e[k] > 1e-3 * e[0])
+    k++;
+  if (k == 0 || k == m)
+    return 1;
+  int P = m * k;
+  double L[MM], R[MM], Rp[MM];
+  for (int i = 0; i < m; i++)
+    for (int q = 0; q < k; q++)
+      L[i * k + q] = V[i * m + q] * sqrt(e[q]);
+  gsl_matrix *J = gsl_matrix_alloc((size_t)P, (size_t)P),
+             *W = gsl_matrix_alloc((size_t)P, (size_t)P);
+  gsl_vector *sv = gsl_vector_alloc((size_t)P), *work = gsl_vector_alloc((size_t)P);
+  gsl_vector *b = gsl_vector_alloc((size_t)P), *d = gsl_vector_alloc((size_t)P);
+  int converged = 0;
+  for (int it = 0; it < 30 && J && W && sv && work && b && d && !converged; it++) {
+    lowrank_residual(sys, k, L, R);
+    double ln = 0.0;
+    for (int q = 0; q < P; q++)
+      ln = fmax(ln, fabs(L[q]));
+    double h = 1e-7 * fmax(ln, 1e-3);
+    for (int q = 0; q < P;
+         q++) { /* forward differences: only the step's accuracy depends on them */
+      double keep = L[q];
+      L[q] = keep + h;
+      lowrank_residual(sys, k, L, Rp);
+      L[q] = keep;
+      for (int r = 0; r < P; r++)
+        gsl_matrix_set(J, (size_t)r, (size_t)q, (Rp[r] - R[r]) / h);
+      gsl_vector_set(b, (size_t)q, -R[q]);
+    }
+    if (gsl_linalg_SV_decomp(J, W, sv, work) != GSL_SUCCESS)
+      break;
+    double smax = gsl_vector_get(sv, 0);
+    for (int q = 0; q < P; q++) /* the O(k) gauge directions: zero singular values */
+      if (gsl_vector_get(sv, (size_t)q) < 1e-9 * smax)
+        gsl_vector_set(sv, (size_t)q, 0.0);
+    gsl_linalg_SV_solve(J, W, sv, b, d);
+    double dn = 0.0;
+    for (int q = 0; q < P; q++) {
+      L[q] += gsl_vector_get(d, (size_t)q);
+      dn = fmax(dn, fabs(gsl_vector_get(d, (size_t)q)));
+    }
+    converged = dn <= 1e-13 * ln;
+  }
+  gsl_matrix_free(J);
+  gsl_matrix_free(W);
+  gsl_vector_free(sv);
+  gsl_vector_free(work);
+  gsl_vector_free(b);
+  gsl_vector_free(d);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double v = 0.0;
+      for (int q = 0; q < k; q++)
+        v += L[i * k + q] * L[j * k + q];
+      S[i * m + j] = v;
+    }
+  return sgema_census_residual_anyrank(sys, S) < 1e-12 ? 0 : 1;
+}
+
+/* Sorts the candidates of one system into complex (counted for Eq. 6) and real solutions. */
+static void sort_candidates(sgema_census *c, const sgema_census_settings *s,
+                            sgema_census_system *sys, sgema_census_result *out) {
+  int m = sys->m, N = sys->N;
+  for (long i = 0; i < c->n_cand; i++) {
+    double complex *x = c->cand + i * NU, x0[NU];
+    memcpy(x0, x, sizeof x0);
+    double xr[NU], S[MM];
+    int lowrank = 0;
+    if (!refine_complex(c, sys, x)) {
+      /* A singular end of the rank-free system may be a rank-deficient real solution that the
+       * symmetrised form makes multiple: refined on its factor instead. */
+      lowrank = sys->kind == SGEMA_CENSUS_ANYRANK && refine_lowrank(sys, x0, S) == 0;
+      if (!lowrank) {
+        out->dropped++;
+        continue;
+      }
+      sgema_census_pack(sys, S, xr);
+      for (int k = 0; k < N; k++)
+        x[k] = xr[k];
+    }
+    double im = 0.0, nx = 0.0;
+    for (int k = 0; k < N; k++) {
+      im = fmax(im, fabs(cimag(x[k])));
+      nx = fmax(nx, cabs(x[k]));
+    }
+    /* Real when the imaginary part is small and Newton in real arithmetic converges from the
+     * real part: a complex pair close to the real line fails the second test. */
+    int real = lowrank || (im <= s->real_tol * (1.0 + nx) && refine_real(c, sys, x, xr) == 0);
+    if (!real) {
+      if (sys->kind == SGEMA_CENSUS_EQ6) {
+        if (is_new_complex(c, x, N, s->dedup_tol))
+          out->complex_solutions++;
+        else
+          out->duplicates++;
+      }
+      continue;
+    }
+    sgema_census_unpack(sys, xr, S);
+    /* The rank-free system has spurious real roots (S F + F S = 0 but S F != 0, possible only
+     * for indefinite S): kept out. */
+    double res = sgema_census_residual_anyrank(sys, S);
+    if (sys->kind == SGEMA_CENSUS_ANYRANK && !(res < 1e-8))
+      continue;
+    int at = find_real(c, m, S, s->dedup_tol);
+    if (at != -1) {
+      if (sys->kind == SGEMA_CENSUS_EQ6)
+        out->duplicates++;
+      continue;
+    }
+    if (sys->kind == SGEMA_CENSUS_EQ6)
+      out->eq6_real++;
+    sgema_census_equilibrium e;
+    memset(&e, 0, sizeof e);
+    memcpy(e.S, S, (size_t)m * m * sizeof(double));
+    e.system_residual = res;
+    kind_of(c, s, sys, S, &e.kind, &e.rank);
+    if (e.rank == 0) /* the origin, reached as S = 1e-200 or so */
+      memset(e.S, 0, sizeof e.S);
+    if (e.kind == SGEMA_SOLUTION_INDEFINITE)
+      c->indef[c->n_indef++] = e;
+    else
+      c->eq[c->n_eq++] = e;
+  }
+}
+
+/* The coefficients are real, so complex roots come in conjugate pairs: a conjugate that no path
+ * reached (a path that jumped to the other root of its pair) is added, after a Newton check. */
+static void add_conjugates(sgema_census *c, const sgema_census_settings *s,
+                           sgema_census_system *sys, sgema_census_result *out) {
+  int n = c->n_cplx, N = sys->N;
+  for (int i = 0; i < n; i++) {
+    double complex z[NU];
+    for (int k = 0; k < N; k++)
+      z[k] = conj(c->cplx[(long)i * NU + k]);
+    if (refine_complex(c, sys, z) && is_new_complex(c, z, N, s->dedup_tol)) {
+      out->complex_solutions++;
+      out->conjugates_added++;
+    }
+  }
+}
+
+static int solve_system(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
+                        sgema_census_system_kind kind, uint64_t seed, uint32_t run, uint32_t trial,
+                        sgema_census_result *out) {
+  sgema_census_system sys;
+  int st = sgema_census_system_init(&sys, p, kind);
+  if (st != SGEMA_OK)
+    return st;
+  long paths = 1;
+  for (int k = 0; k < sys.N; k++)
+    paths *= sys.degrees[k];
+  if ((st = ensure_capacity(c, paths)) != SGEMA_OK)
+    return st;
+  sgema_hom_system hs;
+  sgema_census_system_hom(&sys, &hs);
+  c->n_cand = 0;
+  st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, paths, on_end, c,
+                           out->paths[kind]);
+  if (st != SGEMA_OK)
+    return st;
+  sort_candidates(c, s, &sys, out);
+  if (kind == SGEMA_CENSUS_EQ6)
+    add_conjugates(c, s, &sys, out);
+  return SGEMA_OK;
+}
+
+/* ---- equilibria ----------------------------------------------------------------------------- */
+
+int sgema_census_equilibrium_state(sgema_census *c, const sgema_problem *p, const double *S,
+                                   double *y) {
+  int m = p->m, n = p->n;
+  if (m > c->m_max || n > c->n_max)
+    return SGEMA_EDIM;
+  double Sc[MM], Vd[MM], e[SGEMA_CENSUS_M_MAX], R[MM], T[MM], W[MM], Bm[MM];
+  memcpy(Sc, S, (size_t)m * m * sizeof(double));
+  gsl_matrix_view A = gsl_matrix_view_array(Sc, (size_t)m, (size_t)m);
+  gsl_matrix_view V = gsl_matrix_view_array(Vd, (size_t)m, (size_t)m);
+  gsl_vector_view ev = gsl_vector_view_array(e, (size_t)m);
+  if (gsl_eigen_symmv(&A.matrix, &ev.vector, &V.matrix, c->sym) != GSL_SUCCESS)
+    return SGEMA_ELINALG;
+  /* Eigenvalues at rounding level are zeroed: their square roots (1e-8 for 1e-16) would spoil
+   * the equilibrium of a rank-deficient S. */
+  double emax = 0.0;
+  for (int k = 0; k < m; k++)
+    emax = fmax(emax, fabs(e[k]));
+  for (int k = 0; k < m; k++)
+    if (e[k] <= SGEMA_CENSUS_ZERO_EIG * emax)
+      e[k] = 0.0;
+  for (int i = 0; i < m; i++) /* R = S^{1/2} = V diag(sqrt(e+)) V^T */
+    for (int j = 0; j < m; j++) {
+      double v = 0.0;
+      for (int k = 0; k < m; k++)
+        v += Vd[i * m + k] * sqrt(fmax(e[k], 0.0)) * Vd[j * m + k];
+      R[i * m + j] = v;
+    }
+  /* With A = [R; 0], W = A Sxx A^T + l I is block diagonal and B = A Syx A^T W^{-1} is zero
+   * outside its leading m x m block B11 = R Syx R (R Sxx R + l I)^{-1}. */
+  for (int pass = 0; pass < 2; pass++) {
+    const double *D = pass == 0 ? p->Sxx : p->Syx;
+    double *out = pass == 0 ? W : Bm;
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < m; j++) {
+        double v = 0.0;
+        for (int k = 0; k < m; k++)
+          v += R[i * m + k] * D[k * m + j];
+        T[i * m + j] = v;
+      }
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < m; j++) {
+        double v = 0.0;
+        for (int k = 0; k < m; k++)
+          v += T[i * m + k] * R[k * m + j];
+        out[i * m + j] = v + (pass == 0 && i == j ? p->lambda : 0.0);
+      }
+  }
+  /* B11 W = R Syx R, i.e. W^T B11^T = (R Syx R)^T: solve column by column with an LU of W^T. */
+  double Wt[MM];
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++)
+      Wt[i * m + j] = W[j * m + i];
+  gsl_matrix_view Wv = gsl_matrix_view_array(Wt, (size_t)m, (size_t)m);
+  gsl_permutation *perm = gsl_permutation_alloc((size_t)m);
+  int sgn = 0;
+  if (!perm || gsl_linalg_LU_decomp(&Wv.matrix, perm, &sgn) != GSL_SUCCESS) {
+    gsl_permutation_free(perm);
+    return SGEMA_ELINALG;
+  }
+  size_t N = sgema_problem_dim(p);
+  memset(y, 0, N * sizeof *y);
+  double *Ay = sgema_state_A(p, y), *By = sgema_state_B(p, y);
+  for (int i = 0; i < m; i++) {
+    double rhs[SGEMA_CENSUS_M_MAX], sol[SGEMA_CENSUS_M_MAX];
+    for (int j = 0; j < m; j++)
+      rhs[j] = Bm[i * m + j]; /* row i of R Syx R = column i of its transpose */
+    gsl_vector_view b = gsl_vector_view_array(rhs, (size_t)m);
+    gsl_vector_view x = gsl_vector_view_array(sol, (size_t)m);
+    gsl_linalg_LU_solve(&Wv.matrix, perm, &b.vector, &x.vector);
+    for (int j = 0; j < m; j++)
+      By[i * n + j] = sol[j];
+    for (int j = 0; j < m; j++)
+      Ay[i * m + j] = R[i * m + j];
+  }
+  gsl_permutation_free(perm);
+  if (p->alg == SGEMA_ALG_EMA)
+    memcpy(sgema_state_C(p, y), Ay, (size_t)n * m * sizeof(double));
+  return SGEMA_OK;
+}
+
+/* Eigenvalues of the full dense Jacobian with real part above tol. */
+static int count_unstable(sgema_census *c, const sgema_problem *p, const double *y, double tol,
+                          int *unstable) {
+  size_t N = sgema_problem_dim(p);
+  sgema_field_jacobian(c->field, p, 0.0, y, c->J, NULL);
+  gsl_matrix_view Jv = gsl_matrix_submatrix(c->Jm, 0, 0, N, N);
+  for (size_t i = 0; i < N; i++)
+    for (size_t j = 0; j < N; j++)
+      gsl_matrix_set(&Jv.matrix, i, j, c->J[i * N + j]);
+  gsl_vector_complex_view ev = gsl_vector_complex_subvector(c->eval, 0, N);
+  if (c->nonsym_n != N) { /* one workspace per size: reallocated only when the size changes */
+    if (c->nonsym)
+      gsl_eigen_nonsymm_free(c->nonsym);
+    c->nonsym = gsl_eigen_nonsymm_alloc(N);
+    c->nonsym_n = c->nonsym ? N : 0;
+    if (!c->nonsym)
+      return SGEMA_ENOMEM;
+  }
+  if (gsl_eigen_nonsymm(&Jv.matrix, &ev.vector, c->nonsym) != GSL_SUCCESS)
+    return SGEMA_ELINALG;
+  *unstable = 0;
+  for (size_t i = 0; i < N; i++) {
+    gsl_complex z = gsl_vector_complex_get(&ev.vector, i);
+    *unstable += GSL_REAL(z) > tol;
+  }
+  return SGEMA_OK;
+}
+
+/* The size of the field's terms at y, bounded with Frobenius norms (|B^T B A Sxx|, |B^T C Syx|,
+ * |B A Sxx A^T|, |C Syx A^T|, lambda |A|, lambda |B|): a residual relative to it says how well
+ * the terms cancel, whatever the scale of S. */
+static double field_scale(const sgema_problem *p, double *y) {
+  size_t nm = (size_t)p->n * p->m, nn = (size_t)p->n * p->n;
+  int m = p->m;
+  double a = sgema_norm2(sgema_state_A(p, y), nm), b = sgema_norm2(sgema_state_B(p, y), nn);
+  double sxx = sgema_norm2(p->Sxx, (size_t)m * m), syx = sgema_norm2(p->Syx, (size_t)m * m);
+  return b * b * a * sxx + 2.0 * b * a * syx + b * a * a * sxx + a * a * syx + p->lambda * (a + b);
+}
+
+static int classify_equilibrium(sgema_census *c, const sgema_census_settings *s,
+                                const sgema_problem *p, sgema_census_equilibrium *e) {
+  int st = sgema_census_equilibrium_state(c, p, e->S, c->y);
+  if (st != SGEMA_OK)
+    return st;
+  size_t N = sgema_problem_dim(p);
+  sgema_field_eval(c->field, p, 0.0, c->y, c->f);
+  e->field_residual = field_scale(p, c->y);
+  e->field_residual = e->field_residual > 0.0 ? sgema_norm2(c->f, N) / e->field_residual : 0.0;
+  sgema_limit lim;
+  st = sgema_classify(c->classifier, &s->classification, p, 0.0, c->y, SGEMA_END_CONVERGED, &lim);
+  if (st != SGEMA_OK)
+    return st;
+  e->mc_class = lim.cls;
+  e->abscissa = lim.max_re;
+  e->symmetry_zeros = lim.symmetry_zeros;
+  double saddle = s->classification.saddle_tol;
+  e->cls = lim.max_re > saddle         ? SGEMA_EQUILIBRIUM_SADDLE
+           : lim.max_re < -s->zero_tol ? SGEMA_EQUILIBRIUM_STABLE
+                                       : SGEMA_EQUILIBRIUM_DEGENERATE;
+  return count_unstable(c, p, c->y, saddle, &e->unstable);
+}
+
+static int by_rank_then_size(const void *a, const void *b) {
+  const sgema_census_equilibrium *x = a, *y = b;
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  double tx = vnorm(x->S, MM), ty = vnorm(y->S, MM); /* unused entries are 0 */
+  return tx < ty ? -1 : (tx > ty ? 1 : 0);
+}
+
+static int check_problem(const sgema_census *c, const sgema_problem *p) {
+  if (p->m < 1 || p->m > c->m_max || p->n <= p->m || p->n > c->n_max)
+    return SGEMA_EDIM;
+  if (p->alg == SGEMA_ALG_GD)
+    return SGEMA_EINVAL;
+  if (p->alg == SGEMA_ALG_EMA &&
+      (p->momentum.kind != SGEMA_MOMENTUM_CONSTANT || !(p->momentum.a0 < 1.0)))
+    return SGEMA_EINVAL;
+  return sgema_problem_validate(p);
+}
+
+int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
+                     uint64_t seed, uint32_t run, uint32_t trial, sgema_census_result *out) {
+  memset(out, 0, sizeof *out);
+  int st = check_problem(c, p);
+  if (st != SGEMA_OK)
+    return st;
+  int m = p->m;
+  c->n_eq = c->n_indef = c->n_cplx = 0;
+  if ((st = solve_system(c, s, p, SGEMA_CENSUS_EQ6, seed, run, trial, out)) != SGEMA_OK)
+    return st;
+  if (s->rank_deficient && m <= s->rank_deficient_max_m) {
+    if ((st = solve_system(c, s, p, SGEMA_CENSUS_ANYRANK, seed, run, trial, out)) != SGEMA_OK)
+      return st;
+  }
+  double zero[MM] = {0};
+  if (find_real(c, m, zero, s->dedup_tol) == -1) {
+    /* The origin is always an equilibrium: added in closed form when the rank-free system was not
+     * solved, or when its path jumped to a nearby root (a small S1-like solution). */
+    out->origin_added = s->rank_deficient && m <= s->rank_deficient_max_m;
+    memset(&c->eq[c->n_eq], 0, sizeof c->eq[0]);
+    c->eq[c->n_eq++].kind = SGEMA_SOLUTION_PSD;
+  }
+  qsort(c->eq, (size_t)c->n_eq, sizeof *c->eq, by_rank_then_size);
+  for (int i = 0; i < c->n_eq; i++) {
+    if ((st = classify_equilibrium(c, s, p, &c->eq[i])) != SGEMA_OK)
+      return st;
+    out->count[c->eq[i].kind]++;
+    out->psd_rank[c->eq[i].rank]++;
+  }
+  out->count[SGEMA_SOLUTION_COMPLEX] = out->complex_solutions;
+  out->count[SGEMA_SOLUTION_INDEFINITE] = c->n_indef;
+  out->n_equilibria = c->n_eq;
+  out->equilibria = c->eq;
+  out->n_indefinite = c->n_indef;
+  out->indefinite = c->indef;
+  return SGEMA_OK;
+}

@@ -1,0 +1,53 @@
+/* The polynomial systems of the census: Eq. 6 in the entries of a symmetric S, and its rank-free
+ * form S F(S) + F(S) S = 0 (docs/CENSUS.md). */
+#ifndef SGEMA_CENSUS_SYSTEM_H
+#define SGEMA_CENSUS_SYSTEM_H
+
+#include "homotopy.h"
+#include "sgema/problem.h"
+
+#define SGEMA_CENSUS_MAX_M 4
+#define SGEMA_CENSUS_MAX_UNKNOWNS (SGEMA_CENSUS_MAX_M * (SGEMA_CENSUS_MAX_M + 1) / 2)
+
+typedef enum {
+  SGEMA_CENSUS_EQ6,    /* F(S) = (Sxx S + l I)(S Sxx + l I) - Sxy S Syx = 0, degree 2: full rank */
+  SGEMA_CENSUS_ANYRANK /* S F(S) + F(S) S = 0, degree 3: every rank (equivalent for PSD S) */
+} sgema_census_system_kind;
+
+typedef struct {
+  sgema_census_system_kind kind;
+  int m, N; /* N = m (m + 1) / 2 unknowns: the upper triangle of S, row by row */
+  double lambda;
+  double Sxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double Syx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  /* complex copies made once, for the evaluations: Sxx, Syx, Syx^T */
+  double complex cSxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double complex cSyx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double complex cSyxT[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  int degrees[SGEMA_CENSUS_MAX_UNKNOWNS];
+  int row[SGEMA_CENSUS_MAX_UNKNOWNS], col[SGEMA_CENSUS_MAX_UNKNOWNS]; /* unknown k is S[row][col] */
+} sgema_census_system;
+
+/* Sets the system of kind for p's statistics (p->m <= SGEMA_CENSUS_MAX_M). */
+int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
+                             sgema_census_system_kind kind);
+
+/* The system as the tracker's callback (ctx = the sgema_census_system). */
+void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out);
+int sgema_census_system_eval(void *ctx, const double complex *X, double complex *F,
+                             double complex *J);
+
+/* S (m x m, symmetric, row-major) from the N unknowns, and back. */
+void sgema_census_unpack(const sgema_census_system *s, const double *x, double *S);
+void sgema_census_pack(const sgema_census_system *s, const double *S, double *x);
+
+/* Relative residual of a real S: |F(S)| over the sum of its terms' norms (Eq. 6), or |S F(S)|
+ * over |S| times that sum (the rank-free condition S F(S) = 0, which is what an equilibrium of
+ * any rank needs). */
+double sgema_census_residual_eq6(const sgema_census_system *s, const double *S);
+double sgema_census_residual_anyrank(const sgema_census_system *s, const double *S);
+
+/* F(S) = (Sxx S + l I)(S Sxx + l I) - Sxy S Syx for a real symmetric S (m x m). */
+void sgema_census_F(const sgema_census_system *s, const double *S, double *F);
+
+#endif

@@ -1,0 +1,379 @@
+/* Total-degree homotopy continuation in projective coordinates: predictor-corrector, endgame. */
+#include "homotopy.h"
+
+#include "sgema/rng.h"
+#include "sgema/status.h"
+
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const path_end_names[SGEMA_PATH_COUNT] = {"converged", "infinity", "singular",
+                                                             "failed"};
+
+const char *sgema_path_end_name(sgema_path_end e) {
+  return (unsigned)e < SGEMA_PATH_COUNT ? path_end_names[e] : "unknown";
+}
+
+void sgema_tracker_settings_default(sgema_tracker_settings *s) {
+  s->step_init = 0.05;
+  s->step_min = 1e-10;
+  s->step_max = 0.25;
+  s->corrector_tol = 1e-9;
+  s->corrector_iters = 3;
+  s->max_steps = 5000;
+  s->endgame_t = 0.99;
+  s->infinity_tol = 1e-8;
+  s->infinity_early = 1e-6;
+  s->singular_rcond = 1e-9;
+}
+
+struct sgema_tracker {
+  int N_max;
+  gsl_rng *rng;
+  double complex gamma;
+  double complex *patch;       /* N + 1 */
+  double complex *X, *Xs, *dX; /* N + 1: the point, a trial point, a step */
+  double complex *k[4];        /* N + 1 each: Runge-Kutta stages */
+  double complex *F, *G;       /* N: target and start values */
+  double complex *JF;          /* N x (N + 1): the target's Jacobian */
+  double complex *M, *rhs;     /* (N + 1)^2 and N + 1: the linear system of a step */
+  int *piv;                    /* N + 1 */
+};
+
+sgema_tracker *sgema_tracker_alloc(int N_max) {
+  if (N_max < 1 || N_max > 64)
+    return NULL;
+  sgema_tracker *t = calloc(1, sizeof *t);
+  if (!t)
+    return NULL;
+  size_t L = (size_t)N_max + 1;
+  t->N_max = N_max;
+  t->rng = sgema_rng_alloc();
+  double complex **vecs[] = {&t->patch, &t->X,    &t->Xs, &t->dX, &t->k[0], &t->k[1],
+                             &t->k[2],  &t->k[3], &t->F,  &t->G,  &t->rhs};
+  int ok = t->rng != NULL;
+  for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
+    ok = ok && (*vecs[i] = malloc(L * sizeof(double complex))) != NULL;
+  ok = ok && (t->JF = malloc(L * L * sizeof(double complex))) != NULL;
+  ok = ok && (t->M = malloc(L * L * sizeof(double complex))) != NULL;
+  ok = ok && (t->piv = malloc(L * sizeof(int))) != NULL;
+  if (!ok) {
+    sgema_tracker_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+void sgema_tracker_free(sgema_tracker *t) {
+  if (!t)
+    return;
+  sgema_rng_free(t->rng);
+  double complex *vecs[] = {t->patch, t->X, t->Xs, t->dX,  t->k[0], t->k[1], t->k[2],
+                            t->k[3],  t->F, t->G,  t->rhs, t->JF,   t->M};
+  for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
+    free(vecs[i]);
+  free(t->piv);
+  free(t);
+}
+
+static double cnorm(const double complex *x, int L) {
+  double s = 0.0;
+  for (int i = 0; i < L; i++)
+    s += creal(x[i]) * creal(x[i]) + cimag(x[i]) * cimag(x[i]);
+  return sqrt(s);
+}
+
+/* |Re| + |Im|: a modulus within sqrt(2) of |z|, enough to choose pivots, without hypot. */
+static inline double mod1(double complex z) {
+  return fabs(creal(z)) + fabs(cimag(z));
+}
+
+/* LU with partial pivoting of the L x L matrix M in place (hand-written: at L <= 11 a library
+ * call's overhead would exceed the work). Returns the ratio of the smallest to the largest pivot
+ * modulus, a cheap reciprocal condition estimate; 0 when singular. */
+static double lu_factor(double complex *M, int *piv, int L) {
+  double pmin = INFINITY, pmax = 0.0;
+  for (int c = 0; c < L; c++) {
+    int p = c;
+    double best = mod1(M[c * L + c]);
+    for (int r = c + 1; r < L; r++) {
+      double v = mod1(M[r * L + c]);
+      if (v > best) {
+        best = v;
+        p = r;
+      }
+    }
+    piv[c] = p;
+    if (best == 0.0)
+      return 0.0;
+    if (p != c)
+      for (int j = 0; j < L; j++) {
+        double complex tmp = M[c * L + j];
+        M[c * L + j] = M[p * L + j];
+        M[p * L + j] = tmp;
+      }
+    pmin = fmin(pmin, best);
+    pmax = fmax(pmax, best);
+    double complex inv = 1.0 / M[c * L + c];
+    for (int r = c + 1; r < L; r++) {
+      double complex f = M[r * L + c] * inv;
+      M[r * L + c] = f;
+      for (int j = c + 1; j < L; j++)
+        M[r * L + j] -= f * M[c * L + j];
+    }
+  }
+  return pmin / pmax;
+}
+
+static void lu_solve(const double complex *M, const int *piv, int L, double complex *b) {
+  for (int c = 0; c < L; c++) /* whole rows were swapped, multipliers included: P first */
+    if (piv[c] != c) {
+      double complex tmp = b[c];
+      b[c] = b[piv[c]];
+      b[piv[c]] = tmp;
+    }
+  for (int c = 0; c < L; c++)
+    for (int r = c + 1; r < L; r++)
+      b[r] -= M[r * L + c] * b[c];
+  for (int r = L - 1; r >= 0; r--) {
+    for (int j = r + 1; j < L; j++)
+      b[r] -= M[r * L + j] * b[j];
+    b[r] /= M[r * L + r];
+  }
+}
+
+static double complex cpow_int(double complex z, int d) {
+  double complex r = 1.0;
+  for (int i = 0; i < d; i++)
+    r *= z;
+  return r;
+}
+
+/* Fills M = [H_X; patch] at (X, t) and, as asked, rhs = -[H; patch.X - 1] (newton) or
+ * rhs = -[H_t; 0] (tangent). Returns nonzero when the callback refuses. */
+static int homotopy_system(sgema_tracker *tr, const sgema_hom_system *sys, const double complex *X,
+                           double t, int newton) {
+  int N = sys->N, L = N + 1;
+  if (sys->eval(sys->ctx, X, tr->F, tr->JF) != 0)
+    return 1;
+  double complex g = (1.0 - t) * tr->gamma;
+  for (int i = 0; i < N; i++) {
+    int d = sys->degrees[i];
+    double complex xd1 = cpow_int(X[i + 1], d - 1), x0d1 = cpow_int(X[0], d - 1);
+    tr->G[i] = xd1 * X[i + 1] - x0d1 * X[0];
+    for (int j = 0; j < L; j++)
+      tr->M[i * L + j] = t * tr->JF[i * L + j];
+    tr->M[i * L + i + 1] += g * (double)d * xd1;
+    tr->M[i * L] -= g * (double)d * x0d1;
+    tr->rhs[i] = newton ? -(g * tr->G[i] + t * tr->F[i]) : -(tr->F[i] - tr->gamma * tr->G[i]);
+  }
+  double complex px = 0.0;
+  for (int j = 0; j < L; j++) {
+    tr->M[N * L + j] = tr->patch[j];
+    px += tr->patch[j] * X[j];
+  }
+  tr->rhs[N] = newton ? 1.0 - px : 0.0;
+  return 0;
+}
+
+/* dX/dt along the path at (X, t), into out. */
+static int tangent(sgema_tracker *tr, const sgema_hom_system *sys, const double complex *X,
+                   double t, double complex *out) {
+  int L = sys->N + 1;
+  if (homotopy_system(tr, sys, X, t, 0) != 0 || lu_factor(tr->M, tr->piv, L) == 0.0)
+    return 1;
+  lu_solve(tr->M, tr->piv, L, tr->rhs);
+  memcpy(out, tr->rhs, (size_t)L * sizeof *out);
+  return 0;
+}
+
+/* Classical Runge-Kutta predictor from (tr->X, t) over h, into tr->Xs. */
+static int predict(sgema_tracker *tr, const sgema_hom_system *sys, double t, double h) {
+  int L = sys->N + 1;
+  static const double c[4] = {0.0, 0.5, 0.5, 1.0};
+  for (int s = 0; s < 4; s++) {
+    for (int j = 0; j < L; j++)
+      tr->Xs[j] = s == 0 ? tr->X[j] : tr->X[j] + c[s] * h * tr->k[s - 1][j];
+    if (tangent(tr, sys, tr->Xs, t + c[s] * h, tr->k[s]) != 0)
+      return 1;
+  }
+  for (int j = 0; j < L; j++)
+    tr->Xs[j] =
+        tr->X[j] + h / 6.0 * (tr->k[0][j] + 2.0 * tr->k[1][j] + 2.0 * tr->k[2][j] + tr->k[3][j]);
+  return 0;
+}
+
+/* Newton at fixed t on X in place; 0 when it converged (a contracting sequence reaching tol),
+ * and the last pivot ratio in *rcond. */
+static int correct(sgema_tracker *tr, const sgema_hom_system *sys, double complex *X, double t,
+                   int iters, double tol, double *rcond) {
+  int L = sys->N + 1;
+  double prev = INFINITY;
+  for (int it = 0; it < iters; it++) {
+    if (homotopy_system(tr, sys, X, t, 1) != 0)
+      return 1;
+    double rc = lu_factor(tr->M, tr->piv, L);
+    if (rcond)
+      *rcond = rc;
+    if (rc == 0.0)
+      return 1;
+    lu_solve(tr->M, tr->piv, L, tr->rhs);
+    double dn = cnorm(tr->rhs, L), xn = cnorm(X, L);
+    for (int j = 0; j < L; j++)
+      X[j] += tr->rhs[j];
+    if (!(dn <= xn * 1e12))
+      return 1;
+    if (dn <= tol * xn)
+      return 0;
+    if (it > 0 && dn > 0.5 * prev) /* not contracting: the step was too long */
+      return 1;
+    prev = dn;
+  }
+  return 1;
+}
+
+static double x0_ratio(const double complex *X, int L) {
+  return cabs(X[0]) / cnorm(X, L);
+}
+
+/* The end of one path: classified at t = 1, or where it got stuck past the endgame's t. */
+static sgema_path_end finish_path(sgema_tracker *tr, const sgema_hom_system *sys,
+                                  const sgema_tracker_settings *s, double t, double *rcond) {
+  int L = sys->N + 1;
+  *rcond = 0.0;
+  if (t >= 1.0) {
+    memcpy(tr->Xs, tr->X, (size_t)L * sizeof *tr->X);
+    double rc = 0.0;
+    if (correct(tr, sys, tr->Xs, 1.0, 4, 1e-14, &rc) ==
+        0) /* a singular end keeps its t = 1 point */
+      memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
+    *rcond = rc;
+    if (x0_ratio(tr->X, L) < s->infinity_tol)
+      return SGEMA_PATH_INFINITY;
+    return rc < s->singular_rcond ? SGEMA_PATH_SINGULAR : SGEMA_PATH_CONVERGED;
+  }
+  if (t < s->endgame_t)
+    return SGEMA_PATH_FAILED;
+  /* Stuck close to t = 1: an ill-conditioned end, at infinity when x0 is already small. */
+  return x0_ratio(tr->X, L) < fmax(s->infinity_early, 1e-4) ? SGEMA_PATH_INFINITY
+                                                            : SGEMA_PATH_SINGULAR;
+}
+
+/* Tracks tr->X from t = 0 to 1; returns the t reached. */
+static double track(sgema_tracker *tr, const sgema_hom_system *sys,
+                    const sgema_tracker_settings *s) {
+  int L = sys->N + 1;
+  double t = 0.0, h = s->step_init;
+  int successes = 0;
+  for (long step = 0; step < s->max_steps && t < 1.0; step++) {
+    h = fmin(h, 1.0 - t);
+    int ok = predict(tr, sys, t, h) == 0 &&
+             correct(tr, sys, tr->Xs, t + h, s->corrector_iters, s->corrector_tol, NULL) == 0;
+    if (ok) {
+      memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
+      t = (h >= 1.0 - t) ? 1.0 : t + h;
+      /* Early end of a path going to infinity: past the endgame's t with x0 already tiny, the
+       * rest (often a singular end at infinity) would only cost steps. */
+      if (t >= s->endgame_t && t < 1.0 && x0_ratio(tr->X, L) < s->infinity_early)
+        break;
+      if (++successes >= 2) {
+        h = fmin(2.0 * h, s->step_max);
+        successes = 0;
+      }
+    } else {
+      h *= 0.5;
+      successes = 0;
+      if (h < s->step_min)
+        break;
+    }
+  }
+  return t;
+}
+
+/* Start point number idx: x_i = exp(2 pi i k_i / d_i) with the digits k_i of idx in the mixed
+ * radix of the degrees, x0 = 1, scaled onto the patch. */
+static void start_point(sgema_tracker *tr, const sgema_hom_system *sys, long idx) {
+  int N = sys->N, L = N + 1;
+  tr->X[0] = 1.0;
+  for (int i = 0; i < N; i++) {
+    int d = sys->degrees[i];
+    long k = idx % d;
+    idx /= d;
+    tr->X[i + 1] = cexp(2.0 * M_PI * I * (double)k / (double)d);
+  }
+  double complex px = 0.0;
+  for (int j = 0; j < L; j++)
+    px += tr->patch[j] * tr->X[j];
+  for (int j = 0; j < L; j++)
+    tr->X[j] /= px;
+}
+
+int sgema_tracker_solve(sgema_tracker *tr, const sgema_hom_system *sys,
+                        const sgema_tracker_settings *s, uint64_t seed, uint32_t run,
+                        uint32_t trial, long max_paths, sgema_hom_endpoint on_end, void *ctx,
+                        long *counts) {
+  int N = sys->N, L = N + 1;
+  if (N < 1 || N > tr->N_max)
+    return SGEMA_EDIM;
+  long paths = 1;
+  for (int i = 0; i < N; i++) {
+    if (sys->degrees[i] < 1 || paths > max_paths / sys->degrees[i])
+      return SGEMA_EDIM;
+    paths *= sys->degrees[i];
+  }
+  sgema_rng_seek(tr->rng, seed, run, trial, SGEMA_STREAM_CENSUS);
+  tr->gamma = cexp(2.0 * M_PI * I * gsl_rng_uniform(tr->rng));
+  for (int j = 0; j < L; j++) {
+    double re = gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
+    tr->patch[j] = re + I * gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
+  }
+  for (int e = 0; e < SGEMA_PATH_COUNT; e++)
+    counts[e] = 0;
+  for (long p = 0; p < paths; p++) {
+    start_point(tr, sys, p);
+    double t = track(tr, sys, s), rcond = 0.0;
+    sgema_path_end e = finish_path(tr, sys, s, t, &rcond);
+    counts[e]++;
+    if (on_end) {
+      int finite = e == SGEMA_PATH_CONVERGED || e == SGEMA_PATH_SINGULAR;
+      if (finite)
+        for (int i = 0; i < N; i++)
+          tr->Xs[i] = tr->X[i + 1] / tr->X[0];
+      on_end(ctx, e, finite ? tr->Xs : NULL, rcond);
+    }
+  }
+  return SGEMA_OK;
+}
+
+double sgema_tracker_newton(sgema_tracker *tr, const sgema_hom_system *sys, double complex *x,
+                            int iters, double *rcond) {
+  int N = sys->N, L = N + 1;
+  double rel = INFINITY;
+  *rcond = 0.0;
+  for (int it = 0; it < iters; it++) {
+    tr->X[0] = 1.0;
+    memcpy(tr->X + 1, x, (size_t)N * sizeof *x);
+    if (sys->eval(sys->ctx, tr->X, tr->F, tr->JF) != 0)
+      return INFINITY;
+    for (int i = 0; i < N; i++) {
+      for (int j = 0; j < N; j++)
+        tr->M[i * N + j] = tr->JF[i * L + j + 1];
+      tr->rhs[i] = -tr->F[i];
+    }
+    if (cnorm(tr->F, N) == 0.0)
+      return 0.0;
+    *rcond = lu_factor(tr->M, tr->piv, N);
+    if (*rcond == 0.0)
+      return INFINITY;
+    lu_solve(tr->M, tr->piv, N, tr->rhs);
+    for (int i = 0; i < N; i++)
+      x[i] += tr->rhs[i];
+    rel = cnorm(tr->rhs, N) / fmax(cnorm(x, N), 1e-300);
+    if (rel < 1e-15)
+      break;
+  }
+  return rel;
+}

@@ -1,0 +1,72 @@
+/* A homotopy path tracker for square polynomial systems given by value-and-Jacobian callbacks. */
+#ifndef SGEMA_HOMOTOPY_H
+#define SGEMA_HOMOTOPY_H
+
+#include <complex.h>
+#include <stdint.h>
+
+/* The system is given homogenised: N equations F_i of degrees d_i in the N + 1 projective
+ * coordinates X = (x0, x1..xN), the affine system being F(1, x). Tracking in projective space on
+ * a random affine patch keeps paths that go to infinity finite (x0 -> 0), so they end like any
+ * other path instead of running away. eval fills F (N) and J (N x (N + 1), row-major,
+ * J[i * (N + 1) + j] = dF_i / dX_j); it returns 0, or nonzero to abandon the path. */
+typedef int (*sgema_hom_eval)(void *ctx, const double complex *X, double complex *F,
+                              double complex *J);
+
+typedef struct {
+  int N;              /* number of equations = number of affine unknowns */
+  const int *degrees; /* N degrees, each >= 1 */
+  sgema_hom_eval eval;
+  void *ctx;
+} sgema_hom_system;
+
+typedef enum {
+  SGEMA_PATH_CONVERGED, /* a finite, regular solution */
+  SGEMA_PATH_INFINITY,  /* x0 -> 0: a solution at infinity */
+  SGEMA_PATH_SINGULAR,  /* finite, but the Jacobian is singular there (a multiple root) */
+  SGEMA_PATH_FAILED,    /* step size underflow or step budget away from t = 1 */
+  SGEMA_PATH_COUNT
+} sgema_path_end;
+
+const char *sgema_path_end_name(sgema_path_end e); /* "converged", "infinity", ... */
+
+typedef struct {
+  double step_init, step_min, step_max; /* in t, which runs from 0 (start system) to 1 */
+  double corrector_tol;                 /* relative Newton step accepted as converged */
+  int corrector_iters;                  /* Newton iterations per corrector */
+  long max_steps;                       /* per path: never loops forever */
+  double endgame_t;                     /* a path stuck beyond this t is classified, not failed */
+  double infinity_tol;                  /* |x0| / |X| below this at t = 1: at infinity */
+  double infinity_early; /* ... or below this past endgame_t: at infinity, tracking stops */
+  double singular_rcond; /* reciprocal condition of the final Jacobian below this: singular */
+} sgema_tracker_settings;
+
+void sgema_tracker_settings_default(sgema_tracker_settings *s);
+
+/* Called for every path's end: the outcome, the affine solution x (N, NULL unless converged or
+ * singular), the reciprocal condition number of the final Jacobian. */
+typedef void (*sgema_hom_endpoint)(void *ctx, sgema_path_end end, const double complex *x,
+                                   double rcond);
+
+typedef struct sgema_tracker sgema_tracker;
+
+sgema_tracker *sgema_tracker_alloc(int N_max);
+void sgema_tracker_free(sgema_tracker *t);
+
+/* Tracks every path of the total-degree homotopy H = (1 - t) gamma G + t F from the start system
+ * G_i = x_i^{d_i} - x0^{d_i}, with gamma and the patch drawn from the Philox stream (seed, run,
+ * trial, census stream): the result is a pure function of the inputs. counts[e] (SGEMA_PATH_COUNT
+ * entries) receives the number of paths ending as e; their sum is prod d_i. Returns SGEMA_OK,
+ * SGEMA_EDIM when N is out of range or the path count overflows max_paths. */
+int sgema_tracker_solve(sgema_tracker *t, const sgema_hom_system *sys,
+                        const sgema_tracker_settings *s, uint64_t seed, uint32_t run,
+                        uint32_t trial, long max_paths, sgema_hom_endpoint on_end, void *ctx,
+                        long *counts);
+
+/* Newton on the affine system F(1, x) = 0 from x (N), at most iters iterations; returns the last
+ * step's relative size (0 when the residual is exactly zero) and the reciprocal condition of the
+ * last Jacobian in *rcond. */
+double sgema_tracker_newton(sgema_tracker *t, const sgema_hom_system *sys, double complex *x,
+                            int iters, double *rcond);
+
+#endif

@@ -1,0 +1,438 @@
+/* Tests of the equilibrium census (include/sgema/census.h) against closed forms and dense spectra;
+ * with --phc, writes Eq. 6 systems in PHCpack's input format for test_census_phc.sh. */
+#include "sgema/census.h"
+#include "sgema/field.h"
+#include "sgema/sample.h"
+#include "sgema/status.h"
+#include "test_util.h"
+
+#include "census_system.h" /* white box: the systems' Jacobians (after GSL: complex.h) */
+
+#define NUMAX SGEMA_CENSUS_MAX_UNKNOWNS
+
+static void draw(sgema_sampler *smp, sgema_alg alg, int m, int n, uint32_t trial,
+                 sgema_problem *p) {
+  static double y0[4096];
+  sgema_sampling cfg;
+  sgema_sampling_default(&cfg);
+  cfg.stats = m == 1 ? SGEMA_STATS_DIAGONAL : SGEMA_STATS_GENERIC;
+  memset(p, 0, sizeof *p);
+  p->alg = alg;
+  p->m = m;
+  p->n = n;
+  p->momentum.kind = SGEMA_MOMENTUM_CONSTANT;
+  p->momentum.a0 = 0.9;
+  p->momentum.a1 = 1.0;
+  p->momentum.T = 300.0;
+  p->time = SGEMA_TIME_FLOW;
+  long draws = 0;
+  sgema_sampler_draw(smp, &cfg, 2385u, (uint32_t)m, trial, p, y0, &draws);
+}
+
+static long total_paths(const sgema_census_result *r, int sys) {
+  long t = 0;
+  for (int e = 0; e < 4; e++)
+    t += r->paths[sys][e];
+  return t;
+}
+
+static long ipow(long b, int e) {
+  long r = 1;
+  while (e-- > 0)
+    r *= b;
+  return r;
+}
+
+/* Path accounting and the 1e-10 field residual, for any census. */
+static int accounted(const sgema_census_result *r, int m, int rank_free) {
+  int N = m * (m + 1) / 2;
+  return total_paths(r, 0) == ipow(2, N) && (!rank_free || total_paths(r, 1) == ipow(3, N));
+}
+
+static double worst_residual(const sgema_census_result *r) {
+  double w = 0.0;
+  for (int i = 0; i < r->n_equilibria; i++)
+    w = fmax(w, r->equilibria[i].field_residual);
+  return w;
+}
+
+/* ---- the systems' analytic Jacobians against central differences ---------------------------- */
+
+static void test_jacobians(void) {
+  gsl_rng *g = tu_rng(2385);
+  double worst = 0.0;
+  for (int t = 0; t < 12; t++) {
+    sgema_problem p;
+    int m = 1 + t % 4;
+    tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
+    sgema_census_system sys;
+    sgema_census_system_init(&sys, &p, t % 2 ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6);
+    int N = sys.N, L = N + 1;
+    double complex X[NUMAX + 1], Xh[NUMAX + 1], F[NUMAX], Fp[NUMAX], Fm[NUMAX];
+    double complex J[NUMAX * (NUMAX + 1)], Jd[NUMAX * (NUMAX + 1)];
+    for (int j = 0; j < L; j++)
+      X[j] = gsl_ran_gaussian(g, 0.7) + I * gsl_ran_gaussian(g, 0.7);
+    sgema_census_system_eval(&sys, X, F, J);
+    double h = 1e-6, err = 0.0, scale = 0.0;
+    for (int j = 0; j < L; j++) {
+      memcpy(Xh, X, sizeof X);
+      Xh[j] = X[j] + h;
+      sgema_census_system_eval(&sys, Xh, Fp, Jd);
+      Xh[j] = X[j] - h;
+      sgema_census_system_eval(&sys, Xh, Fm, Jd);
+      for (int i = 0; i < N; i++) {
+        err = fmax(err, cabs((Fp[i] - Fm[i]) / (2 * h) - J[i * L + j]));
+        scale = fmax(scale, cabs(J[i * L + j]));
+      }
+    }
+    worst = fmax(worst, err / scale);
+  }
+  CHECK(worst < 1e-7, "Eq. 6 and rank-free Jacobians, m = 1..4: central differences agree to %.2g",
+        worst);
+  gsl_rng_free(g);
+}
+
+/* ---- m = 1: MODEL.md fact 1 ------------------------------------------------------------------ */
+
+static void test_m1(sgema_census *c, const sgema_census_settings *s, sgema_alg alg) {
+  sgema_sampler *smp = sgema_sampler_alloc(1, 2);
+  int bad = 0, bad_paths = 0, with = 0;
+  double worst = 0.0;
+  for (uint32_t t = 0; t < 1000; t++) {
+    sgema_problem p;
+    draw(smp, alg, 1, 2, t, &p);
+    double rho = p.Sxx[0], tau = p.Syx[0], l = p.lambda, delta = tau * tau - 4 * rho * l;
+    sgema_census_result r;
+    if (sgema_census_run(c, s, &p, 7, 0, t, &r) != SGEMA_OK) {
+      bad++;
+      continue;
+    }
+    bad_paths += !accounted(&r, 1, 1);
+    worst = fmax(worst, worst_residual(&r));
+    const sgema_census_equilibrium *e = r.equilibria;
+    int ok = r.n_equilibria >= 1 && e[0].rank == 0 && e[0].mc_class == SGEMA_CLASS_ORIGIN;
+    if (delta >= 0) {
+      with++;
+      double r1 = (fabs(tau) - sqrt(delta)) / (2 * rho), r2 = (fabs(tau) + sqrt(delta)) / (2 * rho);
+      ok = ok && r.n_equilibria == 3 && r.count[SGEMA_SOLUTION_PD] == 2 &&
+           fabs(e[1].S[0] - r1 * r1) <= 1e-10 * r1 * r1 &&
+           fabs(e[2].S[0] - r2 * r2) <= 1e-10 * r2 * r2 && e[1].cls == SGEMA_EQUILIBRIUM_SADDLE &&
+           e[1].mc_class == SGEMA_CLASS_SADDLE && e[1].unstable == 1 &&
+           e[2].cls == SGEMA_EQUILIBRIUM_STABLE && e[2].mc_class == SGEMA_CLASS_STABLE &&
+           e[2].unstable == 0;
+    } else {
+      ok = ok && r.n_equilibria == 1 && r.complex_solutions == 2;
+    }
+    ok = ok && e[0].cls == SGEMA_EQUILIBRIUM_STABLE && r.n_indefinite == 0;
+    if (!ok && bad < 5)
+      printf("  m=1 %s trial %u: rho %.17g tau %.17g lambda %.17g delta %.3g: %d equilibria\n",
+             sgema_alg_name(alg), t, rho, tau, l, delta, r.n_equilibria);
+    bad += !ok;
+  }
+  CHECK(bad == 0,
+        "m = 1 %s: 1000 data sets (%d with Delta >= 0) give exactly origin, S1 saddle, "
+        "S2 stable (or the origin alone): %d wrong",
+        sgema_alg_name(alg), with, bad);
+  CHECK(bad_paths == 0, "m = 1 %s: every path accounted for (%d not)", sgema_alg_name(alg),
+        bad_paths);
+  CHECK(worst < 1e-10, "m = 1 %s: worst relative field residual %.3g < 1e-10", sgema_alg_name(alg),
+        worst);
+  sgema_sampler_free(smp);
+}
+
+/* ---- diagonal statistics: the census of decoupled m = 1 problems ----------------------------- */
+
+/* With Sxx = diag(rho), Syx = diag(tau) every equilibrium is S = diag(s_i) with each s_i either 0
+ * or one of coordinate i's two m = 1 radii squared (when Delta_i >= 0): the product set, ranks
+ * included. */
+static void test_diagonal(sgema_census *c, const sgema_census_settings *s) {
+  gsl_rng *g = tu_rng(4711);
+  int bad = 0;
+  for (int t = 0; t < 24; t++) {
+    sgema_problem p;
+    memset(&p, 0, sizeof p);
+    p.alg = t % 2 ? SGEMA_ALG_EMA : SGEMA_ALG_SG;
+    p.m = 2 + t % 2;
+    p.n = p.m + 1;
+    p.momentum.kind = SGEMA_MOMENTUM_CONSTANT;
+    p.momentum.a0 = 0.83;
+    p.lambda = 0.013 + 0.05 * gsl_rng_uniform(g);
+    int m = p.m, expect = 1, expect_rank[5] = {0};
+    for (int i = 0; i < m; i++) {
+      p.Sxx[i * m + i] = 0.37 + 2.34 * gsl_rng_uniform(g);
+      p.Syx[i * m + i] = -1.0 + 2.0 * gsl_rng_uniform(g);
+      p.Syy[i * m + i] = p.Syx[i * m + i] * p.Syx[i * m + i] / p.Sxx[i * m + i] + p.Sxx[i * m + i];
+    }
+    int choices[SGEMA_CENSUS_M_MAX];
+    for (int i = 0; i < m; i++) {
+      double d = p.Syx[i * m + i] * p.Syx[i * m + i] - 4 * p.Sxx[i * m + i] * p.lambda;
+      choices[i] = d > 0 ? 3 : 1;
+      expect *= choices[i];
+    }
+    for (int code = 0; code < expect; code++) { /* count the product set by rank */
+      int k = 0, rest = code;
+      for (int i = 0; i < m; i++) {
+        k += rest % choices[i] != 0;
+        rest /= choices[i];
+      }
+      expect_rank[k]++;
+    }
+    sgema_census_result r;
+    int ok = sgema_census_run(c, s, &p, 11, 0, (uint32_t)t, &r) == SGEMA_OK &&
+             r.n_equilibria == expect && accounted(&r, m, 1) && worst_residual(&r) < 1e-10;
+    for (int k = 0; k <= m && ok; k++)
+      ok = r.psd_rank[k] == expect_rank[k];
+    for (int i = 0; ok && i < r.n_equilibria; i++) { /* diagonal, and s_i a root or 0 */
+      const double *S = r.equilibria[i].S;
+      for (int a = 0; a < m; a++)
+        for (int b = 0; b < m; b++)
+          if (a != b)
+            ok = ok && fabs(S[a * m + b]) < 1e-10;
+      for (int a = 0; a < m; a++) {
+        double rho = p.Sxx[a * m + a], tau = p.Syx[a * m + a], x = sqrt(fmax(S[a * m + a], 0));
+        ok = ok && (S[a * m + a] == 0.0 || fabs(rho * x * x - fabs(tau) * x + p.lambda) < 1e-10 ||
+                    fabs(S[a * m + a]) < 1e-12);
+      }
+    }
+    if (!ok && bad < 5)
+      printf("  diagonal %d (m = %d): %d equilibria, expected %d\n", t, m, r.n_equilibria, expect);
+    bad += !ok;
+  }
+  CHECK(bad == 0,
+        "diagonal statistics, m = 2, 3: the census is the product of the m = 1 censuses "
+        "(every rank): %d of 24 wrong",
+        bad);
+  gsl_rng_free(g);
+}
+
+/* ---- classification against the dense spectrum ----------------------------------------------- */
+
+/* Eigenvalues of the dense Jacobian (GSL, independently of the library's classifier): how many
+ * have real part > tol, and how many are within tol of 0. */
+static void dense_counts(const sgema_problem *p, const double *y, double tol, int *pos, int *zero) {
+  size_t N = sgema_problem_dim(p);
+  sgema_field *f = sgema_field_alloc(p->m, p->n);
+  double *J = malloc(N * N * sizeof *J);
+  sgema_field_jacobian(f, p, 0.0, y, J, NULL);
+  gsl_matrix_view Jv = gsl_matrix_view_array(J, N, N);
+  gsl_vector_complex *ev = gsl_vector_complex_alloc(N);
+  gsl_eigen_nonsymm_workspace *w = gsl_eigen_nonsymm_alloc(N);
+  gsl_eigen_nonsymm(&Jv.matrix, ev, w);
+  *pos = *zero = 0;
+  for (size_t i = 0; i < N; i++) {
+    gsl_complex z = gsl_vector_complex_get(ev, i);
+    *pos += GSL_REAL(z) > tol;
+    *zero += hypot(GSL_REAL(z), GSL_IMAG(z)) <= tol;
+  }
+  gsl_eigen_nonsymm_free(w);
+  gsl_vector_complex_free(ev);
+  free(J);
+  sgema_field_free(f);
+}
+
+static void test_classes(sgema_census *c, const sgema_census_settings *s, int m, int count) {
+  sgema_sampler *smp2 = sgema_sampler_alloc(m, 2 * m), *smp1 = sgema_sampler_alloc(m, m + 1);
+  double *y = malloc(sgema_problem_dim_for(SGEMA_ALG_EMA, m, 2 * m) * sizeof *y);
+  int bad = 0, seen[SGEMA_EQUILIBRIUM_COUNT] = {0}, bad_paths = 0, pd = 0, partial = 0;
+  long fails = 0, paths = 0;
+  double worst = 0.0;
+  for (int t = 0; t < count; t++) {
+    sgema_problem p;
+    int n = t % 2 ? m + 1 : 2 * m;
+    draw(t % 2 ? smp1 : smp2, t % 3 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, m, n, (uint32_t)t, &p);
+    sgema_census_result r;
+    int st = sgema_census_run(c, s, &p, 5, 1, (uint32_t)t, &r);
+    if (st != SGEMA_OK) {
+      if (bad < 5)
+        printf("  m=%d n=%d trial %d: %s\n", m, n, t, sgema_strerror(st));
+      bad++;
+      continue;
+    }
+    bad_paths += !accounted(&r, m, s->rank_deficient);
+    fails += r.paths[0][3] + r.paths[1][3];
+    paths += total_paths(&r, 0) + total_paths(&r, 1);
+    worst = fmax(worst, worst_residual(&r));
+    for (int i = 0; i < r.n_equilibria; i++) {
+      const sgema_census_equilibrium *e = &r.equilibria[i];
+      sgema_census_equilibrium_state(c, &p, e->S, y);
+      int pos, zero;
+      dense_counts(&p, y, s->classification.saddle_tol, &pos, &zero);
+      int ok = pos == e->unstable && (e->cls == SGEMA_EQUILIBRIUM_SADDLE) == (pos > 0) &&
+               (e->cls != SGEMA_EQUILIBRIUM_DEGENERATE || zero > e->symmetry_zeros);
+      ok = ok && (e->rank == 0 ? e->mc_class == SGEMA_CLASS_ORIGIN
+                               : (e->mc_class == SGEMA_CLASS_SADDLE) == (pos > 0));
+      pd += e->kind == SGEMA_SOLUTION_PD;
+      partial += e->kind == SGEMA_SOLUTION_PSD && e->rank > 0;
+      seen[e->cls]++;
+      if (getenv("CENSUS_DEBUG") && (!ok || e->field_residual > 1e-10)) {
+        printf("  S =");
+        for (int k = 0; k < m * m; k++)
+          printf(" %.6g", e->S[k]);
+        printf(" rank %d kind %d sysres %.3g fieldres %.3g lambda %g\n", e->rank, e->kind,
+               e->system_residual, e->field_residual, p.lambda);
+      }
+      if (!ok && bad < 5)
+        printf("  m=%d trial %d eq %d: class %s unstable %d, dense %d positive %d zero (sym %d)\n",
+               m, t, i, sgema_equilibrium_class_name(e->cls), e->unstable, pos, zero,
+               e->symmetry_zeros);
+      bad += !ok;
+    }
+  }
+  CHECK(bad == 0,
+        "m = %d: %d data sets, %d PD and %d rank-deficient equilibria (%d stable, %d saddle, %d "
+        "degenerate): the class agrees with the dense spectrum (%d disagree)",
+        m, count, pd, partial, seen[0], seen[1], seen[2], bad);
+  CHECK(bad_paths == 0 && fails * 1000 < paths,
+        "m = %d: every path accounted for, %ld failed of %ld (< 0.1%%)", m, fails, paths);
+  CHECK(worst < 1e-10, "m = %d: worst relative field residual %.3g < 1e-10", m, worst);
+  free(y);
+  sgema_sampler_free(smp1);
+  sgema_sampler_free(smp2);
+}
+
+/* ---- determinism and bad input ----------------------------------------------------------------
+ */
+
+static void test_determinism(sgema_census *c, const sgema_census_settings *s) {
+  sgema_sampler *smp = sgema_sampler_alloc(2, 3);
+  sgema_problem p;
+  draw(smp, SGEMA_ALG_SG, 2, 3, 17, &p);
+  sgema_census_result r1, r2;
+  sgema_census_run(c, s, &p, 9, 0, 17, &r1);
+  double S1[SGEMA_CENSUS_M_MAX * SGEMA_CENSUS_M_MAX * 32];
+  int n1 = r1.n_equilibria;
+  for (int i = 0; i < n1 && i < 32; i++)
+    memcpy(S1 + i * 16, r1.equilibria[i].S, sizeof r1.equilibria[i].S);
+  sgema_census_run(c, s, &p, 9, 0, 17, &r2);
+  int same = n1 == r2.n_equilibria && memcmp(r1.paths, r2.paths, sizeof r1.paths) == 0;
+  for (int i = 0; same && i < n1 && i < 32; i++)
+    same = memcmp(S1 + i * 16, r2.equilibria[i].S, sizeof r2.equilibria[i].S) == 0;
+  CHECK(same, "the same inputs give bit-identical censuses");
+  p.alg = SGEMA_ALG_GD;
+  CHECK(sgema_census_run(c, s, &p, 9, 0, 17, &r1) == SGEMA_EINVAL, "GD is refused");
+  p.alg = SGEMA_ALG_EMA;
+  p.momentum.a0 = 1.0;
+  CHECK(sgema_census_run(c, s, &p, 9, 0, 17, &r1) == SGEMA_EINVAL, "EMA with alpha = 1 is refused");
+  CHECK(sgema_census_alloc(5, 6) == NULL && sgema_census_alloc(2, 2) == NULL,
+        "impossible dimensions are refused");
+  sgema_sampler_free(smp);
+}
+
+/* ---- PHCpack input ----------------------------------------------------------------------------
+ */
+
+static void var(char *buf, int a, int b) {
+  snprintf(buf, 32, "s%d%d", a < b ? a + 1 : b + 1, a < b ? b + 1 : a + 1);
+}
+
+/* Entry (i, j) of F(S) = Sxx S S Sxx + l (Sxx S + S Sxx) + l^2 I - Syx^T S Syx, expanded. */
+static void write_entry(FILE *f, const sgema_problem *p, int i, int j) {
+  int m = p->m;
+  const double *X = p->Sxx, *Y = p->Syx;
+  char u[32], v[32];
+  for (int a = 0; a < m; a++)
+    for (int b = 0; b < m; b++)
+      for (int cc = 0; cc < m; cc++) {
+        var(u, a, b);
+        var(v, b, cc);
+        fprintf(f, "%+.17e*%s*%s\n", X[i * m + a] * X[cc * m + j], u, v);
+      }
+  for (int a = 0; a < m; a++) {
+    var(u, a, j);
+    fprintf(f, "%+.17e*%s\n", p->lambda * X[i * m + a], u);
+    var(u, i, a);
+    fprintf(f, "%+.17e*%s\n", p->lambda * X[a * m + j], u);
+  }
+  for (int a = 0; a < m; a++)
+    for (int b = 0; b < m; b++) {
+      var(u, a, b);
+      fprintf(f, "%+.17e*%s\n", -Y[a * m + i] * Y[b * m + j], u);
+    }
+  fprintf(f, "%+.17e;\n", i == j ? p->lambda * p->lambda : 0.0);
+}
+
+static int phc_mode(const char *dir, int count, int m) {
+  sgema_census *c = sgema_census_alloc(m, m + 1);
+  sgema_census_settings s;
+  sgema_census_settings_default(&s);
+  s.rank_deficient = 0;
+  sgema_sampler *smp = sgema_sampler_alloc(m, m + 1);
+  for (int t = 0; t < count; t++) {
+    sgema_problem p;
+    draw(smp, SGEMA_ALG_SG, m, m + 1, (uint32_t)(1000 + t), &p);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/sys_%d_%d", dir, m, t);
+    FILE *f = fopen(path, "w");
+    if (!f)
+      return 2;
+    fprintf(f, "%d\n", m * (m + 1) / 2);
+    for (int i = 0; i < m; i++)
+      for (int j = i; j < m; j++)
+        write_entry(f, &p, i, j);
+    fclose(f);
+    sgema_census_result r;
+    if (sgema_census_run(c, &s, &p, 3, 0, (uint32_t)t, &r) != SGEMA_OK)
+      return 2;
+    /* finite solutions: distinct complex + real ones; then the path outcomes */
+    printf("%s %d %d %ld %ld %ld %ld\n", path, r.complex_solutions + r.eq6_real, r.eq6_real,
+           r.paths[0][0], r.paths[0][1], r.paths[0][2], r.paths[0][3]);
+  }
+  sgema_sampler_free(smp);
+  sgema_census_free(c);
+  return 0;
+}
+
+/* --census M N LAMBDA SXX(M*M) SYX(M*M): every equilibrium of SG for these statistics, one line
+ * each (rank, class, S row by row), for the Monte Carlo cross-check of docs/CENSUS.md. */
+static int census_mode(int argc, char **argv) {
+  int m = atoi(argv[2]), n = atoi(argv[3]);
+  if (m < 1 || m > SGEMA_CENSUS_M_MAX || argc != 5 + 2 * m * m)
+    return 2;
+  sgema_problem p;
+  memset(&p, 0, sizeof p);
+  p.alg = SGEMA_ALG_SG;
+  p.m = m;
+  p.n = n;
+  p.lambda = atof(argv[4]);
+  for (int i = 0; i < m * m; i++) {
+    p.Sxx[i] = atof(argv[5 + i]);
+    p.Syx[i] = atof(argv[5 + m * m + i]);
+  }
+  sgema_problem_default_syy(&p);
+  sgema_census *c = sgema_census_alloc(m, n);
+  sgema_census_settings s;
+  sgema_census_settings_default(&s);
+  sgema_census_result r;
+  int st = sgema_census_run(c, &s, &p, 1, 0, 0, &r);
+  for (int i = 0; st == SGEMA_OK && i < r.n_equilibria; i++) {
+    const sgema_census_equilibrium *e = &r.equilibria[i];
+    printf("%d %s %s", e->rank, sgema_equilibrium_class_name(e->cls),
+           sgema_class_name(e->mc_class));
+    for (int k = 0; k < m * m; k++)
+      printf(" %.17g", e->S[k]);
+    printf("\n");
+  }
+  sgema_census_free(c);
+  return st != SGEMA_OK;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 4 && strcmp(argv[1], "--census") == 0)
+    return census_mode(argc, argv);
+  if (argc == 5 && strcmp(argv[1], "--phc") == 0)
+    return phc_mode(argv[2], atoi(argv[3]), atoi(argv[4]));
+  gsl_set_error_handler_off();
+  sgema_census_settings s;
+  sgema_census_settings_default(&s);
+  test_jacobians();
+  sgema_census *c1 = sgema_census_alloc(1, 2), *c3 = sgema_census_alloc(3, 6);
+  test_m1(c1, &s, SGEMA_ALG_SG);
+  test_m1(c1, &s, SGEMA_ALG_EMA);
+  test_diagonal(c3, &s);
+  test_classes(c3, &s, 2, 200);
+  test_classes(c3, &s, 3, 10);
+  test_determinism(c3, &s);
+  sgema_census_free(c1);
+  sgema_census_free(c3);
+  return tu_finish();
+}
