@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sgema/census.h"
 #include "sgema/sample.h"
+#include "sgema/settings.h"
 #include "sgema/status.h"
 
 #include <getopt.h>

@@ -20,13 +20,14 @@ if [ -z "$prefix" ]; then
   if [ "$(id -u)" -eq 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
 fi
 
-# The build; the tests' oracles (h5py, scipy, time); the tests' tools: SLURM daemons for the job
-# scripts' test, valgrind, clang-format for the format check, and clang with its sanitizer and
-# fuzzer runtimes for scripts/test.sh's sanitizer and fuzzing stages (the same stages CI runs).
+# The build; the tests' oracles (h5py, scipy, time, PHCpack's phc for the census); the tests'
+# tools: SLURM daemons for the job scripts' test, valgrind, clang-format for the format check, and
+# clang with its sanitizer and fuzzer runtimes for scripts/test.sh's sanitizer and fuzzing stages
+# (the same stages CI runs).
 packages="build-essential cmake pkg-config libgsl-dev libyaml-dev librandom123-dev python3 \
 libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools libplplot-dev plplot-driver-cairo \
 python3-h5py python3-scipy time valgrind clang clang-format libclang-rt-14-dev munge slurmctld slurmd slurm-client \
-libsundials-dev libarpack2-dev liblapacke-dev libopenblas-dev"
+libsundials-dev libarpack2-dev liblapacke-dev libopenblas-dev phcpack"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

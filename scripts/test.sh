@@ -27,6 +27,7 @@ if [ -n "$skipped" ]; then
       slurm) echo "  slurm: needs root and munge slurmctld slurmd slurm-client (scripts/setup.sh installs them)" ;;
       valgrind) echo "  valgrind: needs valgrind (scripts/setup.sh installs it)" ;;
       format) echo "  format: needs clang-format (scripts/setup.sh installs it)" ;;
+      census_phc) echo "  census_phc: needs phc (Debian phcpack; scripts/setup.sh installs it)" ;;
       *) echo "  $t: see its output in $log" ;;
     esac
   done

@@ -3,6 +3,7 @@
 #include "sgema/census.h"
 #include "sgema/field.h"
 #include "sgema/sample.h"
+#include "sgema/settings.h"
 #include "sgema/status.h"
 #include "test_util.h"
 

@@ -5,6 +5,7 @@
 #include "census_system.h"
 #include "homotopy.h"
 #include "sgema/field.h"
+#include "sgema/settings.h"
 #include "sgema/status.h"
 
 #include <gsl/gsl_eigen.h>
