@@ -30,6 +30,9 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # The legibility test draws 130 figures; its checks are the plain run's business, so under the
 # sanitizers it draws the extremes only (1 and 12 runs), which still walk every layout path.
 export SGEMA_LEGIBLE_COUNTS="1 12" SGEMA_LEGIBLE_INK_COUNTS="12"
+# Likewise the census against PHCpack: phc does most of that test's work, unsanitized; the plain
+# run compares 200 + 200 systems, this one a few of each, which walks every path of our side.
+export SGEMA_PHC_COUNTS="20 10"
 
 cd "$build"
 if [ $# -eq 0 ]; then

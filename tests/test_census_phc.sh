@@ -1,7 +1,7 @@
 #!/bin/sh
 # The census' Eq. 6 solution counts (finite regular, real) against PHCpack's blackbox solver
-# `phc -b` on random systems, 200 for m = 2 and 60 for m = 3 by default (phc takes 1.4 s on an m = 3
-# system: 200 of them take 2.5 minutes on 2 cores; pass the counts to run more); skipped (77)
+# `phc -b` on random systems, 200 for m = 2 and 200 for m = 3 by default (phc takes 1.4 s on an m = 3
+# system: 200 of them take about 2.5 minutes on 2 cores); skipped (77)
 # without phc. phc's own paths sometimes fail (it then reports fewer regular solutions): a system
 # that differs is solved by phc twice more and its largest count used, and the reruns are named;
 # where phc still finds fewer (never more) roots than the census, the system is counted apart (at
@@ -10,8 +10,13 @@
 set -u
 census=$1
 work=$2
+# SGEMA_PHC_COUNTS="M2 M3" overrides both (scripts/sanitize.sh: a few, since phc does the work).
 count2=${3:-200}
-count3=${4:-60}
+count3=${4:-200}
+if [ -n "${SGEMA_PHC_COUNTS:-}" ]; then
+  count2=${SGEMA_PHC_COUNTS% *}
+  count3=${SGEMA_PHC_COUNTS#* }
+fi
 if ! command -v phc >/dev/null 2>&1; then
   echo "SKIP: phc (Debian package phcpack) not found"
   exit 77
