@@ -93,13 +93,21 @@ static void test_jacobians(void) {
   gsl_rng_free(g);
 }
 
+/* How many data sets a check draws: full, or a tenth of it under SGEMA_CENSUS_QUICK
+ * (scripts/sanitize.sh: the sanitizers need every path walked, not every data set). */
+static int sets(int full) {
+  const char *quick = getenv("SGEMA_CENSUS_QUICK");
+  return quick && *quick && strcmp(quick, "0") != 0 ? (full + 9) / 10 : full;
+}
+
 /* ---- m = 1: MODEL.md fact 1 ------------------------------------------------------------------ */
 
 static void test_m1(sgema_census *c, const sgema_census_settings *s, sgema_alg alg) {
   sgema_sampler *smp = sgema_sampler_alloc(1, 2);
   int bad = 0, bad_paths = 0, with = 0;
   double worst = 0.0;
-  for (uint32_t t = 0; t < 1000; t++) {
+  uint32_t count = (uint32_t)sets(1000);
+  for (uint32_t t = 0; t < count; t++) {
     sgema_problem p;
     draw(smp, alg, 1, 2, t, &p);
     double rho = p.Sxx[0], tau = p.Syx[0], l = p.lambda, delta = tau * tau - 4 * rho * l;
@@ -131,9 +139,9 @@ static void test_m1(sgema_census *c, const sgema_census_settings *s, sgema_alg a
     bad += !ok;
   }
   CHECK(bad == 0,
-        "m = 1 %s: 1000 data sets (%d with Delta >= 0) give exactly origin, S1 saddle, "
+        "m = 1 %s: %u data sets (%d with Delta >= 0) give exactly origin, S1 saddle, "
         "S2 stable (or the origin alone): %d wrong",
-        sgema_alg_name(alg), with, bad);
+        sgema_alg_name(alg), count, with, bad);
   CHECK(bad_paths == 0, "m = 1 %s: every path accounted for (%d not)", sgema_alg_name(alg),
         bad_paths);
   CHECK(worst < 1e-10, "m = 1 %s: worst relative field residual %.3g < 1e-10", sgema_alg_name(alg),
@@ -430,8 +438,8 @@ int main(int argc, char **argv) {
   test_m1(c1, &s, SGEMA_ALG_SG);
   test_m1(c1, &s, SGEMA_ALG_EMA);
   test_diagonal(c3, &s);
-  test_classes(c3, &s, 2, 200);
-  test_classes(c3, &s, 3, 10);
+  test_classes(c3, &s, 2, sets(200));
+  test_classes(c3, &s, 3, sets(10));
   test_determinism(c3, &s);
   sgema_census_free(c1);
   sgema_census_free(c3);
