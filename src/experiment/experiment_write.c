@@ -58,13 +58,19 @@ typedef struct {
   int dash;            /* YAML: a list item's map was opened; its first key follows "- " */
 } emitter;
 
-/* YAML: starts an entry of the innermost container (key NULL inside a list), up to its value. */
-static void em_entry(emitter *e, const char *key) {
+/* YAML: counts an entry of the innermost container and indents it, unless it follows a "- " on
+ * the same line. */
+static void em_indent(emitter *e) {
   e->count[e->depth - 1]++;
   if (e->dash)
     e->dash = 0;
   else
     fprintf(e->f, "%*s", 2 * (e->depth - 1), "");
+}
+
+/* YAML: starts an entry of the innermost container (key NULL inside a list), up to its value. */
+static void em_entry(emitter *e, const char *key) {
+  em_indent(e);
   if (key)
     fprintf(e->f, "%s: ", key);
   else
@@ -146,11 +152,7 @@ static void em_open(emitter *e, const char *key, int list) {
   }
   if (e->depth > 0) {
     /* "key:" ends its line; a list item's map starts on the line of its "- ". */
-    e->count[e->depth - 1]++;
-    if (e->dash)
-      e->dash = 0;
-    else
-      fprintf(e->f, "%*s", 2 * (e->depth - 1), "");
+    em_indent(e);
     if (key)
       fprintf(e->f, "%s:\n", key);
     else {

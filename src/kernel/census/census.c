@@ -7,6 +7,7 @@
 #include "sgema/field.h"
 #include "sgema/settings.h"
 #include "sgema/status.h"
+#include "small_matrix.h"
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_linalg.h>
@@ -261,21 +262,9 @@ static int refine_complex(sgema_census *c, sgema_census_system *sys, double comp
 static void lowrank_residual(const sgema_census_system *sys, int k, const double *L, double *R) {
   int m = sys->m;
   double S[MM] = {0}, F[MM];
-  for (int i = 0; i < m; i++)
-    for (int j = 0; j < m; j++) {
-      double v = 0.0;
-      for (int q = 0; q < k; q++)
-        v += L[i * k + q] * L[j * k + q];
-      S[i * m + j] = v;
-    }
+  sm_mul_nt(m, k, m, L, L, S);
   sgema_census_F(sys, S, F);
-  for (int i = 0; i < m; i++)
-    for (int q = 0; q < k; q++) {
-      double v = 0.0;
-      for (int j = 0; j < m; j++)
-        v += F[i * m + j] * L[j * k + q];
-      R[i * k + q] = v;
-    }
+  sm_mul(m, m, k, F, L, R);
 }
 
 /* Gauss-Newton on the factor L of S = L L^T (rank k from the real part of x), minimum-norm steps
@@ -347,13 +336,7 @@ static int refine_lowrank(const sgema_census_system *sys, const double complex *
   gsl_vector_free(work);
   gsl_vector_free(b);
   gsl_vector_free(d);
-  for (int i = 0; i < m; i++)
-    for (int j = 0; j < m; j++) {
-      double v = 0.0;
-      for (int q = 0; q < k; q++)
-        v += L[i * k + q] * L[j * k + q];
-      S[i * m + j] = v;
-    }
+  sm_mul_nt(m, k, m, L, L, S);
   return sgema_census_residual_anyrank(sys, S) < 1e-12 ? 0 : 1;
 }
 
