@@ -11,6 +11,8 @@
 #   dense: --method msbdf --spectrum dense (GSL's BDF with dense N x N Newton matrices, GSL's
 #          SVD and nonsymmetric eigensolver: the cross-check path); for m = 1 the default hybrid
 #          with GSL's spectrum, which is what the new path runs there too.
+#   scipy: bench/scipy_baseline.py (SciPy's LSODA, same tolerances) on the first trials of the new
+#          path's records (up to m = 8; it needs /usr/bin/python3 with numpy and scipy);
 # and prints trials/s, field evaluations, Jacobian-vector products and peak memory per trial, then
 # the slope of log(seconds per trial) against log(N) between consecutive sizes. The dense path is
 # skipped above m = 8 (minutes per trial). The machine is shared: read ratios of one run.
@@ -21,10 +23,12 @@ max_m=${2:-8}
 bench="$build/sgema-bench"
 [ -x "$bench" ] || { echo "bench/scale.sh: $bench not built" >&2; exit 1; }
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+records=$(mktemp)
+trap 'rm -f "$out" "$records"' EXIT
 
 trials_for() { # m path -> trials (about 10 s per point on one core)
   case "$1:$2" in
+    1:scipy) echo 200 ;; 2:scipy) echo 60 ;; 4:scipy) echo 20 ;; 8:scipy) echo 3 ;;
     1:*) echo 3000 ;; 2:*) echo 400 ;; 4:new) echo 200 ;; 4:dense) echo 60 ;;
     8:new) echo 20 ;; 8:dense) echo 6 ;; 16:*) echo 4 ;; *) echo 2 ;;
   esac
@@ -40,8 +44,12 @@ for alg in sg ema; do
         opts="--spectrum dense"; [ "$m" -gt 1 ] && opts="--method msbdf --spectrum dense"
       fi
       # shellcheck disable=SC2086
-      json=$("$bench" --json --alg "$alg" --m "$m" --n "$n" --stats generic --trials "$(trials_for "$m" "$path")" $opts)
+      json=$("$bench" --json --alg "$alg" --m "$m" --n "$n" --stats generic --trials "$(trials_for "$m" "$path")" $opts --dump "$records")
       echo "$alg $m $n $path $json" >> "$out"
+      if [ "$path" = new ] && [ "$m" -le 8 ] && /usr/bin/python3 -c 'import scipy' 2> /dev/null; then
+        json=$(/usr/bin/python3 "$here/scipy_baseline.py" "$records" --limit "$(trials_for "$m" scipy)" --json)
+        echo "$alg $m $n scipy $json" >> "$out"
+      fi
     done
   done
 done
@@ -50,7 +58,10 @@ import json, math, sys
 rows = []
 for line in open(sys.argv[1]):
     alg, m, n, path, js = line.split(" ", 4)
-    rows.append((alg, int(m), int(n), path, json.loads(js)))
+    r = json.loads(js)
+    r.setdefault("rhs_mean", float("nan")), r.setdefault("jvp_mean", float("nan"))
+    r.setdefault("jac_mean", float("nan")), r.setdefault("peak_mib", float("nan"))
+    rows.append((alg, int(m), int(n), path, r))
 dim = lambda alg, m, n: n * m + n * n + (n * m if alg == "ema" else 0)
 print("%-4s %3s %3s %5s | %-6s %10s %9s %9s %9s %8s %7s" % (
     "alg", "m", "n", "N", "path", "trials/s", "rhs", "jvp", "jac", "MiB", "slope"))

@@ -70,7 +70,7 @@ typedef enum {
   SGEMA_SPECTRUM_ARNOLDI
 } sgema_spectrum_solver;
 
-#define SGEMA_LAPACK_MIN_N 100
+#define SGEMA_LAPACK_MIN_N 64
 #define SGEMA_ARNOLDI_K 1 /* the default number of rightmost eigenvalues */
 #define SGEMA_SPECTRUM_MAX_K 16
 

@@ -2,6 +2,7 @@
  */
 #include "sgema/classify.h"
 #include "classify_arnoldi.h"
+#include "classify_orbit.h"
 #include "sgema/field.h"
 #include "sgema/status.h"
 
@@ -27,7 +28,7 @@ const char *sgema_sphere_name(sgema_sphere s) {
 }
 
 struct sgema_classifier {
-  size_t N_max, K_max;
+  size_t N_max;
   int m_max, n_max;
   sgema_field *field;
   double *J;           /* N x N Jacobian (made on first use of a dense path) */
@@ -46,7 +47,9 @@ struct sgema_classifier {
   sgema_spectrum_solver solver;
   int k_eig;
   arnoldi_ws *arn; /* made on first use */
+  orbit_ws *orbit; /* the tangent space without its N x K matrix, for the Arnoldi path */
   double *xv, *jv; /* two states (N) for the reduced products */
+  double *pz;      /* three states (N): a projection, and the shift's power iteration */
   sgema_spectrum_info info;
 };
 
@@ -70,6 +73,7 @@ void sgema_classifier_free(sgema_classifier *c) {
   free(c->tv);
   free(c->xv);
   arnoldi_free(c->arn);
+  orbit_free(c->orbit);
   gsl_matrix_free(c->Asv);
   gsl_matrix_free(c->Asv_V);
   gsl_vector_free(c->Asv_s);
@@ -84,29 +88,26 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   sgema_classifier *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
-  size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n), K = (size_t)n * (n - 1); /* frozen: 2x */
+  size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n);
   c->N_max = N;
   c->m_max = m;
   c->n_max = n;
-  c->K_max = K;
   c->field = sgema_field_alloc(m, n);
-  c->T = gsl_matrix_alloc(N, K);
-  c->V = gsl_matrix_alloc(K, K);
-  c->sv = gsl_vector_alloc(K);
-  c->tau = gsl_vector_alloc(K);
   c->eval = gsl_vector_complex_alloc(N);
   c->eig = calloc(N + 1, sizeof *c->eig);
   c->tv = malloc((N + (size_t)n * n) * sizeof(double));
   c->P = c->tv ? c->tv + N : NULL;
-  c->xv = malloc(2 * N * sizeof(double));
+  c->xv = malloc(5 * N * sizeof(double));
   c->jv = c->xv ? c->xv + N : NULL;
+  c->pz = c->xv ? c->jv + N : NULL;
+  c->orbit = orbit_alloc(m, n);
   c->solver = SGEMA_SPECTRUM_AUTO;
   c->k_eig = SGEMA_ARNOLDI_K;
   c->Asv = gsl_matrix_alloc(n, m);
   c->Asv_V = gsl_matrix_alloc(m, m);
   c->Asv_s = gsl_vector_alloc(m);
-  if (!c->field || !c->T || !c->V || !c->sv || !c->tau || !c->eval || !c->eig || !c->tv || !c->xv ||
-      !c->Asv || !c->Asv_V || !c->Asv_s) {
+  if (!c->field || !c->eval || !c->eig || !c->tv || !c->xv || !c->orbit || !c->Asv || !c->Asv_V ||
+      !c->Asv_s) {
     sgema_classifier_free(c);
     return NULL;
   }
@@ -238,20 +239,51 @@ static size_t frozen_tangents(sgema_classifier *c, const sgema_classification *s
 
 static int use_lapack(const sgema_classifier *c, size_t N);
 
+/* The tangents' buffers, N x K, and GSL's K x K right singular vectors when with_V: made on first
+ * use at the run's own size (an SG run's orbit has half the tangents of a frozen EMA target's, and
+ * LAPACK's SVD needs no V: at m = 32, n = 64 that is 100 MB instead of 400 MB). */
+static int orbit_buffers(sgema_classifier *c, size_t N, size_t K, int with_V) {
+  if (c->T && (c->T->size1 < N || c->T->size2 < K)) {
+    gsl_matrix_free(c->T);
+    gsl_vector_free(c->sv);
+    gsl_vector_free(c->tau);
+    c->T = NULL;
+  }
+  if (!c->T) {
+    c->T = gsl_matrix_alloc(N, K);
+    c->sv = gsl_vector_alloc(K);
+    c->tau = gsl_vector_alloc(K);
+  }
+  if (with_V && c->V && c->V->size1 < K) {
+    gsl_matrix_free(c->V);
+    c->V = NULL;
+  }
+  if (with_V && !c->V)
+    c->V = gsl_matrix_alloc(K, K);
+  return c->T && c->sv && c->tau && (!with_V || c->V) ? SGEMA_OK : SGEMA_ENOMEM;
+}
+
 /* The orbit's tangent space: its dimension k, and the QR factors of an orthonormal basis of it
  * (Q's first k columns span it, the others its complement). */
 static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
                        const double *y, size_t N, int frozen, size_t *k_out) {
+  size_t pairs = (size_t)p->n * (p->n - 1) / 2;
+  int lapack = use_lapack(c, sgema_problem_dim(p));
+  int st = orbit_buffers(c, N, frozen ? 2 * pairs : pairs, !lapack);
+  if (st != SGEMA_OK)
+    return st;
   size_t K = frozen ? frozen_tangents(c, s, p, y, N) : orbit_tangents(c, p, y, N);
   gsl_matrix_view T = gsl_matrix_submatrix(c->T, 0, 0, N, K);
-  gsl_matrix_view V = gsl_matrix_submatrix(c->V, 0, 0, K, K);
   gsl_vector_view sv = gsl_vector_subvector(c->sv, 0, K);
-  if (use_lapack(c, sgema_problem_dim(p))) { /* left singular vectors over T (dgesvd) */
+  if (lapack) { /* left singular vectors over T (dgesvd) */
     if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'O', 'N', (lapack_int)N, (lapack_int)K, T.matrix.data,
                        (lapack_int)T.matrix.tda, sv.vector.data, NULL, 1, NULL, 1, c->xv) != 0)
       return SGEMA_ELINALG;
-  } else if (gsl_linalg_SV_decomp_jacobi(&T.matrix, &V.matrix, &sv.vector) != GSL_SUCCESS)
-    return SGEMA_ELINALG;
+  } else {
+    gsl_matrix_view V = gsl_matrix_submatrix(c->V, 0, 0, K, K);
+    if (gsl_linalg_SV_decomp_jacobi(&T.matrix, &V.matrix, &sv.vector) != GSL_SUCCESS)
+      return SGEMA_ELINALG;
+  }
   size_t k = 0;
   double smax = gsl_vector_get(&sv.vector, 0);
   /* Relative to the largest tangent, but never below symmetry_tol in absolute terms: near the
@@ -324,48 +356,84 @@ static int lapack_max_re(sgema_classifier *c, double *J, size_t nr, size_t lda, 
   return SGEMA_OK;
 }
 
-/* The reduced Jacobian V^T J V as an operator: z -> trailing block of Q^T J Q [0; z], with Q the
- * orbit basis' Householder reflectors (orbit_basis) and one Jacobian-vector product. */
+/* The Jacobian on the orbit's complement as an operator on the whole state space, without a basis
+ * of either: z -> (I - P) J (I - P) z - shift P z, P the orthogonal projector onto the tangent
+ * space (classify_orbit.c). In [tangents | complement] it is block diagonal, diag(-shift I,
+ * V^T J V), so its rightmost eigenvalues are the reduced Jacobian's once shift exceeds the spectral
+ * radius. One Jacobian-vector product and two projections a product. */
 typedef struct {
   sgema_classifier *c;
   const sgema_problem *p;
   double t;
   const double *y;
-  size_t N, Nfull, k; /* reduced problem: (A, B) block of length N when the target is frozen */
+  size_t N, Nfull; /* operator length: the (A, B) block when the target is frozen */
+  double shift;
 } reduced_op;
 
 static void reduced_product(void *ctx, const double *z, double *out) {
   reduced_op *o = ctx;
   sgema_classifier *c = o->c;
-  size_t N = o->N, k = o->k;
-  memset(c->xv, 0, o->Nfull * sizeof(double)); /* the frozen target's direction stays 0 */
-  memcpy(c->xv + k, z, (N - k) * sizeof(double));
-  gsl_vector_view x = gsl_vector_view_array(c->xv, N), j = gsl_vector_view_array(c->jv, N);
-  gsl_matrix_view U = gsl_matrix_submatrix(c->T, 0, 0, N, k);
-  gsl_vector_view tau = gsl_vector_subvector(c->tau, 0, k);
-  if (k > 0)
-    gsl_linalg_QR_Qvec(&U.matrix, &tau.vector, &x.vector);
-  sgema_field_jvp(c->field, o->p, o->t, o->y, c->xv, c->jv);
-  if (k > 0)
-    gsl_linalg_QR_QTvec(&U.matrix, &tau.vector, &j.vector);
-  memcpy(out, c->jv + k, (N - k) * sizeof(double));
+  size_t N = o->N;
+  double *x = c->xv, *jx = c->jv, *pz = c->pz;
+  orbit_project(c->orbit, z, pz);
+  memset(x, 0, o->Nfull * sizeof(double)); /* the frozen target's direction stays 0 */
+  for (size_t i = 0; i < N; i++)
+    x[i] = z[i] - pz[i];
+  sgema_field_jvp(c->field, o->p, o->t, o->y, x, jx);
+  orbit_project(c->orbit, jx, out);
+  for (size_t i = 0; i < N; i++)
+    out[i] = jx[i] - out[i] - o->shift * pz[i];
 }
 
-/* The k rightmost reduced eigenvalues by ARPACK; -1 when it did not converge (the caller then
- * computes the dense spectrum), else a status. */
-static int arnoldi_spectrum(sgema_classifier *c, const sgema_problem *p, double t, const double *y,
-                            size_t N, size_t k, double *max_re) {
-  size_t nr = N - k;
-  if ((size_t)c->k_eig + 2 > nr)
+/* A shift beyond the spectral radius of (I - P) J (I - P): twice a power iteration's estimate,
+ * plus one. */
+static double reduced_shift(reduced_op *o) {
+  sgema_classifier *c = o->c;
+  double *v = c->pz + o->Nfull, *w = v + o->Nfull, rho = 0.0;
+  for (size_t i = 0; i < o->N; i++)
+    v[i] = 1.0 / sqrt((double)o->N);
+  o->shift = 0.0;
+  for (int it = 0; it < 12; it++) {
+    reduced_product(o, v, w);
+    double nw = sgema_norm2(w, o->N);
+    if (!(nw > 0.0) || !isfinite(nw))
+      break;
+    rho = nw;
+    for (size_t i = 0; i < o->N; i++)
+      v[i] = w[i] / nw;
+  }
+  return 2.0 * rho + 1.0;
+}
+
+/* The k rightmost reduced eigenvalues by ARPACK, the orbit's dimension into *k; -1 when it did not
+ * converge (the caller then computes the dense spectrum), else a status. */
+static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
+                            const sgema_problem *p, double t, const double *y, size_t N, int frozen,
+                            size_t *k, double *max_re) {
+  int st = orbit_factor(c->orbit, p, y, frozen, s->symmetry_tol, k);
+  if (st != SGEMA_OK)
+    return st;
+  if ((size_t)c->k_eig + 2 > N - *k)
     return -1;
   if (!c->arn)
     c->arn = arnoldi_alloc(c->N_max);
   if (!c->arn)
     return SGEMA_ENOMEM;
-  reduced_op o = {c, p, t, y, N, sgema_problem_dim(p), k};
+  reduced_op o = {c, p, t, y, N, sgema_problem_dim(p), 0.0};
   arnoldi_result res;
-  int rc = arnoldi_rightmost(c->arn, nr, c->k_eig, reduced_product, &o, &res);
-  c->info.products = res.products;
+  int rc = 0;
+  long products = 0;
+  double shift = reduced_shift(&o);
+  /* The tangent space's eigenvalue -shift must not be among the rightmost: when it is, every
+   * reduced eigenvalue lies left of it, and a larger shift shows them. */
+  for (int attempt = 0; attempt < 3; attempt++, shift *= 8.0) {
+    o.shift = shift;
+    rc = arnoldi_rightmost(c->arn, N, c->k_eig, reduced_product, &o, &res);
+    products += res.products;
+    if (rc != 0 || *k == 0 || fabs(res.re[res.k - 1] + shift) > 1e-6 * shift)
+      break;
+  }
+  c->info.products = products;
   if (rc != 0)
     return -1;
   c->info.used = SGEMA_SPECTRUM_ARNOLDI;
@@ -389,23 +457,24 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
   int frozen = target_frozen(p, t);
   if (frozen)
     N = sgema_problem_dim_for(SGEMA_ALG_SG, p->m, p->n); /* the (A, B) block */
+  memset(&c->info, 0, sizeof c->info);
+  c->info.used = SGEMA_SPECTRUM_DENSE;
+  if (use_arnoldi(c, Nfull)) {
+    int st = arnoldi_spectrum(c, s, p, t, y, N, frozen, &k, max_re);
+    *symmetry_zeros = (int)k;
+    if (st != -1)
+      return st;
+    c->info.fell_back = 1;
+  }
   int st = orbit_basis(c, s, p, y, N, frozen, &k);
   if (st != SGEMA_OK)
     return st;
   size_t nr = N - k;
   *symmetry_zeros = (int)k;
-  memset(&c->info, 0, sizeof c->info);
-  c->info.used = SGEMA_SPECTRUM_DENSE;
   if (nr == 0) {
     *max_re = 0.0;
     c->info.abscissa = 0.0;
     return SGEMA_OK;
-  }
-  if (use_arnoldi(c, Nfull)) {
-    st = arnoldi_spectrum(c, p, t, y, N, k, max_re);
-    if (st != -1)
-      return st;
-    c->info.fell_back = 1;
   }
   if (!c->J) { /* the N x N buffers of the dense paths: never allocated on the Arnoldi path */
     c->J = malloc(c->N_max * c->N_max * sizeof(double));

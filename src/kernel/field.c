@@ -107,6 +107,9 @@ static inline ALWAYS_INLINE void prepare(sgema_field *w, const sgema_problem *p,
   }
 }
 
+/* GCC's vectoriser cannot see that sm_mul writes all n m entries of the local arrays below. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 /* The field alone keeps its intermediates in local arrays (not the workspace): in the specialised
  * copies they are a few doubles that live in registers. The operations and their order are those
  * of prepare() and the workspace code, so all paths agree bit for bit. */
@@ -145,6 +148,8 @@ static inline ALWAYS_INLINE void eval_mn(sgema_field *w, const sgema_problem *p,
       fC[i] = k * (A[i] - C[i]);
   }
 }
+
+#pragma GCC diagnostic pop
 
 /* jv = J v once prepare() has run at y. With v = (D, E, F):
  *   dR  = E A Sxx + B D Sxx - F Syx          (F = D for SG and GD)
@@ -185,14 +190,10 @@ static inline ALWAYS_INLINE void jvp_mn(sgema_field *w, const sgema_problem *p, 
       jA[i] -= w->T1[i];
   }
 
-  sm_mul_nt(n, m, n, w->dR, A, jB); /* dR A^T */
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++) {
-      double s = 0.0; /* (R D^T)_ij */
-      for (int l = 0; l < m; l++)
-        s += w->R[i * m + l] * D[j * m + l];
-      jB[i * n + j] = -(jB[i * n + j] + s + p->lambda * E[i * n + j]);
-    }
+  sm_mul_nt(n, m, n, w->dR, A, jB);    /* dR A^T */
+  sm_mul_nt(n, m, n, w->R, D, w->BtB); /* R D^T (BtB is scratch here) */
+  for (int i = 0; i < n * n; i++)
+    jB[i] = -(jB[i] + w->BtB[i] + p->lambda * E[i]);
   if (p->alg == SGEMA_ALG_EMA) {
     double *jC = sgema_state_C(p, jv);
     double k = 1.0 - sgema_momentum_alpha(&p->momentum, t);
@@ -305,6 +306,23 @@ SGEMA_FIELD_SPECIALISE(1, 3)
 SGEMA_FIELD_SPECIALISE(2, 3)
 SGEMA_FIELD_SPECIALISE(2, 4)
 
+/* The generic copies, compiled for AVX2 and AVX-512 besides the baseline ISA and picked at load
+ * time (GCC's function multiversioning): wider vectors, the same operations on each entry, so the
+ * results are the same bits on every x86-64 CPU (no FMA: -ffp-contract=off). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SGEMA_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SGEMA_CLONES
+#endif
+SGEMA_CLONES static void eval_generic(sgema_field *w, const sgema_problem *p, double t,
+                                      const double *y, double *f) {
+  eval_mn(w, p, t, y, f, p->m, p->n);
+}
+SGEMA_CLONES static void jvp_generic(sgema_field *w, const sgema_problem *p, double t,
+                                     const double *y, const double *v, double *jv) {
+  jvp_mn(w, p, t, y, v, jv, p->m, p->n);
+}
+
 static inline int specialised(const sgema_field *w, const sgema_problem *p) {
   if (w->generic_only)
     return 0;
@@ -335,7 +353,7 @@ void sgema_field_eval(sgema_field *w, const sgema_problem *p, double t, const do
     eval_2_4(w, p, t, y, f);
     break;
   default:
-    eval_mn(w, p, t, y, f, p->m, p->n);
+    eval_generic(w, p, t, y, f);
   }
 }
 
@@ -355,7 +373,7 @@ void sgema_field_jvp(sgema_field *w, const sgema_problem *p, double t, const dou
     jvp_2_4(w, p, t, y, v, jv);
     break;
   default:
-    jvp_mn(w, p, t, y, v, jv, p->m, p->n);
+    jvp_generic(w, p, t, y, v, jv);
   }
 }
 

@@ -43,11 +43,14 @@ struct cvode_ws {
   N_Vector yv;
   SUNLinearSolver ls;
   void *mem;
-  integ_run *run; /* the trial in progress, for the callbacks */
-  double *f;      /* the field at accepted states (N) */
+  integ_run *run;   /* the trial in progress, for the callbacks */
+  double *f;        /* the field at accepted states (N) */
+  double *y_prev;   /* the state accepted before (N) */
+  double tail_atol; /* > 0 in the tail: the error weights' scale (error_weights) */
   /* Preconditioner data for an n x m problem (allocated on first use of that n, m). */
   int pm, pn;
   double *Q, *g, *U, *wv, *V, *sv, *tmp, *tmp2; /* n x n, n, n x n, n, m x m, m, n x n, n x n */
+  double *Ut, *Vt;                              /* U^T (n x n), V^T (m x m) */
   gsl_eigen_symmv_workspace *eig_n, *eig_m;
   gsl_matrix *Mn, *Vn, *Mm, *Vm;
   gsl_vector *en, *em;
@@ -96,7 +99,7 @@ static int prec_alloc(cvode_ws *w, int m, int n) {
     return SGEMA_OK;
   prec_free(w);
   size_t nn = (size_t)n * n, mm = (size_t)m * m;
-  w->Q = malloc((4 * nn + 2 * (size_t)n + mm + (size_t)m + nn) * sizeof(double));
+  w->Q = malloc((6 * nn + 2 * (size_t)n + 2 * mm + (size_t)m) * sizeof(double));
   w->eig_n = gsl_eigen_symmv_alloc((size_t)n);
   w->eig_m = gsl_eigen_symmv_alloc((size_t)m);
   w->Mn = gsl_matrix_alloc((size_t)n, (size_t)n);
@@ -116,6 +119,8 @@ static int prec_alloc(cvode_ws *w, int m, int n) {
   w->tmp2 = w->tmp + nn;
   w->V = w->tmp2 + nn;
   w->sv = w->V + mm;
+  w->Ut = w->sv + m;
+  w->Vt = w->Ut + nn;
   w->pm = m;
   w->pn = n;
   return SGEMA_OK;
@@ -136,6 +141,12 @@ static int sym_eigen(gsl_eigen_symmv_workspace *ws, gsl_matrix *M, gsl_matrix *V
       vec[i * k + j] = gsl_matrix_get(Vec, (size_t)i, (size_t)j);
   }
   return 0;
+}
+
+static void transpose(int k, const double *M, double *Mt) {
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++)
+      Mt[j * k + i] = M[i * k + j];
 }
 
 /* Jacobian data of the preconditioner at y: eigendecompositions of B^T B, A Sxx A^T and Sxx. */
@@ -177,78 +188,115 @@ static int prec_setup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok
       sym_eigen(w->eig_n, w->Mn, w->Vn, w->en, H, n, w->U, w->wv) != 0 ||
       sym_eigen(w->eig_m, w->Mm, w->Vm, w->em, p->Sxx, m, w->V, w->sv) != 0)
     return 1; /* recoverable: CVODE retries with a smaller step */
+  transpose(n, w->U, w->Ut);
+  transpose(m, w->V, w->Vt);
   return 0;
 }
 
-/* X (rows x k) = Y (rows x k) M (k x k), or Y M^T when trans. Row by row as axpys over M's
- * rows (contiguous, vectorised) for M, as dot products for M^T. */
-static void mul_right(int rows, int k, const double *Y, const double *M, int trans, double *X) {
+/* X (rows x k) = Y (rows x k) M (k x k). Rows of X as axpys over the rows of M, contiguous and
+ * vectorised (src/kernel/small_matrix.h says why the rounding is that of dot products). */
+static inline void mul_right(int rows, int k, const double *restrict Y, const double *restrict M,
+                             double *restrict X) {
   for (int i = 0; i < rows; i++) {
-    const double *y = Y + (size_t)i * k;
-    double *x = X + (size_t)i * k;
-    if (trans) {
-      for (int j = 0; j < k; j++) {
-        double s = 0.0;
-        for (int l = 0; l < k; l++)
-          s += y[l] * M[j * k + l];
-        x[j] = s;
-      }
-    } else {
+    const double *restrict y = Y + (size_t)i * k;
+    double *restrict x = X + (size_t)i * k;
+    for (int j = 0; j < k; j++)
+      x[j] = 0.0;
+    for (int l = 0; l < k; l++)
       for (int j = 0; j < k; j++)
-        x[j] = 0.0;
-      for (int l = 0; l < k; l++)
-        for (int j = 0; j < k; j++)
-          x[j] += y[l] * M[l * k + j];
+        x[j] += y[l] * M[l * k + j];
+  }
+}
+
+/* X (n x m) = Q^T Y (n x m), or Q Y when !trans, as axpys over Y's rows. */
+static inline void mul_left(int n, int m, const double *restrict Q, const double *restrict Y,
+                            int trans, double *restrict X) {
+  for (int i = 0; i < n; i++) {
+    double *restrict x = X + (size_t)i * m;
+    for (int j = 0; j < m; j++)
+      x[j] = 0.0;
+    for (int l = 0; l < n; l++) {
+      double q = trans ? Q[l * n + i] : Q[i * n + l];
+      const double *restrict y = Y + (size_t)l * m;
+      for (int j = 0; j < m; j++)
+        x[j] += q * y[j];
     }
   }
 }
 
-/* X (n x m) = Q^T Y (n x m), or Q Y when !trans. */
-static void mul_left(int n, int m, const double *Q, const double *Y, int trans, double *X) {
+/* The two block solves, compiled for AVX2 besides the baseline (field.c says why this keeps the
+ * bits). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SGEMA_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SGEMA_CLONES
+#endif
+
+/* z = P^-1 r for the block diagonal P of I - gamma J (the comment at the top). */
+SGEMA_CLONES static void block_solve(const cvode_ws *w, const sgema_problem *p, double t,
+                                     double gamma, const double *r, double *z) {
+  int m = p->m, n = p->n;
+  double c = 1.0 + gamma * p->lambda, *T1 = w->tmp, *T2 = w->tmp2;
+  /* A block: D = Q [(Q^T R V) ./ (c + gamma g_i s_j)] V^T */
+  const double *RA = sgema_state_A(p, (double *)r);
+  double *DA = sgema_state_A(p, z);
+  mul_left(n, m, w->Q, RA, 1, T1);
+  mul_right(n, m, T1, w->V, T2);
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < m; j++) {
-      double s = 0.0;
-      for (int l = 0; l < n; l++)
-        s += (trans ? Q[l * n + i] : Q[i * n + l]) * Y[l * m + j];
-      X[i * m + j] = s;
-    }
+    for (int j = 0; j < m; j++)
+      T2[i * m + j] /= c + gamma * w->g[i] * w->sv[j];
+  mul_right(n, m, T2, w->Vt, T1);
+  mul_left(n, m, w->Q, T1, 0, DA);
+  /* B block: E = R U diag(1 / (c + gamma w_j)) U^T */
+  const double *RB = sgema_state_B(p, (double *)r);
+  double *EB = sgema_state_B(p, z);
+  mul_right(n, n, RB, w->U, T1);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      T1[i * n + j] /= c + gamma * w->wv[j];
+  mul_right(n, n, T1, w->Ut, EB);
+  if (p->alg == SGEMA_ALG_EMA) {
+    size_t nm = (size_t)n * m;
+    double k = 1.0 + gamma * (1.0 - sgema_momentum_alpha(&p->momentum, t));
+    const double *RC = sgema_state_C(p, (double *)r);
+    double *FC = sgema_state_C(p, z);
+    for (size_t i = 0; i < nm; i++)
+      FC[i] = RC[i] / k;
+  }
 }
 
 static int prec_solve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vector zv,
                       sunrealtype gamma, sunrealtype delta, int lr, void *user_data) {
   (void)y, (void)fy, (void)delta, (void)lr;
   cvode_ws *w = user_data;
-  const sgema_problem *p = w->run->p;
-  int m = p->m, n = p->n;
-  double *r = N_VGetArrayPointer(rv), *z = N_VGetArrayPointer(zv);
-  double c = 1.0 + gamma * p->lambda, *T1 = w->tmp, *T2 = w->tmp2;
-  /* A block: D = Q [(Q^T R V) ./ (c + gamma g_i s_j)] V^T */
-  const double *RA = sgema_state_A(p, r);
-  double *DA = sgema_state_A(p, z);
-  mul_left(n, m, w->Q, RA, 1, T1);
-  mul_right(n, m, T1, w->V, 0, T2);
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < m; j++)
-      T2[i * m + j] /= c + gamma * w->g[i] * w->sv[j];
-  mul_right(n, m, T2, w->V, 1, T1);
-  mul_left(n, m, w->Q, T1, 0, DA);
-  /* B block: E = R U diag(1 / (c + gamma w_j)) U^T */
-  const double *RB = sgema_state_B(p, r);
-  double *EB = sgema_state_B(p, z);
-  mul_right(n, n, RB, w->U, 0, T1);
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++)
-      T1[i * n + j] /= c + gamma * w->wv[j];
-  mul_right(n, n, T1, w->U, 1, EB);
-  if (p->alg == SGEMA_ALG_EMA) {
-    size_t nm = (size_t)n * m;
-    double k = 1.0 + gamma * (1.0 - sgema_momentum_alpha(&p->momentum, t));
-    const double *RC = sgema_state_C(p, r);
-    double *FC = sgema_state_C(p, z);
-    for (size_t i = 0; i < nm; i++)
-      FC[i] = RC[i] / k;
+  block_solve(w, w->run->p, t, gamma, N_VGetArrayPointer(rv), N_VGetArrayPointer(zv));
+  return 0;
+}
+
+/* Error weights: CVODE's own rtol |y_k| + atol, or in the tail (tail_atol > 0, include/sgema/
+ * integrate.h, tail_f) the displacement of the step before, atol + tail_rtol |y_k - y_{k-1}|_inf,
+ * as RODAS4 measures its error against its own step's. A weight function rather than resetting
+ * CVODE's tolerances, which it reads only when (re)initialised. */
+static int error_weights(N_Vector yv, N_Vector ewt, void *user_data) {
+  cvode_ws *w = user_data;
+  const integ_run *r = w->run;
+  const double *y = N_VGetArrayPointer(yv);
+  double *e = N_VGetArrayPointer(ewt);
+  for (size_t k = 0; k < w->N; k++) {
+    double sc = w->tail_atol > 0.0 ? w->tail_atol : r->s->rtol * fabs(y[k]) + r->s->atol;
+    if (!(sc > 0.0))
+      return -1;
+    e[k] = 1.0 / sc;
   }
   return 0;
+}
+
+static double tail_atol(const cvode_ws *w, const integ_run *r, const double *y,
+                        const double *y_prev) {
+  double dy = 0.0;
+  for (size_t k = 0; k < w->N; k++)
+    dy = fmax(dy, fabs(y[k] - y_prev[k]));
+  return r->s->atol + r->s->tail_rtol * dy;
 }
 
 void cvode_free(void *impl) {
@@ -269,24 +317,32 @@ void cvode_free(void *impl) {
 }
 
 void *cvode_alloc(const sgema_integration *s, size_t N) {
+  (void)s; /* the tolerances are read per trial (error_weights) */
   cvode_ws *w = calloc(1, sizeof *w);
   if (!w)
     return NULL;
   w->N = N;
   w->prec = default_prec;
   w->krylov = default_krylov;
-  w->f = malloc(N * sizeof(double));
+  w->f = malloc(2 * N * sizeof(double));
+  w->y_prev = w->f ? w->f + N : NULL;
   int ok = w->f && SUNContext_Create(NULL, &w->ctx) == 0;
   if (ok)
     w->yv = N_VNew_Serial((sunindextype)N, w->ctx);
   if (w->yv) {
+    /* Fused vector operations (one pass for a linear combination or several dot products), and
+     * classical Gram-Schmidt, which orthogonalises a new Krylov vector with one fused pass
+     * instead of one dot product per basis vector (with SPGMR's reorthogonalisation left at its
+     * default; measured: bench/scale.sh). */
     N_VConst(0.0, w->yv);
+    ok = N_VEnableFusedOps_Serial(w->yv, SUNTRUE) == 0;
     w->ls = SUNLinSol_SPGMR(w->yv, w->prec == CVODE_PREC_BLOCK ? SUN_PREC_LEFT : SUN_PREC_NONE,
                             w->krylov, w->ctx);
+    ok = ok && w->ls && SUNLinSol_SPGMRSetGSType(w->ls, SUN_CLASSICAL_GS) == 0;
     w->mem = CVodeCreate(CV_BDF, w->ctx);
   }
   ok = ok && w->yv && w->ls && w->mem && CVodeInit(w->mem, cvode_rhs, 0.0, w->yv) == CV_SUCCESS &&
-       CVodeSStolerances(w->mem, s->rtol, s->atol) == CV_SUCCESS &&
+       CVodeWFtolerances(w->mem, error_weights) == CV_SUCCESS &&
        CVodeSetUserData(w->mem, w) == CV_SUCCESS &&
        CVodeSetErrHandlerFn(w->mem, cvode_silent, NULL) == CV_SUCCESS &&
        CVodeSetMaxNumSteps(w->mem, -1) == CV_SUCCESS &&
@@ -318,10 +374,11 @@ static long failures(void *mem) {
   return nef + ncf;
 }
 
-int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f) {
+int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f, int relax_tail) {
   sgema_integration_stats *st = r->st;
   size_t N = w->N;
   int status = SGEMA_OK;
+  w->tail_atol = 0.0;
   double segment_end, *yv = N_VGetArrayPointer(w->yv);
   w->run = r;
   memcpy(yv, y, N * sizeof(double));
@@ -349,11 +406,14 @@ int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f) {
       return SGEMA_OK;
     }
     t = tret;
+    memcpy(w->y_prev, y, N * sizeof(double));
     memcpy(y, yv, N * sizeof(double));
     st->steps++;
     integ_eval(r, t, y, f);
     if (integ_accept(r, t, y, f, &status))
       return status;
+    if (relax_tail && integ_in_tail(r))
+      w->tail_atol = tail_atol(w, r, y, w->y_prev);
     if (!tiny && CVodeGetCurrentStep(w->mem, &h) == CV_SUCCESS && integ_step_underflow(r, t, h)) {
       st->end = SGEMA_END_STEP_FAIL;
       return SGEMA_OK;
@@ -372,7 +432,7 @@ static int cvode_run(void *impl, integ_run *r, double *y) {
   integ_eval(r, 0.0, y, w->f);
   if (integ_accept(r, 0.0, y, w->f, &status))
     return status;
-  return cvode_continue(w, r, 0.0, y, w->f);
+  return cvode_continue(w, r, 0.0, y, w->f, 0);
 }
 
 const integ_method integ_cvode = {SGEMA_METHOD_CVODE, cvode_alloc, cvode_free, cvode_run};

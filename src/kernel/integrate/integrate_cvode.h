@@ -11,8 +11,9 @@ void *cvode_alloc(const sgema_integration *s, size_t N);
 void cvode_free(void *impl);
 
 /* Integrates from the accepted state (t, y) with field f = f(t, y), restarting the BDF history
- * there, until integ_accept ends the trial. f is scratch afterwards. */
-int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f);
+ * there, until integ_accept ends the trial. f is scratch afterwards. With relax_tail, once in the
+ * tail (|f| < tail_f) the error is measured against the step's displacement, as RODAS4 does. */
+int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f, int relax_tail);
 
 /* Preconditioners of the Newton systems (I - gamma J) x = b (see integrate_cvode.c). */
 enum { CVODE_PREC_NONE, CVODE_PREC_BLOCK };
