@@ -405,6 +405,16 @@ static double reduced_shift(reduced_op *o) {
   return 2.0 * rho + 1.0;
 }
 
+/* The dense path's memory: three N x N matrices and the N x K tangents. Past this bound a trial
+ * whose Arnoldi iteration did not converge fails (ELINALG) instead of taking the process's memory
+ * (m = 32, n = 64 still falls back, in 1.9 GB; m = 64, n = 128 would need 30 GB). */
+static const double dense_fallback_max = 2.0 * 1024 * 1024 * 1024;
+
+static double dense_bytes(const sgema_classifier *c, const sgema_problem *p) {
+  double N = (double)c->N_max, K = (double)p->n * (p->n - 1);
+  return 8.0 * (3.0 * N * N + N * K);
+}
+
 /* The k rightmost reduced eigenvalues by ARPACK, the orbit's dimension into *k; -1 when it did not
  * converge (the caller then computes the dense spectrum), else a status. */
 static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
@@ -465,6 +475,8 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
     if (st != -1)
       return st;
     c->info.fell_back = 1;
+    if (dense_bytes(c, p) > dense_fallback_max)
+      return SGEMA_ELINALG; /* no convergence, and no room for the dense check */
   }
   int st = orbit_basis(c, s, p, y, N, frozen, &k);
   if (st != SGEMA_OK)

@@ -14,7 +14,8 @@ enum { DENSE_DEPTH = 12 }; /* at most 2^12 pieces per output point */
 struct sgema_dense {
   integ_run run;                 /* a copy of the trial's run with private counters */
   sgema_integration_stats quiet; /* those counters */
-  extrap_ws *ex;
+  extrap_ws *ex;                 /* made on first use, for states of length ex_N */
+  size_t ex_N;
   double t0;
   double *y0, *f0, *yerr;
   double *stack; /* 2 N per halving level: midpoint state and field */
@@ -41,10 +42,15 @@ void integ_dense_free(sgema_dense *d) {
   free(d);
 }
 
+/* The extrapolation stepper holds N x N Newton matrices: it is made when a trajectory first asks
+ * for a point, so that runs that record nothing never hold them (1 GB at N = 11,000). */
 int integ_dense_reserve(sgema_dense *d, size_t N) {
-  extrap_free(d->ex);
-  d->ex = extrap_alloc(N);
-  return d->ex ? SGEMA_OK : SGEMA_ENOMEM;
+  if (d->ex && d->ex_N != N) {
+    extrap_free(d->ex);
+    d->ex = NULL;
+  }
+  d->ex_N = N;
+  return SGEMA_OK;
 }
 
 void integ_dense_begin(sgema_dense *d, const integ_run *r) {
@@ -109,5 +115,9 @@ static int dense_segment(sgema_dense *d, double t, const double *y, const double
 int sgema_dense_eval(sgema_dense *d, double tau, double *y_out) {
   if (!d || !d->have_start || !(tau > d->t0))
     return SGEMA_EINVAL;
+  if (!d->ex)
+    d->ex = extrap_alloc(d->ex_N);
+  if (!d->ex)
+    return SGEMA_ENOMEM;
   return dense_segment(d, d->t0, d->y0, d->f0, tau, y_out, DENSE_DEPTH);
 }
