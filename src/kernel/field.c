@@ -22,6 +22,8 @@ struct sgema_field {
   /* 1: the generic code only (tests compare the specialised copies with it;
    * sgema_field_use_generic) */
   int generic_only;
+  const struct field_kernel_ *kernel; /* the copy for (kernel_m, kernel_n), or NULL */
+  int kernel_m, kernel_n;
 };
 
 sgema_field *sgema_field_alloc(int m, int n) {
@@ -287,33 +289,49 @@ static inline ALWAYS_INLINE void jacobian_mn(sgema_field *w, const sgema_problem
 /* Specialised copies for the common dimensions: with m and n known at compile time the compiler
  * unrolls the tiny loops (2 x 1 matrices in the paper's case), which made a field evaluation about
  * four times cheaper under callgrind. Every copy runs the same operations in the same order, so
- * results are bit for bit those of the generic code (a test checks it). */
-#define SGEMA_FIELD_SPECIALISE(M, N)                                                               \
-  static void eval_##M##_##N(sgema_field *w, const sgema_problem *p, double t, const double *y,    \
-                             double *f) {                                                          \
-    eval_mn(w, p, t, y, f, M, N);                                                                  \
-  }                                                                                                \
-  static void jvp_##M##_##N(sgema_field *w, const sgema_problem *p, double t, const double *y,     \
-                            const double *v, double *jv) {                                         \
-    jvp_mn(w, p, t, y, v, jv, M, N);                                                               \
-  }                                                                                                \
-  static void jacobian_##M##_##N(sgema_field *w, const sgema_problem *p, double t,                 \
-                                 const double *y, double *J) {                                     \
-    jacobian_mn(w, p, t, y, J, M, N);                                                              \
-  }
-SGEMA_FIELD_SPECIALISE(1, 2)
-SGEMA_FIELD_SPECIALISE(1, 3)
-SGEMA_FIELD_SPECIALISE(2, 3)
-SGEMA_FIELD_SPECIALISE(2, 4)
-
-/* The generic copies, compiled for AVX2 and AVX-512 besides the baseline ISA and picked at load
- * time (GCC's function multiversioning): wider vectors, the same operations on each entry, so the
- * results are the same bits on every x86-64 CPU (no FMA: -ffp-contract=off). */
+ * results are bit for bit those of the generic code (a test checks it). The small sizes get a
+ * dense Jacobian of their own (their integrators use it); the sizes of experiments/sweep-m.yaml
+ * from m = 3 on, whose states take the matrix-free path, the field and its directional derivative,
+ * also compiled for AVX2 (wider vectors, the same operations on each entry: the same bits on every
+ * x86-64 CPU, as -ffp-contract=off rules out fused multiply-adds). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define SGEMA_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define SGEMA_CLONES
 #endif
+typedef void (*eval_fn)(sgema_field *, const sgema_problem *, double, const double *, double *);
+typedef void (*jvp_fn)(sgema_field *, const sgema_problem *, double, const double *, const double *,
+                       double *);
+typedef void (*jacobian_fn)(sgema_field *, const sgema_problem *, double, const double *, double *);
+#define SGEMA_FIELD_FLOW(M, N, CLONES)                                                             \
+  CLONES static void eval_##M##_##N(sgema_field *w, const sgema_problem *p, double t,              \
+                                    const double *y, double *f) {                                  \
+    eval_mn(w, p, t, y, f, M, N);                                                                  \
+  }                                                                                                \
+  CLONES static void jvp_##M##_##N(sgema_field *w, const sgema_problem *p, double t,               \
+                                   const double *y, const double *v, double *jv) {                 \
+    jvp_mn(w, p, t, y, v, jv, M, N);                                                               \
+  }
+#define SGEMA_FIELD_FULL(M, N)                                                                     \
+  SGEMA_FIELD_FLOW(M, N, )                                                                         \
+  static void jacobian_##M##_##N(sgema_field *w, const sgema_problem *p, double t,                 \
+                                 const double *y, double *J) {                                     \
+    jacobian_mn(w, p, t, y, J, M, N);                                                              \
+  }
+SGEMA_FIELD_FULL(1, 2)
+SGEMA_FIELD_FULL(1, 3)
+SGEMA_FIELD_FULL(2, 3)
+SGEMA_FIELD_FULL(2, 4)
+SGEMA_FIELD_FLOW(3, 4, SGEMA_CLONES)
+SGEMA_FIELD_FLOW(3, 6, SGEMA_CLONES)
+SGEMA_FIELD_FLOW(4, 5, SGEMA_CLONES)
+SGEMA_FIELD_FLOW(4, 8, SGEMA_CLONES)
+SGEMA_FIELD_FLOW(6, 7, SGEMA_CLONES)
+SGEMA_FIELD_FLOW(6, 12, SGEMA_CLONES)
+SGEMA_FIELD_FLOW(8, 9, SGEMA_CLONES)
+SGEMA_FIELD_FLOW(8, 16, SGEMA_CLONES)
+
+/* The generic copies, for every other size. */
 SGEMA_CLONES static void eval_generic(sgema_field *w, const sgema_problem *p, double t,
                                       const double *y, double *f) {
   eval_mn(w, p, t, y, f, p->m, p->n);
@@ -322,84 +340,62 @@ SGEMA_CLONES static void jvp_generic(sgema_field *w, const sgema_problem *p, dou
                                      const double *y, const double *v, double *jv) {
   jvp_mn(w, p, t, y, v, jv, p->m, p->n);
 }
+static void jacobian_generic(sgema_field *w, const sgema_problem *p, double t, const double *y,
+                             double *J) {
+  jacobian_mn(w, p, t, y, J, p->m, p->n);
+}
 
-static inline int specialised(const sgema_field *w, const sgema_problem *p) {
-  if (w->generic_only)
-    return 0;
-  if (p->m == 1 && p->n == 2)
-    return 1;
-  if (p->m == 1 && p->n == 3)
-    return 2;
-  if (p->m == 2 && p->n == 3)
-    return 3;
-  if (p->m == 2 && p->n == 4)
-    return 4;
-  return 0;
+typedef struct field_kernel_ {
+  int m, n;
+  eval_fn eval;
+  jvp_fn jvp;
+  jacobian_fn jacobian;
+} field_kernel;
+
+#define FULL(M, N)                                                                                 \
+  { M, N, eval_##M##_##N, jvp_##M##_##N, jacobian_##M##_##N }
+#define FLOW(M, N)                                                                                 \
+  { M, N, eval_##M##_##N, jvp_##M##_##N, jacobian_generic }
+static const field_kernel kernels[] = {FULL(1, 2), FULL(1, 3),  FULL(2, 3), FULL(2, 4),
+                                       FLOW(3, 4), FLOW(3, 6),  FLOW(4, 5), FLOW(4, 8),
+                                       FLOW(6, 7), FLOW(6, 12), FLOW(8, 9), FLOW(8, 16)};
+static const field_kernel generic_kernel = {0, 0, eval_generic, jvp_generic, jacobian_generic};
+#undef FULL
+#undef FLOW
+
+/* The copy for p's dimensions, remembered for the next call (a run keeps them). */
+static inline const field_kernel *kernel_for(sgema_field *w, const sgema_problem *p) {
+  if (w->kernel && w->kernel_m == p->m && w->kernel_n == p->n)
+    return w->kernel;
+  const field_kernel *k = &generic_kernel;
+  for (size_t i = 0; !w->generic_only && i < sizeof kernels / sizeof *kernels; i++)
+    if (kernels[i].m == p->m && kernels[i].n == p->n)
+      k = &kernels[i];
+  w->kernel = k;
+  w->kernel_m = p->m;
+  w->kernel_n = p->n;
+  return k;
 }
 
 void sgema_field_eval(sgema_field *w, const sgema_problem *p, double t, const double *y,
                       double *f) {
-  switch (specialised(w, p)) {
-  case 1:
-    eval_1_2(w, p, t, y, f);
-    break;
-  case 2:
-    eval_1_3(w, p, t, y, f);
-    break;
-  case 3:
-    eval_2_3(w, p, t, y, f);
-    break;
-  case 4:
-    eval_2_4(w, p, t, y, f);
-    break;
-  default:
-    eval_generic(w, p, t, y, f);
-  }
+  kernel_for(w, p)->eval(w, p, t, y, f);
 }
 
 void sgema_field_jvp(sgema_field *w, const sgema_problem *p, double t, const double *y,
                      const double *v, double *jv) {
-  switch (specialised(w, p)) {
-  case 1:
-    jvp_1_2(w, p, t, y, v, jv);
-    break;
-  case 2:
-    jvp_1_3(w, p, t, y, v, jv);
-    break;
-  case 3:
-    jvp_2_3(w, p, t, y, v, jv);
-    break;
-  case 4:
-    jvp_2_4(w, p, t, y, v, jv);
-    break;
-  default:
-    jvp_generic(w, p, t, y, v, jv);
-  }
+  kernel_for(w, p)->jvp(w, p, t, y, v, jv);
 }
 
 void sgema_field_use_generic(sgema_field *w, int on) {
   w->generic_only = on;
+  w->kernel = NULL;
 }
 
 void sgema_field_jacobian(sgema_field *w, const sgema_problem *p, double t, const double *y,
                           double *J, double *dfdt) {
   size_t N = sgema_problem_dim(p);
-  switch (specialised(w, p)) {
-  case 1:
-    jacobian_1_2(w, p, t, y, J);
-    break;
-  case 2:
-    jacobian_1_3(w, p, t, y, J);
-    break;
-  case 3:
-    jacobian_2_3(w, p, t, y, J);
-    break;
-  case 4:
-    jacobian_2_4(w, p, t, y, J);
-    break;
-  default:
-    jacobian_mn(w, p, t, y, J, p->m, p->n);
-  }
+  kernel_for(w, p)->jacobian(w, p, t, y, J);
   if (dfdt) {
     memset(dfdt, 0, N * sizeof(double));
     if (p->alg == SGEMA_ALG_EMA) {
