@@ -120,13 +120,16 @@ static void test_dfdt(gsl_rng *r, sgema_field *w) {
     }
 }
 
-/* The copies specialised for (1,2), (1,3), (2,3), (2,4) against the generic code: bit for bit. */
-static void test_specialised(gsl_rng *r, sgema_field *w) {
-  static const int dims[4][2] = {{1, 2}, {1, 3}, {2, 3}, {2, 4}};
-  static double y[64], v[64], f0[64], f1[64], jv0[64], jv1[64], J0[64 * 64], J1[64 * 64], d0[64],
-      d1[64];
+/* The copies specialised for the sizes of field.c's table against the generic code: bit for bit. */
+static void test_specialised(gsl_rng *r) {
+  static const int dims[][2] = {{1, 2}, {1, 3}, {2, 3}, {2, 4},  {3, 4}, {3, 6},
+                                {4, 5}, {4, 8}, {6, 7}, {6, 12}, {8, 9}, {8, 16}};
+  enum { NBIG = 2 * 16 * 8 + 16 * 16 };
+  static double y[NBIG], v[NBIG], f0[NBIG], f1[NBIG], jv0[NBIG], jv1[NBIG], J0[NBIG * NBIG],
+      J1[NBIG * NBIG], d0[NBIG], d1[NBIG];
+  sgema_field *w = sgema_field_alloc(8, 16);
   for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++)
-    for (int d = 0; d < 4; d++) {
+    for (size_t d = 0; d < sizeof dims / sizeof *dims; d++) {
       int m = dims[d][0], n = dims[d][1], same = 1;
       for (int s = 0; s < STATES_PER_CASE; s++) {
         sgema_problem p;
@@ -153,6 +156,7 @@ static void test_specialised(gsl_rng *r, sgema_field *w) {
       CHECK(same, "%s (m,n)=(%d,%d): specialised f, J, dfdt, jvp bit-identical to generic",
             cases[ci].name, m, n);
     }
+  sgema_field_free(w);
 }
 
 /* Prop. 3.2: |J_AB - J_BA^T|_F = sqrt(n) |Syx A^T|_F for the SG field. */
@@ -208,7 +212,7 @@ int main(void) {
   CHECK(sgema_field_alloc(0, 2) == NULL, "sgema_field_alloc(0, 2) refused");
   test_derivatives(r, w);
   test_dfdt(r, w);
-  test_specialised(r, w);
+  test_specialised(r);
   test_asymmetry(r, w);
   sgema_field_free(w);
   gsl_rng_free(r);
