@@ -100,8 +100,8 @@ static int shape_of(rf_shape s) {
                            : XCOL_SHAPE_SCALAR;
 }
 static const enum_info *enum_of(rf_type t) {
-  return t == RF_T_CLASS   ? &class_enum
-         : t == RF_T_END   ? &end_enum
+  return t == RF_T_CLASS    ? &class_enum
+         : t == RF_T_END    ? &end_enum
          : t == RF_T_SOLVER ? &solver_enum
                             : &sphere_enum;
 }

@@ -320,11 +320,13 @@ static int spectrum_pass(long long g, sum_run *r, int format_version, char *err,
   double *error = malloc(rows * sizeof *error);
   int st = 0;
   if (done < 0 || ds[0] < 0 || ds[1] < 0 || ds[2] < 0)
-    st = results_errorf(err, errsize, RF_RUNS_PATH "/%s: a spectrum column is missing or not "
-                        "[trials]", r->name);
+    st = results_errorf(err, errsize,
+                        RF_RUNS_PATH "/%s: a spectrum column is missing or not "
+                                     "[trials]",
+                        r->name);
   else if (results_enum_map(ds[0], RESULTS_SOLVERS, results_solver_name_i, map, &mt) != 0)
-    st = results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not a one-byte enum", r->name,
-                        paths[0]);
+    st =
+        results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not a one-byte enum", r->name, paths[0]);
   else if (!d || !solver || !fell || !error)
     st = results_errorf(err, errsize, "out of memory");
   for (uint64_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {

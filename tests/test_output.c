@@ -526,8 +526,8 @@ int main(int argc, char **argv) {
     sgema_diagnostics_write(diag, stderr);
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
-  sgema_output_info info = {path, 0, nproc, "testhost", "test", "cc -O2", "test_output", NULL,
-                            NULL};
+  sgema_output_info info = {path,          0,    nproc, "testhost", "test", "cc -O2",
+                            "test_output", NULL, NULL};
   sgema_output *o = NULL;
   int st = sgema_output_open(&o, MPI_COMM_WORLD, e, &info, diag);
   if (!check_all(st == SGEMA_OK, "create %s on %d ranks", path, nproc)) {

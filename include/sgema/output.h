@@ -12,8 +12,9 @@
 
 /* The parallel writer of the results file (src/io/output_*.c; the analysis tools read it through
  * the serial reader in src/io/reader/); it makes no MPI calls of its own beyond handing the
- * communicator to HDF5's MPI-IO driver and asking the MPI library its version (no communication). Every function marked
- * "collective" must be called by every rank of the communicator, in the same order. */
+ * communicator to HDF5's MPI-IO driver and asking the MPI library its version (no communication).
+ * Every function marked "collective" must be called by every rank of the communicator, in the same
+ * order. */
 
 typedef struct sgema_output sgema_output;
 

@@ -1,6 +1,6 @@
 /* What decides a trial's bits beyond its inputs and the program's source: the numerical libraries,
  * the BLAS kernel chosen at run time, the CPU and the compiler (docs/NUMERICS.md, "Bitwise
- * reproducibility"). No MPI or HDF5 here: the writer adds their versions (sgema_output_numerics). */
+ * reproducibility"). No MPI or HDF5 here: the writer adds theirs (sgema_output_numerics). */
 #ifndef SGEMA_PROVENANCE_H
 #define SGEMA_PROVENANCE_H
 
@@ -15,7 +15,7 @@
  *   sundials      SUNDIALS' version
  *   arpack        ARPACK-ng's version when the program was built
  *   gsl           GSL's version
- *   libc          the C library's version (its libm picks FMA variants of exp, log, ... at run time)
+ *   libc          the C library's version (its libm picks FMA variants of exp, log at run time)
  *   cpu           /proc/cpuinfo's model name of this process's CPU
  *   cpu_features  which of fma, avx2, avx512f the CPU has (what the libraries' run-time choices
  *                 depend on)

@@ -27,9 +27,9 @@ typedef struct {
   sgema_integration_stats integ;
   sgema_limit limit;
   /* What the classification's spectrum computation did (sgema_classifier_last_spectrum), copied
-   * after sgema_classify. When it computed none (a failed, diverged or step_fail trial: limit.max_re
-   * is then NaN) `used` is SGEMA_SPECTRUM_AUTO, named "none", with k, fell_back and products 0 and
-   * abscissa and error NaN. */
+   * after sgema_classify. When it computed none (a failed, diverged or step_fail trial:
+   * limit.max_re is then NaN) `used` is SGEMA_SPECTRUM_AUTO, named "none", with k, fell_back and
+   * products 0 and abscissa and error NaN. */
   sgema_spectrum_info spectrum;
   sgema_verification verify;
 } sgema_record;

@@ -58,7 +58,7 @@
   X(END_TIME, "end_time", STR, "ISO 8601 UTC; \"\" until the file is closed")                      \
   X(COMPLETE, "complete", I32, "1 when every trial of every run is done")                          \
   X(RESUMED, "resumed", I32, "how many times the file was resumed")                                \
-  X(NUMERICS, "numerics", STR, "what decides the bits across machines (docs/NUMERICS.md)")        \
+  X(NUMERICS, "numerics", STR, "what decides the bits across machines (docs/NUMERICS.md)")         \
   X(FORMAT_VERSION, "format_version", I32, "RF_FORMAT_VERSION")
 
 #define RF_RUN_ATTRS(X)                                                                            \
@@ -116,8 +116,8 @@ static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
 /* ---- the per-trial datasets ----
  * X(id, section, name, type, shape, since, help): the dataset's section (its group under the
  * run), name, element type, row shape (ONE: a scalar per trial, MM: an m x m matrix, N: a state
- * vector, K: the run's k recorded eigenvalues) and the first format version that has it. The order is the order sgema-run creates them
- * and stages them. */
+ * vector, K: the run's k recorded eigenvalues) and the first format version that has it. The order
+ * is the order sgema-run creates them and stages them. */
 #define RF_COLUMNS(X)                                                                              \
   X(LAMBDA, INPUTS, "lambda", F64, ONE, 1, "weight decay")                                         \
   X(SXX, INPUTS, "Sxx", F64, MM, 1, "data statistic")                                              \
@@ -133,11 +133,12 @@ static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
   X(RANK, OUTPUTS, "rank", I8, ONE, 1, "numerical rank of A (-1 when diverged)")                   \
   X(MAX_REAL_EIG, OUTPUTS, "max_real_eig", F64, ONE, 1, "largest real part of the spectrum")       \
   X(SYMMETRY_ZEROS, OUTPUTS, "symmetry_zeros", I32, ONE, 1, "zero eigenvalues of the symmetry")    \
-  X(SPECTRUM_SOLVER, OUTPUTS, "spectrum_solver", SOLVER, ONE, 3, "the eigensolver that was used")   \
-  X(SPECTRUM_FELL_BACK, OUTPUTS, "spectrum_fell_back", U8, ONE, 3, "1: arnoldi failed, lapack used") \
-  X(EIGENVALUES_RE, OUTPUTS, "eigenvalues_re", F64, K, 3, "the k rightmost, real parts")             \
-  X(EIGENVALUES_IM, OUTPUTS, "eigenvalues_im", F64, K, 3, "their imaginary parts")                  \
-  X(ABSCISSA_ERROR, OUTPUTS, "abscissa_error", F64, ONE, 3, "Ritz estimate (arnoldi; 0 dense)")     \
+  X(SPECTRUM_SOLVER, OUTPUTS, "spectrum_solver", SOLVER, ONE, 3, "the eigensolver that was used")  \
+  X(SPECTRUM_FELL_BACK, OUTPUTS, "spectrum_fell_back", U8, ONE, 3,                                 \
+    "1: arnoldi failed, lapack used")                                                              \
+  X(EIGENVALUES_RE, OUTPUTS, "eigenvalues_re", F64, K, 3, "the k rightmost, real parts")           \
+  X(EIGENVALUES_IM, OUTPUTS, "eigenvalues_im", F64, K, 3, "their imaginary parts")                 \
+  X(ABSCISSA_ERROR, OUTPUTS, "abscissa_error", F64, ONE, 3, "Ritz estimate (arnoldi; 0 dense)")    \
   X(SPECTRUM_PRODUCTS, OUTPUTS, "spectrum_products", I64, ONE, 3, "J v products of the spectrum")  \
   X(A_NORM, OUTPUTS, "a_norm", F64, ONE, 1, "|A|_F at the end")                                    \
   X(DELTA, OUTPUTS, "delta", F64, ONE, 1, "m = 1: tau^2 - 4 rho lambda")                           \

@@ -157,9 +157,12 @@ static const char *root_create(sgema_output *o, const sgema_experiment *e,
   char *resolved = sgema_experiment_resolved(e, SGEMA_EXPERIMENT_YAML);
   if (!resolved)
     return "rendering the resolved experiment (out of memory)";
-  char numerics[SGEMA_OUTPUT_NUMERICS_SIZE];
-  if (!info->numerics)
-    sgema_output_numerics(numerics, sizeof numerics);
+  char own[SGEMA_OUTPUT_NUMERICS_SIZE];
+  const char *numerics = info->numerics;
+  if (!numerics) {
+    sgema_output_numerics(own, sizeof own);
+    numerics = own;
+  }
   int bad = output_attr_str(o, root, RF_ROOT(EXPERIMENT), sgema_experiment_name(e)) < 0 ||
             output_attr_u64(root, RF_ROOT(SEED), sgema_experiment_seed(e)) < 0 ||
             output_attr_str(o, root, RF_ROOT(DESCRIPTION), sgema_experiment_description(e)) < 0 ||
@@ -176,8 +179,7 @@ static const char *root_create(sgema_output *o, const sgema_experiment *e,
             output_attr_str(o, root, RF_ROOT(END_TIME), "") < 0 ||
             output_attr_i32(root, RF_ROOT(COMPLETE), 0) < 0 ||
             output_attr_i32(root, RF_ROOT(RESUMED), 0) < 0 ||
-            output_attr_str(o, root, RF_ROOT(NUMERICS),
-                            info->numerics ? info->numerics : numerics) < 0 ||
+            output_attr_str(o, root, RF_ROOT(NUMERICS), numerics) < 0 ||
             output_attr_i32(root, RF_ROOT(FORMAT_VERSION), RF_FORMAT_VERSION) < 0;
   free(resolved);
   return bad ? "writing the root attributes" : NULL;

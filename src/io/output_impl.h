@@ -34,7 +34,7 @@ typedef struct {
   char *name;
   uint32_t trials;
   int m, n;
-  size_t N, mm, k; /* state length, m x m, recorded eigenvalues */
+  size_t N, mm, k;                /* state length, m x m, recorded eigenvalues */
   size_t row_bytes[RF_COL_COUNT]; /* bytes of one trial's row of each dataset */
   hid_t group, sections[RF_SEC_COUNT], trajectories, done;
   hid_t dset[RF_COL_COUNT];

@@ -30,7 +30,8 @@ typedef struct {
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void line(text *t, const char *key, const char *fmt, ...) {
+static void
+line(text *t, const char *key, const char *fmt, ...) {
   char value[512];
   va_list ap;
   va_start(ap, fmt);
