@@ -273,7 +273,7 @@ static const char *root_check(sgema_output *o, const sgema_experiment *e, sgema_
     sgema_diagnostics_add(diag, path, 1, 1, NULL,
                           "cannot resume: has format version %d; this program writes version %d "
                           "and resumes only that (finish the file with the sgema-run that wrote "
-                          "it, or start a new file; the analysis tools read both)",
+                          "it, or start a new file; the analysis tools read it)",
                           version, RF_FORMAT_VERSION);
     return "";
   }
