@@ -16,6 +16,7 @@
 static const char *class_names[SGEMA_CLASS_COUNT + 1];
 static const char *end_names[SUM_ENDS + 1];
 static const char *sphere_names[SUM_SPHERES + 1];
+static const char *solver_names[RESULTS_SOLVERS + 1];
 
 static void fill_names(void) {
   for (int i = 0; i < SGEMA_CLASS_COUNT; i++)
@@ -24,6 +25,8 @@ static void fill_names(void) {
     end_names[i] = results_end_name_i(i);
   for (int i = 0; i < SUM_SPHERES; i++)
     sphere_names[i] = results_sphere_name_i(i);
+  for (int i = 0; i < RESULTS_SOLVERS; i++)
+    solver_names[i] = results_solver_name_i(i);
 }
 
 /* An enum column: the library's name of each index, how many, and the names as a list. */
@@ -35,10 +38,12 @@ typedef struct {
 static const enum_info class_enum = {results_class_name_i, SGEMA_CLASS_COUNT, class_names};
 static const enum_info end_enum = {results_end_name_i, SUM_ENDS, end_names};
 static const enum_info sphere_enum = {results_sphere_name_i, SUM_SPHERES, sphere_names};
+static const enum_info solver_enum = {results_solver_name_i, RESULTS_SOLVERS, solver_names};
 
 /* Every per-trial dataset of a run (results_format.h), in the CSV's order: inputs, outputs,
  * verification, with draws right after lambda and sphere before status (the order sgema-export has
- * always written, which differs from the writer's creation order in these two places). */
+ * always written, which differs from the writer's creation order in these two places), then the
+ * columns of format version 3 at the end, so that the earlier columns keep their places. */
 static const rf_col csv_order[] = {RF_COL_LAMBDA,
                                    RF_COL_DRAWS,
                                    RF_COL_SXX,
@@ -73,7 +78,14 @@ static const rf_col csv_order[] = {RF_COL_LAMBDA,
                                    RF_COL_EBAR_START,
                                    RF_COL_EBAR_END,
                                    RF_COL_FBAR_START,
-                                   RF_COL_FBAR_END};
+                                   RF_COL_FBAR_END,
+                                   RF_COL_SPECTRUM_SOLVER,
+                                   RF_COL_SPECTRUM_FELL_BACK,
+                                   RF_COL_EIGENVALUES_RE,
+                                   RF_COL_EIGENVALUES_IM,
+                                   RF_COL_ABSCISSA_ERROR,
+                                   RF_COL_SPECTRUM_PRODUCTS,
+                                   RF_COL_JVP_EVALS};
 _Static_assert(sizeof csv_order / sizeof csv_order[0] == RF_COL_COUNT, "every dataset, once");
 #define DATASETS RF_COL_COUNT
 
@@ -84,10 +96,14 @@ static xcol_kind kind_of(rf_type t) {
 static int shape_of(rf_shape s) {
   return s == RF_SHAPE_MM  ? XCOL_SHAPE_STATS
          : s == RF_SHAPE_N ? XCOL_SHAPE_STATE
+         : s == RF_SHAPE_K ? XCOL_SHAPE_EIGEN
                            : XCOL_SHAPE_SCALAR;
 }
 static const enum_info *enum_of(rf_type t) {
-  return t == RF_T_CLASS ? &class_enum : t == RF_T_END ? &end_enum : &sphere_enum;
+  return t == RF_T_CLASS    ? &class_enum
+         : t == RF_T_END    ? &end_enum
+         : t == RF_T_SOLVER ? &solver_enum
+                            : &sphere_enum;
 }
 
 /* A dataset opened without a chunk cache: the reads cover whole blocks of rows, so a cache would
@@ -97,7 +113,7 @@ static long long open_uncached(long long g, const char *path) {
 }
 
 /* Values per row of ds after checking that its shape is [trials] (scalar), [trials, m, m]
- * (statistics) or [trials, N] (state); 0 when it is not. */
+ * (statistics), [trials, N] (state) or [trials, k] (eigenvalues, any k >= 1); 0 when it is not. */
 static size_t checked_width(long long ds, int shape, uint32_t trials, int m, size_t N) {
   uint64_t dims[3];
   int nd = results_dataset_dims(ds, dims);
@@ -107,6 +123,8 @@ static size_t checked_width(long long ds, int shape, uint32_t trials, int m, siz
     return nd == 1 ? 1 : 0;
   if (shape == XCOL_SHAPE_STATS)
     return nd == 3 && dims[1] == (uint64_t)m && dims[2] == (uint64_t)m ? (size_t)m * m : 0;
+  if (shape == XCOL_SHAPE_EIGEN)
+    return nd == 2 && dims[1] >= 1 && dims[1] <= XCOL_EIGEN_MAX ? (size_t)dims[1] : 0;
   return nd == 2 && (N == 0 || dims[1] == N) ? (size_t)dims[1] : 0;
 }
 
@@ -116,6 +134,8 @@ static char *element_name(const xcol_dataset *d, size_t e, int m, int n, int sta
   char buf[96];
   if (d->shape == XCOL_SHAPE_SCALAR)
     snprintf(buf, sizeof buf, "%s", d->name);
+  else if (d->shape == XCOL_SHAPE_EIGEN)
+    snprintf(buf, sizeof buf, "%s_%zu", d->name, e);
   else if (d->shape == XCOL_SHAPE_STATS)
     snprintf(buf, sizeof buf, "%s_%zu_%zu", d->name, e / (size_t)m, e % (size_t)m);
   else if (!state_known)
@@ -144,7 +164,7 @@ static int open_dataset(xcol_table *t, size_t i, const sum_run *r, size_t N,
   d->shape = shape_of(col->shape);
   d->ds = open_uncached(t->group, d->path);
   if (d->ds < 0 && format_version < col->since)
-    return 0; /* a dataset this file's format lacks (format 1: status): no column (width 0) */
+    return 0; /* a dataset this file's format lacks (format 1: status; 1, 2: the spectrum's) */
   if (d->ds < 0)
     return results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: missing", r->name, d->path);
   d->width = checked_width(d->ds, d->shape, r->trials, r->m, N);
@@ -153,6 +173,7 @@ static int open_dataset(xcol_table *t, size_t i, const sum_run *r, size_t N,
                           d->path,
                           d->shape == XCOL_SHAPE_SCALAR  ? ""
                           : d->shape == XCOL_SHAPE_STATS ? ", m, m"
+                          : d->shape == XCOL_SHAPE_EIGEN ? ", k"
                                                          : ", N");
   if (d->kind == XCOL_ENUM) {
     const enum_info *en = enum_of(col->type);

@@ -29,7 +29,10 @@ typedef struct {
   int loaded;                    /* buf holds the current chunk */
 } xcol_dataset;
 
-enum { XCOL_SHAPE_SCALAR, XCOL_SHAPE_STATS, XCOL_SHAPE_STATE };
+enum { XCOL_SHAPE_SCALAR, XCOL_SHAPE_STATS, XCOL_SHAPE_STATE, XCOL_SHAPE_EIGEN };
+/* The most eigenvalues per trial a file may hold: more is a damaged file (the writer's bound is
+ * SGEMA_SPECTRUM_MAX_K). */
+#define XCOL_EIGEN_MAX 4096
 
 /* A field is one CSV column: field 0 is the trial index, the others one value of a dataset. */
 typedef struct {

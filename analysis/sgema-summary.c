@@ -244,6 +244,16 @@ static void text_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   }
   printf("  (eq6, eq7: converged limits with C = A or at the origin only, where they "
          "describe the limit; eq6 also needs rank(A) = m)\n");
+  if (r->has_spectrum) {
+    printf("  spectrum solver:");
+    for (int s = 1; s < RESULTS_SOLVERS; s++)
+      printf(" %s %ld,", results_solver_name_i(s), r->solver[s]);
+    printf(" none %ld; fell back %ld; largest abscissa error %.3g", r->solver[0], r->fell_back,
+           r->worst_abscissa_error);
+    if (!isnan(r->worst_abscissa_error))
+      printf(" (trial %u)", r->worst_abscissa_trial);
+    putchar('\n');
+  }
 
   size_t nref;
   const sgema_reference *refs = sum_references(f, i, &nref);
@@ -398,6 +408,18 @@ static void csv_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
     snprintf(q, sizeof q, "verification.%s.worst", sum_ver_name(c));
     csv_row(r->name, q, v->finite, r->done, v->worst, 0, v->finite ? note : NULL);
   }
+  if (r->has_spectrum) {
+    for (int s = 0; s < RESULTS_SOLVERS; s++) {
+      snprintf(q, sizeof q, "spectrum.solver.%s", results_solver_name_i(s));
+      csv_row(r->name, q, r->solver[s], r->done, frac(r->solver[s], r->done), 0, NULL);
+    }
+    csv_row(r->name, "spectrum.fell_back", r->fell_back, r->done, frac(r->fell_back, r->done), 0,
+            "arnoldi did not converge: lapack used");
+    char note[48];
+    snprintf(note, sizeof note, "trial %u", r->worst_abscissa_trial);
+    csv_row(r->name, "spectrum.abscissa_error.worst", -1, -1, r->worst_abscissa_error, 0,
+            isnan(r->worst_abscissa_error) ? NULL : note);
+  }
   size_t nref;
   const sgema_reference *refs = sum_references(f, i, &nref);
   for (size_t k = 0; k < nref; k++) {
@@ -523,6 +545,22 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i, const traj_rise_
     jw_object_end(w);
   }
   jw_object_end(w);
+  if (r->has_spectrum) {
+    jw_object_begin(w, "spectrum");
+    jw_object_begin(w, "solver");
+    for (int s = 0; s < RESULTS_SOLVERS; s++)
+      jw_long(w, results_solver_name_i(s), r->solver[s]);
+    jw_object_end(w);
+    jw_long(w, "fell_back", r->fell_back);
+    jw_double(w, "abscissa_error_worst", r->worst_abscissa_error);
+    if (isnan(r->worst_abscissa_error))
+      jw_null(w, "abscissa_error_worst_trial");
+    else
+      jw_long(w, "abscissa_error_worst_trial", (long)r->worst_abscissa_trial);
+    jw_object_end(w);
+  } else {
+    jw_null(w, "spectrum");
+  }
   size_t nref;
   const sgema_reference *refs = sum_references(f, i, &nref);
   jw_array_begin(w, "references");
@@ -657,6 +695,16 @@ static void md_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   }
   printf("\neq6, eq7: converged limits with C = A or at the origin only (eq6 also needs rank(A) = "
          "m).\n");
+  if (r->has_spectrum) {
+    printf("\n| spectrum solver | trials |\n|---|---:|\n");
+    for (int s = 0; s < RESULTS_SOLVERS; s++)
+      printf("| %s | %ld |\n", results_solver_name_i(s), r->solver[s]);
+    printf("| fell back (arnoldi -> lapack) | %ld |\n", r->fell_back);
+    printf("\nLargest abscissa error estimate: %.3g", r->worst_abscissa_error);
+    if (!isnan(r->worst_abscissa_error))
+      printf(" (trial %u)", r->worst_abscissa_trial);
+    printf(".\n");
+  }
   size_t nref;
   const sgema_reference *refs = sum_references(f, i, &nref);
   if (nref)

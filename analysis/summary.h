@@ -71,6 +71,14 @@ typedef struct {
   /* eq6 and eq7 over the converged limits with C = A or at the origin only (where those
    * equations describe the limit); invariant_drift and c_minus_a over every done trial. */
   sum_column ver[SUM_VER_COLUMNS];
+  /* The spectrum's columns (format 3; has_spectrum 0 in older files): done trials per solver that
+   * computed their spectrum (none: no spectrum computed), how many fell back from arnoldi, and
+   * the largest abscissa error estimate (NaN when none is finite) with its trial. */
+  int has_spectrum;
+  long solver[RESULTS_SOLVERS];
+  long fell_back;
+  double worst_abscissa_error;
+  uint32_t worst_abscissa_trial;
 } sum_run;
 
 /* 1 when a limit of run r has C = A, so that the m = 1 spheres and Eq. 6 and 7 describe it: always

@@ -299,6 +299,69 @@ static int column_pass(long long g, sum_run *r, int col, buffers *b, double *all
   return st;
 }
 
+/* Pass 3: the spectrum's solver counts and largest abscissa error estimate (files of format 3 on;
+ * older ones lack the columns, and has_spectrum stays 0). */
+static int spectrum_pass(long long g, sum_run *r, int format_version, char *err, size_t errsize) {
+  r->has_spectrum = 0;
+  memset(r->solver, 0, sizeof r->solver);
+  r->fell_back = 0;
+  r->worst_abscissa_error = NAN;
+  r->worst_abscissa_trial = 0;
+  if (format_version < rf_column_info(RF_COL_SPECTRUM_SOLVER)->since)
+    return 0;
+  const char *paths[3] = {RF_COL(SPECTRUM_SOLVER)->path, RF_COL(SPECTRUM_FELL_BACK)->path,
+                          RF_COL(ABSCISSA_ERROR)->path};
+  long long done = open_column(g, RF_DONE, r->trials), ds[3], mt = -1;
+  for (int c = 0; c < 3; c++)
+    ds[c] = open_column(g, paths[c], r->trials);
+  uint8_t map[256];
+  size_t rows = r->trials < SUM_CHUNK_ROWS ? r->trials : SUM_CHUNK_ROWS;
+  uint8_t *d = malloc(rows), *solver = malloc(rows), *fell = malloc(rows);
+  double *error = malloc(rows * sizeof *error);
+  int st = 0;
+  if (done < 0 || ds[0] < 0 || ds[1] < 0 || ds[2] < 0)
+    st = results_errorf(err, errsize,
+                        RF_RUNS_PATH "/%s: a spectrum column is missing or not "
+                                     "[trials]",
+                        r->name);
+  else if (results_enum_map(ds[0], RESULTS_SOLVERS, results_solver_name_i, map, &mt) != 0)
+    st =
+        results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not a one-byte enum", r->name, paths[0]);
+  else if (!d || !solver || !fell || !error)
+    st = results_errorf(err, errsize, "out of memory");
+  for (uint64_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
+    uint64_t len = r->trials - r0 < SUM_CHUNK_ROWS ? r->trials - r0 : SUM_CHUNK_ROWS;
+    if (read_rows(done, U8, r0, len, d) != 0 || read_rows(ds[0], mt, r0, len, solver) != 0 ||
+        read_rows(ds[1], U8, r0, len, fell) != 0 || read_rows(ds[2], F64, r0, len, error) != 0) {
+      st = results_errorf(err, errsize,
+                          RF_RUNS_PATH "/%s: cannot read the spectrum of rows %llu..%llu", r->name,
+                          (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
+      break;
+    }
+    for (uint64_t k = 0; k < len; k++) {
+      if (d[k] != 1)
+        continue;
+      if (map[solver[k]] < RESULTS_SOLVERS)
+        r->solver[map[solver[k]]]++;
+      r->fell_back += fell[k] != 0;
+      if (!(error[k] <= r->worst_abscissa_error) && !isnan(error[k])) { /* worst NaN: first */
+        r->worst_abscissa_error = error[k];
+        r->worst_abscissa_trial = (uint32_t)(r0 + k);
+      }
+    }
+  }
+  r->has_spectrum = st == 0;
+  free(d);
+  free(solver);
+  free(fell);
+  free(error);
+  results_handle_close(mt);
+  for (int c = 0; c < 3; c++)
+    results_handle_close(ds[c]);
+  results_handle_close(done);
+  return st;
+}
+
 /* The counts, and with verification the median pass over each verification column. */
 static int read_run(sum_file *f, size_t i, int verification, char *err, size_t errsize) {
   sum_run *r = &f->runs[i];
@@ -330,6 +393,8 @@ static int read_run(sum_file *f, size_t i, int verification, char *err, size_t e
     st = results_errorf(err, errsize, "out of memory for %ld values", r->done);
   for (int c = 0; st == 0 && verification && c < SUM_VER_COLUMNS; c++)
     st = column_pass(g, r, c, &b, all, err, errsize);
+  if (st == 0 && verification)
+    st = spectrum_pass(g, r, (int)f->format_version, err, errsize);
   free(all);
   buffers_free(&b);
   results_handle_close(g);

@@ -105,7 +105,7 @@ edit("done-as-string", lambda f: replace(f, "runs/ema/done", np.array([b"x"] * 4
 edit("trials-attr-huge", lambda f: f["runs/sg"].attrs.__setitem__("trials", np.uint32(4000000000)))
 edit("settings-not-json", lambda f: f["runs/sg"].attrs.__setitem__("settings", "{not json"))
 edit("source-other-experiment", lambda f: f.attrs.__setitem__("source", "experiment: other\n"))
-edit("format-version-3", lambda f: f.attrs.__setitem__("format_version", np.int32(3)))
+edit("format-version-4", lambda f: f.attrs.__setitem__("format_version", np.int32(4)))
 # Issue 10: shapes that claim more rows than the run has or the file stores, attributes of the wrong
 # type, done flags other than 0/1, rows marked done that hold only fill values (NaN, class undone).
 BIG = 4294967295

@@ -107,7 +107,7 @@ without_status() { # the CSV without its status column
 check "format 1: exported, no status column, every other column as in format 2" \
   test -s v1.csv -a "$(without_status all.csv | md5sum)" = "$(md5sum <v1.csv)" -a \
   "$(head -1 all.csv | grep -c ',status,')" -eq 1
-check "format 1: --resume refused, versions named" fails_cleanly 1 "has format version 1; this program writes 2" \
+check "format 1: --resume refused, versions named" fails_cleanly 1 "has format version 1; this program writes version 3" \
   "$RUN" "$SRC/tests/analysis/sweep-a.yaml" -o v1.h5 --resume --quiet
 
 check "missing file: exit 1, named" fails_cleanly 1 "nothere.h5: cannot open" \

@@ -139,7 +139,7 @@ static int read_dataset(hid_t g, const char *name, hid_t mtype, void *buf) {
 }
 
 /* The expected doubles of one trial's row of a dataset (written independently of the writer). */
-static size_t expect_f64(const stored *s, const char *name, size_t N, double *out) {
+static size_t expect_f64(const stored *s, const char *name, size_t N, size_t K, double *out) {
   const sgema_record *r = &s->rec;
   size_t mm = (size_t)r->problem.m * r->problem.m;
   const double *vec = NULL;
@@ -150,6 +150,7 @@ static size_t expect_f64(const stored *s, const char *name, size_t N, double *ou
     double value;
   } scalars[] = {{"lambda", r->problem.lambda},
                  {"max_real_eig", r->limit.max_re},
+                 {"abscissa_error", r->spectrum.error},
                  {"a_norm", r->limit.a_norm},
                  {"delta", r->limit.delta},
                  {"r1", r->limit.r1},
@@ -176,6 +177,10 @@ static size_t expect_f64(const stored *s, const char *name, size_t N, double *ou
     vec = s->y0, len = N;
   else if (!strcmp(name, "y_end"))
     vec = s->y_end, len = N;
+  else if (!strcmp(name, "eigenvalues_re"))
+    vec = r->spectrum.re, len = K;
+  else if (!strcmp(name, "eigenvalues_im"))
+    vec = r->spectrum.im, len = K;
   else {
     size_t i = 0;
     while (i < sizeof scalars / sizeof *scalars && strcmp(scalars[i].name, name))
@@ -203,6 +208,14 @@ static int64_t expect_int(const stored *s, const char *name) {
     return r->integ.rhs_evals;
   if (!strcmp(name, "jac_evals"))
     return r->integ.jac_evals;
+  if (!strcmp(name, "jvp_evals"))
+    return r->integ.jvp_evals;
+  if (!strcmp(name, "spectrum_fell_back"))
+    return r->spectrum.fell_back != 0;
+  if (!strcmp(name, "spectrum_products"))
+    return r->spectrum.products;
+  if (!strcmp(name, "spectrum_solver"))
+    return r->spectrum.used;
   if (!strcmp(name, "sphere_agrees"))
     return r->limit.sphere_agrees;
   if (!strcmp(name, "rank"))
@@ -224,6 +237,9 @@ static const char *const f64_sets[][2] = {{"inputs", "lambda"},
                                           {"inputs", "Syy"},
                                           {"inputs", "y0"},
                                           {"outputs", "max_real_eig"},
+                                          {"outputs", "eigenvalues_re"},
+                                          {"outputs", "eigenvalues_im"},
+                                          {"outputs", "abscissa_error"},
                                           {"outputs", "a_norm"},
                                           {"outputs", "delta"},
                                           {"outputs", "r1"},
@@ -241,18 +257,29 @@ static const char *const f64_sets[][2] = {{"inputs", "lambda"},
                                           {"verification", "ebar_end"},
                                           {"verification", "fbar_start"},
                                           {"verification", "fbar_end"}};
-static const char *const int_sets[][2] = {
-    {"inputs", "draws"},      {"outputs", "steps"},          {"outputs", "rejected"},
-    {"outputs", "rhs_evals"}, {"outputs", "jac_evals"},      {"outputs", "sphere_agrees"},
-    {"outputs", "rank"},      {"outputs", "symmetry_zeros"}, {"outputs", "status"}};
-static const char *const enum_sets[][2] = {
-    {"outputs", "class"}, {"outputs", "end"}, {"outputs", "sphere"}};
+static const char *const int_sets[][2] = {{"inputs", "draws"},
+                                          {"outputs", "steps"},
+                                          {"outputs", "rejected"},
+                                          {"outputs", "rhs_evals"},
+                                          {"outputs", "jac_evals"},
+                                          {"outputs", "sphere_agrees"},
+                                          {"outputs", "rank"},
+                                          {"outputs", "symmetry_zeros"},
+                                          {"outputs", "status"},
+                                          {"outputs", "jvp_evals"},
+                                          {"outputs", "spectrum_products"},
+                                          {"outputs", "spectrum_fell_back"}};
+static const char *const enum_sets[][2] = {{"outputs", "class"},
+                                           {"outputs", "end"},
+                                           {"outputs", "sphere"},
+                                           {"outputs", "spectrum_solver"}};
 
 /* Every per-trial dataset of run r against the fresh records; returns the mismatching datasets. */
 static int compare_run(hid_t file, const sgema_run_spec *spec, const stored *st) {
   char path[300];
   size_t T = spec->trials;
   size_t N = sgema_problem_dim_for(spec->settings.alg, spec->settings.m, spec->settings.n);
+  size_t K = (size_t)sgema_record_eigenvalues(&spec->settings);
   double *buf = malloc(T * N * sizeof(double)), row[SGEMA_MAX_N * SGEMA_MAX_N * 2];
   int64_t *ibuf = malloc(T * sizeof(int64_t));
   uint8_t *ebuf = malloc(T);
@@ -260,9 +287,9 @@ static int compare_run(hid_t file, const sgema_run_spec *spec, const stored *st)
   for (size_t d = 0; d < sizeof f64_sets / sizeof *f64_sets; d++) {
     snprintf(path, sizeof path, "/runs/%s/%s/%s", spec->name, f64_sets[d][0], f64_sets[d][1]);
     int ok = read_dataset(file, path, H5T_NATIVE_DOUBLE, buf) == 0;
-    size_t w = expect_f64(&st[0], f64_sets[d][1], N, row);
+    size_t w = expect_f64(&st[0], f64_sets[d][1], N, K, row);
     for (size_t k = 0; ok && k < T; k++) {
-      expect_f64(&st[k], f64_sets[d][1], N, row);
+      expect_f64(&st[k], f64_sets[d][1], N, K, row);
       ok = memcmp(buf + k * w, row, w * sizeof(double)) == 0;
     }
     if (!check0(ok, "%s bit for bit with fresh trials", path))
@@ -297,7 +324,7 @@ static int compare_run(hid_t file, const sgema_run_spec *spec, const stored *st)
   check0(ok, "%s all 1", path);
   /* No dataset escaped the comparison. */
   const char *sections[] = {"inputs", "outputs", "verification"};
-  size_t expected_links[] = {6, 19, 10}, links = 0;
+  size_t expected_links[] = {6, 26, 10}, links = 0;
   for (int s = 0; s < 3; s++) {
     snprintf(path, sizeof path, "/runs/%s/%s", spec->name, sections[s]);
     H5G_info_t gi;
@@ -398,7 +425,12 @@ static void read_back(const char *path, const sgema_experiment *e, stored **fres
   check0(attr_int(file, "seed", &v) == 0 && (uint64_t)v == sgema_experiment_seed(e),
          "root attribute seed");
   check0(attr_int(file, "complete", &v) == 0 && v == 1, "root attribute complete = 1");
-  check0(attr_int(file, "format_version", &v) == 0 && v == 2, "root attribute format_version = 2");
+  check0(attr_int(file, "format_version", &v) == 0 && v == 3, "root attribute format_version = 3");
+  got = attr_string(file, "numerics", &s) == 0 && s;
+  check0(got && !strncmp(s, "blas: ", 6) && strstr(s, "\nblas_threads: 1\n") &&
+             strstr(s, "\nhdf5: ") && strstr(s, "\nmpi: "),
+         "root attribute numerics: blas .. mpi, OpenBLAS at one thread");
+  H5free_memory(s);
   check0(attr_int(file, "resumed", &v) == 0 && v == 2, "root attribute resumed = 2");
   for (size_t i = 0; i < sgema_experiment_run_count(e); i++) {
     const sgema_run_spec *spec = sgema_experiment_run(e, i);
@@ -526,7 +558,8 @@ int main(int argc, char **argv) {
     sgema_diagnostics_write(diag, stderr);
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
-  sgema_output_info info = {path, 0, nproc, "testhost", "test", "cc -O2", "test_output", NULL};
+  sgema_output_info info = {path,          0,    nproc, "testhost", "test", "cc -O2",
+                            "test_output", NULL, NULL};
   sgema_output *o = NULL;
   int st = sgema_output_open(&o, MPI_COMM_WORLD, e, &info, diag);
   if (!check_all(st == SGEMA_OK, "create %s on %d ranks", path, nproc)) {

@@ -1,7 +1,8 @@
 #!/bin/bash
-# The runner end to end: the same datasets for 1, 2, 3 and 4 processes (h5diff), a run killed
-# (SIGKILL) at random moments and resumed equals an uninterrupted one, SIGUSR1 / SIGTERM stop
-# with the "resume me" status, and a bad experiment file writes nothing.
+# The runner end to end: the same datasets for 1, 2, 3 and 4 processes (h5diff; the large-state
+# path's for 1 and 2), a run killed (SIGKILL) at random moments and resumed equals an
+# uninterrupted one, SIGUSR1 / SIGTERM stop with the "resume me" status, and a bad experiment
+# file writes nothing.
 #   test_runner.sh SGEMA_RUN SOURCE_DIR WORK_DIR
 set -u
 RUN=$1
@@ -25,6 +26,13 @@ done
 "$RUN" "$SRC/experiments/smoke.yaml" -o serial.h5 --quiet >serial.out 2>&1
 check "smoke without mpirun: identical to 1 process" same_runs p1.h5 serial.h5
 check "summary printed" grep -q "origin" p1.out
+# The large-state path (CVODE from N = 64, ARPACK from N = 100: m = 4 and 8) with the spectrum's
+# columns, one trial per work unit so that the two processes interleave.
+$MPIRUN -np 1 "$RUN" "$SRC/tests/runner/spectrum.yaml" -o l1.h5 --quiet >l1.out 2>&1
+check "large states, 1 process: exit 0" test $? -eq 0
+$MPIRUN -np 2 "$RUN" "$SRC/tests/runner/spectrum.yaml" -o l2.h5 --quiet --chunk 1 >l2.out 2>&1
+check "large states, 2 processes: exit 0" test $? -eq 0
+check "large states, 2 processes: /runs identical to 1 process (h5diff)" same_runs l1.h5 l2.h5
 
 # 2. Kill at random moments, resume until complete, compare with an uninterrupted run.
 $MPIRUN -np 2 "$RUN" "$SRC/tests/runner/kill.yaml" -o ref.h5 --quiet >ref.out 2>&1

@@ -12,8 +12,9 @@
 
 /* The parallel writer of the results file (src/io/output_*.c; the analysis tools read it through
  * the serial reader in src/io/reader/); it makes no MPI calls of its own beyond handing the
- * communicator to HDF5's MPI-IO driver. Every function marked
- * "collective" must be called by every rank of the communicator, in the same order. */
+ * communicator to HDF5's MPI-IO driver and asking the MPI library its version (no communication).
+ * Every function marked "collective" must be called by every rank of the communicator, in the same
+ * order. */
 
 typedef struct sgema_output sgema_output;
 
@@ -29,7 +30,18 @@ typedef struct {
   /* ISO 8601 UTC start time, the same string on every rank (attribute writes are collective and
    * must agree); NULL: this rank's clock. */
   const char *start_time;
+  /* The numerics attribute (sgema_output_numerics), the same string on every rank; NULL: this
+   * rank's (on one machine every rank's is the same). */
+  const char *numerics;
 } sgema_output_info;
+
+/* What decides the bits of the results across machines, as the root attribute `numerics` holds it
+ * (docs/FORMAT.md, docs/NUMERICS.md "Bitwise reproducibility"): the kernel's facts
+ * (sgema_provenance_numerics: BLAS and its run-time kernel, LAPACK, SUNDIALS, ARPACK, GSL, libc,
+ * CPU, compiler) and the HDF5 and MPI libraries, one "key: value" line each, into buf (size bytes;
+ * 4096 is ample). Local. Returns the length written. */
+#define SGEMA_OUTPUT_NUMERICS_SIZE 4096
+size_t sgema_output_numerics(char *buf, size_t size);
 
 /* Collective. Creates the file (failing if it exists, unless resume) with every group, dataset
  * and attribute of the experiment, or with resume reopens it and checks that it holds e's runs

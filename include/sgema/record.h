@@ -30,8 +30,10 @@ typedef struct {
  *  "initial": {"A", "B", "C"},            (C for EMA only)
  *  "final": {"A", "B", "C"},
  *  "result": {"class", "end", "status", "t_end", "field_norm", "steps", "rejected", "rhs_evals",
- *             "jac_evals", "rank", "max_real_eig", "symmetry_zeros", "a_norm", "delta", "r1", "r2",
- *             "sphere",
+ *             "jac_evals", "jvp_evals", "rank", "max_real_eig", "symmetry_zeros",
+ *             "spectrum": {"solver", "fell_back", "eigenvalues_re", "eigenvalues_im",
+ *                          "abscissa_error", "products"},   (k = sgema_record_eigenvalues values)
+ *             "a_norm", "delta", "r1", "r2", "sphere",
  *             "sphere_agrees"},           (sphere_agrees: true, false or null)
  *  "verification": {"eq6_residual", "eq7_residual", "balance", "invariant_drift",
  *                   "invariant_window_end", "c_minus_a", "ebar_start", "ebar_end", "fbar_start",

@@ -26,8 +26,21 @@ typedef struct {
   const double *y0, *y_end;
   sgema_integration_stats integ;
   sgema_limit limit;
+  /* What the classification's spectrum computation did (sgema_classifier_last_spectrum), copied
+   * after sgema_classify. When it computed none (a failed, diverged or step_fail trial:
+   * limit.max_re is then NaN) `used` is SGEMA_SPECTRUM_AUTO, named "none", with k, fell_back and
+   * products 0 and abscissa and error NaN. */
+  sgema_spectrum_info spectrum;
   sgema_verification verify;
 } sgema_record;
+
+/* How a record names spectrum.used: "none" (no spectrum computed), "dense", "lapack", "arnoldi". */
+const char *sgema_record_solver_name(sgema_spectrum_solver used);
+
+/* How many rightmost eigenvalues a record of a run with settings s shows (results file, JSON and
+ * text records): the run's classification.eigenvalues, the k its classifier computes. Entries
+ * beyond the spectrum.k found are NaN. */
+int sgema_record_eigenvalues(const sgema_settings *s);
 
 typedef struct sgema_trial sgema_trial;
 

@@ -498,7 +498,8 @@ int main(int argc, char **argv) {
                             SGEMA_VERSION,
                             SGEMA_BUILD_FLAGS,
                             command ? command : "",
-                            start};
+                            start,
+                            NULL}; /* numerics: each rank's own, the same on one machine */
   sgema_output *out = NULL;
   char creating[sizeof default_path + 16];
   snprintf(creating, sizeof creating, "%s.creating", info.path);

@@ -9,10 +9,11 @@
 
 /* ---- versions ---- */
 
-/* What sgema-run writes (root attribute format_version), and the only version it resumes. */
-#define RF_FORMAT_VERSION 2
+/* What sgema-run writes (root attribute format_version), and the only version it resumes. Version 3
+ * added the spectrum's columns, jvp_evals and the root attribute numerics. */
+#define RF_FORMAT_VERSION 3
 /* The oldest version the analysis tools read: version 1 lacks outputs/status (RF_COLUMNS' `since`)
- * and the `failed` class and `error` end value. */
+ * and the `failed` class and `error` end value; versions 1 and 2 lack the columns of version 3. */
 #define RF_FORMAT_OLDEST 1
 
 /* ---- groups and the datasets outside the per-trial table ---- */
@@ -57,6 +58,7 @@
   X(END_TIME, "end_time", STR, "ISO 8601 UTC; \"\" until the file is closed")                      \
   X(COMPLETE, "complete", I32, "1 when every trial of every run is done")                          \
   X(RESUMED, "resumed", I32, "how many times the file was resumed")                                \
+  X(NUMERICS, "numerics", STR, "what decides the bits across machines (docs/NUMERICS.md)")         \
   X(FORMAT_VERSION, "format_version", I32, "RF_FORMAT_VERSION")
 
 #define RF_RUN_ATTRS(X)                                                                            \
@@ -114,8 +116,8 @@ static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
 /* ---- the per-trial datasets ----
  * X(id, section, name, type, shape, since, help): the dataset's section (its group under the
  * run), name, element type, row shape (ONE: a scalar per trial, MM: an m x m matrix, N: a state
- * vector) and the first format version that has it. The order is the order sgema-run creates them
- * and stages them. */
+ * vector, K: the run's k recorded eigenvalues) and the first format version that has it. The order
+ * is the order sgema-run creates them and stages them. */
 #define RF_COLUMNS(X)                                                                              \
   X(LAMBDA, INPUTS, "lambda", F64, ONE, 1, "weight decay")                                         \
   X(SXX, INPUTS, "Sxx", F64, MM, 1, "data statistic")                                              \
@@ -131,6 +133,13 @@ static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
   X(RANK, OUTPUTS, "rank", I8, ONE, 1, "numerical rank of A (-1 when diverged)")                   \
   X(MAX_REAL_EIG, OUTPUTS, "max_real_eig", F64, ONE, 1, "largest real part of the spectrum")       \
   X(SYMMETRY_ZEROS, OUTPUTS, "symmetry_zeros", I32, ONE, 1, "zero eigenvalues of the symmetry")    \
+  X(SPECTRUM_SOLVER, OUTPUTS, "spectrum_solver", SOLVER, ONE, 3, "the eigensolver that was used")  \
+  X(SPECTRUM_FELL_BACK, OUTPUTS, "spectrum_fell_back", U8, ONE, 3,                                 \
+    "1: arnoldi failed, lapack used")                                                              \
+  X(EIGENVALUES_RE, OUTPUTS, "eigenvalues_re", F64, K, 3, "the k rightmost, real parts")           \
+  X(EIGENVALUES_IM, OUTPUTS, "eigenvalues_im", F64, K, 3, "their imaginary parts")                 \
+  X(ABSCISSA_ERROR, OUTPUTS, "abscissa_error", F64, ONE, 3, "Ritz estimate (arnoldi; 0 dense)")    \
+  X(SPECTRUM_PRODUCTS, OUTPUTS, "spectrum_products", I64, ONE, 3, "J v products of the spectrum")  \
   X(A_NORM, OUTPUTS, "a_norm", F64, ONE, 1, "|A|_F at the end")                                    \
   X(DELTA, OUTPUTS, "delta", F64, ONE, 1, "m = 1: tau^2 - 4 rho lambda")                           \
   X(R1, OUTPUTS, "r1", F64, ONE, 1, "m = 1: sphere radius")                                        \
@@ -141,6 +150,7 @@ static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
   X(REJECTED, OUTPUTS, "rejected", I64, ONE, 1, "integration counter")                             \
   X(RHS_EVALS, OUTPUTS, "rhs_evals", I64, ONE, 1, "integration counter")                           \
   X(JAC_EVALS, OUTPUTS, "jac_evals", I64, ONE, 1, "integration counter")                           \
+  X(JVP_EVALS, OUTPUTS, "jvp_evals", I64, ONE, 3, "integration counter: J v products")             \
   X(Y_END, OUTPUTS, "y_end", F64, N, 1, "final state")                                             \
   X(EQ6, VERIFICATION, "eq6", F64, ONE, 1, "Eq. 6 residual")                                       \
   X(EQ7, VERIFICATION, "eq7", F64, ONE, 1, "Eq. 7 residual")                                       \
@@ -166,9 +176,19 @@ typedef enum {
 } rf_col;
 
 typedef enum { RF_SEC_INPUTS, RF_SEC_OUTPUTS, RF_SEC_VERIFICATION, RF_SEC_COUNT } rf_section;
-/* Element types: the enums are uint8 with named values and RF_UNDONE. */
-typedef enum { RF_T_F64, RF_T_I64, RF_T_I32, RF_T_I8, RF_T_CLASS, RF_T_END, RF_T_SPHERE } rf_type;
-typedef enum { RF_SHAPE_ONE, RF_SHAPE_MM, RF_SHAPE_N } rf_shape;
+/* Element types: the enums (RF_T_CLASS and after) are uint8 with named values and RF_UNDONE. */
+typedef enum {
+  RF_T_F64,
+  RF_T_I64,
+  RF_T_I32,
+  RF_T_I8,
+  RF_T_U8,
+  RF_T_CLASS,
+  RF_T_END,
+  RF_T_SPHERE,
+  RF_T_SOLVER
+} rf_type;
+typedef enum { RF_SHAPE_ONE, RF_SHAPE_MM, RF_SHAPE_N, RF_SHAPE_K } rf_shape;
 
 typedef struct {
   rf_section section;
@@ -215,10 +235,10 @@ static inline size_t rf_type_size(rf_type t) {
   }
 }
 
-/* Values in one row of a dataset of shape s, for a run with m x m statistics (mm values) and
- * state length N. */
-static inline size_t rf_row_values(rf_shape s, size_t mm, size_t N) {
-  return s == RF_SHAPE_MM ? mm : s == RF_SHAPE_N ? N : 1;
+/* Values in one row of a dataset of shape s, for a run with m x m statistics (mm values), state
+ * length N and k recorded eigenvalues. */
+static inline size_t rf_row_values(rf_shape s, size_t mm, size_t N, size_t k) {
+  return s == RF_SHAPE_MM ? mm : s == RF_SHAPE_N ? N : s == RF_SHAPE_K ? k : 1;
 }
 
 /* The description of column id: RF_COL(CLASS)->path is "outputs/class". */

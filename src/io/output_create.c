@@ -21,6 +21,9 @@ static int column_dims(const run_out *r, const rf_column *c, hsize_t dims[3]) {
   case RF_SHAPE_N:
     dims[1] = r->N;
     return 2;
+  case RF_SHAPE_K:
+    dims[1] = r->k;
+    return 2;
   default:
     return 1;
   }
@@ -42,9 +45,10 @@ static int run_init(run_out *r, const sgema_run_spec *spec) {
   r->n = spec->settings.n;
   r->N = sgema_problem_dim_for(spec->settings.alg, r->m, r->n);
   r->mm = (size_t)r->m * r->m;
+  r->k = (size_t)sgema_record_eigenvalues(&spec->settings);
   for (int c = 0; c < RF_COL_COUNT; c++) {
     const rf_column *col = rf_column_info((rf_col)c);
-    r->row_bytes[c] = rf_row_values(col->shape, r->mm, r->N) * rf_type_size(col->type);
+    r->row_bytes[c] = rf_row_values(col->shape, r->mm, r->N, r->k) * rf_type_size(col->type);
   }
   r->is_staged = calloc(r->trials, 1);
   r->traj_count = spec->record.trajectories < spec->trials ? spec->record.trajectories : r->trials;
@@ -153,6 +157,12 @@ static const char *root_create(sgema_output *o, const sgema_experiment *e,
   char *resolved = sgema_experiment_resolved(e, SGEMA_EXPERIMENT_YAML);
   if (!resolved)
     return "rendering the resolved experiment (out of memory)";
+  char own[SGEMA_OUTPUT_NUMERICS_SIZE];
+  const char *numerics = info->numerics;
+  if (!numerics) {
+    sgema_output_numerics(own, sizeof own);
+    numerics = own;
+  }
   int bad = output_attr_str(o, root, RF_ROOT(EXPERIMENT), sgema_experiment_name(e)) < 0 ||
             output_attr_u64(root, RF_ROOT(SEED), sgema_experiment_seed(e)) < 0 ||
             output_attr_str(o, root, RF_ROOT(DESCRIPTION), sgema_experiment_description(e)) < 0 ||
@@ -169,6 +179,7 @@ static const char *root_create(sgema_output *o, const sgema_experiment *e,
             output_attr_str(o, root, RF_ROOT(END_TIME), "") < 0 ||
             output_attr_i32(root, RF_ROOT(COMPLETE), 0) < 0 ||
             output_attr_i32(root, RF_ROOT(RESUMED), 0) < 0 ||
+            output_attr_str(o, root, RF_ROOT(NUMERICS), numerics) < 0 ||
             output_attr_i32(root, RF_ROOT(FORMAT_VERSION), RF_FORMAT_VERSION) < 0;
   free(resolved);
   return bad ? "writing the root attributes" : NULL;
@@ -197,6 +208,9 @@ static const char *end_name(int i) {
 }
 static const char *sphere_name(int i) {
   return sgema_sphere_name((sgema_sphere)i);
+}
+static const char *solver_name(int i) {
+  return sgema_record_solver_name((sgema_spectrum_solver)i);
 }
 
 /* A handle for e's runs, HDF5's error printing replaced by the handle's record of the first
@@ -243,6 +257,7 @@ const char *output_types(sgema_output *o, hid_t fapl, MPI_Comm comm) {
   o->enums[ENUM_CLASS] = enum_type(SGEMA_CLASS_COUNT, class_name);
   o->enums[ENUM_END] = enum_type(SGEMA_END_COUNT, end_name);
   o->enums[ENUM_SPHERE] = enum_type(SGEMA_SPHERE_S2 + 1, sphere_name);
+  o->enums[ENUM_SOLVER] = enum_type(SGEMA_SPECTRUM_ARNOLDI + 1, solver_name);
   /* Metadata writes are collective (they happen at open, flush and close, where every rank is).
    * Metadata reads stay independent: a collective read would need every rank to look up the
    * same chunks, and a rank with no rows looks up none. */
@@ -252,7 +267,7 @@ const char *output_types(sgema_output *o, hid_t fapl, MPI_Comm comm) {
       H5Tset_cset(o->str_type, H5T_CSET_UTF8) < 0 || o->xfer_coll < 0 ||
       H5Pset_dxpl_mpio(o->xfer_coll, H5FD_MPIO_COLLECTIVE) < 0 || o->xfer_indep < 0 ||
       H5Pset_dxpl_mpio(o->xfer_indep, H5FD_MPIO_INDEPENDENT) < 0 || o->enums[ENUM_CLASS] < 0 ||
-      o->enums[ENUM_END] < 0 || o->enums[ENUM_SPHERE] < 0)
+      o->enums[ENUM_END] < 0 || o->enums[ENUM_SPHERE] < 0 || o->enums[ENUM_SOLVER] < 0)
     return "setting up the HDF5 types and property lists";
   return NULL;
 }

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* The handle's enum types, one per enum column type. */
-enum { ENUM_CLASS, ENUM_END, ENUM_SPHERE, ENUM_COUNT };
+enum { ENUM_CLASS, ENUM_END, ENUM_SPHERE, ENUM_SOLVER, ENUM_COUNT };
 
 /* The first HDF5 failure's outermost and innermost messages (see output_err_handler), and errno
  * then: the operating system's reason (ENOSPC, EROFS, EACCES) when a write or create failed, which
@@ -34,7 +34,7 @@ typedef struct {
   char *name;
   uint32_t trials;
   int m, n;
-  size_t N, mm;
+  size_t N, mm, k;                /* state length, m x m, recorded eigenvalues */
   size_t row_bytes[RF_COL_COUNT]; /* bytes of one trial's row of each dataset */
   hid_t group, sections[RF_SEC_COUNT], trajectories, done;
   hid_t dset[RF_COL_COUNT];

@@ -250,10 +250,14 @@ hid_t output_mem_type(const sgema_output *o, rf_type t) {
     return H5T_NATIVE_INT32;
   case RF_T_I8:
     return H5T_NATIVE_INT8;
+  case RF_T_U8:
+    return H5T_NATIVE_UINT8;
   case RF_T_CLASS:
     return o->enums[ENUM_CLASS];
   case RF_T_END:
     return o->enums[ENUM_END];
+  case RF_T_SOLVER:
+    return o->enums[ENUM_SOLVER];
   default:
     return o->enums[ENUM_SPHERE];
   }
@@ -269,6 +273,8 @@ hid_t output_file_type(const sgema_output *o, rf_type t) {
     return H5T_STD_I32LE;
   case RF_T_I8:
     return H5T_STD_I8LE;
+  case RF_T_U8:
+    return H5T_STD_U8LE;
   default:
     return output_mem_type(o, t);
   }

@@ -270,7 +270,10 @@ static const char *root_check(sgema_output *o, const sgema_experiment *e, sgema_
   if (output_attr_read_i32(o->file, RF_ROOT(FORMAT_VERSION), &version) < 0)
     return "reading the format version (not an sgema results file?)";
   if (version != RF_FORMAT_VERSION) {
-    sgema_diagnostics_add(diag, path, 1, 1, NULL, "has format version %d; this program writes %d",
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "cannot resume: has format version %d; this program writes version %d "
+                          "and resumes only that (finish the file with the sgema-run that wrote "
+                          "it, or start a new file; the analysis tools read it)",
                           version, RF_FORMAT_VERSION);
     return "";
   }
@@ -322,6 +325,36 @@ static const char *root_update(sgema_output *o, const sgema_experiment *e) {
   return bad ? "updating the stored experiment" : NULL;
 }
 
+/* The rows computed now are computed under this process's numerics: when they are not the ones
+ * the file records (another CPU, BLAS kernel or library), a note says so and the attribute gains
+ * them after a "resumed with:" line, so that it describes every row. Unchanged: nothing written. */
+static const char *numerics_update(sgema_output *o, sgema_diagnostics *diag, const char *path) {
+  char now[SGEMA_OUTPUT_NUMERICS_SIZE], *stored = NULL;
+  size_t len = 0;
+  sgema_output_numerics(now, sizeof now);
+  if (output_attr_read_str(o, o->file, RF_ROOT(NUMERICS), &stored, &len) < 0)
+    return "reading the stored numerics";
+  const char *failed = NULL;
+  if (!strstr(stored, now)) { /* the first, or one already added by a resume */
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "note: resumed under other numerics than the file records (attribute "
+                          "numerics): the rows computed now may differ from the others in the "
+                          "last bits");
+    size_t size = len + strlen(now) + 32;
+    char *both = malloc(size);
+    if (!both)
+      failed = "updating the numerics (out of memory)";
+    else {
+      snprintf(both, size, "%sresumed with:\n%s", stored, now);
+      if (output_attr_str(o, o->file, RF_ROOT(NUMERICS), both) < 0)
+        failed = "updating the numerics";
+      free(both);
+    }
+  }
+  free(stored);
+  return failed;
+}
+
 static const char *resume_count(sgema_output *o) {
   int resumed = 0;
   if (output_attr_read_i32(o->file, RF_ROOT(RESUMED), &resumed) < 0 ||
@@ -363,6 +396,8 @@ const char *output_reopen(sgema_output *o, const sgema_experiment *e, const char
     H5Gclose(runs);
   if (!failed)
     failed = root_update(o, e);
+  if (!failed)
+    failed = numerics_update(o, diag, path);
   if (!failed)
     failed = output_runs_verify_done(o, diag, path);
   if (!failed)

@@ -6,9 +6,10 @@ size_t sgema_output_row_bytes(const sgema_experiment *e) {
   for (size_t i = 0; i < sgema_experiment_run_count(e); i++) {
     const sgema_settings *s = &sgema_experiment_run(e, i)->settings;
     size_t N = sgema_problem_dim_for(s->alg, s->m, s->n), mm = (size_t)s->m * s->m, row = 0;
+    size_t k = (size_t)sgema_record_eigenvalues(s);
     for (int c = 0; c < RF_COL_COUNT; c++) {
       const rf_column *col = rf_column_info((rf_col)c);
-      row += rf_row_values(col->shape, mm, N) * rf_type_size(col->type);
+      row += rf_row_values(col->shape, mm, N, k) * rf_type_size(col->type);
     }
     most = row > most ? row : most;
   }
@@ -28,10 +29,11 @@ double sgema_output_bytes(const sgema_experiment *e) {
     const sgema_run_spec *spec = sgema_experiment_run(e, i);
     const sgema_settings *s = &spec->settings;
     double N = (double)sgema_problem_dim_for(s->alg, s->m, s->n), mm = (double)s->m * s->m;
+    size_t k = (size_t)sgema_record_eigenvalues(s);
     double row = 1.0; /* the done flag */
     for (int c = 0; c < RF_COL_COUNT; c++) {
       const rf_column *col = rf_column_info((rf_col)c);
-      row += (double)rf_row_values(col->shape, (size_t)mm, (size_t)N) *
+      row += (double)rf_row_values(col->shape, (size_t)mm, (size_t)N, k) *
              (double)rf_type_size(col->type);
     }
     uint32_t traj =

@@ -3,6 +3,7 @@
 
 #include "output_impl.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,12 +15,19 @@ static void put_i64(unsigned char *dst, long x) {
   memcpy(dst, &v, sizeof v);
 }
 
+/* The run's k recorded eigenvalues (re or im) into dst; the record holds NaN past those found. */
+static void put_eigen(unsigned char *dst, const double *x, size_t k) {
+  for (size_t i = 0; i < k; i++)
+    put_f64(dst + i * sizeof(double), i < SGEMA_SPECTRUM_MAX_K ? x[i] : NAN);
+}
+
 /* Row c of rec into dst (row_bytes[c] bytes). */
 static void column_get(rf_col c, const sgema_record *rec, const run_out *r, unsigned char *dst) {
   const sgema_problem *p = &rec->problem;
   const sgema_integration_stats *in = &rec->integ;
   const sgema_limit *l = &rec->limit;
   const sgema_verification *v = &rec->verify;
+  const sgema_spectrum_info *sp = &rec->spectrum;
   switch (c) {
   case RF_COL_LAMBDA:
     put_f64(dst, p->lambda);
@@ -67,6 +75,24 @@ static void column_get(rf_col c, const sgema_record *rec, const run_out *r, unsi
     memcpy(dst, &z, sizeof z);
     break;
   }
+  case RF_COL_SPECTRUM_SOLVER:
+    *dst = (uint8_t)sp->used;
+    break;
+  case RF_COL_SPECTRUM_FELL_BACK:
+    *dst = (uint8_t)(sp->fell_back != 0);
+    break;
+  case RF_COL_EIGENVALUES_RE:
+    put_eigen(dst, sp->re, r->k);
+    break;
+  case RF_COL_EIGENVALUES_IM:
+    put_eigen(dst, sp->im, r->k);
+    break;
+  case RF_COL_ABSCISSA_ERROR:
+    put_f64(dst, sp->error);
+    break;
+  case RF_COL_SPECTRUM_PRODUCTS:
+    put_i64(dst, sp->products);
+    break;
   case RF_COL_A_NORM:
     put_f64(dst, l->a_norm);
     break;
@@ -96,6 +122,9 @@ static void column_get(rf_col c, const sgema_record *rec, const run_out *r, unsi
     break;
   case RF_COL_JAC_EVALS:
     put_i64(dst, in->jac_evals);
+    break;
+  case RF_COL_JVP_EVALS:
+    put_i64(dst, in->jvp_evals);
     break;
   case RF_COL_Y_END:
     memcpy(dst, rec->y_end, r->N * sizeof(double));

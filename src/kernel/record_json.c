@@ -60,7 +60,30 @@ static void state(jw_writer *w, const char *key, const sgema_problem *p, const d
   jw_object_end(w);
 }
 
-static void result(jw_writer *w, const sgema_record *rec) {
+/* The first k values of x as one inline array. */
+static void values(jw_writer *w, const char *key, const double *x, int k) {
+  jw_array_begin_inline(w, key);
+  for (int i = 0; i < k; i++)
+    jw_double(w, NULL, x[i]);
+  jw_array_end(w);
+}
+
+/* What the classification's eigensolver did: the k rightmost eigenvalues the run records (null
+ * past those found), the error estimate of the abscissa and the Jacobian-vector products. */
+static void spectrum(jw_writer *w, const sgema_spectrum_info *sp, int k) {
+  if (k > SGEMA_SPECTRUM_MAX_K)
+    k = SGEMA_SPECTRUM_MAX_K;
+  jw_object_begin(w, "spectrum");
+  jw_string(w, "solver", sgema_record_solver_name(sp->used));
+  jw_bool(w, "fell_back", sp->fell_back != 0);
+  values(w, "eigenvalues_re", sp->re, k);
+  values(w, "eigenvalues_im", sp->im, k);
+  jw_double(w, "abscissa_error", sp->error);
+  jw_long(w, "products", sp->products);
+  jw_object_end(w);
+}
+
+static void result(jw_writer *w, const sgema_record *rec, int k) {
   const sgema_limit *l = &rec->limit;
   const sgema_integration_stats *in = &rec->integ;
   jw_object_begin(w, "result");
@@ -73,9 +96,11 @@ static void result(jw_writer *w, const sgema_record *rec) {
   jw_long(w, "rejected", in->rejected);
   jw_long(w, "rhs_evals", in->rhs_evals);
   jw_long(w, "jac_evals", in->jac_evals);
+  jw_long(w, "jvp_evals", in->jvp_evals);
   jw_long(w, "rank", l->rank);
   jw_double(w, "max_real_eig", l->max_re);
   jw_long(w, "symmetry_zeros", l->symmetry_zeros);
+  spectrum(w, &rec->spectrum, k);
   jw_double(w, "a_norm", l->a_norm);
   jw_double(w, "delta", l->delta);
   jw_double(w, "r1", l->r1);
@@ -134,7 +159,7 @@ int sgema_record_write_json(FILE *out, const sgema_record *rec, const sgema_sett
   problem(&w, &rec->problem);
   state(&w, "initial", &rec->problem, rec->y0);
   state(&w, "final", &rec->problem, rec->y_end);
-  result(&w, rec);
+  result(&w, rec, sgema_record_eigenvalues(s));
   verification(&w, &rec->verify);
   if (fmt->traj)
     trajectory(&w, &rec->problem, fmt->traj);

@@ -96,7 +96,22 @@ static void state(FILE *out, const char *name, const sgema_problem *p, const dou
     matrix(out, "C", y + nm + nn, p->n, p->m);
 }
 
-static void result(FILE *out, const sgema_record *rec) {
+/* The solver, the k recorded rightmost eigenvalues (NaN past those found) and the estimate. */
+static void spectrum(FILE *out, const sgema_spectrum_info *sp, int k) {
+  key(out, "spectrum");
+  fprintf(out, "%s%s, %ld J v products, abscissa error %.3g\n", sgema_record_solver_name(sp->used),
+          sp->fell_back ? " (arnoldi fell back)" : "", sp->products, sp->error);
+  key(out, "rightmost eig");
+  for (int i = 0; i < k && i < SGEMA_SPECTRUM_MAX_K; i++) {
+    if (i < sp->k)
+      fprintf(out, "%s%.6g%+.6gi", i ? ", " : "", sp->re[i], sp->im[i]);
+    else
+      fprintf(out, "%s-", i ? ", " : "");
+  }
+  fputs(sp->k < k ? " (- : not computed by this solver)\n" : "\n", out);
+}
+
+static void result(FILE *out, const sgema_record *rec, int k) {
   const sgema_limit *l = &rec->limit;
   const sgema_integration_stats *in = &rec->integ;
   section(out, "result");
@@ -108,11 +123,12 @@ static void result(FILE *out, const sgema_record *rec) {
   key(out, "end");
   fprintf(out, "%s at t = %.10g, |f| = %.3g\n", sgema_end_name(in->end), in->t_end, in->f_norm);
   key(out, "steps");
-  fprintf(out, "%ld accepted, %ld rejected, %ld rhs, %ld jacobian\n", in->steps, in->rejected,
-          in->rhs_evals, in->jac_evals);
+  fprintf(out, "%ld accepted, %ld rejected, %ld rhs, %ld jacobian, %ld J v\n", in->steps,
+          in->rejected, in->rhs_evals, in->jac_evals, in->jvp_evals);
   integer(out, "rank(A)", l->rank);
   key(out, "max Re(eig)");
   fprintf(out, "%.6g (%d symmetry zeros excluded)\n", l->max_re, l->symmetry_zeros);
+  spectrum(out, &rec->spectrum, k);
   num(out, "|A|_F", l->a_norm);
   if (rec->problem.m == 1) {
     key(out, "Delta, r1, r2");
@@ -207,7 +223,7 @@ int sgema_record_write_text(FILE *out, const sgema_record *rec, const sgema_sett
   problem(out, &rec->problem);
   state(out, "initial", &rec->problem, rec->y0);
   state(out, "final", &rec->problem, rec->y_end);
-  result(out, rec);
+  result(out, rec, sgema_record_eigenvalues(s));
   verification(out, &rec->verify);
   settings(out, s);
   if (fmt->traj)

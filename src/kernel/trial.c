@@ -58,9 +58,19 @@ static void fill_nan(double *x, size_t len) {
     x[i] = NAN;
 }
 
+/* The spectrum of a trial whose classification computed none. */
+static void spectrum_none(sgema_spectrum_info *sp) {
+  memset(sp, 0, sizeof *sp);
+  sp->used = SGEMA_SPECTRUM_AUTO;
+  sp->abscissa = sp->error = NAN;
+  fill_nan(sp->re, SGEMA_SPECTRUM_MAX_K);
+  fill_nan(sp->im, SGEMA_SPECTRUM_MAX_K);
+}
+
 /* The limit and verification of a failed trial: class failed, nothing computed. */
-static void limit_failed(sgema_limit *l, sgema_verification *v) {
+static void limit_failed(sgema_limit *l, sgema_spectrum_info *sp, sgema_verification *v) {
   *l = (sgema_limit){SGEMA_CLASS_FAILED, -1, NAN, 0, NAN, NAN, NAN, NAN, SGEMA_SPHERE_NONE, -1};
+  spectrum_none(sp);
   *v = (sgema_verification){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
@@ -82,7 +92,7 @@ static int sample_failed(sgema_trial *t, sgema_record *rec, int st) {
   rec->y_end = t->y;
   rec->status = st;
   integ_none(&rec->integ);
-  limit_failed(&rec->limit, &rec->verify);
+  limit_failed(&rec->limit, &rec->spectrum, &rec->verify);
   return st;
 }
 
@@ -115,7 +125,7 @@ static int solve_failed(sgema_record *rec, int st, int classified) {
   rec->status = st;
   if (!classified)
     rec->integ.end = SGEMA_END_ERROR;
-  limit_failed(&rec->limit, &rec->verify);
+  limit_failed(&rec->limit, &rec->spectrum, &rec->verify);
   if (classified) {
     rec->limit.a_norm = known.a_norm;
     rec->limit.delta = known.delta;
@@ -129,6 +139,7 @@ int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema
   const sgema_problem *p = &rec->problem;
   rec->status = SGEMA_OK;
   integ_none(&rec->integ);
+  spectrum_none(&rec->spectrum);
   if (p->m < 1 || p->n <= p->m || p->m > t->s.m || p->n > t->s.n) {
     rec->y0 = rec->y_end = NULL; /* the workspace cannot hold this state */
     return solve_failed(rec, SGEMA_EDIM, 0);
@@ -164,6 +175,14 @@ int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema
                       rec->integ.end, &rec->limit);
   if (st != SGEMA_OK)
     return solve_failed(rec, st, 1);
+  /* The classifier keeps its last spectrum until it computes another: copied only when this
+   * trial's classification computed one (it leaves max_re NaN when it did not). */
+  if (!isnan(rec->limit.max_re)) {
+    rec->spectrum = *sgema_classifier_last_spectrum(t->classifier);
+    int k = rec->spectrum.k; /* entries past those found: NaN, not the classifier's zeros */
+    fill_nan(rec->spectrum.re + k, (size_t)(SGEMA_SPECTRUM_MAX_K - k));
+    fill_nan(rec->spectrum.im + k, (size_t)(SGEMA_SPECTRUM_MAX_K - k));
+  }
   sgema_verifier_finish(t->verifier, t->y, &rec->limit, &rec->verify);
   return SGEMA_OK;
 }
@@ -180,6 +199,17 @@ int sgema_trial_run(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial,
 
 void sgema_trial_set_watch(sgema_trial *t, const sgema_trial_watch *w) {
   t->watch = w ? *w : (sgema_trial_watch){NULL, NULL, NULL};
+}
+
+const char *sgema_record_solver_name(sgema_spectrum_solver used) {
+  /* Indexed by the solver enum; its auto never describes a computed spectrum. */
+  static const char *const names[] = {"none", "dense", "lapack", "arnoldi"};
+  return (unsigned)used < sizeof names / sizeof names[0] ? names[used] : "unknown";
+}
+
+int sgema_record_eigenvalues(const sgema_settings *s) {
+  (void)s; /* the classification.eigenvalues setting is not there yet: the classifier's default */
+  return SGEMA_ARNOLDI_K;
 }
 
 sgema_classifier *sgema_trial_classifier(sgema_trial *t) {

@@ -108,6 +108,15 @@ def run_columns(r):
     for s in ("eq6", "eq7", "balance", "invariant_drift", "invariant_t", "c_minus_a", "ebar_start",
               "ebar_end", "fbar_start", "fbar_end"):
         cols.append((s, "verification/" + s, None))
+    if "outputs/spectrum_solver" in r:  # format 3 on: at the end, the earlier columns unmoved
+        k = r["outputs/eigenvalues_re"].shape[1]
+        cols += [("spectrum_solver", "outputs/spectrum_solver", None),
+                 ("spectrum_fell_back", "outputs/spectrum_fell_back", None)]
+        for part in ("re", "im"):
+            cols += [(f"eigenvalues_{part}_{i}", f"outputs/eigenvalues_{part}", (i,))
+                     for i in range(k)]
+        for s in ("abscissa_error", "spectrum_products", "jvp_evals"):
+            cols.append((s, "outputs/" + s, None))
     return cols
 
 

@@ -4,6 +4,7 @@
 #include "results_read.h"
 
 #include "results_format.h"
+#include "sgema/trial.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -561,6 +562,10 @@ const char *results_sphere_name_i(int i) {
 }
 const char *results_end_name_i(int i) {
   return sgema_end_name((sgema_end)i);
+}
+_Static_assert(RESULTS_SOLVERS == SGEMA_SPECTRUM_ARNOLDI + 1, "none and every solver");
+const char *results_solver_name_i(int i) {
+  return sgema_record_solver_name((sgema_spectrum_solver)i);
 }
 
 int results_read_rows(long long dataset, long long mtype, uint64_t r0, size_t len, size_t width,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define RESULTS_SPHERES 3 /* none, S1, S2 */
+#define RESULTS_SOLVERS 4 /* spectrum_solver: none, dense, lapack, arnoldi */
 
 /* Rows read per HDF5 call of a per-trial stream: every pass holds at most this many rows of a few
  * columns, so its buffers stay bounded whatever the file's size. */
@@ -79,6 +80,7 @@ int results_enum_map(long long ds, int count, const char *(*name_of)(int), uint8
 const char *results_class_name_i(int i);
 const char *results_sphere_name_i(int i);
 const char *results_end_name_i(int i);
+const char *results_solver_name_i(int i);
 
 /* ---- handles (results_access.c) ---- */
 
