@@ -33,6 +33,12 @@ check "large states, 1 process: exit 0" test $? -eq 0
 $MPIRUN -np 2 "$RUN" "$SRC/tests/runner/spectrum.yaml" -o l2.h5 --quiet --chunk 1 >l2.out 2>&1
 check "large states, 2 processes: exit 0" test $? -eq 0
 check "large states, 2 processes: /runs identical to 1 process (h5diff)" same_runs l1.h5 l2.h5
+# m = 16 (issue 12): the same bits on 1 and 2 processes.
+$MPIRUN -np 1 "$RUN" "$SRC/tests/runner/large.yaml" -o m1.h5 --quiet >m1.out 2>&1
+check "m = 16, 1 process: exit 0" test $? -eq 0
+$MPIRUN -np 2 "$RUN" "$SRC/tests/runner/large.yaml" -o m2.h5 --quiet --chunk 1 >m2.out 2>&1
+check "m = 16, 2 processes: exit 0" test $? -eq 0
+check "m = 16, 2 processes: /runs identical to 1 process (h5diff)" same_runs m1.h5 m2.h5
 
 # 2. Kill at random moments, resume until complete, compare with an uninterrupted run.
 $MPIRUN -np 2 "$RUN" "$SRC/tests/runner/kill.yaml" -o ref.h5 --quiet >ref.out 2>&1
