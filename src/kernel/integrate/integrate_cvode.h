@@ -6,15 +6,13 @@
 
 typedef struct cvode_ws cvode_ws;
 
-/* Workspace for states of length N: O(N x Krylov dimension) doubles, no N x N matrix. */
+/* Workspace for states of length N with s's Krylov dimension and preconditioner: O(N x Krylov
+ * dimension) doubles, no N x N matrix. */
 void *cvode_alloc(const sgema_integration *s, size_t N);
 void cvode_free(void *impl);
 
 /* Integrates from the accepted state (t, y) with field f = f(t, y), restarting the BDF history
  * there, until integ_accept ends the trial. f is scratch afterwards. */
 int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f);
-
-/* Preconditioners of the Newton systems (I - gamma J) x = b (see integrate_cvode.c). */
-enum { CVODE_PREC_NONE, CVODE_PREC_BLOCK };
 
 #endif
