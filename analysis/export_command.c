@@ -73,6 +73,8 @@ static void integration_options(FILE *f, const sgema_integration *in) {
   opt_double(f, "tail-f", in->tail_f);
   opt_double(f, "tail-rtol", in->tail_rtol);
   opt_double(f, "stiff-ratio", in->stiff_ratio);
+  fprintf(f, " --krylov-dim %d --preconditioner %s --krylov-min-n %d", in->krylov_dim,
+          sgema_preconditioner_name(in->preconditioner), in->krylov_min_n);
 }
 
 static void classification_options(FILE *f, const sgema_classification *cl) {
@@ -81,6 +83,9 @@ static void classification_options(FILE *f, const sgema_classification *cl) {
   opt_double(f, "saddle-tol", cl->saddle_tol);
   opt_double(f, "symmetry-tol", cl->symmetry_tol);
   opt_double(f, "sphere-tol", cl->sphere_tol);
+  fprintf(f, " --spectrum %s --eigenvalues %d", sgema_spectrum_name(cl->spectrum), cl->eigenvalues);
+  opt_double(f, "arnoldi-tol", cl->arnoldi_tol);
+  fprintf(f, " --arnoldi-restarts %d --lapack-min-n %d", cl->arnoldi_restarts, cl->lapack_min_n);
 }
 
 char *export_command_prefix(const char *program, const sgema_settings *s, uint64_t seed,

@@ -95,17 +95,24 @@ static void flatten_object(flat_ctx *c, const char *prefix, int depth) {
     c->bad = 1;
 }
 
-char *pool_key(const char *settings_json) {
+char *pool_key(const char *stored_json) {
+  /* A file of an older build lacks the settings added since: they are at their defaults, so its
+   * runs pool with a newer file's runs of the same settings. */
+  char *complete = stored_json ? sgema_settings_json_complete(stored_json) : NULL;
+  const char *settings_json = complete ? complete : stored_json;
   char *text = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&text, &len);
-  if (!out)
+  if (!out) {
+    free(complete);
     return NULL;
+  }
   flat_ctx c = {settings_json ? settings_json : "", out, 0};
   skip_space(&c);
   flatten_object(&c, "", 0);
   if (fclose(out) != 0) {
     free(text);
+    free(complete);
     return NULL;
   }
   if (c.bad) { /* not the stored form: the whole text is the key, equal only to itself */
@@ -114,6 +121,7 @@ char *pool_key(const char *settings_json) {
     if ((text = malloc(n)))
       snprintf(text, n, "settings=%s\n", settings_json ? settings_json : "");
   }
+  free(complete);
   return text;
 }
 

@@ -24,10 +24,12 @@ int reload_run_settings(const sum_file *f, size_t i, sgema_settings *s, uint64_t
   free(text);
   const sgema_run_spec *spec = e ? sgema_experiment_find(e, r->name) : NULL;
   char *json = spec ? sgema_settings_json_line(&spec->settings) : NULL;
+  /* A file of an older build lacks the settings added since: they are at their defaults. */
+  char *stored = r->settings ? sgema_settings_json_complete(r->settings) : NULL;
   int st = -1;
   if (!spec)
     snprintf(err, errsize, "the stored experiment does not reload with run %s", r->name);
-  else if (!json || !r->settings || strcmp(json, r->settings) != 0)
+  else if (!json || !stored || strcmp(json, stored) != 0)
     snprintf(err, errsize, "run %s: the reloaded settings differ from its stored settings",
              r->name);
   else if (!f->has_seed || sgema_experiment_seed(e) != f->seed || spec->stream != r->stream)
@@ -39,6 +41,7 @@ int reload_run_settings(const sum_file *f, size_t i, sgema_settings *s, uint64_t
     st = 0;
   }
   free(json);
+  free(stored);
   sgema_experiment_free(e);
   return st;
 }

@@ -21,7 +21,6 @@ typedef struct {
   uint32_t run;     /* the kernel's run id (an experiment run's stream) */
   const char *dump; /* JSON lines of every record, for the SciPy baseline */
   int json;
-  int spectrum; /* sgema_spectrum_solver */
 } bench_options;
 
 typedef struct {
@@ -31,14 +30,29 @@ typedef struct {
   double peak_mib; /* the process's maximum resident set size */
 } bench_result;
 
+/* The large-state path's settings, taken as sgema-trial takes them (the table's option names,
+ * choices and ranges). */
+static const sgema_setting_id table_options[] = {
+    SGEMA_SETTING_SPECTRUM,         SGEMA_SETTING_EIGENVALUES,  SGEMA_SETTING_ARNOLDI_TOL,
+    SGEMA_SETTING_ARNOLDI_RESTARTS, SGEMA_SETTING_LAPACK_MIN_N, SGEMA_SETTING_KRYLOV_DIM,
+    SGEMA_SETTING_PRECONDITIONER,   SGEMA_SETTING_KRYLOV_MIN_N};
+enum { TABLE_OPTIONS = sizeof table_options / sizeof table_options[0], TABLE_OPTION_BASE = 1000 };
+
 static void usage(FILE *out) {
   fprintf(
       out,
       "usage: sgema-bench [--alg sg|ema|gd] [--m M] [--n N] [--stats diagonal|commuting|generic]\n"
       "                   [--method NAME] [--rtol R] [--atol A] [--t-max T] [--trials K]\n"
       "                   [--stiff-ratio X] [--tail-f X] [--tail-rtol X] [--f-tol X]\n"
-      "                   [--seed S] [--dump FILE.jsonl] [--json]\n"
-      "                   [--spectrum auto|dense|lapack|arnoldi]\n"
+      "                   [--seed S] [--dump FILE.jsonl] [--json]\n");
+  for (size_t i = 0; i < TABLE_OPTIONS; i++) {
+    const sgema_setting *r = &sgema_settings_table[table_options[i]];
+    char names[128];
+    fprintf(out, "                   [--%s%s%s]\n", r->option, r->choice ? " " : r->arg,
+            r->choice ? sgema_choice_list(r->choice, names, sizeof names) : "");
+  }
+  fprintf(
+      out,
       "Runs K sampled trials (run R, default 0; trials 0..K-1) on one core and prints trials per "
       "second,\n"
       "steps and right-hand-side evaluations per trial (mean, max), the share not converged\n"
@@ -55,6 +69,27 @@ static double now(void) {
  * experiment files apply). */
 static const sgema_interval *allowed(sgema_setting_id id) {
   return sgema_settings_table[id].allowed;
+}
+
+/* The value of row r's option into its field of s (the rows of table_options: choices, ints and
+ * reals). */
+static void table_option(cli_errors *e, const sgema_setting *r, const char *arg,
+                         sgema_settings *s) {
+  char *field = (char *)s + r->offset, opt[64];
+  snprintf(opt, sizeof opt, "--%s", r->option);
+  if (r->type == SGEMA_SETTING_TYPE_CHOICE) {
+    const char *names[16];
+    int k = 0;
+    for (; k < r->choice->count && k < 15; k++)
+      names[k] = r->choice->name(k);
+    names[k] = NULL;
+    if ((k = cli_choice(e, opt, arg, names)) >= 0)
+      memcpy(field, &k, sizeof k);
+  } else if (r->type == SGEMA_SETTING_TYPE_INT) {
+    cli_int(e, opt, arg, (int)r->lo, (int)r->hi, (int *)(void *)field);
+  } else {
+    cli_double(e, opt, arg, r->allowed, (double *)(void *)field);
+  }
 }
 
 static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
@@ -76,9 +111,15 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
                                        {"f-tol", required_argument, 0, 'f'},
                                        {"run", required_argument, 0, 'u'},
                                        {"condition-delta", no_argument, 0, 'C'},
-                                       {"spectrum", required_argument, 0, 'P'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
+  struct option all[sizeof opts / sizeof opts[0] + TABLE_OPTIONS];
+  size_t fixed = sizeof opts / sizeof opts[0] - 1;
+  memcpy(all, opts, fixed * sizeof opts[0]);
+  for (size_t i = 0; i < TABLE_OPTIONS; i++)
+    all[fixed + i] = (struct option){sgema_settings_table[table_options[i]].option,
+                                     required_argument, 0, TABLE_OPTION_BASE + (int)i};
+  all[fixed + TABLE_OPTIONS] = opts[fixed];
   static const char *const algs[] = {"sg", "ema", "gd", NULL};
   static const char *const stats[] = {"diagonal", "commuting", "generic", NULL};
   const char *methods[SGEMA_METHOD_COUNT + 1];
@@ -90,7 +131,11 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
   cli_errors e;
   cli_errors_init(&e, "sgema-bench", stderr);
   int c, v;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", all, NULL)) != -1) {
+    if (c >= TABLE_OPTION_BASE && c < TABLE_OPTION_BASE + (int)TABLE_OPTIONS) {
+      table_option(&e, &sgema_settings_table[table_options[c - TABLE_OPTION_BASE]], optarg, s);
+      continue;
+    }
     switch (c) {
     case 'a':
       if ((v = cli_choice(&e, "--alg", optarg, algs)) >= 0)
@@ -151,18 +196,6 @@ static int parse(int argc, char **argv, sgema_settings *s, bench_options *o) {
     case 'j':
       o->json = 1;
       break;
-    case 'P': {
-      static const char *const solvers[] = {"auto", "dense", "lapack", "arnoldi", NULL};
-      int v2 = -1;
-      for (int i = 0; solvers[i]; i++)
-        if (strcmp(optarg, solvers[i]) == 0)
-          v2 = i;
-      if (v2 < 0)
-        cli_error(&e, "--spectrum: unknown solver '%s' (auto, dense, lapack, arnoldi)", optarg);
-      else
-        o->spectrum = v2;
-      break;
-    }
     case 'h':
       usage(stdout);
       exit(0);
@@ -196,8 +229,6 @@ static int run(const sgema_settings *s, const bench_options *o, bench_result *b)
   sgema_trial *t = sgema_trial_alloc(s);
   if (!t)
     return SGEMA_ENOMEM;
-  sgema_classifier_set_solver(sgema_trial_classifier(t), (sgema_spectrum_solver)o->spectrum,
-                              SGEMA_ARNOLDI_K);
   sgema_record rec;
   double t0 = now();
   for (long i = 0; i < o->trials; i++) {
@@ -260,7 +291,7 @@ static void report(const sgema_settings *s, const bench_options *o, const bench_
 int main(int argc, char **argv) {
   sgema_settings s;
   sgema_settings_default(&s);
-  bench_options o = {10000, 1, 0, NULL, 0, SGEMA_SPECTRUM_AUTO};
+  bench_options o = {10000, 1, 0, NULL, 0};
   if (parse(argc, argv, &s, &o) != 0)
     return 2;
   if (s.m > 1 && s.sampling.stats == SGEMA_STATS_DIAGONAL)

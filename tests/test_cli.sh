@@ -82,7 +82,7 @@ bad 2 "--alg: given more than once" --alg sg --alg ema
 # --- dimensions and modes ----------------------------------------------------------------------
 bad 2 "--n: 2 is not allowed: must be greater than m = 2" --m 2 --n 2
 bad 2 "--m: '0' is not allowed" --m 0
-bad 2 "--n: '99' is not allowed" --n 99
+bad 2 "--n: '129' is not allowed" --n 129
 bad 2 "missing --tau" --rho 1 --lambda 0.1
 bad 2 "explicit statistics need m = 1" --rho 1 --tau 0.5 --lambda 0.1 --m 2 --n 3
 bad 2 "--condition-delta: Delta is defined for m = 1 only" --condition-delta --m 2 --n 3
@@ -231,7 +231,10 @@ checks=$((checks + 1))
   --sigma 0.77 --condition-delta --max-draws 777 --target independent --method rk8pd \
   --rtol 2.5e-9 --atol 3.5e-11 --h0 0.0023 --t-max 12345 --max-steps 54321 --f-tol 2.7e-9 \
   --diverge-norm 1.3e9 --tail-f 3.3e-7 --tail-rtol 4.3e-4 --stiff-ratio 2.9 \
-  --origin-tol 2.1e-6 --rank-tol 3.1e-6 --saddle-tol 4.1e-6 --symmetry-tol 5.1e-9 --sphere-tol 6.1e-6 --invariant-window 513 --seed 11 --run 12 --trial 13 \
+  --krylov-dim 17 --preconditioner none --krylov-min-n 33 \
+  --origin-tol 2.1e-6 --rank-tol 3.1e-6 --saddle-tol 4.1e-6 --symmetry-tol 5.1e-9 --sphere-tol 6.1e-6 \
+  --spectrum lapack --eigenvalues 3 --arnoldi-tol 3.7e-8 --arnoldi-restarts 71 --lapack-min-n 19 \
+  --invariant-window 513 --seed 11 --run 12 --trial 13 \
   --json >settings.json 2>err.txt || fail "settings run: $(cat err.txt)"
 $PY - <<'EOF' || fail "settings flags do not land in the record"
 import json
@@ -248,9 +251,12 @@ assert s["sampling"] == {"stats": "commuting", "rho": [0.53, 2.47], "tau": [-0.6
 assert s["integration"] == {"method": "rk8pd", "rtol": 2.5e-9, "atol": 3.5e-11, "h0": 0.0023,
                             "t_max": 12345, "max_steps": 54321, "f_tol": 2.7e-9,
                             "diverge_norm": 1.3e9, "tail_f": 3.3e-7, "tail_rtol": 4.3e-4,
-                            "stiff_ratio": 2.9}, s["integration"]
+                            "stiff_ratio": 2.9, "krylov_dim": 17, "preconditioner": "none",
+                            "krylov_min_n": 33}, s["integration"]
 assert s["classification"] == {"origin_tol": 2.1e-6, "rank_tol": 3.1e-6, "saddle_tol": 4.1e-6,
-                               "symmetry_tol": 5.1e-9, "sphere_tol": 6.1e-6}, s["classification"]
+                               "symmetry_tol": 5.1e-9, "sphere_tol": 6.1e-6, "spectrum": "lapack",
+                               "eigenvalues": 3, "arnoldi_tol": 3.7e-8, "arnoldi_restarts": 71,
+                               "lapack_min_n": 19}, s["classification"]
 assert r["trial"]["seed"] == 11 and r["trial"]["run"] == 12 and r["trial"]["trial"] == 13
 assert r["problem"]["momentum"] == s["momentum"] and r["problem"]["n"] == 3
 assert r["initial"]["C"] != r["initial"]["A"], "independent target"

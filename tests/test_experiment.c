@@ -69,9 +69,12 @@ static const char *settings_diff(const sgema_settings *a, const sgema_settings *
   SAME(integration.method) SAME(integration.rtol) SAME(integration.atol) SAME(integration.h0);
   SAME(integration.t_max) SAME(integration.max_steps) SAME(integration.f_tol);
   SAME(integration.diverge_norm) SAME(integration.tail_f) SAME(integration.tail_rtol);
-  SAME(integration.stiff_ratio);
+  SAME(integration.stiff_ratio) SAME(integration.krylov_dim) SAME(integration.preconditioner);
+  SAME(integration.krylov_min_n);
   SAME(classification.origin_tol) SAME(classification.rank_tol) SAME(classification.saddle_tol);
-  SAME(classification.symmetry_tol) SAME(classification.sphere_tol);
+  SAME(classification.symmetry_tol) SAME(classification.sphere_tol) SAME(classification.spectrum);
+  SAME(classification.eigenvalues) SAME(classification.arnoldi_tol);
+  SAME(classification.arnoldi_restarts) SAME(classification.lapack_min_n);
   SAME(invariant_window);
 #undef SAME
   return NULL;

@@ -91,7 +91,7 @@ cat >range-input.yaml <<'EOF'
 problem: {alg: sg, m: 99999999999999999999, n: 2, lambda: 1e-320, Sxx: 1, Syx: 1}
 initial: {A: [[1], [1]], B: [[1, 0], [0, 1]]}
 EOF
-refused "$TRIAL" "range-input.yaml:1:23: problem.m: '99999999999999999999' is too large: out of the range of a 64-bit integer (must be between 1 and 16)" --input range-input.yaml
+refused "$TRIAL" "range-input.yaml:1:23: problem.m: '99999999999999999999' is too large: out of the range of a 64-bit integer (must be between 1 and 64)" --input range-input.yaml
 grep -qF "range-input.yaml:1:59: problem.lambda: '1e-320' is too small (subnormal)" err.txt ||
   fail "range-input.yaml: lambda 1e-320 not called too small"
 
@@ -140,6 +140,60 @@ if "$TRIAL" --input merged-input.yaml --json >merged.json 2>&1 && cmp -s plain.j
 else
   fail "sgema-trial: a merge key in the input gives another record"
 fi
+
+# --- the largest dimensions, m = 64 and n = 128 (SGEMA_MAX_M, SGEMA_MAX_N) ------------------------
+# Accepted end to end: an experiment file run by sgema-run, sgema-trial's options, and its record
+# given back as an input file. A divergence bound below the initial state's size ends each trial at
+# t = 0 (class diverged), so that the check takes a second; what it exercises is every buffer of
+# the largest state (32768 values), the m x m statistics and the results file's rows.
+cat >big.yaml <<'EOF'
+experiment: big
+seed: 3
+runs:
+  - {name: "{alg}-m{m}-n{n}", alg: [sg, ema], m: 64, n: 128, trials: 2, sampling: {stats: generic}, integration: {diverge_norm: 1e-3}}
+EOF
+checks=$((checks + 1))
+if "$RUN" big.yaml -o big.h5 >big.txt 2>&1 &&
+  "$(dirname "$RUN")/analysis/sgema-summary" big.h5 >big-summary.txt 2>&1 &&
+  grep -Eq '^sg-m64-n128 +sg +64 +128 +2/2 ' big-summary.txt &&
+  grep -Eq '^ema-m64-n128 +ema +64 +128 +2/2 ' big-summary.txt; then
+  echo "ok   sgema-run: m = 64, n = 128 (SG and EMA) run and are stored"
+else
+  fail "sgema-run: m = 64, n = 128 not run or not stored:"
+  sed 's/^/    /' big.txt big-summary.txt
+fi
+checks=$((checks + 1))
+if "$TRIAL" --alg ema --m 64 --n 128 --stats generic --diverge-norm 1e-3 --json >big.json 2>err.txt &&
+  "$TRIAL" --input big.json --diverge-norm 1e-3 --json >big-again.json 2>>err.txt &&
+  $PY - <<'EOF'; then
+import json
+r, again = json.load(open("big.json")), json.load(open("big-again.json"))
+p = r["problem"]
+assert (p["m"], p["n"]) == (64, 128) and len(p["Sxx"]) == 64 and len(p["Sxx"][0]) == 64
+for block in ("A", "C"):
+    assert len(r["initial"][block]) == 128 and len(r["initial"][block][0]) == 64
+assert len(r["initial"]["B"]) == 128 and len(r["initial"]["B"][0]) == 128
+assert r["result"]["class"] == "diverged", r["result"]["class"]
+assert again["problem"] == p and again["initial"] == r["initial"] and again["final"] == r["final"]
+EOF
+  echo "ok   sgema-trial: m = 64, n = 128 by options, and its record as --input"
+else
+  fail "sgema-trial: m = 64, n = 128 by options or as --input: $(cat err.txt)"
+fi
+# One past them is refused, with the file, line, column and key (or the option).
+cat >m65.yaml <<'EOF'
+experiment: big
+seed: 3
+runs:
+  - {name: a, trials: 1, m: 65, n: 128}
+EOF
+refused "$RUN" "m65.yaml:4:29: runs[0].m: 65 is not allowed: must be between 1 and 64" m65.yaml -o out.h5
+sed 's/m: 65, n: 128/m: 64, n: 129/' m65.yaml >n129.yaml
+refused "$RUN" "n129.yaml:4:36: runs[0].n: 129 is not allowed: must be between 2 and 128" n129.yaml -o out.h5
+refused "$TRIAL" "--m: '65' is not allowed: must be between 1 and 64" --m 65 --n 128
+refused "$TRIAL" "--n: '129' is not allowed: must be between 2 and 128" --m 64 --n 129
+sed 's/"m": 64,/"m": 65,/' big.json >m65.json
+refused "$TRIAL" "problem.m: 65 is not allowed: must be between 1 and 64" --input m65.json
 
 echo "$checks checks, $failures failures"
 [ "$failures" -eq 0 ]

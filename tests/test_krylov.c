@@ -169,9 +169,10 @@ static void test_spectra(sgema_alg alg, int m, int n, int trials) {
   sgema_trial *t = sgema_trial_alloc(&s);
   sgema_classifier *cd = sgema_classifier_alloc(m, n), *cl = sgema_classifier_alloc(m, n),
                    *ca = sgema_classifier_alloc(m, n);
-  sgema_classifier_set_solver(cd, SGEMA_SPECTRUM_DENSE, 1);
-  sgema_classifier_set_solver(cl, SGEMA_SPECTRUM_LAPACK, 1);
-  sgema_classifier_set_solver(ca, SGEMA_SPECTRUM_ARNOLDI, SGEMA_ARNOLDI_K);
+  sgema_classification sd = s.classification, sl = s.classification, sa = s.classification;
+  sd.spectrum = SGEMA_SPECTRUM_DENSE;
+  sl.spectrum = SGEMA_SPECTRUM_LAPACK;
+  sa.spectrum = SGEMA_SPECTRUM_ARNOLDI;
   int same_cls = 0, compared = 0, converged = 0, errors = 0, gsl_same = 0, gsl_compared = 0;
   double worst_a = 0.0, worst_g = 0.0, worst_est = 0.0;
   for (int i = 0; i < trials; i++) {
@@ -180,9 +181,9 @@ static void test_spectra(sgema_alg alg, int m, int n, int trials) {
       continue;
     sgema_limit ld, ll, la;
     const sgema_problem *p = &r.problem;
-    errors += sgema_classify(cd, &s.classification, p, r.integ.t_end, r.y_end, r.integ.end, &ld);
-    errors += sgema_classify(cl, &s.classification, p, r.integ.t_end, r.y_end, r.integ.end, &ll);
-    errors += sgema_classify(ca, &s.classification, p, r.integ.t_end, r.y_end, r.integ.end, &la);
+    errors += sgema_classify(cd, &sd, p, r.integ.t_end, r.y_end, r.integ.end, &ld);
+    errors += sgema_classify(cl, &sl, p, r.integ.t_end, r.y_end, r.integ.end, &ll);
+    errors += sgema_classify(ca, &sa, p, r.integ.t_end, r.y_end, r.integ.end, &la);
     const sgema_spectrum_info *in = sgema_classifier_last_spectrum(ca);
     compared++;
     same_cls += ll.cls == la.cls && ll.symmetry_zeros == la.symmetry_zeros;
@@ -234,9 +235,10 @@ static void test_sphere(sgema_alg alg, int n) {
          *re = malloc(N * sizeof(double)), *im = malloc(N * sizeof(double));
   sgema_field *w = sgema_field_alloc(1, n);
   sgema_classifier *ca = sgema_classifier_alloc(1, n);
-  sgema_classifier_set_solver(ca, SGEMA_SPECTRUM_ARNOLDI, 2);
   sgema_classification cs;
   sgema_classification_default(&cs);
+  cs.spectrum = SGEMA_SPECTRUM_ARNOLDI;
+  cs.eigenvalues = 2;
   for (int sph = 0; sph < 2; sph++) {
     memset(y, 0, N * sizeof(double));
     for (int i = 0; i < n; i++) { /* u = (1, 2, ..., n) / |.| */

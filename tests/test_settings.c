@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "experiment_impl.h"
+#include "settings_json.h"
 #include "settings_table.h"
 #include "sgema/status.h"
 
@@ -129,6 +130,128 @@ static void check_validation(void) {
   }
 }
 
+/* Each integer and choice row just outside its range is refused too; and the real rows above a
+ * finite upper end. */
+static void check_validation_ends(void) {
+  for (int k = 0; k < SGEMA_SETTING_COUNT; k++) {
+    const sgema_setting *r = &sgema_settings_table[k];
+    sgema_settings s;
+    if (r->type == SGEMA_SETTING_TYPE_INT || r->type == SGEMA_SETTING_TYPE_CHOICE) {
+      long long lo = r->type == SGEMA_SETTING_TYPE_INT ? r->lo : 0,
+                hi = r->type == SGEMA_SETTING_TYPE_INT ? r->hi : r->choice->count - 1;
+      long long outside[2] = {lo - 1, hi + 1};
+      for (int j = 0; j < 2; j++) {
+        if (outside[j] < INT_MIN || outside[j] > INT_MAX)
+          continue;
+        sgema_settings_default(&s);
+        s.n = r->offset == offsetof(sgema_settings, m) ? SGEMA_MAX_N : s.n; /* m alone */
+        int v = (int)outside[j];
+        memcpy((char *)&s + r->offset, &v, sizeof v);
+        CHECK(sgema_settings_validate(&s, NULL) != SGEMA_OK, "%s = %d is refused", r->key, v);
+      }
+    } else if (r->type == SGEMA_SETTING_TYPE_REAL && isfinite(r->allowed->hi)) {
+      double x = r->allowed->hi_open ? r->allowed->hi : nextafter(r->allowed->hi, INFINITY);
+      sgema_settings_default(&s);
+      memcpy((char *)&s + r->offset, &x, sizeof x);
+      CHECK(sgema_settings_validate(&s, NULL) != SGEMA_OK, "%s = %g is refused", r->key, x);
+    }
+  }
+}
+
+/* The large-state path's settings (issue 12) default to the constants the code had before they
+ * were settings (docs/NUMERICS.md), so that results with default settings stay what they were. */
+static void check_large_state_defaults(void) {
+  sgema_settings d;
+  sgema_settings_default(&d);
+  CHECK(d.integration.krylov_dim == 10 && d.integration.preconditioner == SGEMA_PREC_BLOCK &&
+            d.integration.krylov_min_n == 64,
+        "integration: krylov_dim 10, preconditioner block, krylov_min_n 64");
+  CHECK(d.classification.spectrum == SGEMA_SPECTRUM_AUTO && d.classification.eigenvalues == 1 &&
+            d.classification.arnoldi_tol == 1e-7 && d.classification.arnoldi_restarts == 60 &&
+            d.classification.lapack_min_n == 100,
+        "classification: spectrum auto, eigenvalues 1, arnoldi_tol 1e-7, arnoldi_restarts 60, "
+        "lapack_min_n 100");
+  const char *want[] = {"auto", "dense", "lapack", "arnoldi"};
+  for (int i = 0; i < 4; i++)
+    CHECK(sgema_choice_find(&SGEMA_CHOICE_SPECTRUM, want[i]) == i, "spectrum %s", want[i]);
+  CHECK(sgema_choice_find(&SGEMA_CHOICE_PRECONDITIONER, "block") == SGEMA_PREC_BLOCK &&
+            sgema_choice_find(&SGEMA_CHOICE_PRECONDITIONER, "none") == SGEMA_PREC_NONE &&
+            SGEMA_CHOICE_PRECONDITIONER.count == 2 && SGEMA_CHOICE_SPECTRUM.count == 4,
+        "preconditioner block|none; four spectrum solvers");
+}
+
+/* Dimensions up to m = 64, n = 128; eigenvalues at most the state length N (nm + n^2 for SG and
+ * GD, 2nm + n^2 for EMA), a check across alg, m, n and eigenvalues. */
+static void check_dimensions(void) {
+  static const struct {
+    sgema_alg alg;
+    int m, n, k, ok;
+  } cases[] = {{SGEMA_ALG_SG, 64, 128, 1, SGEMA_OK},   {SGEMA_ALG_EMA, 64, 128, 16, SGEMA_OK},
+               {SGEMA_ALG_SG, 65, 128, 1, SGEMA_EDIM}, {SGEMA_ALG_SG, 64, 129, 1, SGEMA_EDIM},
+               {SGEMA_ALG_SG, 1, 2, 6, SGEMA_OK},      {SGEMA_ALG_SG, 1, 2, 7, SGEMA_EINVAL},
+               {SGEMA_ALG_GD, 1, 2, 7, SGEMA_EINVAL},  {SGEMA_ALG_EMA, 1, 2, 8, SGEMA_OK},
+               {SGEMA_ALG_EMA, 1, 2, 9, SGEMA_EINVAL}, {SGEMA_ALG_SG, 1, 3, 12, SGEMA_OK},
+               {SGEMA_ALG_SG, 1, 3, 13, SGEMA_EINVAL}, {SGEMA_ALG_SG, 2, 4, 16, SGEMA_OK}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sgema_settings s;
+    sgema_settings_default(&s);
+    s.alg = cases[i].alg;
+    s.m = cases[i].m;
+    s.n = cases[i].n;
+    s.classification.eigenvalues = cases[i].k;
+    if (s.m > 1)
+      s.sampling.stats = SGEMA_STATS_GENERIC;
+    const char *what = NULL;
+    int st = sgema_settings_validate(&s, &what);
+    CHECK(st == cases[i].ok && (st != SGEMA_EINVAL || (what && strcmp(what, "eigenvalues") == 0)),
+          "%s m = %d n = %d eigenvalues %d: %s (got %s, %s)", sgema_alg_name(s.alg), s.m, s.n,
+          cases[i].k, sgema_status_name(cases[i].ok), sgema_status_name(st), what ? what : "-");
+  }
+}
+
+/* A results file written before a setting existed: its stored settings line lacks the key, and
+ * completing the line gives the default's line exactly; a key this build does not know, or a line
+ * that is not a settings object, stays as it is. */
+static void check_complete(void) {
+  sgema_settings d;
+  sgema_settings_default(&d);
+  d.integration.rtol = 3e-9;
+  char *now = sgema_settings_json_line(&d);
+  /* The line an older build wrote: the issue-12 keys cut out by hand. */
+  char old[4096];
+  size_t n = 0;
+  static const char *const gone[] = {",\"krylov_dim\":10",       ",\"preconditioner\":\"block\"",
+                                     ",\"krylov_min_n\":64",     ",\"spectrum\":\"auto\"",
+                                     ",\"eigenvalues\":1",       ",\"arnoldi_tol\":1e-07",
+                                     ",\"arnoldi_restarts\":60", ",\"lapack_min_n\":100"};
+  int cut = 0;
+  for (const char *p = now; now && *p && n + 1 < sizeof old;) {
+    size_t skip = 0;
+    for (size_t g = 0; g < sizeof gone / sizeof gone[0] && !skip; g++)
+      if (strncmp(p, gone[g], strlen(gone[g])) == 0)
+        skip = strlen(gone[g]);
+    if (skip) {
+      p += skip;
+      cut++;
+    } else {
+      old[n++] = *p++;
+    }
+  }
+  old[n] = '\0';
+  char *done = sgema_settings_json_complete(old);
+  CHECK(cut == 8 && done && now && strcmp(done, now) == 0 && strstr(old, "\"rtol\":3e-09"),
+        "an older line (%d keys cut) completes to this build's line", cut);
+  free(done);
+  const char *alien = "{\"alg\":\"sg\",\"integration\":{\"newer_key\":1}}";
+  done = sgema_settings_json_complete(alien);
+  CHECK(done && strcmp(done, alien) == 0, "a line with an unknown key stays as it is");
+  free(done);
+  done = sgema_settings_json_complete("not json");
+  CHECK(done && strcmp(done, "not json") == 0, "a line that is not JSON stays as it is");
+  free(done);
+  free(now);
+}
+
 /* Every row of the kernel's table is a row of the experiment files' table, at the same field. */
 static void check_same_rows(void) {
   for (int k = 0; k < SGEMA_SETTING_COUNT; k++) {
@@ -209,6 +332,10 @@ int main(int argc, char **argv) {
   }
   check_defaults();
   check_validation();
+  check_validation_ends();
+  check_large_state_defaults();
+  check_dimensions();
+  check_complete();
   check_same_rows();
   check_names(argv[1]);
   return tu_finish();

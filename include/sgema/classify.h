@@ -21,12 +21,36 @@ typedef enum { SGEMA_SPHERE_NONE, SGEMA_SPHERE_S1, SGEMA_SPHERE_S2 } sgema_spher
 const char *sgema_class_name(sgema_class c);   /* "origin", ..., "diverged", "failed" */
 const char *sgema_sphere_name(sgema_sphere s); /* "none", "S1", "S2" */
 
+/* How the reduced spectrum is computed. dense: GSL's nonsymmetric eigensolver on the reduced
+ * Jacobian V^T J V (N x N work; the cross-check, selectable at any size). lapack: the same matrix,
+ * LAPACK's dgeev (blocked, on OpenBLAS). arnoldi: ARPACK on z -> V^T J V z applied with one
+ * Jacobian-vector product (no N x N matrix), the k rightmost eigenvalues; lapack takes over when
+ * ARPACK does not converge within its budget. auto (the default): dense below a state length of
+ * lapack_min_n (bit for bit the results of before), arnoldi from there. */
+typedef enum {
+  SGEMA_SPECTRUM_AUTO,
+  SGEMA_SPECTRUM_DENSE,
+  SGEMA_SPECTRUM_LAPACK,
+  SGEMA_SPECTRUM_ARNOLDI,
+  SGEMA_SPECTRUM_COUNT
+} sgema_spectrum_solver;
+
+const char *sgema_spectrum_name(sgema_spectrum_solver s); /* "auto", "dense", "lapack", "arnoldi" */
+
+/* The most rightmost eigenvalues a classification computes and records (its `eigenvalues`). */
+#define SGEMA_SPECTRUM_MAX_K 16
+
 typedef struct {
   double origin_tol; /* origin when |A|_F < origin_tol */
   double rank_tol;   /* singular values of A above rank_tol count towards rank(A) */
   double saddle_tol; /* saddle when the largest real part (symmetry zeros excluded) > saddle_tol */
   double symmetry_tol; /* relative tolerance on the singular values of the O(n) orbit's tangents */
   double sphere_tol;   /* m = 1: on S_i when ||a| - r_i| <= sphere_tol * r_i */
+  sgema_spectrum_solver spectrum;
+  int eigenvalues;      /* k: the rightmost eigenvalues computed and recorded */
+  double arnoldi_tol;   /* ARPACK's relative accuracy of a Ritz value */
+  int arnoldi_restarts; /* ARPACK's restart budget (then lapack takes over) */
+  int lapack_min_n;     /* auto: dense below this state length, arnoldi (LAPACK) from it on */
 } sgema_classification;
 
 typedef struct {
@@ -57,31 +81,14 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
                               const sgema_problem *p, double t, const double *y, double *max_re,
                               int *symmetry_zeros);
 
-/* How the reduced spectrum is computed. dense: GSL's nonsymmetric eigensolver on the reduced
- * Jacobian V^T J V (N x N work; the cross-check, selectable at any size). lapack: the same matrix,
- * LAPACK's dgeev (blocked, on OpenBLAS). arnoldi: ARPACK on z -> V^T J V z applied with one
- * Jacobian-vector product (no N x N matrix), the k rightmost eigenvalues; lapack takes over when
- * ARPACK does not converge within its budget. auto (the default): dense below a state length of
- * SGEMA_LAPACK_MIN_N (bit for bit the results of before), arnoldi from there. */
-typedef enum {
-  SGEMA_SPECTRUM_AUTO,
-  SGEMA_SPECTRUM_DENSE,
-  SGEMA_SPECTRUM_LAPACK,
-  SGEMA_SPECTRUM_ARNOLDI
-} sgema_spectrum_solver;
-
-#define SGEMA_LAPACK_MIN_N 64
-#define SGEMA_ARNOLDI_K 1 /* the default number of rightmost eigenvalues */
-#define SGEMA_SPECTRUM_MAX_K 16
-
-/* Not yet a setting of the results file: chosen per classifier (k in 1..SGEMA_SPECTRUM_MAX_K). */
-int sgema_classifier_set_solver(sgema_classifier *c, sgema_spectrum_solver solver, int k);
-
 /* What the last spectrum computation did. */
 typedef struct {
   sgema_spectrum_solver used; /* dense, lapack or arnoldi */
-  int fell_back;              /* arnoldi was asked for but did not converge: dense was used */
-  int k;                      /* rightmost eigenvalues found (arnoldi), descending real parts */
+  int fell_back;              /* arnoldi was asked for but did not converge: a dense solver was */
+  /* The k rightmost eigenvalues of the reduced spectrum, descending real parts (ties: descending
+   * imaginary parts), whichever solver computed them: k is the setting `eigenvalues`, or the
+   * reduced size when that is smaller. */
+  int k;
   double re[SGEMA_SPECTRUM_MAX_K], im[SGEMA_SPECTRUM_MAX_K];
   double abscissa; /* the largest real part */
   double error;    /* arnoldi: ARPACK's largest Ritz estimate among the k; dense: 0 */

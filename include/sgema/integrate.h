@@ -13,10 +13,11 @@
  *     under GSL's driver for 20 <= N < 64;
  *   - tail (|f| < tail_f, entered from either phase): RODAS4, our L-stable Rosenbrock method with
  *     the analytic Jacobian and displacement-relative error control;
- *   - from N >= 64 on, CVODE's BDF with matrix-free Newton-Krylov solves (SPGMR on the analytic
- *     J v, block-diagonal preconditioner) takes the stiff phase and the tail instead.
- * rodas4: RODAS4 throughout. cvode: CVODE as above throughout. The others: GSL's odeiv2 steppers
- * under GSL's own driver, the cross-check. The discrete algorithm (Eq. 4) ignores the method. */
+ *   - from N >= krylov_min_n (64 by default) on, CVODE's BDF with matrix-free Newton-Krylov solves
+ * (SPGMR on the analytic J v, block-diagonal preconditioner) takes the stiff phase and the tail
+ * instead. rodas4: RODAS4 throughout. cvode: CVODE as above throughout. The others: GSL's odeiv2
+ * steppers under GSL's own driver, the cross-check. The discrete algorithm (Eq. 4) ignores the
+ * method. */
 #define SGEMA_METHOD_LIST(X)                                                                       \
   X(SGEMA_METHOD_HYBRID, "hybrid")                                                                 \
   X(SGEMA_METHOD_RODAS4, "rodas4")                                                                 \
@@ -38,6 +39,12 @@ typedef enum {
 const char *sgema_method_name(sgema_method m);
 int sgema_method_parse(const char *name); /* -1 when unknown */
 
+/* Preconditioners of CVODE's Newton-Krylov solves (docs/NUMERICS.md): block, the block diagonal of
+ * I - gamma J in the blocks A, B, C, each inverted exactly; none. */
+typedef enum { SGEMA_PREC_BLOCK, SGEMA_PREC_NONE, SGEMA_PREC_COUNT } sgema_preconditioner;
+
+const char *sgema_preconditioner_name(sgema_preconditioner p); /* "block", "none" */
+
 typedef struct {
   sgema_method method;
   double rtol, atol; /* local error tolerances of the stepper */
@@ -57,6 +64,11 @@ typedef struct {
   /* hybrid: leave the explicit stepper when h times the Jacobian's spectral radius exceeds
    * stiff_ratio (rk8pd is stable to about 6 on the negative real axis). */
   double stiff_ratio;
+  /* CVODE (the cvode method, and the hybrid's stiff phase and tail from a state length of
+   * krylov_min_n on): the dimension of SPGMR's Krylov subspace and the preconditioner. */
+  int krylov_dim;
+  sgema_preconditioner preconditioner;
+  int krylov_min_n;
 } sgema_integration;
 
 typedef enum {

@@ -4,10 +4,13 @@
 
 #include <stddef.h>
 
-/* Limits on the dimensions: the dense Jacobian of the largest state, (2nm + n^2)^2 doubles, stays
- * below 32 MiB. */
-#define SGEMA_MAX_M 16
-#define SGEMA_MAX_N 32
+/* Limits on the dimensions (the issue's sweeps reach m = 64, n = 128). The largest state has
+ * 2nm + n^2 = 32768 entries: the large-state path (CVODE with SPGMR, ARPACK) keeps O(N x Krylov
+ * dimension) of it; the dense paths (the cross-checks, selectable at any size) need N x N doubles,
+ * 8 GiB there. Whatever is sized by these limits rather than by a run's m and n (the problem's
+ * m x m statistics below, 96 KiB) is written once per trial at most. */
+#define SGEMA_MAX_M 64
+#define SGEMA_MAX_N 128
 
 typedef enum {
   SGEMA_ALG_SG,  /* stop-gradient (SimSiam): state (A, B), C = A */

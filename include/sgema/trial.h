@@ -79,7 +79,7 @@ typedef struct {
 
 void sgema_trial_set_watch(sgema_trial *t, const sgema_trial_watch *w);
 
-/* The workspace's classifier (to choose its spectrum solver: sgema_classifier_set_solver). */
+/* The workspace's classifier (to read its last spectrum: sgema_classifier_last_spectrum). */
 sgema_classifier *sgema_trial_classifier(sgema_trial *t);
 
 #endif

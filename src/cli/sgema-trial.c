@@ -557,6 +557,13 @@ static void check_record(const options *o, cli_errors *e) {
 static void check_dimensions(const options *o, cli_errors *e) {
   if (o->s.sampling.condition_delta && o->s.m != 1)
     cli_error(e, "--condition-delta: Delta is defined for m = 1 only (m = %d)", o->s.m);
+  const sgema_settings *s = &o->s;
+  if (s->m >= 1 && s->n > s->m) {
+    size_t N = sgema_problem_dim_for(s->alg, s->m, s->n);
+    if ((size_t)s->classification.eigenvalues > N)
+      cli_error(e, "--eigenvalues: %d is more than the state length N = %zu of %s m = %d n = %d",
+                s->classification.eigenvalues, N, sgema_alg_name(s->alg), s->m, s->n);
+  }
   check_record(o, e);
 }
 

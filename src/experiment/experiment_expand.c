@@ -129,7 +129,7 @@ static const axis *axis_of(const layer *run, const layer *defs, int k, axis *fal
 /* The checks that need the whole point (alg, m, n together with the other settings); each is
  * reported for the first point of the entry that fails it. */
 typedef struct {
-  int n_range, condition, sphere, memory;
+  int n_range, condition, sphere, memory, eigenvalues;
 } reported;
 
 /* The node and key of a record setting, for a problem of the record as a whole: the first of
@@ -192,6 +192,28 @@ static void check_record_memory(exp_reader *r, const entry_view *ev, const sgema
         for_run(owner, ev->run, note, sizeof note));
 }
 
+/* classification.eigenvalues: at most the state length N of the point's alg, m and n. */
+static void check_eigenvalues(exp_reader *r, const entry_view *ev, const sgema_run_spec *spec,
+                              reported *rep, int *ok) {
+  const sgema_settings *s = &spec->settings;
+  size_t ei = exp_setting_index("classification", "eigenvalues"),
+         N = sgema_problem_dim_for(s->alg, s->m, s->n);
+  const layer *from;
+  yaml_node_t *node = source_of(ev->run, ev->defs, ei, &from);
+  if ((size_t)s->classification.eigenvalues <= N || !setting_ok(ev->run, ev->defs, ei))
+    return;
+  *ok = 0;
+  if (rep->eigenvalues++)
+    return;
+  char key[EXP_KEY_MAX], note[64];
+  setting_key(key, sizeof key, from ? from : ev->run, ei);
+  exp_report(r, node ? node : ev->run->map, key,
+             "%d is more than the state length N = %zu of %s m = %d n = %d (the spectrum has N "
+             "eigenvalues)%s",
+             s->classification.eigenvalues, N, sgema_alg_name(s->alg), s->m, s->n,
+             for_run(from ? from : ev->run, ev->run, note, sizeof note));
+}
+
 static void check_point(exp_reader *r, const entry_view *ev, const sgema_run_spec *spec, int mi,
                         int ni, reported *rep, int *ok) {
   const layer *run = ev->run, *from;
@@ -245,6 +267,7 @@ static void check_point(exp_reader *r, const entry_view *ev, const sgema_run_spe
                  for_run(from ? from : run, run, note, sizeof note));
     }
   }
+  check_eigenvalues(r, ev, spec, rep, ok);
   const layer *refs = run->refs_node ? run : ev->defs && ev->defs->refs_node ? ev->defs : NULL;
   for (int k = 0; refs && k < refs->ref_count && m != 1; k++)
     if (refs->refs[k].ref.has_sphere) {
@@ -557,7 +580,7 @@ static void expand_run(exp_reader *r, expansion *x, const layer *run, size_t ent
   size_t first = x->points.count, stream_i = exp_setting_index(NULL, "stream");
   const layer *from;
   int has_stream = source_of(run, defs, stream_i, &from) != NULL;
-  reported rep = {0, 0, 0, 0};
+  reported rep = {0, 0, 0, 0, 0};
   const axis *aa = ev.axes[AXIS_ALG], *am = ev.axes[AXIS_M], *an = ev.axes[AXIS_N];
   for (int ai = 0; ai < aa->count; ai++)
     for (int mi = 0; mi < am->count; mi++)

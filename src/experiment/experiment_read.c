@@ -344,7 +344,11 @@ static void read_setting(exp_reader *r, layer *L, size_t i, yaml_node_t *n, cons
   case SGEMA_SETTING_TYPE_MOMENTUM:
     st = read_momentum(r, n, key, &L->v.settings.momentum);
     break;
-  case SGEMA_SETTING_TYPE_INT: /* m and n: sweep axes, read by read_axis */
+  case SGEMA_SETTING_TYPE_INT: /* m and n are sweep axes, read by read_axis */
+    if (!exp_setting_is_axis(i) && (st = exp_read_integer(r, n, key, s->lo, s->hi, &ll)) == 0) {
+      k = (int)ll;
+      memcpy(base + s->offset, &k, sizeof k);
+    }
     break;
   }
   L->bad[i] = st != 0;

@@ -222,7 +222,9 @@ static void write_setting(emitter *e, const sgema_setting *s, const sgema_run_sp
   case SGEMA_SETTING_TYPE_MOMENTUM:
     write_momentum(e, &r->settings.momentum);
     break;
-  case SGEMA_SETTING_TYPE_INT: /* m and n: written with alg by write_run */
+  case SGEMA_SETTING_TYPE_INT: /* m and n: written with alg by write_run (not called for them) */
+    memcpy(&i, base + s->offset, sizeof i);
+    em_integer(e, s->key, (unsigned long long)i);
     break;
   }
 }

@@ -14,5 +14,10 @@ void sgema_json_settings(jw_writer *w, const char *key, const sgema_settings *s)
 /* The settings as one line of JSON, as the results file stores them (docs/FORMAT.md); malloc'd,
  * NULL when out of memory. */
 char *sgema_settings_json_line(const sgema_settings *s);
+/* A stored settings line (a results file's, possibly of an older build) with every setting it does
+ * not name added at its default, in this build's form: equal to sgema_settings_json_line of the
+ * same settings. A line naming a setting this build does not know is returned unchanged. malloc'd,
+ * NULL when out of memory. */
+char *sgema_settings_json_complete(const char *stored);
 
 #endif

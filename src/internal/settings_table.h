@@ -27,6 +27,7 @@ extern const sgema_interval SGEMA_NONNEG;          /* [0, inf) */
 extern const sgema_interval SGEMA_UNIT;            /* [0, 1] */
 extern const sgema_interval SGEMA_ABOVE_ONE;       /* (1, inf) */
 extern const sgema_interval SGEMA_POSITIVE_OR_INF; /* (0, inf] */
+extern const sgema_interval SGEMA_OPEN_UNIT;       /* (0, 1) */
 
 int sgema_interval_contains(const sgema_interval *iv, double x);
 
@@ -38,7 +39,8 @@ typedef struct {
 } sgema_choice;
 
 extern const sgema_choice SGEMA_CHOICE_ALG, SGEMA_CHOICE_TIME, SGEMA_CHOICE_MOMENTUM_KIND,
-    SGEMA_CHOICE_STATS, SGEMA_CHOICE_TARGET, SGEMA_CHOICE_METHOD;
+    SGEMA_CHOICE_STATS, SGEMA_CHOICE_TARGET, SGEMA_CHOICE_METHOD, SGEMA_CHOICE_PRECONDITIONER,
+    SGEMA_CHOICE_SPECTRUM;
 /* Value of name, or -1. */
 int sgema_choice_find(const sgema_choice *c, const char *name);
 /* "a|b|c" into buf. */
@@ -117,6 +119,15 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
          SGEMA_POSITIVE, 1e-3, "tail error relative to step displacement")                         \
   X_REAL(STIFF_RATIO, "integration", "stiff_ratio", "stiff-ratio", integration.stiff_ratio,        \
          SGEMA_POSITIVE, 4.0, "hybrid: leave the explicit RK 8(7) when h rho(J) > X")              \
+  /* CVODE's SPGMR keeps N x krylov_dim doubles: the bound keeps that within reach. */             \
+  X_INT(KRYLOV_DIM, "integration", "krylov_dim", "krylov-dim", " K", integration.krylov_dim, 1,    \
+        1000, 10, "cvode: SPGMR's Krylov dimension, 1..1000")                                      \
+  X_CHOICE(PRECONDITIONER, "integration", "preconditioner", "preconditioner",                      \
+           integration.preconditioner, SGEMA_CHOICE_PRECONDITIONER, SGEMA_PREC_BLOCK,              \
+           "cvode: preconditioner of the Newton-Krylov solves")                                    \
+  X_INT(KRYLOV_MIN_N, "integration", "krylov_min_n", "krylov-min-n", " N",                         \
+        integration.krylov_min_n, 1, INT_MAX, 64,                                                  \
+        "hybrid: cvode for the stiff phase from this state length on")                             \
   X_REAL(ORIGIN_TOL, "classification", "origin_tol", "origin-tol", classification.origin_tol,      \
          SGEMA_POSITIVE, 1e-6, "origin when |A|_F < X")                                            \
   X_REAL(RANK_TOL, "classification", "rank_tol", "rank-tol", classification.rank_tol,              \
@@ -127,6 +138,19 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
          classification.symmetry_tol, SGEMA_POSITIVE, 1e-6, "O(n) orbit tangent tolerance")        \
   X_REAL(SPHERE_TOL, "classification", "sphere_tol", "sphere-tol", classification.sphere_tol,      \
          SGEMA_POSITIVE, 1e-6, "m = 1 sphere tolerance, relative")                                 \
+  X_CHOICE(SPECTRUM, "classification", "spectrum", "spectrum", classification.spectrum,            \
+           SGEMA_CHOICE_SPECTRUM, SGEMA_SPECTRUM_AUTO, "eigensolver of the reduced Jacobian")      \
+  /* At most the reduced state's length: a cross-setting check (sgema_settings_validate). */       \
+  X_INT(EIGENVALUES, "classification", "eigenvalues", "eigenvalues", " K",                         \
+        classification.eigenvalues, 1, SGEMA_SPECTRUM_MAX_K, 1,                                    \
+        "rightmost eigenvalues computed, 1.." SGEMA_STR(SGEMA_SPECTRUM_MAX_K) " and <= N")         \
+  X_REAL(ARNOLDI_TOL, "classification", "arnoldi_tol", "arnoldi-tol", classification.arnoldi_tol,  \
+         SGEMA_OPEN_UNIT, 1e-7, "arnoldi: relative accuracy of the Ritz values")                   \
+  X_INT(ARNOLDI_RESTARTS, "classification", "arnoldi_restarts", "arnoldi-restarts", " R",          \
+        classification.arnoldi_restarts, 1, INT_MAX, 60, "arnoldi: restart budget, then lapack")   \
+  X_INT(LAPACK_MIN_N, "classification", "lapack_min_n", "lapack-min-n", " N",                      \
+        classification.lapack_min_n, 1, INT_MAX, 64,                                               \
+        "auto: GSL dense below this state length, arnoldi from it on")                             \
   /* The invariant drift window is a ratio of norms. */                                            \
   X_REAL(INVARIANT_WINDOW, NULL, "invariant_window", "invariant-window", invariant_window,         \
          SGEMA_ABOVE_ONE, 1e3, "invariant drift window, > 1")

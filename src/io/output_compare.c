@@ -90,7 +90,9 @@ static int json_difference(const char *a, const char *b, char *out, size_t size)
  * (comments, key order, defaults spelt out): what is compared is what the trials depend on. */
 const char *output_run_same_settings(sgema_output *o, const run_out *r, const sgema_run_spec *spec,
                                      sgema_diagnostics *diag, const char *path) {
-  char *stored = NULL, *now = sgema_settings_json_line(&spec->settings), what[640];
+  /* complete: the stored line with the settings an older build did not know at their defaults */
+  char *stored = NULL, *complete = NULL, *now = sgema_settings_json_line(&spec->settings),
+       what[640];
   size_t len;
   uint32_t stream, points;
   double t_last;
@@ -103,7 +105,9 @@ const char *output_run_same_settings(sgema_output *o, const run_out *r, const sg
       output_attr_read_u32(r->group, RF_RUN(POINTS), &points) < 0 ||
       output_attr_read_f64(r->group, RF_RUN(T_LAST), &t_last) < 0)
     failed = "reading a run's attributes";
-  else if (json_difference(stored, now, what, sizeof what))
+  else if (!(complete = sgema_settings_json_complete(stored)))
+    failed = "comparing the run's settings (out of memory)";
+  else if (json_difference(complete, now, what, sizeof what))
     differs = 1;
   else if (stream != spec->stream)
     snprintf(what, sizeof what, "stream (%u in the file, %u in the experiment)", stream,
@@ -124,6 +128,7 @@ const char *output_run_same_settings(sgema_output *o, const run_out *r, const sg
     failed = "";
   }
   free(stored);
+  free(complete);
   free(now);
   return failed;
 }

@@ -18,6 +18,9 @@
 static const char *const class_names[SGEMA_CLASS_COUNT] = {
     "origin", "stable", "saddle", "partial", "not_converged", "diverged", "failed"};
 static const char *const sphere_names[] = {"none", "S1", "S2"};
+_Static_assert(SGEMA_SPECTRUM_MAX_K <= ARNOLDI_MAX_K, "every allowed k is one ARPACK can compute");
+static const char *const spectrum_names[SGEMA_SPECTRUM_COUNT] = {"auto", "dense", "lapack",
+                                                                 "arnoldi"};
 
 const char *sgema_class_name(sgema_class c) {
   return (unsigned)c < SGEMA_CLASS_COUNT ? class_names[c] : "unknown";
@@ -25,6 +28,10 @@ const char *sgema_class_name(sgema_class c) {
 
 const char *sgema_sphere_name(sgema_sphere s) {
   return (unsigned)s <= SGEMA_SPHERE_S2 ? sphere_names[s] : "unknown";
+}
+
+const char *sgema_spectrum_name(sgema_spectrum_solver s) {
+  return (unsigned)s < SGEMA_SPECTRUM_COUNT ? spectrum_names[s] : "unknown";
 }
 
 struct sgema_classifier {
@@ -42,10 +49,8 @@ struct sgema_classifier {
   gsl_eigen_nonsymm_workspace **eig; /* one per reduced size, made on first use */
   gsl_matrix *Asv, *Asv_V;           /* SVD of A: n x m, m x m */
   gsl_vector *Asv_s;
-  double *tv; /* one tangent (N) */
-  double *P;  /* n x n projector */
-  sgema_spectrum_solver solver;
-  int k_eig;
+  double *tv;      /* one tangent (N) */
+  double *P;       /* n x n projector */
   arnoldi_ws *arn; /* made on first use */
   orbit_ws *orbit; /* the tangent space without its N x K matrix, for the Arnoldi path */
   double *xv, *jv; /* two states (N) for the reduced products */
@@ -101,8 +106,6 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   c->jv = c->xv ? c->xv + N : NULL;
   c->pz = c->xv ? c->jv + N : NULL;
   c->orbit = orbit_alloc(m, n);
-  c->solver = SGEMA_SPECTRUM_AUTO;
-  c->k_eig = SGEMA_ARNOLDI_K;
   c->Asv = gsl_matrix_alloc(n, m);
   c->Asv_V = gsl_matrix_alloc(m, m);
   c->Asv_s = gsl_vector_alloc(m);
@@ -237,7 +240,7 @@ static size_t frozen_tangents(sgema_classifier *c, const sgema_classification *s
   return q;
 }
 
-static int use_lapack(const sgema_classifier *c, size_t N);
+static int use_lapack(const sgema_classification *s, size_t N);
 
 /* The tangents' buffers, N x K, and GSL's K x K right singular vectors when with_V: made on first
  * use at the run's own size (an SG run's orbit has half the tangents of a frozen EMA target's, and
@@ -268,7 +271,7 @@ static int orbit_buffers(sgema_classifier *c, size_t N, size_t K, int with_V) {
 static int orbit_basis(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
                        const double *y, size_t N, int frozen, size_t *k_out) {
   size_t pairs = (size_t)p->n * (p->n - 1) / 2;
-  int lapack = use_lapack(c, sgema_problem_dim(p));
+  int lapack = use_lapack(s, sgema_problem_dim(p));
   int st = orbit_buffers(c, N, frozen ? 2 * pairs : pairs, !lapack);
   if (st != SGEMA_OK)
     return st;
@@ -310,29 +313,20 @@ static gsl_eigen_nonsymm_workspace *eigen_workspace(sgema_classifier *c, size_t 
   return c->eig[size];
 }
 
-int sgema_classifier_set_solver(sgema_classifier *c, sgema_spectrum_solver solver, int k) {
-  if ((unsigned)solver > SGEMA_SPECTRUM_ARNOLDI || k < 1 || k > SGEMA_SPECTRUM_MAX_K ||
-      k > ARNOLDI_MAX_K)
-    return SGEMA_EINVAL;
-  c->solver = solver;
-  c->k_eig = k;
-  return SGEMA_OK;
-}
-
 const sgema_spectrum_info *sgema_classifier_last_spectrum(const sgema_classifier *c) {
   return &c->info;
 }
 
-static int use_arnoldi(const sgema_classifier *c, size_t N) {
-  return c->solver == SGEMA_SPECTRUM_ARNOLDI ||
-         (c->solver == SGEMA_SPECTRUM_AUTO && N >= SGEMA_LAPACK_MIN_N);
+static int use_arnoldi(const sgema_classification *s, size_t N) {
+  return s->spectrum == SGEMA_SPECTRUM_ARNOLDI ||
+         (s->spectrum == SGEMA_SPECTRUM_AUTO && N >= (size_t)s->lapack_min_n);
 }
 
-/* The dense eigensolver: GSL's below SGEMA_LAPACK_MIN_N (bit for bit the results of before),
- * LAPACK's blocked dgeev from there, unless one is asked for. */
-static int use_lapack(const sgema_classifier *c, size_t N) {
-  return c->solver == SGEMA_SPECTRUM_LAPACK ||
-         (c->solver != SGEMA_SPECTRUM_DENSE && N >= SGEMA_LAPACK_MIN_N);
+/* The dense eigensolver: GSL's below lapack_min_n (bit for bit the results of before), LAPACK's
+ * blocked dgeev from there, unless one is asked for. */
+static int use_lapack(const sgema_classification *s, size_t N) {
+  return s->spectrum == SGEMA_SPECTRUM_LAPACK ||
+         (s->spectrum != SGEMA_SPECTRUM_DENSE && N >= (size_t)s->lapack_min_n);
 }
 
 /* M = Q^T M with Q the Householder reflectors of a QR factorisation (LAPACK's dormqr). */
@@ -342,9 +336,35 @@ static int lapack_qt(const gsl_matrix *QR, const gsl_vector *tau, gsl_matrix *M)
                         (lapack_int)M->tda);
 }
 
+/* Whether eigenvalue (a, b) comes before (c, d): descending real parts, then imaginary parts. */
+static int before(double a, double b, double c, double d) {
+  return a > c || (a == c && b > d);
+}
+
+/* The k rightmost of the nr eigenvalues (re, im) into c->info (insertion into the sorted k kept
+ * so far: O(nr k), k is small). */
+static void keep_rightmost(sgema_classifier *c, int k, const double *re, const double *im,
+                           size_t nr) {
+  double *kr = c->info.re, *ki = c->info.im;
+  int kept = 0;
+  for (size_t i = 0; i < nr; i++) {
+    if (kept == k && !before(re[i], im[i], kr[k - 1], ki[k - 1]))
+      continue;
+    int j = kept < k ? kept++ : k - 1;
+    for (; j > 0 && before(re[i], im[i], kr[j - 1], ki[j - 1]); j--) {
+      kr[j] = kr[j - 1];
+      ki[j] = ki[j - 1];
+    }
+    kr[j] = re[i];
+    ki[j] = im[i];
+  }
+  c->info.k = kept;
+}
+
 /* Largest real part of the eigenvalues of the nr x nr row-major matrix J (lda) by LAPACK's dgeev
- * (balanced, eigenvalues only); J is overwritten. */
-static int lapack_max_re(sgema_classifier *c, double *J, size_t nr, size_t lda, double *max_re) {
+ * (balanced, eigenvalues only), and the k rightmost; J is overwritten. */
+static int lapack_max_re(sgema_classifier *c, double *J, size_t nr, size_t lda, int k,
+                         double *max_re) {
   double *wr = c->xv, *wi = c->jv;
   if (LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)nr, J, (lapack_int)lda, wr, wi, NULL, 1,
                     NULL, 1) != 0)
@@ -353,6 +373,7 @@ static int lapack_max_re(sgema_classifier *c, double *J, size_t nr, size_t lda, 
   for (size_t i = 0; i < nr; i++)
     mx = fmax(mx, wr[i]);
   *max_re = mx;
+  keep_rightmost(c, k, wr, wi, nr);
   return SGEMA_OK;
 }
 
@@ -423,7 +444,7 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
   int st = orbit_factor(c->orbit, p, y, frozen, s->symmetry_tol, k);
   if (st != SGEMA_OK)
     return st;
-  if ((size_t)c->k_eig + 2 > N - *k)
+  if ((size_t)s->eigenvalues + 2 > N - *k)
     return -1;
   if (!c->arn)
     c->arn = arnoldi_alloc(c->N_max);
@@ -438,7 +459,8 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
    * reduced eigenvalue lies left of it, and a larger shift shows them. */
   for (int attempt = 0; attempt < 3; attempt++, shift *= 8.0) {
     o.shift = shift;
-    rc = arnoldi_rightmost(c->arn, N, c->k_eig, reduced_product, &o, &res);
+    rc = arnoldi_rightmost(c->arn, N, s->eigenvalues, s->arnoldi_tol, s->arnoldi_restarts,
+                           reduced_product, &o, &res);
     products += res.products;
     if (rc != 0 || *k == 0 || fabs(res.re[res.k - 1] + shift) > 1e-6 * shift)
       break;
@@ -464,12 +486,14 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
   size_t N = sgema_problem_dim(p), Nfull = N, k = 0;
   if (p->m > c->m_max || p->n > c->n_max || p->n <= p->m || p->m < 1)
     return SGEMA_EDIM;
+  if (s->eigenvalues < 1 || s->eigenvalues > SGEMA_SPECTRUM_MAX_K)
+    return SGEMA_EINVAL;
   int frozen = target_frozen(p, t);
   if (frozen)
     N = sgema_problem_dim_for(SGEMA_ALG_SG, p->m, p->n); /* the (A, B) block */
   memset(&c->info, 0, sizeof c->info);
   c->info.used = SGEMA_SPECTRUM_DENSE;
-  if (use_arnoldi(c, Nfull)) {
+  if (use_arnoldi(s, Nfull)) {
     int st = arnoldi_spectrum(c, s, p, t, y, N, frozen, &k, max_re);
     *symmetry_zeros = (int)k;
     if (st != -1)
@@ -512,7 +536,7 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
   if (k > 0) {
     gsl_matrix_view U = gsl_matrix_submatrix(c->T, 0, 0, N, k);
     gsl_vector_view tau = gsl_vector_subvector(c->tau, 0, k);
-    if (use_lapack(c, Nfull)) { /* GSL's reflectors are LAPACK's (dgeqrf's v, tau): blocked */
+    if (use_lapack(s, Nfull)) { /* GSL's reflectors are LAPACK's (dgeqrf's v, tau): blocked */
       if (lapack_qt(&U.matrix, &tau.vector, &JQ.matrix) != 0 ||
           gsl_matrix_transpose(&JQ.matrix) != GSL_SUCCESS ||
           lapack_qt(&U.matrix, &tau.vector, &JQ.matrix) != 0)
@@ -528,9 +552,9 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
       gsl_matrix_set(&Jr.matrix, i, j,
                      k > 0 ? gsl_matrix_get(&JQ.matrix, k + j, k + i)
                            : gsl_matrix_get(&JQ.matrix, i, j));
-  if (use_lapack(c, Nfull)) {
+  if (use_lapack(s, Nfull)) {
     c->info.used = SGEMA_SPECTRUM_LAPACK;
-    st = lapack_max_re(c, Jr.matrix.data, nr, Jr.matrix.tda, max_re);
+    st = lapack_max_re(c, Jr.matrix.data, nr, Jr.matrix.tda, s->eigenvalues, max_re);
     c->info.abscissa = *max_re;
     return st;
   }
@@ -541,9 +565,14 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
   if (gsl_eigen_nonsymm(&Jr.matrix, &ev.vector, ws) != GSL_SUCCESS)
     return SGEMA_ELINALG;
   double mx = -INFINITY;
-  for (size_t i = 0; i < nr; i++)
-    mx = fmax(mx, GSL_REAL(gsl_vector_complex_get(&ev.vector, i)));
+  for (size_t i = 0; i < nr; i++) {
+    gsl_complex z = gsl_vector_complex_get(&ev.vector, i);
+    mx = fmax(mx, GSL_REAL(z));
+    c->xv[i] = GSL_REAL(z);
+    c->jv[i] = GSL_IMAG(z);
+  }
   *max_re = mx;
+  keep_rightmost(c, s->eigenvalues, c->xv, c->jv, nr);
   c->info.used = SGEMA_SPECTRUM_DENSE;
   c->info.abscissa = mx;
   return SGEMA_OK;

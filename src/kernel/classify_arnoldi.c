@@ -16,10 +16,10 @@
  * 6, 8, SG and EMA, 340 sampled limits against LAPACK's dgeev): tol = 1e-7 converges on all of
  * them in 30 to 250 products with abscissae within 1.2e-8; tol = 1e-8 and below stall for
  * thousands of products on partial limits (clusters of eigenvalues next to the abscissa), so the
- * restart budget is small and the caller falls back to the dense solver when it runs out. */
+ * restart budget is small and the caller falls back to the dense solver when it runs out. (tol and
+ * the budget are the settings classification.arnoldi_tol and arnoldi_restarts.) */
 
-enum { NCV_MIN = 30, NCV_MAX = 40, MAX_RESTARTS = 60 };
-static const double arpack_tol = 1e-7;
+enum { NCV_MIN = 30, NCV_MAX = 40 };
 
 /* OpenBLAS (under ARPACK) would otherwise start one thread per core in every process, and split its
  * sums by the machine's core count. One thread: results depend on the CPU's kernels only. */
@@ -132,15 +132,15 @@ static double ritz_estimate(const arnoldi_ws *w, const a_int *ipntr, size_t ncv,
   return est;
 }
 
-int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, arnoldi_op op, void *ctx,
-                      arnoldi_result *out) {
+int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, arnoldi_op op,
+                      void *ctx, arnoldi_result *out) {
   memset(out, 0, sizeof *out);
-  if (n > w->n_max || k < 1 || k > ARNOLDI_MAX_K || (size_t)k + 2 > n)
+  if (n > w->n_max || k < 1 || k > ARNOLDI_MAX_K || (size_t)k + 2 > n || restarts < 1)
     return -1;
   size_t ncv = ncv_for(n, k), lworkl = 3 * ncv * ncv + 6 * ncv;
   a_int ido = 0, info = 1, iparam[11] = {0}, ipntr[14] = {0};
   iparam[0] = 1; /* exact shifts */
-  iparam[2] = MAX_RESTARTS;
+  iparam[2] = restarts;
   iparam[6] = 1; /* regular mode */
   start_vector(w->resid, n);
   dlarnv_state = 0x9E3779B97F4A7C15ull;
@@ -150,8 +150,8 @@ int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, arnoldi_op op, void *ctx,
   memset(w->workd, 0, 3 * n * sizeof(double));
   memset(w->workl, 0, lworkl * sizeof(double));
   for (;;) {
-    dnaupd_c(&ido, "I", (a_int)n, "LR", k, arpack_tol, w->resid, (a_int)ncv, w->V, (a_int)n, iparam,
-             ipntr, w->workd, w->workl, (a_int)lworkl, &info);
+    dnaupd_c(&ido, "I", (a_int)n, "LR", k, tol, w->resid, (a_int)ncv, w->V, (a_int)n, iparam, ipntr,
+             w->workd, w->workl, (a_int)lworkl, &info);
     if (ido != -1 && ido != 1)
       break;
     op(ctx, w->workd + ipntr[0] - 1, w->workd + ipntr[1] - 1);
@@ -163,8 +163,8 @@ int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, arnoldi_op op, void *ctx,
   memset(w->select, 0,
          ncv * sizeof(a_int)); /* workspace with howmny "A", but read by the C wrapper */
   dneupd_c(0, "A", w->select, w->dr, w->di, w->V, (a_int)n, 0.0, 0.0, w->workev, "I", (a_int)n,
-           "LR", k, arpack_tol, w->resid, (a_int)ncv, w->V, (a_int)n, iparam, ipntr, w->workd,
-           w->workl, (a_int)lworkl, &info);
+           "LR", k, tol, w->resid, (a_int)ncv, w->V, (a_int)n, iparam, ipntr, w->workd, w->workl,
+           (a_int)lworkl, &info);
   if (info != 0)
     return -1;
   /* Descending real parts (insertion sort of at most k + 1 values). */

@@ -29,10 +29,10 @@ typedef struct {
 } arnoldi_result;
 
 /* The k rightmost eigenvalues (largest real part) of the n x n operator, 2 <= k + 2 <= n,
- * k <= ARNOLDI_MAX_K. Returns 0, or -1 when ARPACK did not converge within its restart budget or
- * failed (the caller falls back to a dense eigensolver). Deterministic: the start vector is fixed.
- */
-int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, arnoldi_op op, void *ctx,
-                      arnoldi_result *out);
+ * k <= ARNOLDI_MAX_K, each Ritz value to the relative accuracy tol. Returns 0, or -1 when ARPACK
+ * did not converge within `restarts` restarts or failed (the caller falls back to a dense
+ * eigensolver). Deterministic: the start vector is fixed. */
+int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, arnoldi_op op,
+                      void *ctx, arnoldi_result *out);
 
 #endif

@@ -15,6 +15,7 @@ const sgema_interval SGEMA_NONNEG = {0.0, INFINITY, 0, 1, ">= 0 and finite"};
 const sgema_interval SGEMA_UNIT = {0.0, 1.0, 0, 0, "in [0, 1]"};
 const sgema_interval SGEMA_ABOVE_ONE = {1.0, INFINITY, 1, 1, "> 1 and finite"};
 const sgema_interval SGEMA_POSITIVE_OR_INF = {0.0, INFINITY, 1, 0, "> 0 (.inf allowed)"};
+const sgema_interval SGEMA_OPEN_UNIT = {0.0, 1.0, 1, 1, "> 0 and < 1"};
 
 int sgema_interval_contains(const sgema_interval *iv, double x) {
   if (isnan(x))
@@ -43,6 +44,12 @@ static const char *target_name(int v) {
 static const char *method_name(int v) {
   return sgema_method_name((sgema_method)v);
 }
+static const char *preconditioner_name(int v) {
+  return sgema_preconditioner_name((sgema_preconditioner)v);
+}
+static const char *spectrum_name(int v) {
+  return sgema_spectrum_name((sgema_spectrum_solver)v);
+}
 
 const sgema_choice SGEMA_CHOICE_ALG = {SGEMA_ALG_GD + 1, alg_name};
 const sgema_choice SGEMA_CHOICE_TIME = {SGEMA_TIME_DISCRETE + 1, time_name};
@@ -50,11 +57,16 @@ const sgema_choice SGEMA_CHOICE_MOMENTUM_KIND = {SGEMA_MOMENTUM_LINEAR + 1, mome
 const sgema_choice SGEMA_CHOICE_STATS = {SGEMA_STATS_GENERIC + 1, stats_name};
 const sgema_choice SGEMA_CHOICE_TARGET = {SGEMA_TARGET_INDEPENDENT + 1, target_name};
 const sgema_choice SGEMA_CHOICE_METHOD = {SGEMA_METHOD_COUNT, method_name};
+const sgema_choice SGEMA_CHOICE_PRECONDITIONER = {SGEMA_PREC_COUNT, preconditioner_name};
+const sgema_choice SGEMA_CHOICE_SPECTRUM = {SGEMA_SPECTRUM_COUNT, spectrum_name};
 
 /* The table stores an enum as an int. */
 _Static_assert(sizeof(sgema_alg) == sizeof(int) && sizeof(sgema_time_kind) == sizeof(int) &&
                    sizeof(sgema_stats_kind) == sizeof(int) &&
-                   sizeof(sgema_target_init) == sizeof(int) && sizeof(sgema_method) == sizeof(int),
+                   sizeof(sgema_target_init) == sizeof(int) &&
+                   sizeof(sgema_method) == sizeof(int) &&
+                   sizeof(sgema_preconditioner) == sizeof(int) &&
+                   sizeof(sgema_spectrum_solver) == sizeof(int),
                "the settings table stores enums as int");
 
 int sgema_choice_find(const sgema_choice *c, const char *name) {
@@ -222,6 +234,9 @@ int sgema_settings_validate(const sgema_settings *s, const char **what) {
     return fail(what, "integration", SGEMA_EINVAL);
   if (!section_valid(s, "classification"))
     return fail(what, "classification", SGEMA_EINVAL);
+  /* k rightmost of a spectrum of at most N eigenvalues. */
+  if ((size_t)s->classification.eigenvalues > sgema_problem_dim_for(s->alg, s->m, s->n))
+    return fail(what, "eigenvalues", SGEMA_EINVAL);
   if (!row_valid(&sgema_settings_table[SGEMA_SETTING_INVARIANT_WINDOW], s))
     return fail(what, "invariant_window", SGEMA_EINVAL);
   return fail(what, NULL, SGEMA_OK);

@@ -98,3 +98,114 @@ char *sgema_settings_json_line(const sgema_settings *s) {
   }
   return text;
 }
+
+/* ---- stored lines of older builds ---- */
+
+enum { LEAF_MAX = 128, LEAF_DEPTH = 8, LEAF_KEY = 48, LEAF_PATH = 160 };
+
+/* One leaf of a settings line: its dotted path ("integration.rtol") and its value's text. */
+typedef struct {
+  char path[LEAF_PATH];
+  const char *value;
+  size_t len;
+} leaf;
+
+/* The next leaf of a one-line JSON object as sgema_settings_json_line prints it (keys without
+ * escapes, arrays of numbers); 0 at the end or on anything else. */
+static int next_leaf(const char **p, char keys[][LEAF_KEY], int *depth, leaf *out) {
+  const char *c = *p;
+  for (;;) {
+    while (*c == ' ' || *c == ',' || *c == '\n')
+      c++;
+    if (*c == '{') {
+      (*depth)++;
+      c++;
+    } else if (*c == '}') {
+      (*depth)--;
+      c++;
+    } else if (*c == '"' && *depth >= 1 && *depth < LEAF_DEPTH) {
+      const char *end = strchr(c + 1, '"');
+      if (!end) {
+        *p = c;
+        return 0;
+      }
+      snprintf(keys[*depth], LEAF_KEY, "%.*s", (int)(end - c - 1), c + 1);
+      for (c = end + 1; *c == ' ' || *c == ':'; c++)
+        ;
+      if (*c == '{')
+        continue;
+      const char *v = c;
+      if (*c == '"' || *c == '[') {
+        const char *close = strchr(c + 1, *c == '"' ? '"' : ']');
+        c = close ? close + 1 : v + strlen(v);
+      } else {
+        while (*c && *c != ',' && *c != '}')
+          c++;
+      }
+      size_t used = 0;
+      out->path[0] = '\0';
+      for (int d = 1; d <= *depth && used < sizeof out->path; d++)
+        used += (size_t)snprintf(out->path + used, sizeof out->path - used, "%s%s",
+                                 d > 1 ? "." : "", keys[d]);
+      out->value = v;
+      out->len = (size_t)(c - v);
+      *p = c;
+      return 1;
+    } else {
+      *p = c;
+      return 0;
+    }
+  }
+}
+
+/* The leaves of line into out (at most LEAF_MAX); their count, or -1 when line is not a whole
+ * settings object. */
+static int leaves(const char *line, leaf *out) {
+  char keys[LEAF_DEPTH][LEAF_KEY];
+  int depth = 0, count = 0;
+  leaf l;
+  while (next_leaf(&line, keys, &depth, &l)) {
+    if (count == LEAF_MAX)
+      return -1;
+    out[count++] = l;
+  }
+  return *line == '\0' && depth == 0 && count > 0 ? count : -1;
+}
+
+char *sgema_settings_json_complete(const char *stored) {
+  sgema_settings d;
+  sgema_settings_default(&d);
+  char *dflt = sgema_settings_json_line(&d), *text = NULL;
+  leaf *have = malloc(2 * LEAF_MAX * sizeof *have), *want = have ? have + LEAF_MAX : NULL;
+  int nh = have ? leaves(stored, have) : -1, nw = dflt && have ? leaves(dflt, want) : -1;
+  int used = 0, ok = nh >= 0 && nw >= 0;
+  size_t len = 0;
+  FILE *f = ok ? open_memstream(&text, &len) : NULL;
+  const char *at = dflt;
+  /* The default line's text with each value the stored line gives put in its place. */
+  for (int i = 0; f && i < nw; i++) {
+    int j = 0;
+    while (j < nh && strcmp(have[j].path, want[i].path) != 0)
+      j++;
+    fwrite(at, 1, (size_t)(want[i].value - at), f);
+    if (j < nh) {
+      fwrite(have[j].value, 1, have[j].len, f);
+      used++;
+    } else {
+      fwrite(want[i].value, 1, want[i].len, f);
+    }
+    at = want[i].value + want[i].len;
+  }
+  if (f) {
+    fputs(at, f);
+    ok = fclose(f) == 0;
+  }
+  /* A key this build does not know: the stored line stays as it is (and differs). */
+  if (!f || !ok || used != nh) {
+    free(text);
+    text = strdup(stored);
+  }
+  free(have);
+  free(dflt);
+  return text;
+}

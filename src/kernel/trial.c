@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,9 +97,26 @@ static int sample_failed(sgema_trial *t, sgema_record *rec, int st) {
   return st;
 }
 
+/* The problem's statistics follow each other, sized for the largest m. */
+_Static_assert(offsetof(sgema_problem, Syx) ==
+                       offsetof(sgema_problem, Sxx) + sizeof(double) * SGEMA_MAX_M * SGEMA_MAX_M &&
+                   offsetof(sgema_problem, Syy) ==
+                       offsetof(sgema_problem, Syx) + sizeof(double) * SGEMA_MAX_M * SGEMA_MAX_M,
+               "Sxx, Syx, Syy are contiguous");
+
+/* Zeroes all of rec but the problem's statistics: sized for the largest m (96 KiB at m = 64, where
+ * zeroing them would double an m = 1 trial's memory traffic), of which the sampler writes the
+ * m x m entries a trial has (sample_failed too) and nothing reads the rest. */
+static void record_clear(sgema_record *rec) {
+  char *start = (char *)rec, *stats = (char *)rec->problem.Sxx,
+       *after = (char *)(rec->problem.Syy + SGEMA_MAX_M * SGEMA_MAX_M);
+  memset(start, 0, (size_t)(stats - start));
+  memset(after, 0, (size_t)((char *)(rec + 1) - after));
+}
+
 int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial,
                        sgema_record *rec) {
-  memset(rec, 0, sizeof *rec);
+  record_clear(rec);
   rec->seed = seed;
   rec->run = run;
   rec->trial = trial;
@@ -202,14 +220,12 @@ void sgema_trial_set_watch(sgema_trial *t, const sgema_trial_watch *w) {
 }
 
 const char *sgema_record_solver_name(sgema_spectrum_solver used) {
-  /* Indexed by the solver enum; its auto never describes a computed spectrum. */
-  static const char *const names[] = {"none", "dense", "lapack", "arnoldi"};
-  return (unsigned)used < sizeof names / sizeof names[0] ? names[used] : "unknown";
+  /* The solver enum's auto never describes a computed spectrum: it stands for none. */
+  return used == SGEMA_SPECTRUM_AUTO ? "none" : sgema_spectrum_name(used);
 }
 
 int sgema_record_eigenvalues(const sgema_settings *s) {
-  (void)s; /* the classification.eigenvalues setting is not there yet: the classifier's default */
-  return SGEMA_ARNOLDI_K;
+  return s->classification.eigenvalues;
 }
 
 sgema_classifier *sgema_trial_classifier(sgema_trial *t) {

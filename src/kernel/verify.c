@@ -10,12 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NN_MAX (SGEMA_MAX_N * SGEMA_MAX_N)
-#define MM_MAX (SGEMA_MAX_M * SGEMA_MAX_M)
-
+/* Every buffer is sized by the workspace's or the problem's n and m, not by SGEMA_MAX_N (three
+ * n x n matrices are 384 KiB at n = 128). */
 struct sgema_verifier {
   const sgema_problem *p;
-  double K0[NN_MAX], D[NN_MAX], T[NN_MAX];
+  double *K0, *D, *T; /* n x n each, one block */
   double k0_norm;
   double window_end; /* ln(window) / (2 lambda): where |B^T B - A A^T| has decayed by `window` */
   double max_drift, t_covered;
@@ -27,10 +26,22 @@ struct sgema_verifier {
 sgema_verifier *sgema_verifier_alloc(int m, int n) {
   if (m < 1 || n <= m || m > SGEMA_MAX_M || n > SGEMA_MAX_N)
     return NULL;
-  return calloc(1, sizeof(sgema_verifier));
+  sgema_verifier *v = calloc(1, sizeof(sgema_verifier));
+  size_t nn = (size_t)n * n;
+  if (v && !(v->K0 = calloc(3 * nn, sizeof(double)))) {
+    free(v);
+    return NULL;
+  }
+  if (v) {
+    v->D = v->K0 + nn;
+    v->T = v->D + nn;
+  }
+  return v;
 }
 
 void sgema_verifier_free(sgema_verifier *v) {
+  if (v)
+    free(v->K0);
   free(v);
 }
 
@@ -88,7 +99,11 @@ void sgema_verifier_step(sgema_verifier *v, double t, const double *y, const dou
 
 double sgema_verify_eq6(const sgema_problem *p, const double *A) {
   int m = p->m, n = p->n;
-  double S[MM_MAX], L1[MM_MAX], L2[MM_MAX], L[MM_MAX], Sxy[MM_MAX], T1[MM_MAX], T2[MM_MAX];
+  size_t mm = (size_t)m * m;
+  double *S = malloc(7 * mm * sizeof(double));
+  if (!S)
+    return NAN;
+  double *L1 = S + mm, *L2 = L1 + mm, *L = L2 + mm, *Sxy = L + mm, *T1 = Sxy + mm, *T2 = T1 + mm;
   sm_mul_tn(m, n, m, A, A, S);
   sm_mul(m, m, m, p->Sxx, S, L1); /* Sxx S + l I */
   sm_mul(m, m, m, S, p->Sxx, L2); /* S Sxx + l I */
@@ -102,12 +117,18 @@ double sgema_verify_eq6(const sgema_problem *p, const double *A) {
       Sxy[i * m + j] = p->Syx[j * m + i];
   sm_mul(m, m, m, Sxy, S, T1);
   sm_mul(m, m, m, T1, p->Syx, T2);
-  return sm_dist((size_t)m * m, L, T2);
+  double d = sm_dist(mm, L, T2);
+  free(S);
+  return d;
 }
 
 double sgema_verify_eq7(const sgema_problem *p, const double *A, const double *B) {
   int m = p->m, n = p->n;
-  double W[NN_MAX], M[NN_MAX], nm1[SGEMA_MAX_N * SGEMA_MAX_M], nm2[SGEMA_MAX_N * SGEMA_MAX_M];
+  size_t nn = (size_t)n * n, nm = (size_t)n * m;
+  double *W = malloc((2 * nn + 2 * nm) * sizeof(double));
+  if (!W)
+    return NAN;
+  double *M = W + nn, *nm1 = M + nn, *nm2 = nm1 + nm;
   sm_mul(n, m, m, A, p->Sxx, nm1);
   sm_mul_nt(n, m, n, nm1, A, W); /* A Sxx A^T + l I: symmetric positive definite */
   for (int i = 0; i < n; i++)
@@ -116,8 +137,10 @@ double sgema_verify_eq7(const sgema_problem *p, const double *A, const double *B
   sm_mul_nt(n, m, n, nm2, A, M); /* A Syx A^T */
   /* B_pred = M W^{-1}, i.e. B_pred^T = W^{-1} M^T: solve W x = (row i of M) for each row. */
   gsl_matrix_view Wv = gsl_matrix_view_array(W, n, n);
-  if (gsl_linalg_cholesky_decomp1(&Wv.matrix) != 0)
+  if (gsl_linalg_cholesky_decomp1(&Wv.matrix) != 0) {
+    free(W);
     return NAN;
+  }
   double s = 0.0;
   for (int i = 0; i < n; i++) {
     gsl_vector_view row = gsl_vector_view_array(M + i * n, n);
@@ -127,6 +150,7 @@ double sgema_verify_eq7(const sgema_problem *p, const double *A, const double *B
       s += d * d;
     }
   }
+  free(W);
   return sqrt(s);
 }
 

@@ -1,5 +1,6 @@
-/* The names of the integration methods and of the ways a trial ends (one list each, in
- * include/sgema/integrate.h): below the settings that name a method and the driver that runs it. */
+/* The names of the integration methods, the preconditioners and the ways a trial ends (one list
+ * each, in include/sgema/integrate.h): below the settings that name a method and the driver that
+ * runs it. */
 #include "sgema/integrate.h"
 
 #include <string.h>
@@ -19,6 +20,12 @@ int sgema_method_parse(const char *name) {
     if (strcmp(name, method_names[i]) == 0)
       return i;
   return -1;
+}
+
+static const char *const preconditioner_names[SGEMA_PREC_COUNT] = {"block", "none"};
+
+const char *sgema_preconditioner_name(sgema_preconditioner p) {
+  return (unsigned)p < SGEMA_PREC_COUNT ? preconditioner_names[p] : "unknown";
 }
 
 static const char *const end_names[SGEMA_END_COUNT] = {"converged", "diverged",  "t_max",

@@ -21,7 +21,7 @@
  * factorise, while the field and its directional derivative cost O(n^2 m) = O(N^1.5). CVODE's BDF
  * solves each Newton system with a few GMRES iterations on J v (sgema_field_jvp).
  *
- * The preconditioner (CVODE_PREC_BLOCK) is the block diagonal of I - gamma J in the blocks A, B, C,
+ * The preconditioner (SGEMA_PREC_BLOCK) is the block diagonal of I - gamma J in the blocks A, B, C,
  * each inverted exactly in O(n^3 + n^2 m) from two symmetric n x n eigendecompositions:
  *   B block: J_BB E = -E (A Sxx A^T + lambda I), so (I - gamma J_BB) E = E W with
  *            W = (1 + gamma lambda) I + gamma A Sxx A^T = U diag(w) U^T: E = R U diag(1/w) U^T;
@@ -31,10 +31,6 @@
  *   C block: J_CC = -(1 - alpha) I, a scalar.
  * The eigendecompositions depend on y only; CVODE reuses them while it keeps its Jacobian data
  * (jok), and gamma enters only through the diagonal scalings. */
-
-/* The preconditioner and the Krylov dimension of every workspace (set default_prec to
- * CVODE_PREC_NONE to measure what the preconditioner gains). */
-static const int default_prec = CVODE_PREC_BLOCK, default_krylov = 10;
 
 struct cvode_ws {
   size_t N;
@@ -317,13 +313,12 @@ void cvode_free(void *impl) {
 }
 
 void *cvode_alloc(const sgema_integration *s, size_t N) {
-  (void)s; /* the tolerances are read per trial (error_weights) */
   cvode_ws *w = calloc(1, sizeof *w);
   if (!w)
     return NULL;
   w->N = N;
-  w->prec = default_prec;
-  w->krylov = default_krylov;
+  w->prec = (int)s->preconditioner; /* none: to measure what the preconditioner gains */
+  w->krylov = s->krylov_dim;
   w->f = malloc(2 * N * sizeof(double));
   w->y_prev = w->f ? w->f + N : NULL;
   int ok = w->f && SUNContext_Create(NULL, &w->ctx) == 0;
@@ -336,7 +331,7 @@ void *cvode_alloc(const sgema_integration *s, size_t N) {
      * default; measured: bench/scale.sh). */
     N_VConst(0.0, w->yv);
     ok = N_VEnableFusedOps_Serial(w->yv, SUNTRUE) == 0;
-    w->ls = SUNLinSol_SPGMR(w->yv, w->prec == CVODE_PREC_BLOCK ? SUN_PREC_LEFT : SUN_PREC_NONE,
+    w->ls = SUNLinSol_SPGMR(w->yv, w->prec == SGEMA_PREC_BLOCK ? SUN_PREC_LEFT : SUN_PREC_NONE,
                             w->krylov, w->ctx);
     ok = ok && w->ls && SUNLinSol_SPGMRSetGSType(w->ls, SUN_CLASSICAL_GS) == 0;
     w->mem = CVodeCreate(CV_BDF, w->ctx);
@@ -348,7 +343,7 @@ void *cvode_alloc(const sgema_integration *s, size_t N) {
        CVodeSetMaxNumSteps(w->mem, -1) == CV_SUCCESS &&
        CVodeSetLinearSolver(w->mem, w->ls, NULL) == CV_SUCCESS &&
        CVodeSetJacTimes(w->mem, NULL, cvode_jtimes) == CV_SUCCESS;
-  if (ok && w->prec == CVODE_PREC_BLOCK)
+  if (ok && w->prec == SGEMA_PREC_BLOCK)
     ok = CVodeSetPreconditioner(w->mem, prec_setup, prec_solve) == CV_SUCCESS;
   if (!ok) {
     cvode_free(w);

@@ -6,7 +6,8 @@
 
 typedef struct cvode_ws cvode_ws;
 
-/* Workspace for states of length N: O(N x Krylov dimension) doubles, no N x N matrix. */
+/* Workspace for states of length N with s's Krylov dimension and preconditioner: O(N x Krylov
+ * dimension) doubles, no N x N matrix. */
 void *cvode_alloc(const sgema_integration *s, size_t N);
 void cvode_free(void *impl);
 
@@ -14,8 +15,5 @@ void cvode_free(void *impl);
  * there, until integ_accept ends the trial. f is scratch afterwards. With relax_tail, once in the
  * tail (|f| < tail_f) the error is measured against the step's displacement, as RODAS4 does. */
 int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f, int relax_tail);
-
-/* Preconditioners of the Newton systems (I - gamma J) x = b (see integrate_cvode.c). */
-enum { CVODE_PREC_NONE, CVODE_PREC_BLOCK };
 
 #endif

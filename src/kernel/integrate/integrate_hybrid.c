@@ -31,9 +31,9 @@ enum { STIFF_CHECK_EVERY = 8, POWER_ITERATIONS = 4 };
  * 8-dimensional m = 1 problems and BDF from m = 2, n = 4 (N = 24) on. */
 static const size_t bdf_min_n = 20;
 
-/* From this state length on, CVODE's BDF with matrix-free Newton-Krylov solves (integrate_cvode.c)
- * takes the stiff phase and the tail, without any N x N matrix (measured: see bench/scale.sh). */
-static const size_t cvode_min_n = 64;
+/* From the state length s->krylov_min_n on (64 by default), CVODE's BDF with matrix-free
+ * Newton-Krylov solves (integrate_cvode.c) takes the stiff phase and the tail, without any N x N
+ * matrix (measured: see bench/scale.sh). */
 
 typedef struct {
   size_t N;
@@ -41,7 +41,7 @@ typedef struct {
   extrap_ws *stiff; /* semi-implicit extrapolation (GSL's bsimp algorithm) */
   integ_gsl *bdf;   /* GSL's msbdf, for large states */
   rodas_ws *rodas;
-  cvode_ws *krylov; /* CVODE, for states of cvode_min_n and longer (then no extrap, bdf, rodas) */
+  cvode_ws *krylov; /* CVODE, for states of krylov_min_n and longer (then no extrap, bdf, rodas) */
   double *f;        /* the field at the accepted state */
   double *ynew, *yerr, *fnew, *v, *jv;
 } hybrid_ws;
@@ -65,7 +65,7 @@ static void *hybrid_alloc(const sgema_integration *s, size_t N) {
     return NULL;
   w->N = N;
   w->rk = rk8_alloc(N);
-  int krylov = N >= cvode_min_n;
+  int krylov = N >= (size_t)s->krylov_min_n;
   if (krylov) {
     w->krylov = cvode_alloc(s, N);
   } else {
