@@ -83,6 +83,23 @@ bad 2 "--alg: given more than once" --alg sg --alg ema
 bad 2 "--n: 2 is not allowed: must be greater than m = 2" --m 2 --n 2
 bad 2 "--m: '0' is not allowed" --m 0
 bad 2 "--n: '129' is not allowed" --n 129
+
+# --- the large-state path's settings (issue 12) --------------------------------------------------
+bad 2 "--krylov-dim: '0' is not allowed: must be between 1 and 1000" --krylov-dim 0
+bad 2 "--krylov-dim: '-2' is not allowed: must be between 1 and 1000" --krylov-dim -2
+bad 2 "--preconditioner: 'jacobi' is not one of block|none" --preconditioner jacobi
+bad 2 "--spectrum: 'shift-invert' is not one of auto|dense|lapack|arnoldi" --spectrum shift-invert
+bad 2 "--eigenvalues: '0' is not allowed: must be between 1 and 16" --eigenvalues 0
+bad 2 "--eigenvalues: '17' is not allowed: must be between 1 and 16" --m 8 --n 16 --eigenvalues 17
+# SG m = 1, n = 2 has a state of N = 6 (A: 2, B: 4): k = 6 runs, k = 7 is refused.
+bad 2 "--eigenvalues: 7 is more than the state length N = 6 of sg m = 1 n = 2" --eigenvalues 7
+bad 2 "--arnoldi-tol: '1' is not allowed: must be in (0, 1)" --arnoldi-tol 1
+bad 2 "--arnoldi-tol: '0' is not allowed: must be in (0, 1)" --arnoldi-tol 0
+bad 2 "--arnoldi-restarts: '0' is not allowed" --arnoldi-restarts 0
+bad 2 "--lapack-min-n: '0' is not allowed" --lapack-min-n 0
+bad 2 "--krylov-min-n: '0' is not allowed" --krylov-min-n 0
+checks=$((checks + 1))
+"$BIN" --eigenvalues 6 --spectrum dense --json >k6.json 2>err.txt || fail "--eigenvalues 6 (N = 6) refused: $(cat err.txt)"
 bad 2 "missing --tau" --rho 1 --lambda 0.1
 bad 2 "explicit statistics need m = 1" --rho 1 --tau 0.5 --lambda 0.1 --m 2 --n 3
 bad 2 "--condition-delta: Delta is defined for m = 1 only" --condition-delta --m 2 --n 3

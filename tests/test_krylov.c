@@ -271,6 +271,24 @@ static void test_sphere(sgema_alg alg, int n) {
           "%.1e), %d symmetry zeros, %s",
           sgema_alg_name(alg), n, sph + 1, N, lim.max_re, want, in->products, in->error,
           lim.symmetry_zeros, sgema_class_name(lim.cls));
+    /* Every solver keeps the k = 2 rightmost (descending real parts): GSL's and LAPACK's dense
+     * eigensolvers find ARPACK's two. */
+    double kr[2] = {in->re[0], in->re[1]};
+    int k_arnoldi = in->k;
+    for (int solver = SGEMA_SPECTRUM_DENSE; solver <= SGEMA_SPECTRUM_LAPACK; solver++) {
+      sgema_classification cd = cs;
+      cd.spectrum = (sgema_spectrum_solver)solver;
+      sgema_limit ld;
+      st = sgema_classify(ca, &cd, &p, 0.0, y, SGEMA_END_CONVERGED, &ld);
+      in = sgema_classifier_last_spectrum(ca);
+      CHECK(st == 0 && k_arnoldi == 2 && in->k == 2 && (int)in->used == solver &&
+                in->re[0] == ld.max_re && in->re[0] >= in->re[1] &&
+                fabs(in->re[0] - kr[0]) < 1e-9 * fmax(1.0, fabs(kr[0])) &&
+                fabs(in->re[1] - kr[1]) < 1e-9 * fmax(1.0, fabs(kr[1])),
+            "%s m=1 n=%d S%d: %s's two rightmost %.12g, %.12g vs arnoldi's %.12g, %.12g",
+            sgema_alg_name(alg), n, sph + 1, sgema_spectrum_name(in->used), in->re[0], in->re[1],
+            kr[0], kr[1]);
+    }
   }
   free(y);
   free(J);
