@@ -145,7 +145,7 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
         classification.eigenvalues, 1, SGEMA_SPECTRUM_MAX_K, 1,                                    \
         "rightmost eigenvalues computed, 1.." SGEMA_STR(SGEMA_SPECTRUM_MAX_K) " and <= N")         \
   X_REAL(ARNOLDI_TOL, "classification", "arnoldi_tol", "arnoldi-tol", classification.arnoldi_tol,  \
-         SGEMA_OPEN_UNIT, 1e-7, "arnoldi: relative accuracy of the Ritz values")                   \
+         SGEMA_OPEN_UNIT, 1e-6, "arnoldi: relative accuracy of the Ritz values")                   \
   X_INT(ARNOLDI_RESTARTS, "classification", "arnoldi_restarts", "arnoldi-restarts", " R",          \
         classification.arnoldi_restarts, 1, INT_MAX, 60, "arnoldi: restart budget, then lapack")   \
   X_INT(LAPACK_MIN_N, "classification", "lapack_min_n", "lapack-min-n", " N",                      \
