@@ -17,6 +17,9 @@ void sgema_parallel_host(char *buf, size_t size);
 MPI_Comm sgema_parallel_comm(void);
 /* Rank 0's current UTC time as ISO 8601 ("2026-11-25T21:50:03Z"), the same string on every rank. */
 void sgema_parallel_utc_now(char buf[32]);
+/* Rank 0's string in buf (size bytes) on every rank: for the attributes the processes write
+ * together, which must be one value (the processes may run on different machines). */
+void sgema_parallel_share(char *buf, size_t size);
 /* Logical AND of ok over all ranks (for "did every rank succeed"). */
 int sgema_parallel_all(int ok);
 

@@ -488,7 +488,12 @@ int main(int argc, char **argv) {
     sgema_diagnostics_free(diag);
     return finish(EXIT_USAGE);
   }
+  /* Rank 0's host and numerics for the whole file: the ranks write its attributes together. */
+  static char numerics[SGEMA_OUTPUT_NUMERICS_SIZE];
   sgema_parallel_host(host, sizeof host);
+  sgema_parallel_share(host, sizeof host);
+  sgema_output_numerics(numerics, sizeof numerics);
+  sgema_parallel_share(numerics, sizeof numerics);
   char start[32], end[32];
   sgema_parallel_utc_now(start);
   sgema_output_info info = {o.output ? o.output : default_path,
@@ -499,7 +504,7 @@ int main(int argc, char **argv) {
                             SGEMA_BUILD_FLAGS,
                             command ? command : "",
                             start,
-                            NULL}; /* numerics: each rank's own, the same on one machine */
+                            numerics};
   sgema_output *out = NULL;
   char creating[sizeof default_path + 16];
   snprintf(creating, sizeof creating, "%s.creating", info.path);

@@ -132,7 +132,7 @@ const char *output_create_file(sgema_output *o, const sgema_experiment *e,
 /* Reopens path (through fapl) for e and checks that it holds e's runs; NULL, "" (reason in diag)
  * or what failed. Collective. */
 const char *output_reopen(sgema_output *o, const sgema_experiment *e, const char *path, hid_t fapl,
-                          sgema_diagnostics *diag);
+                          const char *numerics, sgema_diagnostics *diag);
 
 /* ---- output_compare.c ---- */
 

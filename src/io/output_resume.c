@@ -325,13 +325,19 @@ static const char *root_update(sgema_output *o, const sgema_experiment *e) {
   return bad ? "updating the stored experiment" : NULL;
 }
 
-/* The rows computed now are computed under this process's numerics: when they are not the ones
- * the file records (another CPU, BLAS kernel or library), a note says so and the attribute gains
- * them after a "resumed with:" line, so that it describes every row. Unchanged: nothing written. */
-static const char *numerics_update(sgema_output *o, sgema_diagnostics *diag, const char *path) {
-  char now[SGEMA_OUTPUT_NUMERICS_SIZE], *stored = NULL;
+/* The rows computed now are computed under these numerics (NULL: this process's): when they are
+ * not the ones the file records (another CPU, BLAS kernel or library), a note says so and the
+ * attribute gains them after a "resumed with:" line, so that it describes every row. Unchanged:
+ * nothing written. */
+static const char *numerics_update(sgema_output *o, const char *numerics, sgema_diagnostics *diag,
+                                   const char *path) {
+  char own[SGEMA_OUTPUT_NUMERICS_SIZE], *stored = NULL;
   size_t len = 0;
-  sgema_output_numerics(now, sizeof now);
+  const char *now = numerics;
+  if (!now) {
+    sgema_output_numerics(own, sizeof own);
+    now = own;
+  }
   if (output_attr_read_str(o, o->file, RF_ROOT(NUMERICS), &stored, &len) < 0)
     return "reading the stored numerics";
   const char *failed = NULL;
@@ -365,7 +371,7 @@ static const char *resume_count(sgema_output *o) {
 }
 
 const char *output_reopen(sgema_output *o, const sgema_experiment *e, const char *path, hid_t fapl,
-                          sgema_diagnostics *diag) {
+                          const char *numerics, sgema_diagnostics *diag) {
   /* Not HDF5 at all (empty, cut before its superblock, another kind of file): refused before
    * opening it for writing, which would otherwise write a superblock into it. */
   if (access(path, F_OK) == 0 && H5Fis_hdf5(path) <= 0) {
@@ -397,7 +403,7 @@ const char *output_reopen(sgema_output *o, const sgema_experiment *e, const char
   if (!failed)
     failed = root_update(o, e);
   if (!failed)
-    failed = numerics_update(o, diag, path);
+    failed = numerics_update(o, numerics, diag, path);
   if (!failed)
     failed = output_runs_verify_done(o, diag, path);
   if (!failed)

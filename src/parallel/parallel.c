@@ -5,6 +5,7 @@
 #include "parallel_msg.h"
 #include "sgema/status.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +60,17 @@ void sgema_parallel_utc_now(char buf[32]) {
       snprintf(buf, 32, "unknown");
   }
   MPI_Bcast(buf, 32, MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
+void sgema_parallel_share(char *buf, size_t size) {
+  if (size == 0)
+    return;
+  buf[size - 1] = '\0';
+  for (size_t off = 0; off < size;) { /* in pieces an int can count */
+    int piece = size - off > (size_t)INT_MAX ? INT_MAX : (int)(size - off);
+    MPI_Bcast(buf + off, piece, MPI_CHAR, 0, MPI_COMM_WORLD);
+    off += (size_t)piece;
+  }
 }
 
 int sgema_parallel_all(int ok) {
