@@ -19,5 +19,9 @@ char *sgema_settings_json_line(const sgema_settings *s);
  * same settings. A line naming a setting this build does not know is returned unchanged. malloc'd,
  * NULL when out of memory. */
 char *sgema_settings_json_complete(const char *stored);
+/* The first setting whose value differs between two settings lines (a file's, completed, and an
+ * experiment's), as "path (a in the file, b in the experiment)" or, when one line has a setting
+ * the other lacks, its path, into out; 0 when they agree. */
+int sgema_settings_json_difference(const char *a, const char *b, char *out, size_t size);
 
 #endif

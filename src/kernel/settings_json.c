@@ -172,6 +172,26 @@ static int leaves(const char *line, leaf *out) {
   return *line == '\0' && depth == 0 && count > 0 ? count : -1;
 }
 
+int sgema_settings_json_difference(const char *a, const char *b, char *out, size_t size) {
+  char ka[LEAF_DEPTH][LEAF_KEY], kb[LEAF_DEPTH][LEAF_KEY];
+  int da = 0, db = 0;
+  leaf la, lb;
+  for (;;) {
+    int ha = next_leaf(&a, ka, &da, &la), hb = next_leaf(&b, kb, &db, &lb);
+    if (!ha && !hb)
+      return 0;
+    if (ha != hb || strcmp(la.path, lb.path) != 0) {
+      snprintf(out, size, "%s", ha ? la.path : lb.path);
+      return 1;
+    }
+    if (la.len != lb.len || memcmp(la.value, lb.value, la.len) != 0) {
+      snprintf(out, size, "%s (%.*s in the file, %.*s in the experiment)", la.path, (int)la.len,
+               la.value, (int)lb.len, lb.value);
+      return 1;
+    }
+  }
+}
+
 char *sgema_settings_json_complete(const char *stored) {
   sgema_settings d;
   sgema_settings_default(&d);
