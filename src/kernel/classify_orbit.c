@@ -104,7 +104,7 @@ static inline double sym_term(const double *M, int dim, int i, int j, int k, int
   return v;
 }
 
-/* An orthonormal basis U (n x (n - r), row-major, leading dimension n) of the complement of C's
+/* An orthonormal basis U (n x (n - r), row-major) of the complement of C's
  * columns, r the number of C's singular values above tol times the largest (classify.c's
  * complement_projector decides the same way). */
 static int complement_basis(orbit_ws *o, const double *C, int m, int n, double tol) {
@@ -118,7 +118,7 @@ static int complement_basis(orbit_ws *o, const double *C, int m, int n, double t
   o->r = r;
   for (int i = 0; i < n; i++)
     for (int a = 0; a < n - r; a++)
-      o->U[i * n + a] = Ufull[i * n + r + a];
+      o->U[i * (n - r) + a] = Ufull[i * n + r + a];
   return SGEMA_OK;
 }
 
@@ -159,14 +159,8 @@ static void gram_frozen(orbit_ws *o) {
   sm_mul_tn(n, n, n, B, B, o->Y);
   for (int q = 0; q < n * n; q++)
     M[q] += o->Y[q];
-  for (int a = 0; a < d; a++) /* F = U^T B (d x n) */
-    for (int j = 0; j < n; j++) {
-      double s = 0.0;
-      for (int i = 0; i < n; i++)
-        s += o->U[i * n + a] * B[i * n + j];
-      F[a * n + j] = s;
-    }
-  sm_mul_nt(d, n, d, F, F, H); /* U^T B B^T U = F F^T */
+  sm_mul_tn(d, n, n, o->U, B, F); /* F = U^T B (d x n) */
+  sm_mul_nt(d, n, d, F, F, H);    /* U^T B B^T U = F F^T */
   size_t K = o->K, K1 = o->K1;
   for (int i = 0, row = 0; i < n; i++)
     for (int j = i + 1; j < n; j++, row++) {
@@ -300,20 +294,8 @@ static void tangents_t(orbit_ws *o, const double *z, double *coef) {
   int d = n - o->r; /* the Y family: U^T (E B^T) U */
   double *EBt = o->X, *UtEBt = o->Y, *S = o->S;
   sm_mul_nt(n, n, n, E, o->B, EBt);
-  for (int a = 0; a < d; a++)
-    for (int j = 0; j < n; j++) {
-      double s = 0.0;
-      for (int i = 0; i < n; i++)
-        s += o->U[i * n + a] * EBt[i * n + j];
-      UtEBt[a * n + j] = s;
-    }
-  for (int a = 0; a < d; a++)
-    for (int b = 0; b < d; b++) {
-      double s = 0.0;
-      for (int j = 0; j < n; j++)
-        s += UtEBt[a * n + j] * o->U[j * n + b];
-      S[a * d + b] = s;
-    }
+  sm_mul_tn(d, n, n, o->U, EBt, UtEBt);
+  sm_mul(d, n, d, UtEBt, o->U, S);
   for (int a = 0; a < d; a++)
     for (int b = a + 1; b < d; b++)
       coef[q++] = S[a * d + b] - S[b * d + a];
@@ -354,20 +336,8 @@ static void tangents(orbit_ws *o, const double *coef, double *out) {
       S[b * d + a] = -coef[q];
     }
   }
-  for (int i = 0; i < n; i++)
-    for (int b = 0; b < d; b++) {
-      double s = 0.0;
-      for (int a = 0; a < d; a++)
-        s += o->U[i * n + a] * S[a * d + b];
-      US[i * n + b] = s;
-    }
-  for (int i = 0; i < n; i++) /* Y = US U^T into W, then oB += W B */
-    for (int j = 0; j < n; j++) {
-      double s = 0.0;
-      for (int b = 0; b < d; b++)
-        s += US[i * n + b] * o->U[j * n + b];
-      W[i * n + j] = s;
-    }
+  sm_mul(n, d, d, o->U, S, US);
+  sm_mul_nt(n, d, n, US, o->U, W); /* Y = U S U^T into W, then oB += W B */
   sm_mul(n, n, n, W, o->B, T1);
   for (int k = 0; k < n * n; k++)
     oB[k] += T1[k];
