@@ -68,6 +68,12 @@ if [ -x /usr/bin/python3 ]; then
     /usr/bin/python3 "$SRC/tests/analysis/check_ranks.py" plot ranks.csv small.h5
   check "ranks: the m = 2 run's series drawn in the first series colour" \
     /usr/bin/python3 "$SRC/tests/analysis/check_ranks.py" colours ranks-data.png 1
+  cp small.h5 nopartial.h5
+  /usr/bin/python3 "$SRC/tests/analysis/check_ranks.py" no-partial nopartial.h5
+  rm -f out.png
+  "$PLOT" ranks nopartial.h5 -o out.png 2>nopartial.err
+  check "ranks of a file without partial limits: exit 1, named, no image" \
+    test $? -eq 1 -a ! -e out.png -a "$(grep -c "no partial limits in the runs drawn" nopartial.err)" = 1
 fi
 if [ -x /usr/bin/python3 ]; then
   check "every SVG parses as XML" /usr/bin/python3 -c '

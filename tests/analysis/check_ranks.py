@@ -10,6 +10,8 @@ h5py and numpy alone, none of the tools' code.
       its counts, mean and interval are those of h5py's pooled ranks; every such run is drawn.
   check_ranks.py colours PNG K       the first K series colours of sgema-plot's palette are in
       the image (the lines, whiskers and symbols of K series).
+  check_ranks.py no-partial FILE     rewrites every partial limit of FILE as stable (a file whose
+      runs have none, for the refusal).
 
 The mean's interval is the documented one (docs/ANALYSIS.md): mean +- 1.96 s / sqrt(N), s the
 sample standard deviation of rank / m, clipped to [1/m, (m - 1)/m]; that whole range for N = 1.
@@ -175,6 +177,16 @@ def check_colours(png, k):
             problem(f"{png}: series {i + 1}'s colour {SERIES_RGB[i]} on {n} pixels only")
 
 
+def no_partial(path):
+    with h5py.File(path, "r+") as f:
+        for r in f["runs"].values():
+            ds = r["outputs/class"]
+            names = {k: v for v, k in enum_names(ds).items()}
+            cls = ds[:]
+            cls[cls == names["partial"]] = names["stable"]
+            ds[:] = cls
+
+
 def main(argv):
     if argv[1] == "sweep":
         check_sweep(argv[2], argv[3:])
@@ -182,6 +194,8 @@ def main(argv):
         check_plot(argv[2], argv[3:])
     elif argv[1] == "colours":
         check_colours(argv[2], int(argv[3]))
+    elif argv[1] == "no-partial":
+        no_partial(argv[2])
     return 1 if problems else 0
 
 
