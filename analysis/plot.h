@@ -71,7 +71,7 @@ int plot_keep_runs(plot_job *job, int (*suits)(const plot_run *r, char *why, siz
 int plot_read_counts(plot_job *job, char *err, size_t errsize);
 
 extern const plot_kind plot_kind_trajectories, plot_kind_ebar, plot_kind_classes, plot_kind_delta,
-    plot_kind_sweep, plot_kind_trial;
+    plot_kind_sweep, plot_kind_ranks, plot_kind_trial;
 
 /* Palette: cmap0 indices. */
 enum { PLOT_WHITE = 0, PLOT_BLACK = 1, PLOT_GREY = 2, PLOT_LIGHT = 3, PLOT_SERIES = 4 };

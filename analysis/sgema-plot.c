@@ -12,13 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const plot_kind *const kinds[] = {&plot_kind_trajectories,
-                                         &plot_kind_ebar,
-                                         &plot_kind_classes,
-                                         &plot_kind_delta,
-                                         &plot_kind_sweep,
-                                         &plot_kind_trial,
-                                         NULL};
+static const plot_kind *const kinds[] = {
+    &plot_kind_trajectories, &plot_kind_ebar,  &plot_kind_classes, &plot_kind_delta,
+    &plot_kind_sweep,        &plot_kind_ranks, &plot_kind_trial,   NULL};
 
 typedef struct {
   const plot_kind *kind;
@@ -46,7 +42,7 @@ static void usage(FILE *out) {
       "  --trajectories K  at most K recorded trajectories per run (trajectories, ebar)\n"
       "  --bins N          bins of Delta (delta; default 12)\n"
       "  --trial K         the trial to re-integrate and draw (trial; needs one --run)\n"
-      "  --data OUT.csv    also write the numbers drawn as CSV (sweep, trial)\n"
+      "  --data OUT.csv    also write the numbers drawn as CSV (sweep, ranks, trial)\n"
       "  -h, --help\n\n"
       "Exit status: 0 written; 1 missing, truncated or foreign file, unknown run, or data that do\n"
       "not suit KIND (no output file is left behind); 2 bad command line, including a file given\n"
@@ -143,9 +139,9 @@ static int parse(int argc, char **argv, options *o) {
     }
   }
   if (optind >= argc) {
-    cli_error(&e, "no KIND given (trajectories, ebar, classes, delta, sweep, trial)");
+    cli_error(&e, "no KIND given (trajectories, ebar, classes, delta, sweep, ranks, trial)");
   } else if (!(o->kind = find_kind(argv[optind]))) {
-    cli_error(&e, "unknown KIND '%s' (trajectories, ebar, classes, delta, sweep, trial)",
+    cli_error(&e, "unknown KIND '%s' (trajectories, ebar, classes, delta, sweep, ranks, trial)",
               argv[optind]);
   } else if (optind + 1 >= argc) {
     cli_error(&e, "no results file given");
@@ -153,7 +149,8 @@ static int parse(int argc, char **argv, options *o) {
   o->files = argv + optind + 1;
   o->nfiles = argc - optind - 1;
   if (o->kind && o->kind->write_data == NULL && o->data)
-    cli_error(&e, "--data: KIND %s has no numbers to write (only sweep and trial)", o->kind->name);
+    cli_error(&e, "--data: KIND %s has no numbers to write (only sweep, ranks and trial)",
+              o->kind->name);
   if (o->kind && strcmp(o->kind->name, "trial") == 0) {
     if (!o->trial_given)
       cli_error(&e, "trial: --trial K is needed");

@@ -1,4 +1,5 @@
-/* sgema-sweep: class fractions with Wilson intervals against algorithm, m and n, over files. */
+/* sgema-sweep: class fractions with Wilson intervals against algorithm, m and n, over files; with
+ * --ranks, the distribution of rank(A) over each run's partial limits instead. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
 #include "json_writer.h"
@@ -31,13 +32,15 @@ static void fill_class_names(void) {
 typedef struct {
   out_format format;
   int show[SGEMA_CLASS_COUNT]; /* which class columns */
+  int classes_given, ranks;    /* --classes, --ranks */
   char **paths;
   int path_count;
 } options;
 
 static void usage(FILE *out) {
   fputs(
-      "Usage: sgema-sweep RESULTS.h5... [--format text|csv|json|markdown] [--classes LIST]\n"
+      "Usage: sgema-sweep RESULTS.h5... [--format text|csv|json|markdown] [--classes LIST | "
+      "--ranks]\n"
       "One table of every run of the given results files (docs/FORMAT.md): algorithm, m, n,\n"
       "done/trials and, per class, the fraction of the done trials with its 95% Wilson\n"
       "interval. Rows are sorted by algorithm (sg, ema, gd), m, n, then file and run order; runs\n"
@@ -47,6 +50,10 @@ static void usage(FILE *out) {
       "  --format F      text (default: an aligned table), csv (one row per run), json or\n"
       "                  markdown\n"
       "  --classes LIST  comma-separated classes to show (default all; listed below)\n"
+      "  --ranks         instead of the classes, per run the ranks k of A over its partial\n"
+      "                  limits: for each k that occurs, the count and the fraction of the\n"
+      "                  partial limits with its 95% Wilson interval, and the mean rank / m with\n"
+      "                  its 95% normal interval\n"
       "  -h, --help\n\n"
       "Runs of the same algorithm whose other settings differ (conditioned on Delta >= 0,\n"
       "discrete time, another horizon) are told apart by the variant column; only rows of\n"
@@ -80,6 +87,7 @@ static void parse_classes(cli_errors *e, const char *text, int *show) {
 static int parse(int argc, char **argv, options *o) {
   static const struct option opts[] = {{"format", required_argument, 0, 'f'},
                                        {"classes", required_argument, 0, 'c'},
+                                       {"ranks", no_argument, 0, 'r'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   cli_errors e;
@@ -95,7 +103,11 @@ static int parse(int argc, char **argv, options *o) {
       break;
     }
     case 'c':
+      o->classes_given = 1;
       parse_classes(&e, optarg, o->show);
+      break;
+    case 'r':
+      o->ranks = 1;
       break;
     case 'h':
       usage(stdout);
@@ -104,6 +116,8 @@ static int parse(int argc, char **argv, options *o) {
       cli_error(&e, "unknown option or missing value: '%s' (see --help)", argv[optind - 1]);
     }
   }
+  if (o->ranks && o->classes_given)
+    cli_error(&e, "--ranks and --classes: the rank table has no class columns; give one");
   if (optind >= argc)
     cli_error(&e, "no results file given");
   o->paths = argv + optind;
@@ -134,19 +148,34 @@ static int any_variant(const sweep_table *t) {
   return 0;
 }
 
-static void text_table(const sweep_table *t, const options *o) {
+static void text_files(const sweep_table *t) {
   for (size_t i = 0; i < t->file_count; i++)
     printf("%s [%zu] %s: experiment %s, %s\n", i ? "     " : "files", i + 1, t->files[i].path,
            t->files[i].experiment,
            t->files[i].complete ? "complete" : "INCOMPLETE (interrupted or still running)");
-  int w = 3; /* the run column: as wide as the longest name */
+}
+
+/* The run column: as wide as the longest name. */
+static int run_width(const sweep_table *t) {
+  int w = 3;
   for (size_t i = 0; i < t->row_count; i++)
     if ((int)strlen(t->rows[i].run) > w)
       w = (int)strlen(t->rows[i].run);
-  int vw = 0; /* the variant column: as wide as the longest, none when no row has one */
+  return w;
+}
+
+/* The variant column: as wide as the longest, none (0) when no row has one. */
+static int variant_width(const sweep_table *t) {
+  int vw = 0;
   for (size_t i = 0; any_variant(t) && i < t->row_count; i++)
     if ((int)strlen(t->rows[i].variant) > vw)
       vw = (int)strlen(t->rows[i].variant) > 7 ? (int)strlen(t->rows[i].variant) : 7;
+  return vw;
+}
+
+static void text_table(const sweep_table *t, const options *o) {
+  text_files(t);
+  int w = run_width(t), vw = variant_width(t);
   printf("\n%4s %-*s %-4s %2s %2s %-8s", "file", w, "run", "alg", "m", "n", "time");
   if (vw)
     printf(" %-*s", vw, "variant");
@@ -249,19 +278,23 @@ static void json_row(jw_writer *w, const sweep_table *t, const sweep_row *r, con
   jw_object_end(w);
 }
 
+static void json_files(jw_writer *w, const sweep_table *t) {
+  jw_array_begin(w, "files");
+  for (size_t i = 0; i < t->file_count; i++) {
+    jw_object_begin(w, NULL);
+    jw_string(w, "path", t->files[i].path);
+    jw_string(w, "experiment", t->files[i].experiment);
+    jw_bool(w, "complete", t->files[i].complete);
+    jw_object_end(w);
+  }
+  jw_array_end(w);
+}
+
 static int json_table(const sweep_table *t, const options *o) {
   jw_writer w;
   jw_init(&w, stdout, 0);
   jw_object_begin(&w, NULL);
-  jw_array_begin(&w, "files");
-  for (size_t i = 0; i < t->file_count; i++) {
-    jw_object_begin(&w, NULL);
-    jw_string(&w, "path", t->files[i].path);
-    jw_string(&w, "experiment", t->files[i].experiment);
-    jw_bool(&w, "complete", t->files[i].complete);
-    jw_object_end(&w);
-  }
-  jw_array_end(&w);
+  json_files(&w, t);
   jw_array_begin(&w, "rows");
   for (size_t i = 0; i < t->row_count; i++)
     json_row(&w, t, &t->rows[i], o);
@@ -272,10 +305,14 @@ static int json_table(const sweep_table *t, const options *o) {
 
 /* ---- markdown ---- */
 
-static void md_table(const sweep_table *t, const options *o) {
+static void md_files(const sweep_table *t) {
   for (size_t i = 0; i < t->file_count; i++)
     printf("%s[%zu] `%s`: experiment `%s`, %s\n", i ? "\n" : "", i + 1, t->files[i].path,
            t->files[i].experiment, t->files[i].complete ? "complete" : "**incomplete**");
+}
+
+static void md_table(const sweep_table *t, const options *o) {
+  md_files(t);
   int variant = any_variant(t);
   printf("\n| file | run | alg | m | n | time |%s done/trials |", variant ? " variant |" : "");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
@@ -301,6 +338,216 @@ static void md_table(const sweep_table *t, const options *o) {
   printf("\nFractions of the done trials with 95%% Wilson intervals (percent).\n");
 }
 
+/* ---- --ranks: the distribution of rank(A) over each run's partial limits ----
+ * Fractions are of the run's partial limits with a rank in 1 .. m - 1 (rank_hist_total); the mean
+ * is of rank / m over the same limits (analysis/partial_ranks.h gives its interval). */
+
+/* "0.4751 [0.4495, 0.5006]": the mean rank / m and its 95% interval, or "-" without partial
+ * limits. */
+static const char *mean_cell(const rank_hist *h, char *buf, size_t size) {
+  double lo, hi;
+  rank_hist_mean_interval(h, SUM_Z95, &lo, &hi);
+  if (rank_hist_total(h) <= 0)
+    snprintf(buf, size, "-");
+  else
+    snprintf(buf, size, "%.4f [%.4f, %.4f]", rank_hist_mean(h), lo, hi);
+  return buf;
+}
+
+/* Rows whose partial limits have a stored rank outside 1 .. m - 1 (a damaged file): named after
+ * the table, and left out of its fractions. */
+static void rank_notes(const sweep_table *t) {
+  for (size_t i = 0; i < t->row_count; i++)
+    if (t->rows[i].ranks.outside)
+      printf("note: [%zu] %s has %ld partial limits whose rank is not in 1..m-1 (damaged "
+             "file?): left out\n",
+             t->rows[i].file + 1, t->rows[i].run, t->rows[i].ranks.outside);
+}
+
+static void text_ranks(const sweep_table *t) {
+  text_files(t);
+  int w = run_width(t), vw = variant_width(t);
+  char lead[512];
+  int lw = snprintf(lead, sizeof lead, "%4s %-*s %-4s %2s %3s %-8s", "file", w, "run", "alg", "m",
+                    "n", "time");
+  if (vw)
+    lw += snprintf(lead + lw, sizeof lead - (size_t)lw, " %-*s", vw, "variant");
+  printf("\n%s %16s %7s  %-23s %4s %7s  %s\n", lead, "done/trials", "partial", "mean rank/m [95%]",
+         "rank", "count", "of partial [95% Wilson]");
+  for (size_t i = 0; i < t->row_count; i++) {
+    const sweep_row *r = &t->rows[i];
+    const rank_hist *h = &r->ranks;
+    char dt[40], cell[64], mean[64];
+    snprintf(dt, sizeof dt, "%ld/%u%s", r->done, r->trials, sweep_row_incomplete(r) ? "*" : " ");
+    lw = snprintf(lead, sizeof lead, "%4zu %-*s %-4s %2d %3d %-8s", r->file + 1, w, r->run, r->alg,
+                  r->m, r->n, r->time);
+    if (vw)
+      lw += snprintf(lead + lw, sizeof lead - (size_t)lw, " %-*s", vw, r->variant);
+    printf("%s %16s %7ld  %-23s", lead, dt, h->partial, mean_cell(h, mean, sizeof mean));
+    int first = 1;
+    for (int k = 1; k < h->m; k++) {
+      if (!h->count[k])
+        continue;
+      if (!first) /* the run's further ranks on lines of their own, under the first */
+        printf("%*s", lw + 1 + 16 + 1 + 7 + 2 + 23, "");
+      printf(" %4d %7ld  %s\n", k, h->count[k],
+             tab_fraction_cell(h->count[k], rank_hist_total(h), cell, sizeof cell));
+      first = 0;
+    }
+    if (first)
+      printf(" %4s %7s  %s\n", "-", "-", "-");
+  }
+  if (any_incomplete(t))
+    printf("\n* incomplete run: its done trials only\n");
+  rank_notes(t);
+}
+
+/* The columns a run's lines share (csv). */
+static void csv_rank_lead(const sweep_table *t, const sweep_row *r) {
+  const rank_hist *h = &r->ranks;
+  double lo, hi;
+  rank_hist_mean_interval(h, SUM_Z95, &lo, &hi);
+  tab_csv_text(stdout, t->files[r->file].path);
+  putchar(',');
+  tab_csv_text(stdout, t->files[r->file].experiment);
+  putchar(',');
+  tab_csv_text(stdout, r->run);
+  printf(",%u,%s,%d,%d,%s,%u,%ld,%d,", r->index, r->alg, r->m, r->n, r->time, r->trials, r->done,
+         !sweep_row_incomplete(r));
+  tab_csv_text(stdout, r->variant);
+  printf(",%ld,%ld,", h->partial, h->outside);
+  tab_csv_num(stdout, rank_hist_mean(h));
+  putchar(',');
+  tab_csv_num(stdout, lo);
+  putchar(',');
+  tab_csv_num(stdout, hi);
+}
+
+/* One line per run and rank that occurs; a run without partial limits has one line with the rank
+ * columns empty. */
+static void csv_ranks(const sweep_table *t) {
+  fputs("file,experiment,run,index,alg,m,n,time,trials,done,complete,variant,partial,"
+        "rank_outside,mean_rank_over_m,mean_ci_low,mean_ci_high,rank,count,fraction,ci_low,"
+        "ci_high\n",
+        stdout);
+  for (size_t i = 0; i < t->row_count; i++) {
+    const sweep_row *r = &t->rows[i];
+    const rank_hist *h = &r->ranks;
+    long total = rank_hist_total(h);
+    int any = 0;
+    for (int k = 1; k < h->m; k++) {
+      if (!h->count[k])
+        continue;
+      double lo, hi;
+      sum_wilson(h->count[k], total, SUM_Z95, &lo, &hi);
+      csv_rank_lead(t, r);
+      printf(",%d,%ld,", k, h->count[k]);
+      tab_csv_num(stdout, frac(h->count[k], total));
+      putchar(',');
+      tab_csv_num(stdout, lo);
+      putchar(',');
+      tab_csv_num(stdout, hi);
+      putchar('\n');
+      any = 1;
+    }
+    if (!any) {
+      csv_rank_lead(t, r);
+      fputs(",,,,,\n", stdout);
+    }
+  }
+}
+
+static void json_rank_row(jw_writer *w, const sweep_table *t, const sweep_row *r) {
+  const rank_hist *h = &r->ranks;
+  long total = rank_hist_total(h);
+  double lo, hi;
+  rank_hist_mean_interval(h, SUM_Z95, &lo, &hi);
+  jw_object_begin(w, NULL);
+  jw_string(w, "file", t->files[r->file].path);
+  jw_string(w, "run", r->run);
+  jw_long(w, "index", (long)r->index);
+  jw_string(w, "alg", r->alg);
+  jw_long(w, "m", r->m);
+  jw_long(w, "n", r->n);
+  jw_string(w, "time", r->time);
+  jw_long(w, "trials", (long)r->trials);
+  jw_long(w, "done", r->done);
+  jw_bool(w, "complete", !sweep_row_incomplete(r));
+  jw_string(w, "variant", r->variant);
+  jw_long(w, "partial", h->partial);
+  jw_long(w, "rank_outside", h->outside);
+  jw_double(w, "mean_rank_over_m", rank_hist_mean(h));
+  jw_array_begin_inline(w, "mean_ci95");
+  jw_double(w, NULL, lo);
+  jw_double(w, NULL, hi);
+  jw_array_end(w);
+  jw_array_begin(w, "ranks");
+  for (int k = 1; k < h->m; k++) {
+    if (!h->count[k])
+      continue;
+    sum_wilson(h->count[k], total, SUM_Z95, &lo, &hi);
+    jw_open(w, NULL, '{', 1);
+    jw_long(w, "rank", k);
+    jw_long(w, "count", h->count[k]);
+    jw_double(w, "fraction", frac(h->count[k], total));
+    jw_array_begin_inline(w, "ci95");
+    jw_double(w, NULL, lo);
+    jw_double(w, NULL, hi);
+    jw_array_end(w);
+    jw_object_end(w);
+  }
+  jw_array_end(w);
+  jw_object_end(w);
+}
+
+static int json_ranks(const sweep_table *t) {
+  jw_writer w;
+  jw_init(&w, stdout, 0);
+  jw_object_begin(&w, NULL);
+  json_files(&w, t);
+  jw_array_begin(&w, "rows");
+  for (size_t i = 0; i < t->row_count; i++)
+    json_rank_row(&w, t, &t->rows[i]);
+  jw_array_end(&w);
+  jw_object_end(&w);
+  return jw_finish(&w);
+}
+
+static void md_ranks(const sweep_table *t) {
+  md_files(t);
+  int variant = any_variant(t);
+  printf("\n| file | run | alg | m | n | time |%s done/trials | partial | mean rank/m | rank | "
+         "count | of partial |\n",
+         variant ? " variant |" : "");
+  printf("|---:|---|---|---:|---:|---|%s---:|---:|---:|---:|---:|---:|\n", variant ? "---|" : "");
+  for (size_t i = 0; i < t->row_count; i++) {
+    const sweep_row *r = &t->rows[i];
+    const rank_hist *h = &r->ranks;
+    char cell[64], mean[64];
+    printf("| %zu | `%s` | %s | %d | %d | %s |", r->file + 1, r->run, r->alg, r->m, r->n, r->time);
+    if (variant)
+      printf(" %s |", r->variant);
+    printf(" %ld/%u%s | %ld | %s |", r->done, r->trials,
+           sweep_row_incomplete(r) ? " (incomplete)" : "", h->partial,
+           mean_cell(h, mean, sizeof mean));
+    int first = 1;
+    for (int k = 1; k < h->m; k++) {
+      if (!h->count[k])
+        continue;
+      if (!first) /* further ranks: rows of their own with the run's cells empty */
+        printf("|%s|||||||||", variant ? "|" : "");
+      printf(" %d | %ld | %s |\n", k, h->count[k],
+             tab_fraction_cell(h->count[k], rank_hist_total(h), cell, sizeof cell));
+      first = 0;
+    }
+    if (first)
+      printf(" - | - | - |\n");
+  }
+  printf("\nRanks of A over each run's partial limits: count and fraction of its partial limits "
+         "with 95%% Wilson intervals (percent); mean rank/m with its 95%% normal interval.\n");
+  rank_notes(t);
+}
+
 /* The same file given twice (by any name: device and inode) would list its trials twice. */
 static int repeated_file(const options *o) {
   pool_file_id *ids = calloc((size_t)o->path_count + 1, sizeof *ids);
@@ -323,7 +570,7 @@ static int repeated_file(const options *o) {
 }
 
 int main(int argc, char **argv) {
-  options o = {FMT_TEXT, {0}, NULL, 0};
+  options o = {FMT_TEXT, {0}, 0, 0, NULL, 0};
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     o.show[c] = 1;
   fill_class_names();
@@ -333,7 +580,7 @@ int main(int argc, char **argv) {
 
   if (repeated_file(&o) != 0)
     return EXIT_USAGE;
-  sweep_table t = {0, 0, NULL, NULL};
+  sweep_table t = {0, 0, NULL, NULL, o.ranks};
   char err[1024];
   for (int i = 0; i < o.path_count; i++)
     if (sweep_add_file(&t, o.paths[i], err, sizeof err) != 0) {
@@ -367,16 +614,16 @@ int main(int argc, char **argv) {
   int st = 0;
   switch (o.format) {
   case FMT_TEXT:
-    text_table(&t, &o);
+    o.ranks ? text_ranks(&t) : text_table(&t, &o);
     break;
   case FMT_CSV:
-    csv_table(&t, &o);
+    o.ranks ? csv_ranks(&t) : csv_table(&t, &o);
     break;
   case FMT_JSON:
-    st = json_table(&t, &o);
+    st = o.ranks ? json_ranks(&t) : json_table(&t, &o);
     break;
   case FMT_MARKDOWN:
-    md_table(&t, &o);
+    o.ranks ? md_ranks(&t) : md_table(&t, &o);
     break;
   }
   sweep_free(&t);

@@ -66,6 +66,8 @@ int sweep_add_file(sweep_table *t, const char *path, char *err, size_t errsize) 
       snprintf(err, errsize, "out of memory");
       st = -1;
     }
+    if (st == 0 && t->ranks)
+      st = rank_hist_read(&f, i, &t->rows[t->row_count - 1].ranks, err, errsize);
   }
   if (files)
     t->file_count++;
@@ -152,6 +154,7 @@ void sweep_free(sweep_table *t) {
     free(t->rows[i].time);
     free(t->rows[i].settings);
     free(t->rows[i].variant);
+    rank_hist_free(&t->rows[i].ranks);
   }
   for (size_t i = 0; i < t->file_count; i++)
     free(t->files[i].experiment);

@@ -3,6 +3,7 @@
 #ifndef SGEMA_SWEEP_ROWS_H
 #define SGEMA_SWEEP_ROWS_H
 
+#include "partial_ranks.h"
 #include "sgema/classify.h"
 
 #include <stddef.h>
@@ -26,6 +27,7 @@ typedef struct {
    * (pool_variant: "condition delta>=0", "discrete, t_max=200000"); "" when nothing: rows of equal
    * variant, alg, m and n may be pooled. */
   char *variant;
+  rank_hist ranks; /* the ranks of its partial limits: only when the table's `ranks` is set */
 } sweep_row;
 
 typedef struct {
@@ -38,6 +40,7 @@ typedef struct {
   size_t file_count, row_count;
   sweep_file *files;
   sweep_row *rows;
+  int ranks; /* set before adding files: also count the ranks of each run's partial limits */
 } sweep_table;
 
 /* Opens path, counts every run's done trials by class (streamed, bounded memory), appends one row

@@ -2,7 +2,8 @@
 # sgema-plot end to end: every KIND writes a PNG, an SVG and a PDF whose headers (read here with od,
 # grep and python, not by the tool) say the requested size; bad inputs fail with status 1 or 2, one
 # line on stderr, and no output file (nor temporary file) left behind; sgema-summary's Figure 4
-# number equals h5py's.
+# number equals h5py's. The ranks kind: its --data against h5py's pooled ranks of the partial
+# limits, its series' colours in the image (tests/analysis/check_ranks.py).
 #   test_plot.sh SGEMA_PLOT SGEMA_RUN SGEMA_SUMMARY SOURCE_DIR WORK_DIR
 set -u
 PLOT=$1
@@ -42,7 +43,7 @@ pdf_is() { # file, width, height
 nonempty() { [ -s "$1" ]; }
 
 # 1. Every kind in every format at a size other than the default.
-for kind in trajectories ebar classes delta sweep; do
+for kind in trajectories ebar classes delta sweep ranks; do
   "$PLOT" $kind small.h5 -o $kind.png --size 900x560 >$kind.out 2>&1
   check "$kind: PNG exit 0" test $? -eq 0
   check "$kind: PNG non-empty, signature, IHDR 900x560" png_is $kind.png 900 560
@@ -60,6 +61,20 @@ check "ebar --run ema-m1 --trajectories 2: 700x700" png_is one.png 700 700
 check "sweep of the same file twice: refused (exit 2), no image" test $? -eq 2 -a ! -e two.png
 "$PLOT" delta small.h5 -o bins.svg --bins 3 --size 300x200
 check "delta --bins 3: 300x200" svg_is bins.svg 300 200
+"$PLOT" ranks small.h5 -o ranks-data.png --data ranks.csv
+check "ranks --data: exit 0, a 1600x1000 image" png_is ranks-data.png 1600 1000
+if [ -x /usr/bin/python3 ]; then
+  check "ranks --data: pooled runs, rank counts, means and intervals equal h5py's" \
+    /usr/bin/python3 "$SRC/tests/analysis/check_ranks.py" plot ranks.csv small.h5
+  check "ranks: the m = 2 run's series drawn in the first series colour" \
+    /usr/bin/python3 "$SRC/tests/analysis/check_ranks.py" colours ranks-data.png 1
+  cp small.h5 nopartial.h5
+  /usr/bin/python3 "$SRC/tests/analysis/check_ranks.py" no-partial nopartial.h5
+  rm -f out.png
+  "$PLOT" ranks nopartial.h5 -o out.png 2>nopartial.err
+  check "ranks of a file without partial limits: exit 1, named, no image" \
+    test $? -eq 1 -a ! -e out.png -a "$(grep -c "no partial limits in the runs drawn" nopartial.err)" = 1
+fi
 if [ -x /usr/bin/python3 ]; then
   check "every SVG parses as XML" /usr/bin/python3 -c '
 import sys, xml.etree.ElementTree as ET
@@ -87,6 +102,8 @@ check "trajectories, m = 2 run: exit 1" leaves_nothing 1 "needs m = 1 and n = 2"
   "$PLOT" trajectories small.h5 -o out.png --run sg-m2
 check "delta, m = 2 run: exit 1" leaves_nothing 1 "defined for m = 1" \
   "$PLOT" delta small.h5 -o out.pdf --run sg-m2
+check "ranks, m = 1 run: exit 1" leaves_nothing 1 "m = 1 has no partial limits" \
+  "$PLOT" ranks small.h5 -o out.png --run sg-m1
 check "unknown kind: exit 2" leaves_nothing 2 "unknown KIND 'pie'" "$PLOT" pie small.h5 -o out.png
 check "bad size 800x: exit 2" leaves_nothing 2 "--size height" "$PLOT" classes small.h5 -o out.png --size 800x
 check "bad size 0x100: exit 2" leaves_nothing 2 "--size width" "$PLOT" classes small.h5 -o out.png --size 0x100

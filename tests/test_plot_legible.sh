@@ -7,7 +7,8 @@
 # nothing drawn on the image's edge; and, against the same figure drawn without its texts
 # (SGEMA_PLOT_NO_TEXT=1), that every pixel of the letters lies inside the layout's text boxes (so
 # the boxes compared are where the letters really are). Letters keep their size in page units: a
-# 2x image has the same letters as a 1x one (checked through the layout's heights).
+# 2x image has the same letters as a 1x one (checked through the layout's heights). The ranks kind,
+# which needs partial limits (m >= 2), draws 1 to 12 runs of tests/plot/ranks-many.yaml instead.
 #   test_plot_legible.sh SGEMA_PLOT SGEMA_RUN SOURCE_DIR WORK_DIR
 set -u
 PLOT=$1
@@ -23,16 +24,25 @@ cd "$WORK" || exit 1
 
 $MPIRUN -np 2 "$RUN" "$SRC/tests/plot/many.yaml" -o many.h5 --quiet >run.out 2>&1
 check "run many.yaml: exit 0" test $? -eq 0
+$MPIRUN -np 2 "$RUN" "$SRC/tests/plot/ranks-many.yaml" -o ranks.h5 --quiet >run-ranks.out 2>&1
+check "run ranks-many.yaml: exit 0" test $? -eq 0
 # The twelve m = 1 runs, in the experiment's order.
 RUNS=(sg-m1-n2-horizon-2000 ema-m1-n2-horizon-2500 sg-m1-n2-horizon-3000 ema-m1-n2-horizon-3500
   sg-m1-n2-horizon-4000 ema-m1-n2-horizon-4500 sg-m1-n2-horizon-5000 ema-m1-n2-horizon-5500
   sg-m1-n2-horizon-6000 ema-m1-n2-horizon-6500 sg-m1-n2-horizon-7000 ema-m1-n2-horizon-7500)
 first() { local IFS=,; echo "${RUNS[*]:0:$1}"; }
+# The twelve m = 2 runs of ranks-many.yaml, each a series of its own (its horizon).
+RANK_RUNS=()
+for t in 25000 30000 35000 40000 45000 50000 55000 60000 65000 70000 75000 80000; do
+  RANK_RUNS+=($([ $(((t / 5000) % 2)) -eq 1 ] && echo sg || echo ema)-m2-n3-horizon-$t)
+done
+first_ranks() { local IFS=,; echo "${RANK_RUNS[*]:0:$1}"; }
+H5=many.h5 # the file draw() plots
 
 draw() { # kind, k runs, size, name [extra options...]: the figure and its layout, exit 0 and silent
   local kind=$1 k=$2 size=$3 name=$4
   shift 4
-  SGEMA_PLOT_LAYOUT=$name.csv "$PLOT" "$kind" many.h5 -o "$name.png" --size "$size" "$@" \
+  SGEMA_PLOT_LAYOUT=$name.csv "$PLOT" "$kind" $H5 -o "$name.png" --size "$size" "$@" \
     >"$name.out" 2>&1 && [ ! -s "$name.out" ] || { echo "     $name: $(head -c 300 "$name.out")"; return 1; }
 }
 
@@ -69,6 +79,32 @@ for size in 1600x1000 3200x2000; do
     sweep-all-$w.csv sweep-all-$w.png
   check "sweep of all 20 runs at $size: the letters lie inside their boxes" $PY "$CHECK" ink \
     sweep-all-$w.csv sweep-all-$w.png sweep-all-$w-bare.png
+  # ranks: 1 to 12 series of one point (ranks-many.yaml's horizons), then the whole file.
+  H5=ranks.h5
+  pairs=()
+  ok=0
+  for k in $COUNTS; do
+    draw ranks $k $size ranks-$k-$w --run "$(first_ranks $k)" || ok=1
+    pairs+=(ranks-$k-$w.csv ranks-$k-$w.png)
+  done
+  check "ranks, runs $(echo $COUNTS | tr " " ,) at $size: drawn, exit 0, silent" test $ok -eq 0
+  check "ranks, runs $(echo $COUNTS | tr " " ,) at $size: inside the image, no overlaps, legend below the panel" \
+    $PY "$CHECK" boxes "$w" "$h" "${pairs[@]}"
+  triples=()
+  for k in $INK_COUNTS; do
+    SGEMA_PLOT_NO_TEXT=1 "$PLOT" ranks ranks.h5 -o ranks-$k-$w-bare.png --size $size --run "$(first_ranks $k)"
+    triples+=(ranks-$k-$w.csv ranks-$k-$w.png ranks-$k-$w-bare.png)
+  done
+  check "ranks, runs $(echo $INK_COUNTS | tr " " ,) at $size: the letters lie inside their boxes" \
+    $PY "$CHECK" ink "${triples[@]}"
+  draw ranks all $size ranks-all-$w
+  check "ranks of all 24 runs (16 series) at $size: drawn" test $? -eq 0
+  SGEMA_PLOT_NO_TEXT=1 "$PLOT" ranks ranks.h5 -o ranks-all-$w-bare.png --size $size
+  check "ranks of all 24 runs at $size: boxes, overlaps, letters" $PY "$CHECK" boxes "$w" "$h" \
+    ranks-all-$w.csv ranks-all-$w.png
+  check "ranks of all 24 runs at $size: the letters lie inside their boxes" $PY "$CHECK" ink \
+    ranks-all-$w.csv ranks-all-$w.png ranks-all-$w-bare.png
+  H5=many.h5
   # trial: m = 1 (with the a plane) and m = 3 (three singular values).
   for rk in "ema-m1-n2-horizon-2500 1" "ema-m3-n6 0"; do
     set -- $rk

@@ -2,7 +2,8 @@
 # sgema-sweep end to end: every count, fraction and interval equals h5py's count and the textbook
 # Wilson formula (tests/analysis/check_tables.py, which shares no code with the tool), rows come in
 # (alg, m, n, file, run) order, the sweep over two files is the union of the two sweeps, an
-# interrupted file is tabulated with its incomplete runs named, and bad files fail cleanly.
+# interrupted file is tabulated with its incomplete runs named, and bad files fail cleanly. --ranks:
+# the ranks of each run's partial limits against h5py (tests/analysis/check_ranks.py).
 #   test_sweep.sh SGEMA_SWEEP SGEMA_RUN SOURCE_DIR WORK_DIR
 set -u
 SWEEP=$1
@@ -11,6 +12,7 @@ SRC=$3
 WORK=$4
 PY=/usr/bin/python3
 CHECK=$SRC/tests/analysis/check_tables.py
+RANKS=$SRC/tests/analysis/check_ranks.py
 . "$(dirname "$0")/check.sh"
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -89,7 +91,41 @@ check "incomplete file: ema-m2-n4 named too" grep -q "ema-m2-n4 is incomplete (5
 check "incomplete file, text: marked" grep -q "146/150\*" inc.txt
 check "incomplete file, text: file said INCOMPLETE" grep -q "INCOMPLETE" inc.txt
 
-# 4. Bad files and command lines.
+# 4. --ranks: per run the ranks of its partial limits (count, fraction, Wilson interval; mean rank
+# / m and its interval) against h5py, in every format, an incomplete file's done trials only.
+"$SWEEP" a.h5 b.h5 --ranks --format csv >ranks.csv 2>ranks.err
+check "--ranks a.h5 b.h5: exit 0, nothing on stderr" test $? -eq 0 -a ! -s ranks.err
+check "--ranks a.h5 b.h5: counts, fractions, intervals, means and order equal h5py's" \
+  $PY "$RANKS" sweep ranks.csv a.h5 b.h5
+two_ranks() { # the m = 3 run's partial limits have ranks 1 and 2: two lines
+  [ "$(awk -F, '$3 == "\"sg-m3-n4\"" && $18 != "" { print $18 }' ranks.csv | tr '\n' ' ')" = "1 2 " ]
+}
+check "--ranks: sg-m3-n4 has partial limits of rank 1 and 2 (two lines)" two_ranks
+"$SWEEP" inc.h5 --ranks --format csv >inc-ranks.csv 2>inc-ranks.err
+check "--ranks, incomplete file: the done trials' ranks equal h5py's" \
+  $PY "$RANKS" sweep inc-ranks.csv inc.h5
+check "--ranks, incomplete file: named on stderr" grep -q "sg-m1-n2 is incomplete (146 of 150" inc-ranks.err
+for fmt in text markdown json; do
+  "$SWEEP" a.h5 b.h5 --ranks --format $fmt >ranks.$fmt 2>&1
+  check "--ranks, $fmt: exit 0, every run named" names_every_run $? ranks.$fmt
+done
+ranks_json_equals_csv() {
+  $PY - ranks.json ranks.csv <<'EOF'
+import csv, json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+got = [(r["file"], r["run"], r["partial"], k["rank"], k["count"]) for r in rows for k in r["ranks"]]
+want = [(c["file"], c["run"], int(c["partial"]), int(c["rank"]), int(c["count"]))
+        for c in csv.DictReader(open(sys.argv[2])) if c["rank"]]
+sys.exit(0 if got == want and got else 1)
+EOF
+}
+check "--ranks, json: parses, the same ranks and counts as the csv" ranks_json_equals_csv
+check "--ranks, text: the m = 3 run's second rank on a line of its own" \
+  grep -Eq '^ +2 +[0-9]+  [0-9.]+% \[' ranks.text
+check "--ranks with --classes: exit 2" fails_cleanly 2 "--ranks and --classes" \
+  "$SWEEP" a.h5 --ranks --classes stable
+
+# 5. Bad files and command lines.
 check "missing file: exit 1, named" fails_cleanly 1 "nothere.h5: cannot open" "$SWEEP" nothere.h5
 check "a missing file among good ones: exit 1, named" \
   fails_cleanly 1 "nothere.h5: cannot open" "$SWEEP" a.h5 nothere.h5 b.h5
