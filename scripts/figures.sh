@@ -2,7 +2,11 @@
 # Regenerates the README's figures, docs/figures/*.png, from three experiments run here on every
 # local core: experiments/figures.yaml (trajectories, seconds), experiments/paper-m1.yaml (classes
 # and Delta, seconds) and experiments/sweep-m-small.yaml (fractions against m, about a minute on 2
-# cores). The results files go to WORK_DIR (default results/figures), rewritten each time.
+# cores). The results files go to WORK_DIR (default results/figures), rewritten each time. When
+# results/sweep-m.h5 exists (experiments/sweep-m.yaml, about 1.2 core-hours: run it first, e.g.
+# `mpirun -np 8 build/sgema-run experiments/sweep-m.yaml -o results/sweep-m.h5`), the fractions and
+# the ranks of partial limits against m are also drawn from it, with any
+# results/sweep-m-large*.h5 files of experiments/sweep-m-large.yaml beside it.
 #   scripts/figures.sh [BUILD_DIR [WORK_DIR]]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,5 +28,13 @@ plot="$build/analysis/sgema-plot"
 "$plot" classes "$work/paper-m1.h5" -o "$out/classes.png" --size 1600x900
 "$plot" delta "$work/paper-m1.h5" -o "$out/delta.png" --run sg,ema --size 1600x900
 "$plot" sweep "$work/sweep-m-small.h5" -o "$out/sweep.png" --size 1600x800
+if [ -f "$top/results/sweep-m.h5" ]; then
+  # shellcheck disable=SC2046 # the optional large-m files, as separate arguments
+  set -- "$top/results/sweep-m.h5" $(ls "$top"/results/sweep-m-large*.h5 2>/dev/null)
+  "$plot" sweep "$@" -o "$out/sweep-m.png" --size 1600x800
+  "$plot" ranks "$@" -o "$out/ranks-m.png" --size 1600x800
+  "$build/analysis/sgema-sweep" "$@" --format markdown
+  "$build/analysis/sgema-sweep" "$@" --ranks --format markdown
+fi
 "$build/analysis/sgema-summary" "$work/figures.h5" | grep -E "^== run|Ebar rises|Fbar rises"
 ls -l "$out"/*.png

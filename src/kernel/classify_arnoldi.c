@@ -22,7 +22,10 @@
  * it runs out. (tol and the budget are the settings classification.arnoldi_tol and
  * arnoldi_restarts.) */
 
-enum { NCV_MIN = 30, NCV_MAX = 40 };
+/* Krylov basis sizes: 30 to 40 vectors, and twice that from LARGE_N on, where the clusters of
+ * eigenvalues next to the abscissa grow with n (a partial limit has about n - rank(A) equal ones)
+ * and 30 vectors stalled at m = 64, n = 128 (ARPACK did not converge on an SG limit). */
+enum { NCV_MIN = 30, NCV_MAX = 40, LARGE_N = 5000, NCV_LARGE = 80 };
 
 /* OpenBLAS (under ARPACK) would otherwise start one thread per core in every process, and split its
  * sums by the machine's core count. One thread: results depend on the CPU's kernels only. */
@@ -50,6 +53,8 @@ static size_t ncv_for(size_t n, int k) {
   size_t ncv = (size_t)(2 * k + 1) > NCV_MIN ? (size_t)(2 * k + 1) : NCV_MIN;
   if (ncv > NCV_MAX)
     ncv = NCV_MAX;
+  if (n >= LARGE_N)
+    ncv = NCV_LARGE;
   return ncv < n ? ncv : n;
 }
 
@@ -61,7 +66,8 @@ arnoldi_ws *arnoldi_alloc(size_t n_max) {
   /* Every array 64-byte aligned: OpenBLAS's kernels split their sums by the alignment of the
    * data, so two workspaces aligned differently would give different last bits (and a trial's
    * result would depend on the process that computed it). */
-  size_t ncv = NCV_MAX, lworkl = 3 * ncv * ncv + 6 * ncv, stride = (n_max + 7) / 8 * 8;
+  size_t ncv = n_max >= LARGE_N ? NCV_LARGE : NCV_MAX, lworkl = 3 * ncv * ncv + 6 * ncv,
+         stride = (n_max + 7) / 8 * 8;
   size_t len = stride + stride * ncv + 3 * stride + (lworkl + 7) / 8 * 8 + 8 * ncv;
   w->n_max = n_max;
   w->resid = aligned_alloc(64, len * sizeof(double));
