@@ -389,6 +389,7 @@ typedef struct {
   const double *y;
   size_t N, Nfull; /* operator length: the (A, B) block when the target is frozen */
   double shift;
+  double offset; /* a multiple of the identity added to the operator (arnoldi_spectrum) */
 } reduced_op;
 
 static void reduced_product(void *ctx, const double *z, double *out) {
@@ -403,7 +404,7 @@ static void reduced_product(void *ctx, const double *z, double *out) {
   sgema_field_jvp(c->field, o->p, o->t, o->y, x, jx);
   orbit_project(c->orbit, jx, out);
   for (size_t i = 0; i < N; i++)
-    out[i] = jx[i] - out[i] - o->shift * pz[i];
+    out[i] = jx[i] - out[i] - o->shift * pz[i] + o->offset * z[i];
 }
 
 /* A shift beyond the spectral radius of (I - P) J (I - P): twice a power iteration's estimate,
@@ -450,20 +451,28 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
     c->arn = arnoldi_alloc(c->N_max);
   if (!c->arn)
     return SGEMA_ENOMEM;
-  reduced_op o = {c, p, t, y, N, sgema_problem_dim(p), 0.0};
+  reduced_op o = {c, p, t, y, N, sgema_problem_dim(p), 0.0, 0.0};
   arnoldi_result res;
   int rc = 0;
   long products = 0;
   double shift = reduced_shift(&o);
   /* The tangent space's eigenvalue -shift must not be among the rightmost: when it is, every
-   * reduced eigenvalue lies left of it, and a larger shift shows them. */
-  for (int attempt = 0; attempt < 3; attempt++, shift *= 8.0) {
+   * reduced eigenvalue lies left of it, and a larger shift shows them. And ARPACK's test is
+   * relative, |residual| <= tol |theta|: next to a critical abscissa (theta near 0, a trial not
+   * converged at t_max) it asks for 1e-12 and more and stalls (m = 64, n = 128); the operator
+   * shifted by the identity makes the test absolute, tol itself, and is tried second. */
+  for (int attempt = 0; attempt < 4; attempt++) {
     o.shift = shift;
     rc = arnoldi_rightmost(c->arn, N, s->eigenvalues, s->arnoldi_tol, s->arnoldi_restarts,
                            reduced_product, &o, &res);
     products += res.products;
-    if (rc != 0 || *k == 0 || fabs(res.re[res.k - 1] + shift) > 1e-6 * shift)
+    if (rc != 0 && o.offset == 0.0) {
+      o.offset = 1.0;
+      continue;
+    }
+    if (rc != 0 || *k == 0 || fabs(res.re[res.k - 1] - o.offset + shift) > 1e-6 * shift)
       break;
+    shift *= 8.0;
   }
   c->info.products = products;
   if (rc != 0)
@@ -471,12 +480,12 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
   c->info.used = SGEMA_SPECTRUM_ARNOLDI;
   c->info.k = res.k;
   for (int i = 0; i < res.k; i++) {
-    c->info.re[i] = res.re[i];
+    c->info.re[i] = res.re[i] - o.offset;
     c->info.im[i] = res.im[i];
   }
-  c->info.abscissa = res.abscissa;
+  c->info.abscissa = res.abscissa - o.offset;
   c->info.error = res.error;
-  *max_re = res.abscissa;
+  *max_re = c->info.abscissa;
   return SGEMA_OK;
 }
 
