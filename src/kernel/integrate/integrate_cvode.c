@@ -39,10 +39,8 @@ struct cvode_ws {
   N_Vector yv;
   SUNLinearSolver ls;
   void *mem;
-  integ_run *run;   /* the trial in progress, for the callbacks */
-  double *f;        /* the field at accepted states (N) */
-  double *y_prev;   /* the state accepted before (N) */
-  double tail_atol; /* > 0 in the tail: the error weights' scale (error_weights) */
+  integ_run *run; /* the trial in progress, for the callbacks */
+  double *f;      /* the field at accepted states (N) */
   /* Preconditioner data for an n x m problem (allocated on first use of that n, m). */
   int pm, pn;
   double *Q, *g, *U, *wv, *V, *sv, *tmp, *tmp2; /* n x n, n, n x n, n, m x m, m, n x n, n x n */
@@ -269,32 +267,6 @@ static int prec_solve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vec
   return 0;
 }
 
-/* Error weights: CVODE's own rtol |y_k| + atol, or in the tail (tail_atol > 0, include/sgema/
- * integrate.h, tail_f) the displacement of the step before, atol + tail_rtol |y_k - y_{k-1}|_inf,
- * as RODAS4 measures its error against its own step's. A weight function rather than resetting
- * CVODE's tolerances, which it reads only when (re)initialised. */
-static int error_weights(N_Vector yv, N_Vector ewt, void *user_data) {
-  cvode_ws *w = user_data;
-  const integ_run *r = w->run;
-  const double *y = N_VGetArrayPointer(yv);
-  double *e = N_VGetArrayPointer(ewt);
-  for (size_t k = 0; k < w->N; k++) {
-    double sc = w->tail_atol > 0.0 ? w->tail_atol : r->s->rtol * fabs(y[k]) + r->s->atol;
-    if (!(sc > 0.0))
-      return -1;
-    e[k] = 1.0 / sc;
-  }
-  return 0;
-}
-
-static double tail_atol(const cvode_ws *w, const integ_run *r, const double *y,
-                        const double *y_prev) {
-  double dy = 0.0;
-  for (size_t k = 0; k < w->N; k++)
-    dy = fmax(dy, fabs(y[k] - y_prev[k]));
-  return r->s->atol + r->s->tail_rtol * dy;
-}
-
 void cvode_free(void *impl) {
   cvode_ws *w = impl;
   if (!w)
@@ -319,8 +291,7 @@ void *cvode_alloc(const sgema_integration *s, size_t N) {
   w->N = N;
   w->prec = (int)s->preconditioner; /* none: to measure what the preconditioner gains */
   w->krylov = s->krylov_dim;
-  w->f = malloc(2 * N * sizeof(double));
-  w->y_prev = w->f ? w->f + N : NULL;
+  w->f = malloc(N * sizeof(double));
   int ok = w->f && SUNContext_Create(NULL, &w->ctx) == 0;
   if (ok)
     w->yv = N_VNew_Serial((sunindextype)N, w->ctx);
@@ -337,7 +308,7 @@ void *cvode_alloc(const sgema_integration *s, size_t N) {
     w->mem = CVodeCreate(CV_BDF, w->ctx);
   }
   ok = ok && w->yv && w->ls && w->mem && CVodeInit(w->mem, cvode_rhs, 0.0, w->yv) == CV_SUCCESS &&
-       CVodeWFtolerances(w->mem, error_weights) == CV_SUCCESS &&
+       CVodeSStolerances(w->mem, s->rtol, s->atol) == CV_SUCCESS &&
        CVodeSetUserData(w->mem, w) == CV_SUCCESS &&
        CVodeSetErrHandlerFn(w->mem, cvode_silent, NULL) == CV_SUCCESS &&
        CVodeSetMaxNumSteps(w->mem, -1) == CV_SUCCESS &&
@@ -369,11 +340,10 @@ static long failures(void *mem) {
   return nef + ncf;
 }
 
-int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f, int relax_tail) {
+int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f) {
   sgema_integration_stats *st = r->st;
   size_t N = w->N;
   int status = SGEMA_OK;
-  w->tail_atol = 0.0;
   double segment_end, *yv = N_VGetArrayPointer(w->yv);
   w->run = r;
   memcpy(yv, y, N * sizeof(double));
@@ -401,14 +371,11 @@ int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f, in
       return SGEMA_OK;
     }
     t = tret;
-    memcpy(w->y_prev, y, N * sizeof(double));
     memcpy(y, yv, N * sizeof(double));
     st->steps++;
     integ_eval(r, t, y, f);
     if (integ_accept(r, t, y, f, &status))
       return status;
-    if (relax_tail && integ_in_tail(r))
-      w->tail_atol = tail_atol(w, r, y, w->y_prev);
     if (!tiny && CVodeGetCurrentStep(w->mem, &h) == CV_SUCCESS && integ_step_underflow(r, t, h)) {
       st->end = SGEMA_END_STEP_FAIL;
       return SGEMA_OK;
@@ -427,7 +394,7 @@ static int cvode_run(void *impl, integ_run *r, double *y) {
   integ_eval(r, 0.0, y, w->f);
   if (integ_accept(r, 0.0, y, w->f, &status))
     return status;
-  return cvode_continue(w, r, 0.0, y, w->f, 0);
+  return cvode_continue(w, r, 0.0, y, w->f);
 }
 
 const integ_method integ_cvode = {SGEMA_METHOD_CVODE, cvode_alloc, cvode_free, cvode_run};

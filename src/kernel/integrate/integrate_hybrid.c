@@ -137,7 +137,7 @@ static int hybrid_run(void *impl, integ_run *r, double *y) {
         h * spectral_radius(w, r, t, y) > r->s->stiff_ratio) {
       stiff = 1;
       if (w->krylov)
-        return cvode_continue(w->krylov, r, t, y, f, 1);
+        return cvode_continue(w->krylov, r, t, y, f);
       if (w->bdf) {
         /* GSL's msbdf under GSL's driver, until the tail or the end of the trial. */
         int rc = integ_gsl_evolve(w->bdf, r, &t, &h, y, f, 1);
@@ -175,7 +175,7 @@ static int hybrid_run(void *impl, integ_run *r, double *y) {
     }
   }
   if (w->krylov)
-    return cvode_continue(w->krylov, r, t, y, f, 1);
+    return cvode_continue(w->krylov, r, t, y, f);
   return rodas_continue(w->rodas, r, t, h, y);
 }
 
