@@ -244,8 +244,8 @@ static void csv_table(const sweep_table *t, const options *o) {
 
 /* ---- json ---- */
 
-static void json_row(jw_writer *w, const sweep_table *t, const sweep_row *r, const options *o) {
-  jw_object_begin(w, NULL);
+/* The members that say which run a row is, shared by the class and the rank tables. */
+static void json_row_identity(jw_writer *w, const sweep_table *t, const sweep_row *r) {
   jw_string(w, "file", t->files[r->file].path);
   jw_string(w, "run", r->run);
   jw_long(w, "index", (long)r->index);
@@ -257,6 +257,11 @@ static void json_row(jw_writer *w, const sweep_table *t, const sweep_row *r, con
   jw_long(w, "done", r->done);
   jw_bool(w, "complete", !sweep_row_incomplete(r));
   jw_string(w, "variant", r->variant);
+}
+
+static void json_row(jw_writer *w, const sweep_table *t, const sweep_row *r, const options *o) {
+  jw_object_begin(w, NULL);
+  json_row_identity(w, t, r);
   if (r->bad_class)
     jw_long(w, "unknown_class", r->bad_class);
   jw_object_begin(w, "classes");
@@ -463,17 +468,7 @@ static void json_rank_row(jw_writer *w, const sweep_table *t, const sweep_row *r
   double lo, hi;
   rank_hist_mean_interval(h, SUM_Z95, &lo, &hi);
   jw_object_begin(w, NULL);
-  jw_string(w, "file", t->files[r->file].path);
-  jw_string(w, "run", r->run);
-  jw_long(w, "index", (long)r->index);
-  jw_string(w, "alg", r->alg);
-  jw_long(w, "m", r->m);
-  jw_long(w, "n", r->n);
-  jw_string(w, "time", r->time);
-  jw_long(w, "trials", (long)r->trials);
-  jw_long(w, "done", r->done);
-  jw_bool(w, "complete", !sweep_row_incomplete(r));
-  jw_string(w, "variant", r->variant);
+  json_row_identity(w, t, r);
   jw_long(w, "partial", h->partial);
   jw_long(w, "rank_outside", h->outside);
   jw_double(w, "mean_rank_over_m", rank_hist_mean(h));
