@@ -205,6 +205,18 @@ static void text_table(const sweep_table *t, const options *o) {
              t->rows[i].file + 1, t->rows[i].run, t->rows[i].bad_class);
 }
 
+/* The columns that say which run a row is (file .. variant), shared by the class and rank CSV. */
+static void csv_row_identity(const sweep_table *t, const sweep_row *r) {
+  tab_csv_text(stdout, t->files[r->file].path);
+  putchar(',');
+  tab_csv_text(stdout, t->files[r->file].experiment);
+  putchar(',');
+  tab_csv_text(stdout, r->run);
+  printf(",%u,%s,%d,%d,%s,%u,%ld,%d,", r->index, r->alg, r->m, r->n, r->time, r->trials, r->done,
+         !sweep_row_incomplete(r));
+  tab_csv_text(stdout, r->variant);
+}
+
 /* ---- csv ---- */
 
 static void csv_table(const sweep_table *t, const options *o) {
@@ -217,14 +229,7 @@ static void csv_table(const sweep_table *t, const options *o) {
   putchar('\n');
   for (size_t i = 0; i < t->row_count; i++) {
     const sweep_row *r = &t->rows[i];
-    tab_csv_text(stdout, t->files[r->file].path);
-    putchar(',');
-    tab_csv_text(stdout, t->files[r->file].experiment);
-    putchar(',');
-    tab_csv_text(stdout, r->run);
-    printf(",%u,%s,%d,%d,%s,%u,%ld,%d,", r->index, r->alg, r->m, r->n, r->time, r->trials, r->done,
-           !sweep_row_incomplete(r));
-    tab_csv_text(stdout, r->variant);
+    csv_row_identity(t, r);
     for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
       if (!o->show[c])
         continue;
@@ -412,14 +417,7 @@ static void csv_rank_lead(const sweep_table *t, const sweep_row *r) {
   const rank_hist *h = &r->ranks;
   double lo, hi;
   rank_hist_mean_interval(h, SUM_Z95, &lo, &hi);
-  tab_csv_text(stdout, t->files[r->file].path);
-  putchar(',');
-  tab_csv_text(stdout, t->files[r->file].experiment);
-  putchar(',');
-  tab_csv_text(stdout, r->run);
-  printf(",%u,%s,%d,%d,%s,%u,%ld,%d,", r->index, r->alg, r->m, r->n, r->time, r->trials, r->done,
-         !sweep_row_incomplete(r));
-  tab_csv_text(stdout, r->variant);
+  csv_row_identity(t, r);
   printf(",%ld,%ld,", h->partial, h->outside);
   tab_csv_num(stdout, rank_hist_mean(h));
   putchar(',');
