@@ -1,5 +1,7 @@
 /* The SG, EMA and GD vector fields, their directional derivatives and dense Jacobians. */
 #include "sgema/field.h"
+#include "kernel_sizes.h"
+#include "simd_clones.h"
 #include "small_matrix.h"
 
 #include <float.h>
@@ -294,11 +296,6 @@ static inline ALWAYS_INLINE void jacobian_mn(sgema_field *w, const sgema_problem
  * from m = 3 on, whose states take the matrix-free path, the field and its directional derivative,
  * also compiled for AVX2 (wider vectors, the same operations on each entry: the same bits on every
  * x86-64 CPU, as -ffp-contract=off rules out fused multiply-adds). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SGEMA_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SGEMA_CLONES
-#endif
 typedef void (*eval_fn)(sgema_field *, const sgema_problem *, double, const double *, double *);
 typedef void (*jvp_fn)(sgema_field *, const sgema_problem *, double, const double *, const double *,
                        double *);
@@ -322,14 +319,9 @@ SGEMA_FIELD_FULL(1, 2)
 SGEMA_FIELD_FULL(1, 3)
 SGEMA_FIELD_FULL(2, 3)
 SGEMA_FIELD_FULL(2, 4)
-SGEMA_FIELD_FLOW(3, 4, SGEMA_CLONES)
-SGEMA_FIELD_FLOW(3, 6, SGEMA_CLONES)
-SGEMA_FIELD_FLOW(4, 5, SGEMA_CLONES)
-SGEMA_FIELD_FLOW(4, 8, SGEMA_CLONES)
-SGEMA_FIELD_FLOW(6, 7, SGEMA_CLONES)
-SGEMA_FIELD_FLOW(6, 12, SGEMA_CLONES)
-SGEMA_FIELD_FLOW(8, 9, SGEMA_CLONES)
-SGEMA_FIELD_FLOW(8, 16, SGEMA_CLONES)
+#define SGEMA_FIELD_FLOW_CLONED(M, N) SGEMA_FIELD_FLOW(M, N, SGEMA_CLONES)
+SGEMA_LARGE_STATE_SIZES(SGEMA_FIELD_FLOW_CLONED)
+#undef SGEMA_FIELD_FLOW_CLONED
 
 /* The generic copies, for every other size. */
 SGEMA_CLONES static void eval_generic(sgema_field *w, const sgema_problem *p, double t,
@@ -354,11 +346,9 @@ typedef struct field_kernel_ {
 
 #define FULL(M, N)                                                                                 \
   { M, N, eval_##M##_##N, jvp_##M##_##N, jacobian_##M##_##N }
-#define FLOW(M, N)                                                                                 \
-  { M, N, eval_##M##_##N, jvp_##M##_##N, jacobian_generic }
-static const field_kernel kernels[] = {FULL(1, 2), FULL(1, 3),  FULL(2, 3), FULL(2, 4),
-                                       FLOW(3, 4), FLOW(3, 6),  FLOW(4, 5), FLOW(4, 8),
-                                       FLOW(6, 7), FLOW(6, 12), FLOW(8, 9), FLOW(8, 16)};
+#define FLOW(M, N) {M, N, eval_##M##_##N, jvp_##M##_##N, jacobian_generic},
+static const field_kernel kernels[] = {FULL(1, 2), FULL(1, 3), FULL(2, 3), FULL(2, 4),
+                                       SGEMA_LARGE_STATE_SIZES(FLOW)};
 static const field_kernel generic_kernel = {0, 0, eval_generic, jvp_generic, jacobian_generic};
 #undef FULL
 #undef FLOW

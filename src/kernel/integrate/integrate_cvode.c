@@ -1,10 +1,13 @@
 /* The cvode method: CVODE's BDF with SPGMR on the analytic Jacobian-vector product (no N x N
  * matrix), optionally preconditioned by the Jacobian's block-diagonal structure. */
 #include "integrate_cvode.h"
+#include "cvode_vector.h"
 #include "integ_control.h"
 #include "integ_evolve.h"
 #include "integ_method.h"
+#include "kernel_sizes.h"
 #include "sgema/status.h"
+#include "simd_clones.h"
 
 #include <cvode/cvode.h>
 #include <gsl/gsl_eigen.h>
@@ -32,6 +35,11 @@
  * The eigendecompositions depend on y only; CVODE reuses them while it keeps its Jacobian data
  * (jok), and gamma enters only through the diagonal scalings. */
 
+/* z = P^-1 r at time t for CVODE's gamma (block_solve_mn), one copy per size. */
+typedef void (*block_solve_fn)(const cvode_ws *w, const sgema_problem *p, double t, double gamma,
+                               const double *r, double *z);
+static block_solve_fn block_solve_for(int m, int n);
+
 struct cvode_ws {
   size_t N;
   int prec, krylov;
@@ -43,6 +51,7 @@ struct cvode_ws {
   double *f;      /* the field at accepted states (N) */
   /* Preconditioner data for an n x m problem (allocated on first use of that n, m). */
   int pm, pn;
+  block_solve_fn solve;                         /* the copy for pm, pn */
   double *Q, *g, *U, *wv, *V, *sv, *tmp, *tmp2; /* n x n, n, n x n, n, m x m, m, n x n, n x n */
   double *Ut, *Vt;                              /* U^T (n x n), V^T (m x m) */
   gsl_eigen_symmv_workspace *eig_n, *eig_m;
@@ -116,6 +125,7 @@ static int prec_alloc(cvode_ws *w, int m, int n) {
   w->Ut = w->sv + m;
   w->Vt = w->Ut + nn;
   w->pm = m;
+  w->solve = block_solve_for(m, n);
   w->pn = n;
   return SGEMA_OK;
 }
@@ -189,8 +199,8 @@ static int prec_setup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok
 
 /* X (rows x k) = Y (rows x k) M (k x k). Rows of X as axpys over the rows of M, contiguous and
  * vectorised (src/kernel/small_matrix.h says why the rounding is that of dot products). */
-static inline void mul_right(int rows, int k, const double *restrict Y, const double *restrict M,
-                             double *restrict X) {
+static inline __attribute__((always_inline)) void
+mul_right(int rows, int k, const double *restrict Y, const double *restrict M, double *restrict X) {
   for (int i = 0; i < rows; i++) {
     const double *restrict y = Y + (size_t)i * k;
     double *restrict x = X + (size_t)i * k;
@@ -203,8 +213,9 @@ static inline void mul_right(int rows, int k, const double *restrict Y, const do
 }
 
 /* X (n x m) = Q^T Y (n x m), or Q Y when !trans, as axpys over Y's rows. */
-static inline void mul_left(int n, int m, const double *restrict Q, const double *restrict Y,
-                            int trans, double *restrict X) {
+static inline __attribute__((always_inline)) void mul_left(int n, int m, const double *restrict Q,
+                                                           const double *restrict Y, int trans,
+                                                           double *restrict X) {
   for (int i = 0; i < n; i++) {
     double *restrict x = X + (size_t)i * m;
     for (int j = 0; j < m; j++)
@@ -218,18 +229,13 @@ static inline void mul_left(int n, int m, const double *restrict Q, const double
   }
 }
 
-/* The two block solves, compiled for AVX2 besides the baseline (field.c says why this keeps the
- * bits). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SGEMA_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SGEMA_CLONES
-#endif
+/* The two block solves, compiled for AVX2 besides the baseline (simd_clones.h). */
 
 /* z = P^-1 r for the block diagonal P of I - gamma J (the comment at the top). */
-SGEMA_CLONES static void block_solve(const cvode_ws *w, const sgema_problem *p, double t,
-                                     double gamma, const double *r, double *z) {
-  int m = p->m, n = p->n;
+static inline __attribute__((always_inline)) void block_solve_mn(const cvode_ws *w,
+                                                                 const sgema_problem *p, double t,
+                                                                 double gamma, const double *r,
+                                                                 double *z, int m, int n) {
   double c = 1.0 + gamma * p->lambda, *T1 = w->tmp, *T2 = w->tmp2;
   /* A block: D = Q [(Q^T R V) ./ (c + gamma g_i s_j)] V^T */
   const double *RA = sgema_state_A(p, (double *)r);
@@ -259,11 +265,38 @@ SGEMA_CLONES static void block_solve(const cvode_ws *w, const sgema_problem *p, 
   }
 }
 
+/* Copies with the dimensions as compile-time constants for the sizes of the sweeps (the field's
+ * table, kernel_sizes.h), where the compiler keeps a row of each product in registers instead of
+ * storing and reloading it for every term; the same operations in the same order, so the same
+ * bits as the generic copy (the dumps of bench/paired.sh and the baseline comparison check it). */
+#define BLOCK_SOLVE_COPY(M, N)                                                                     \
+  SGEMA_CLONES static void block_solve_##M##_##N(const cvode_ws *w, const sgema_problem *p,        \
+                                                 double t, double gamma, const double *r,          \
+                                                 double *z) {                                      \
+    block_solve_mn(w, p, t, gamma, r, z, M, N);                                                    \
+  }
+SGEMA_LARGE_STATE_SIZES(BLOCK_SOLVE_COPY)
+#undef BLOCK_SOLVE_COPY
+SGEMA_CLONES static void block_solve_generic(const cvode_ws *w, const sgema_problem *p, double t,
+                                             double gamma, const double *r, double *z) {
+  block_solve_mn(w, p, t, gamma, r, z, p->m, p->n);
+}
+
+/* The copy for m x n states. */
+static block_solve_fn block_solve_for(int m, int n) {
+#define BLOCK_SOLVE_PICK(M, N)                                                                     \
+  if (m == M && n == N)                                                                            \
+    return block_solve_##M##_##N;
+  SGEMA_LARGE_STATE_SIZES(BLOCK_SOLVE_PICK)
+#undef BLOCK_SOLVE_PICK
+  return block_solve_generic;
+}
+
 static int prec_solve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vector zv,
                       sunrealtype gamma, sunrealtype delta, int lr, void *user_data) {
   (void)y, (void)fy, (void)delta, (void)lr;
   cvode_ws *w = user_data;
-  block_solve(w, w->run->p, t, gamma, N_VGetArrayPointer(rv), N_VGetArrayPointer(zv));
+  w->solve(w, w->run->p, t, gamma, N_VGetArrayPointer(rv), N_VGetArrayPointer(zv));
   return 0;
 }
 
@@ -302,6 +335,7 @@ void *cvode_alloc(const sgema_integration *s, size_t N) {
      * default; measured: bench/scale.sh). */
     N_VConst(0.0, w->yv);
     ok = N_VEnableFusedOps_Serial(w->yv, SUNTRUE) == 0;
+    cvode_vector_install(w->yv); /* before anything clones it: cvode_vector.h says why */
     w->ls = SUNLinSol_SPGMR(w->yv, w->prec == SGEMA_PREC_BLOCK ? SUN_PREC_LEFT : SUN_PREC_NONE,
                             w->krylov, w->ctx);
     ok = ok && w->ls && SUNLinSol_SPGMRSetGSType(w->ls, SUN_CLASSICAL_GS) == 0;
