@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every buffer is sized by the workspace's or the problem's n and m, not by SGEMA_MAX_N (three
- * n x n matrices are 384 KiB at n = 128). */
+/* Every buffer is sized by the workspace's or the problem's n and m, not by SGEMA_MAX_N (four
+ * n x n matrices are 512 KiB at n = 128). */
 struct sgema_verifier {
   const sgema_problem *p;
-  double *K0, *D, *T; /* n x n each, one block */
+  double *K0, *D, *T, *At; /* n x n each (At: m x n), one block */
   double k0_norm;
   double window_end; /* ln(window) / (2 lambda): where |B^T B - A A^T| has decayed by `window` */
   double max_drift, t_covered;
@@ -28,13 +28,14 @@ sgema_verifier *sgema_verifier_alloc(int m, int n) {
     return NULL;
   sgema_verifier *v = calloc(1, sizeof(sgema_verifier));
   size_t nn = (size_t)n * n;
-  if (v && !(v->K0 = calloc(3 * nn, sizeof(double)))) {
+  if (v && !(v->K0 = calloc(4 * nn, sizeof(double)))) {
     free(v);
     return NULL;
   }
   if (v) {
     v->D = v->K0 + nn;
     v->T = v->D + nn;
+    v->At = v->T + nn;
   }
   return v;
 }
@@ -45,13 +46,35 @@ void sgema_verifier_free(sgema_verifier *v) {
   free(v);
 }
 
-/* D = B^T B - A A^T (n x n). */
-static void imbalance(const sgema_problem *p, const double *y, double *D, double *T) {
+/* G = X^T X for X (k x n, row-major; G n x n). The upper triangle only, then mirrored: entry (j, i)
+ * would sum the same products in the same order, so G is exactly what the full product gives, at
+ * half the cost (this runs after every step inside the invariant's window). */
+static void gram_tn(int n, int k, const double *X, double *G) {
+  for (int i = 0; i < n; i++) {
+    double *gi = G + (size_t)i * n;
+    for (int j = i; j < n; j++)
+      gi[j] = 0.0;
+    for (int l = 0; l < k; l++) {
+      double a = X[l * n + i];
+      const double *xl = X + (size_t)l * n;
+      for (int j = i; j < n; j++)
+        gi[j] += a * xl[j];
+    }
+    for (int j = 0; j < i; j++)
+      gi[j] = G[(size_t)j * n + i];
+  }
+}
+
+/* D = B^T B - A A^T and T = A A^T (n x n each); At: m x n scratch. */
+static void imbalance(const sgema_problem *p, const double *y, double *D, double *T, double *At) {
   int m = p->m, n = p->n;
   double *yy = (double *)y;
   const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy);
-  sm_mul_tn(n, n, n, B, B, D);
-  sm_mul_nt(n, m, n, A, A, T);
+  gram_tn(n, n, B, D);
+  for (int i = 0; i < n; i++)
+    for (int l = 0; l < m; l++)
+      At[l * n + i] = A[i * m + l];
+  gram_tn(n, m, At, T);
   for (int i = 0; i < n * n; i++)
     D[i] -= T[i];
 }
@@ -61,12 +84,12 @@ void sgema_verifier_start(sgema_verifier *v, const sgema_problem *p, double wind
   v->p = p;
   v->tail_f = tail_f;
   v->closed = 0;
-  imbalance(p, y0, v->K0, v->T);
+  imbalance(p, y0, v->K0, v->T, v->At);
   /* K(0) = B^T B - A A^T is known only to about eps times the size of its two terms, which for
    * large states are far larger than K(0) itself: drift is measured relative to those terms. */
   size_t nn = (size_t)p->n * p->n;
   double *yy0 = (double *)y0;
-  sm_mul_tn(p->n, p->n, p->n, sgema_state_B(p, yy0), sgema_state_B(p, yy0), v->D);
+  gram_tn(p->n, p->n, sgema_state_B(p, yy0), v->D);
   v->k0_norm = sgema_norm2(v->D, nn) + sgema_norm2(v->T, nn);
   v->window_end = log(window) / (2.0 * p->lambda);
   v->max_drift = 0.0;
@@ -87,7 +110,7 @@ void sgema_verifier_step(sgema_verifier *v, double t, const double *y, const dou
     v->closed = 1;
     return;
   }
-  imbalance(p, y, v->D, v->T);
+  imbalance(p, y, v->D, v->T, v->At);
   double g = exp(2.0 * p->lambda * t);
   for (int i = 0; i < p->n * p->n; i++)
     v->D[i] = g * v->D[i] - v->K0[i];
@@ -163,7 +186,7 @@ void sgema_verifier_finish(sgema_verifier *v, const double *y_end, const sgema_l
   int full_rank = lim->rank == p->m;
   out->eq6 = full_rank ? sgema_verify_eq6(p, A) : NAN;
   out->eq7 = sgema_verify_eq7(p, A, B);
-  imbalance(p, y_end, v->D, v->T);
+  imbalance(p, y_end, v->D, v->T, v->At);
   out->balance = sgema_norm2(v->D, (size_t)p->n * p->n);
   /* Lemma 4.4 holds for the SG and EMA flows, not for GD nor for the discrete maps. */
   int has_invariant = p->alg != SGEMA_ALG_GD && p->time == SGEMA_TIME_FLOW && v->k0_norm > 0.0;
