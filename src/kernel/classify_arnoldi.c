@@ -28,11 +28,14 @@
 enum { NCV_MIN = 30, NCV_MAX = 40, LARGE_N = 5000, NCV_LARGE = 80 };
 
 /* OpenBLAS (under ARPACK) would otherwise start one thread per core in every process, and split its
- * sums by the machine's core count. One thread: results depend on the CPU's kernels only. */
-void openblas_set_num_threads(int num_threads);
+ * sums by the machine's core count. One thread: results depend on the CPU's kernels only. Weak, so
+ * that a build against another BLAS (reference BLAS, BLIS: single-threaded as linked) still links;
+ * the results file's provenance names the BLAS either way. */
+void openblas_set_num_threads(int num_threads) __attribute__((weak));
 
 void arnoldi_blas_single_thread(void) {
-  openblas_set_num_threads(1);
+  if (openblas_set_num_threads)
+    openblas_set_num_threads(1);
 }
 
 struct arnoldi_ws {
