@@ -182,10 +182,33 @@ static void wilson(long k, long n, double *lo, double *hi) {
   *hi = fmin(1.0, c + h);
 }
 
+/* Collective (reads the done flags); rank 0 prints. A census run's summary is sgema-summary's. */
+static int census_summary(const sgema_run_spec *spec, size_t r, sgema_output *out, int rank) {
+  uint8_t *done = malloc(spec->trials);
+  if (!done)
+    return SGEMA_ENOMEM;
+  int st = sgema_output_done(out, r, done);
+  long count = 0;
+  for (uint32_t k = 0; st == SGEMA_OK && k < spec->trials; k++)
+    count += done[k] != 0;
+  free(done);
+  if (st == SGEMA_OK && rank == 0)
+    printf("%s: census of %s m=%d n=%d, %ld of %u data sets (sgema-summary shows the census)\n",
+           spec->name, sgema_alg_name(spec->settings.alg), spec->settings.m, spec->settings.n,
+           count, spec->trials);
+  return st;
+}
+
 /* Collective (reads the class datasets); rank 0 prints. */
 static int summary(const sgema_experiment *e, sgema_output *out, int rank) {
   for (size_t r = 0; r < sgema_experiment_run_count(e); r++) {
     const sgema_run_spec *spec = sgema_experiment_run(e, r);
+    if (spec->kind == SGEMA_RUN_CENSUS) {
+      int st = census_summary(spec, r, out, rank);
+      if (st != SGEMA_OK)
+        return st;
+      continue;
+    }
     uint8_t *cls = malloc(spec->trials);
     if (!cls)
       return SGEMA_ENOMEM;
