@@ -277,21 +277,41 @@ typedef struct {
   int lower_bound;  /* no trial finished: per_trial is a lower bound */
 } run_estimate;
 
-/* Times trials 0, 1, ... of the run (without recording) until ESTIMATE_TRIALS or the budget. */
+/* One item of the run timed: trial k, or a census run's data set k (drawn, then its census). */
+static int estimate_item(const sgema_experiment *e, const sgema_run_spec *spec, sgema_trial *t,
+                         sgema_census *c, uint32_t k) {
+  sgema_record rec;
+  if (!c)
+    return sgema_trial_run(t, sgema_experiment_seed(e), spec->stream, k, &rec, NULL);
+  sgema_census_settings cs;
+  sgema_census_result res;
+  sgema_settings_census(&spec->settings, &cs);
+  int st = sgema_trial_sample(t, sgema_experiment_seed(e), spec->stream, k, &rec);
+  return st == SGEMA_OK ? sgema_census_run(c, &cs, &rec.problem, sgema_experiment_seed(e),
+                                           spec->stream, k, &res)
+                        : st;
+}
+
+/* Times trials 0, 1, ... of the run (without recording) until ESTIMATE_TRIALS or the budget. A
+ * census cannot be abandoned: its data sets are timed whole. */
 static int estimate_run(const sgema_experiment *e, const sgema_run_spec *spec, double budget,
                         run_estimate *est) {
   sgema_trial *t = sgema_trial_alloc(&spec->settings);
-  if (!t)
+  sgema_census *c = spec->kind == SGEMA_RUN_CENSUS
+                        ? sgema_census_alloc(spec->settings.m, spec->settings.n)
+                        : NULL;
+  if (!t || (spec->kind == SGEMA_RUN_CENSUS && !c)) {
+    sgema_trial_free(t);
     return SGEMA_ENOMEM;
+  }
   double start = wall_now(), deadline = start + budget;
   sgema_trial_watch watch = {&stop_requested, past_deadline, &deadline};
   sgema_trial_set_watch(t, &watch);
   *est = (run_estimate){0, 0.0, 0};
   double spent = 0.0;
   for (uint32_t k = 0; k < spec->trials && k < ESTIMATE_TRIALS && wall_now() < deadline; k++) {
-    sgema_record rec;
     double t0 = wall_now();
-    int st = sgema_trial_run(t, sgema_experiment_seed(e), spec->stream, k, &rec, NULL);
+    int st = estimate_item(e, spec, t, c, k);
     if (sgema_status_interrupted(st))
       break;
     spent += wall_now() - t0;
@@ -300,6 +320,7 @@ static int estimate_run(const sgema_experiment *e, const sgema_run_spec *spec, d
   est->lower_bound = est->timed == 0;
   est->per_trial = est->timed ? spent / est->timed : wall_now() - start;
   sgema_trial_free(t);
+  sgema_census_free(c);
   return SGEMA_OK;
 }
 
