@@ -2,14 +2,15 @@
 # Census runs (kind: census) end to end: the same file for 1, 2 and 3 processes (h5diff); at
 # m = 1 every data set's equilibria are MODEL.md's closed forms from the stored statistics (a
 # check in Python on h5dump's text); at m = 2 each data set's counts equal the census library's
-# called directly (census_direct); a run killed at random moments and resumed equals an
+# called directly (census_direct), and so are sgema-summary's; a run killed at random moments and resumed equals an
 # uninterrupted one; the equilibria that do not fit are counted, not dropped.
-#   test_census_run.sh SGEMA_RUN CENSUS_DIRECT SOURCE_DIR WORK_DIR
+#   test_census_run.sh SGEMA_RUN CENSUS_DIRECT SGEMA_SUMMARY SOURCE_DIR WORK_DIR
 set -u
 RUN=$1
 DIRECT=$2
-SRC=$3
-WORK=$4
+SUMMARY=$3
+SRC=$4
+WORK=$5
 . "$(dirname "$0")/check.sh"
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -47,7 +48,8 @@ done
 
 # 3. m = 2: each data set's counts and classes equal the library's, called directly.
 direct_vs_file() { # run, stream, alg, m, n, sets, alpha
-  "$DIRECT" 4242 "$2" "$3" "$4" "$5" generic "$6" "$7" | cut -d' ' -f2-5 >direct_$1.txt
+  "$DIRECT" 4242 "$2" "$3" "$4" "$5" generic "$6" "$7" >direct_full_$1.txt
+  cut -d' ' -f2-5 direct_full_$1.txt >direct_$1.txt
   values p1.h5 "/runs/$1/census/counts" | paste -d' ' - - - - >file_$1.txt
   cmp -s direct_$1.txt file_$1.txt && [ "$(wc -l <file_$1.txt)" -eq "$6" ]
 }
@@ -61,6 +63,22 @@ check "ema-m2: stored + overflow = equilibria = psd + pd, stored <= 3" \
   awk '$1 + $2 != $3 || $3 != $6 + $7 || $1 > 3 { bad++ } END { exit bad > 0 }' overflow.txt
 check "ema-m2: some data set overflows its 3 slots" awk '$2 > 0 { n++ } END { exit n == 0 }' \
   overflow.txt
+
+# sgema-summary of sg-m2 (every equilibrium stored): the distribution of PD solutions, the classes
+# of the equilibria of rank >= 1 and the data sets with a saddle, as the library's own counts.
+"$SUMMARY" p1.h5 --format csv --run sg-m2 >summary_m2.csv 2>&1
+check "sgema-summary of a census run: exit 0" test $? -eq 0
+awk '{ pd[$5]++; st += $6; sa += $7; de += $8; if ($7 > 0) ss++ }
+     END { for (k in pd) print "pd_solutions." k, pd[k]; print "stable", st; print "saddle", sa;
+           print "degenerate", de; print "sets_with_saddle", ss + 0 }' direct_full_sg-m2.txt |
+  sort >want_m2.txt
+awk -F, '$2 ~ /^pd_solutions\./ || $2 == "sets_with_saddle" { print $2, $3 }
+         $2 ~ /^rank[1-9]\./ { split($2, q, "."); n[q[2]] += $3 }
+         END { for (c in n) print c, n[c] }' summary_m2.csv | sort >got_m2.txt
+check "sgema-summary of sg-m2: PD distribution, classes and saddle sets equal the library's" \
+  cmp -s want_m2.txt got_m2.txt
+"$SUMMARY" p1.h5 --format json >summary.json 2>&1
+check "sgema-summary --format json of census runs: valid JSON" python3 -m json.tool summary.json
 
 # 4. Kill at random moments, resume until complete, compare with an uninterrupted run.
 $MPIRUN -np 2 "$RUN" "$T/kill.yaml" -o ref.h5 --quiet >ref.out 2>&1
