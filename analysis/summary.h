@@ -44,8 +44,9 @@ typedef struct {
 } sum_column;
 
 /* A census run's summary (summary_census.c): the data sets' counts and their stored equilibria. */
-#define SUM_PD_MAX 16 /* the distribution of PD solutions per data set: 0 .. 15, then 16 or more   \
-                       */
+#define SUM_PD_MAX                                                                                 \
+  16 /* the distribution of PD solutions per data set: 0 .. 15, then 16 or more                    \
+      */
 #define SUM_RANK_MAX SGEMA_CENSUS_M_MAX
 typedef struct {
   long failed;             /* done data sets whose census failed (no counts) */

@@ -196,8 +196,8 @@ int sgema_classification_validate(const sgema_classification *s) {
   return section_valid(&d, "classification") ? SGEMA_OK : SGEMA_EINVAL;
 }
 
+/* Every member set here: no call into the census module, which calls this file's defaults. */
 void sgema_settings_census(const sgema_settings *s, sgema_census_settings *c) {
-  sgema_census_settings_default(c);
   c->rank_deficient = s->census.rank_deficient;
   c->rank_deficient_max_m = s->census.rank_deficient_max_m;
   c->real_tol = s->census.real_tol;
