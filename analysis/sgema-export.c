@@ -422,7 +422,13 @@ int main(int argc, char **argv) {
     st = EXIT_USAGE;
   } else {
     int ri = find_run(&f, o.run);
-    if (ri >= 0 && sum_count_run(&f, (size_t)ri, err, sizeof err) != 0)
+    if (ri >= 0 && f.runs[ri].census)
+      fprintf(stderr,
+              "sgema-export: %s: run %s is a census run: sgema-export writes runs of trials "
+              "(sgema-summary summarises it; its datasets are census/ and equilibria/, "
+              "docs/FORMAT.md)\n",
+              o.path, f.runs[ri].name);
+    else if (ri >= 0 && sum_count_run(&f, (size_t)ri, err, sizeof err) != 0)
       fprintf(stderr, "sgema-export: %s: %s\n", o.path, err);
     else if (ri >= 0) {
       const sum_run *r = &f.runs[ri];
