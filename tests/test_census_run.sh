@@ -2,15 +2,17 @@
 # Census runs (kind: census) end to end: the same file for 1, 2 and 3 processes (h5diff); at
 # m = 1 every data set's equilibria are MODEL.md's closed forms from the stored statistics (a
 # check in Python on h5dump's text); at m = 2 each data set's counts equal the census library's
-# called directly (census_direct), and so are sgema-summary's; a run killed at random moments and resumed equals an
+# called directly (census_direct), and so are sgema-summary's; sgema-export writes what the file
+# holds; a run killed at random moments and resumed equals an
 # uninterrupted one; the equilibria that do not fit are counted, not dropped.
-#   test_census_run.sh SGEMA_RUN CENSUS_DIRECT SGEMA_SUMMARY SOURCE_DIR WORK_DIR
+#   test_census_run.sh SGEMA_RUN CENSUS_DIRECT SGEMA_SUMMARY SGEMA_EXPORT SOURCE_DIR WORK_DIR
 set -u
 RUN=$1
 DIRECT=$2
 SUMMARY=$3
-SRC=$4
-WORK=$5
+EXPORT=$4
+SRC=$5
+WORK=$6
 . "$(dirname "$0")/check.sh"
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -79,6 +81,18 @@ check "sgema-summary of sg-m2: PD distribution, classes and saddle sets equal th
   cmp -s want_m2.txt got_m2.txt
 "$SUMMARY" p1.h5 --format json >summary.json 2>&1
 check "sgema-summary --format json of census runs: valid JSON" python3 -m json.tool summary.json
+
+# sgema-export of a census run: per data set the counts h5dump shows; per equilibrium as many rows
+# as census/stored says, each with m x m entries of S.
+"$EXPORT" p1.h5 --run ema-m2 -o ema-m2.csv >export.out 2>&1
+check "sgema-export of a census run: exit 0" test $? -eq 0
+tail -n +2 ema-m2.csv | cut -d, -f13-16 | tr , ' ' >export_counts.txt
+check "sgema-export of a census run: the counts by kind are the file's" \
+  cmp -s export_counts.txt file_ema-m2.txt
+"$EXPORT" p1.h5 --run ema-m2 --equilibria >ema-m2-eq.csv 2>&1
+check "sgema-export --equilibria: one row per stored equilibrium, with S" \
+  test "$(tail -n +2 ema-m2-eq.csv | awk -F, 'NF == 15' | wc -l)" -eq \
+  "$(values p1.h5 /runs/ema-m2/census/stored | awk '{ n += $1 } END { print n }')"
 
 # 4. Kill at random moments, resume until complete, compare with an uninterrupted run.
 $MPIRUN -np 2 "$RUN" "$T/kill.yaml" -o ref.h5 --quiet >ref.out 2>&1
