@@ -86,8 +86,9 @@ static const rf_col csv_order[] = {RF_COL_LAMBDA,
                                    RF_COL_ABSCISSA_ERROR,
                                    RF_COL_SPECTRUM_PRODUCTS,
                                    RF_COL_JVP_EVALS};
-_Static_assert(sizeof csv_order / sizeof csv_order[0] == RF_COL_COUNT, "every dataset, once");
-#define DATASETS RF_COL_COUNT
+_Static_assert(sizeof csv_order / sizeof csv_order[0] == RF_COL_TRIALS_END,
+               "every dataset of a run of trials, once");
+#define DATASETS RF_COL_TRIALS_END
 
 /* How the CSV shows a column type, its row shape, and an enum type's names. */
 static xcol_kind kind_of(rf_type t) {

@@ -19,6 +19,10 @@ static void classes_free(void *d) {
 }
 
 static int has_done(const plot_run *pr, char *why, size_t whysize) {
+  if (pr->file->runs[pr->run].census) { /* data sets, not trials: no classes to plot */
+    snprintf(why, whysize, "a census run (sgema-summary summarises it)");
+    return 0;
+  }
   if (pr->file->runs[pr->run].done > 0)
     return 1;
   snprintf(why, whysize, "no trial done yet");

@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
+#include "export_census.h"
 #include "export_columns.h"
 #include "export_command.h"
 #include "export_where.h"
@@ -37,6 +38,7 @@ typedef struct {
   long limit;                     /* -1: no limit */
   long chunk_rows;                /* 0: the default (XCOL_CHUNK_BYTES) */
   int commands;
+  int equilibria; /* a census run: its equilibria, one row each, instead of its data sets */
   where_expr *where;
 } options;
 
@@ -60,6 +62,12 @@ static void usage(FILE *out) {
       "  --commands      instead of CSV, one sgema-trial command per selected trial that re-runs\n"
       "                  it bit for bit (every setting spelt out)\n"
       "  --program PATH  the sgema-trial those commands name (default sgema-trial)\n"
+      "A census run (kind: census) is written as one row per done data set: data_set, status,\n"
+      "lambda, draws, Sxx_I_J, Syx_I_J, the solutions by kind, psd_rank_K, the path ends,\n"
+      "equilibria, stored, overflow (--limit counts data sets; the filters are for trials);\n"
+      "  --equilibria    instead, one row per stored equilibrium: data_set, slot, rank, kind,\n"
+      "                  class, mc_class, abscissa, unstable, symmetry_zeros, the residuals, "
+      "S_I_J\n"
       "  -h, --help\n\n"
       "Exit status: 0 written (also from an incomplete run: its done trials); 1 missing,\n"
       "truncated or foreign file, unknown run, or a run whose settings cannot be reloaded for\n"
@@ -107,6 +115,9 @@ static void parse_option(cli_errors *e, int c, options *o) {
   case 'C':
     o->commands = 1;
     break;
+  case 'E':
+    o->equilibria = 1;
+    break;
   case 'p':
     o->program = optarg;
     break;
@@ -129,15 +140,12 @@ static const char *where_shown(const char *text, char *buf, size_t size) {
 }
 
 static int parse(int argc, char **argv, options *o) {
-  static const struct option opts[] = {{"run", required_argument, 0, 'r'},
-                                       {"class", required_argument, 0, 'c'},
-                                       {"where", required_argument, 0, 'w'},
-                                       {"limit", required_argument, 0, 'l'},
-                                       {"commands", no_argument, 0, 'C'},
-                                       {"program", required_argument, 0, 'p'},
-                                       {"chunk-rows", required_argument, 0, 'k'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"run", required_argument, 0, 'r'},     {"class", required_argument, 0, 'c'},
+      {"where", required_argument, 0, 'w'},   {"limit", required_argument, 0, 'l'},
+      {"commands", no_argument, 0, 'C'},      {"equilibria", no_argument, 0, 'E'},
+      {"program", required_argument, 0, 'p'}, {"chunk-rows", required_argument, 0, 'k'},
+      {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
   cli_errors e;
   cli_errors_init(&e, "sgema-export", stderr);
   int c;
@@ -325,6 +333,46 @@ static void unknown_field(const xcol_table *t, const options *o, const char *err
 }
 
 /* Everything after the file is open and the run found. */
+/* The output: standard output, or with -o a temporary in its directory (tmp), renamed onto it by
+ * output_close, so that a file is written whole or not at all. NULL (said why) when it cannot. */
+static FILE *output_open(const options *o, char *tmp, size_t tmpsize) {
+  if (!o->out_path)
+    return stdout;
+  int fd = out_tmp_create(o->out_path, tmp, tmpsize);
+  FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!out && fd >= 0) {
+    close(fd);
+    unlink(tmp);
+  }
+  if (!out)
+    fprintf(stderr, "sgema-export: %s: cannot write: %s\n", o->out_path, strerror(errno));
+  return out;
+}
+
+/* Flushes and closes out, and with -o renames the temporary onto the file when all went well
+ * (st EXIT_OK), else removes it. Returns the exit status. */
+static int output_close(const options *o, FILE *out, const char *tmp, int st) {
+  errno = 0;
+  int bad = fflush(out) != 0 || ferror(out);
+  int saved = errno;
+  if (out != stdout && fclose(out) != 0 && !bad) {
+    bad = 1;
+    saved = errno;
+  }
+  if (bad && st == 0) {
+    fprintf(stderr, "sgema-export: %s: cannot write the output: %s\n",
+            o->out_path ? o->out_path : "standard output", saved ? strerror(saved) : "write error");
+    st = EXIT_FILE;
+  }
+  if (o->out_path && st == EXIT_OK && out_tmp_commit(tmp, o->out_path) != 0) {
+    fprintf(stderr, "sgema-export: %s: cannot write: %s\n", o->out_path, strerror(errno));
+    st = EXIT_FILE;
+  } else if (o->out_path && st != EXIT_OK) {
+    unlink(tmp);
+  }
+  return st;
+}
+
 static int export_run(const options *o, sum_file *f, size_t ri) {
   xcol_table t;
   char err[512];
@@ -351,55 +399,40 @@ static int export_run(const options *o, sum_file *f, size_t ri) {
     xcol_close(&t);
     return EXIT_FILE;
   }
-  /* A file is written whole or not at all (a temporary renamed onto it at the end). */
   char tmp[4096] = "";
-  FILE *out = stdout;
-  if (o->out_path) {
-    int fd = out_tmp_create(o->out_path, tmp, sizeof tmp);
-    out = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!out && fd >= 0) {
-      close(fd);
-      unlink(tmp);
-    }
-  }
-  int st = EXIT_OK;
-  if (!out) {
-    fprintf(stderr, "sgema-export: %s: cannot write: %s\n", o->out_path, strerror(errno));
-    st = EXIT_FILE;
-  } else {
+  FILE *out = output_open(o, tmp, sizeof tmp);
+  int st = out ? EXIT_OK : EXIT_FILE;
+  if (out) {
     if (!prefix)
       csv_header(out, &t);
     if (export_rows(o, &t, f, &f->runs[ri], prefix, out, err, sizeof err) < 0) {
       fprintf(stderr, "sgema-export: %s: %s\n", o->path, err);
       st = EXIT_FILE;
     }
-    errno = 0;
-    int bad = fflush(out) != 0 || ferror(out);
-    int saved = errno;
-    if (out != stdout && fclose(out) != 0 && !bad) {
-      bad = 1;
-      saved = errno;
-    }
-    if (bad && st == 0) {
-      fprintf(stderr, "sgema-export: %s: cannot write the output: %s\n",
-              o->out_path ? o->out_path : "standard output",
-              saved ? strerror(saved) : "write error");
-      st = EXIT_FILE;
-    }
-    if (o->out_path && st == EXIT_OK && out_tmp_commit(tmp, o->out_path) != 0) {
-      fprintf(stderr, "sgema-export: %s: cannot write: %s\n", o->out_path, strerror(errno));
-      st = EXIT_FILE;
-    } else if (o->out_path && st != EXIT_OK) {
-      unlink(tmp);
-    }
+    st = output_close(o, out, tmp, st);
   }
   free(prefix);
   xcol_close(&t);
   return st;
 }
 
+/* A census run: its data sets (or with --equilibria its equilibria) as CSV. */
+static int export_census_run(const options *o, sum_file *f, size_t ri) {
+  char tmp[4096] = "", err[512];
+  FILE *out = output_open(o, tmp, sizeof tmp);
+  int st = out ? EXIT_OK : EXIT_FILE;
+  if (out) {
+    if (export_census(f, ri, o->equilibria, o->limit, out, err, sizeof err) != 0) {
+      fprintf(stderr, "sgema-export: %s: %s\n", o->path, err);
+      st = EXIT_FILE;
+    }
+    st = output_close(o, out, tmp, st);
+  }
+  return st;
+}
+
 int main(int argc, char **argv) {
-  options o = {NULL, NULL, NULL, NULL, "sgema-trial", {0}, -1, 0, 0, NULL};
+  options o = {NULL, NULL, NULL, NULL, "sgema-trial", {0}, -1, 0, 0, 0, NULL};
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     o.classes[c] = 1;
   fill_class_names();
@@ -422,7 +455,14 @@ int main(int argc, char **argv) {
     st = EXIT_USAGE;
   } else {
     int ri = find_run(&f, o.run);
-    if (ri >= 0 && sum_count_run(&f, (size_t)ri, err, sizeof err) != 0)
+    if (ri >= 0 && f.runs[ri].census && (o.where || o.commands || !all_classes(&o)))
+      fprintf(stderr,
+              "sgema-export: %s: run %s is a census run: --class, --where and --commands are "
+              "for runs of trials (a census run exports its data sets, or --equilibria)\n",
+              o.path, f.runs[ri].name);
+    else if (ri >= 0 && f.runs[ri].census)
+      st = export_census_run(&o, &f, (size_t)ri);
+    else if (ri >= 0 && sum_count_run(&f, (size_t)ri, err, sizeof err) != 0)
       fprintf(stderr, "sgema-export: %s: %s\n", o.path, err);
     else if (ri >= 0) {
       const sum_run *r = &f.runs[ri];

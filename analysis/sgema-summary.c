@@ -180,8 +180,124 @@ static void text_count_row(const char *label, long k, long n) {
   putchar('\n');
 }
 
+/* ---- census runs ---- */
+
+/* Data sets counted by the distribution of their PD solutions and saddles: those whose census
+ * succeeded. */
+static long census_sets(const sum_run *r) {
+  return r->done - r->cen.failed;
+}
+
+/* "pd" for rank m, "rank k" below: the rows of the class table. */
+static void census_rank_label(const sum_run *r, int k, char *buf, size_t size) {
+  if (k == r->m)
+    snprintf(buf, size, "pd (rank %d)", k);
+  else
+    snprintf(buf, size, "rank %d", k);
+}
+
+static void text_census_run(const sum_run *r) {
+  const sum_census *c = &r->cen;
+  long sets = census_sets(r);
+  printf("\n== run %s (index %u): census, %s, m = %d, n = %d; %ld of %u data sets done%s\n",
+         r->name, r->index, r->alg ? r->alg : "?", r->m, r->n, r->done, r->trials,
+         incomplete(r) ? "  [INCOMPLETE]" : "");
+  if (c->failed)
+    printf("  %ld data set%s failed (status in census/status): not counted below\n", c->failed,
+           c->failed == 1 ? "" : "s");
+  printf("  %-18s %9s %8s  %s\n", "real PD solutions", "data sets", "fraction",
+         "95% Wilson interval");
+  for (int k = 0; k <= SUM_PD_MAX; k++) {
+    if (!c->pd[k])
+      continue;
+    char label[32];
+    snprintf(label, sizeof label, k == SUM_PD_MAX ? "%d or more" : "%d", k);
+    text_count_row(label, c->pd[k], sets);
+  }
+  printf("  %-18s %9s %28s %28s %28s\n", "equilibria", "stored", "stable", "saddle", "degenerate");
+  for (int k = r->m; k >= 0; k--) {
+    char label[32];
+    census_rank_label(r, k, label, sizeof label);
+    printf("  %-18s %9ld", label, c->eq_total[k]);
+    for (int q = 0; q < SGEMA_EQUILIBRIUM_COUNT; q++) {
+      text_pct(frac(c->eq[k][q], c->eq_total[k]));
+      text_interval(c->eq[k][q], c->eq_total[k]);
+    }
+    putchar('\n');
+  }
+  text_count_row("sets with a saddle", c->saddle_sets, sets);
+  printf("  (a saddle of rank >= 1 among the data set's stored equilibria)\n");
+  printf("  paths: Eq. 6 %ld converged, %ld infinity, %ld singular, %ld failed; rank-free %ld, "
+         "%ld, %ld, %ld; %ld duplicates, %ld dropped\n",
+         c->paths[0][0], c->paths[0][1], c->paths[0][2], c->paths[0][3], c->paths[1][0],
+         c->paths[1][1], c->paths[1][2], c->paths[1][3], c->duplicates, c->dropped);
+  if (c->overflow)
+    printf("  NOT STORED: %ld equilibria of %ld data sets beyond census.max_equilibria = %u "
+           "(counted in census/overflow; the shares above are of the stored ones)\n",
+           c->overflow, c->overflow_sets, r->max_equilibria);
+  else
+    printf("  every equilibrium found is stored (census.max_equilibria = %u)\n", r->max_equilibria);
+}
+
+static void json_count(jw_writer *w, const char *key, long k, long n);
+
+static void json_census_run(jw_writer *w, const sum_run *r) {
+  const sum_census *c = &r->cen;
+  long sets = census_sets(r);
+  jw_object_begin(w, NULL);
+  jw_string(w, "name", r->name);
+  jw_string(w, "kind", "census");
+  jw_long(w, "index", (long)r->index);
+  jw_string(w, "alg", r->alg);
+  jw_long(w, "m", r->m);
+  jw_long(w, "n", r->n);
+  jw_long(w, "data_sets", (long)r->trials);
+  jw_long(w, "done", r->done);
+  jw_bool(w, "complete", !incomplete(r));
+  jw_long(w, "failed", c->failed);
+  jw_object_begin(w, "pd_solutions");
+  for (int k = 0; k <= SUM_PD_MAX; k++) {
+    char key[32];
+    snprintf(key, sizeof key, k == SUM_PD_MAX ? "%d+" : "%d", k);
+    if (c->pd[k])
+      json_count(w, key, c->pd[k], sets);
+  }
+  jw_object_end(w);
+  jw_array_begin(w, "equilibria");
+  for (int k = r->m; k >= 0; k--) {
+    jw_object_begin(w, NULL);
+    jw_long(w, "rank", k);
+    jw_bool(w, "pd", k == r->m);
+    jw_long(w, "stored", c->eq_total[k]);
+    for (int q = 0; q < SGEMA_EQUILIBRIUM_COUNT; q++)
+      json_count(w, sgema_equilibrium_class_name((sgema_equilibrium_class)q), c->eq[k][q],
+                 c->eq_total[k]);
+    jw_object_end(w);
+  }
+  jw_array_end(w);
+  json_count(w, "sets_with_saddle", c->saddle_sets, sets);
+  jw_array_begin(w, "paths");
+  for (int s = 0; s < 2; s++) {
+    jw_array_begin_inline(w, NULL);
+    for (int e = 0; e < 4; e++)
+      jw_long(w, NULL, c->paths[s][e]);
+    jw_array_end(w);
+  }
+  jw_array_end(w);
+  jw_long(w, "duplicates", c->duplicates);
+  jw_long(w, "dropped", c->dropped);
+  jw_long(w, "max_equilibria", (long)r->max_equilibria);
+  jw_long(w, "not_stored", c->overflow);
+  jw_long(w, "not_stored_sets", c->overflow_sets);
+  jw_object_end(w);
+}
+
 static void text_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
+  if (r->census) {
+    text_census_run(r);
+    return;
+  }
   printf("\n== run %s (index %u): %s, m = %d, n = %d, %s; %ld of %u trials done%s\n", r->name,
          r->index, r->alg ? r->alg : "?", r->m, r->n, r->time ? r->time : "?", r->done, r->trials,
          incomplete(r) ? "  [INCOMPLETE]" : "");
@@ -306,7 +422,9 @@ static void text_file(const sum_file *f, const int *selected, const traj_rise_co
     char dt[32];
     snprintf(dt, sizeof dt, "%ld/%u", r->done, r->trials);
     printf("%-20s %-4s %2d %2d %17s", r->name, r->alg ? r->alg : "?", r->m, r->n, dt);
-    for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    if (r->census)
+      printf("  census: data sets, see below");
+    for (int c = 0; c < SGEMA_CLASS_COUNT && !r->census; c++)
       text_pct(frac(r->cls[c], r->done));
     putchar('\n');
   }
@@ -348,9 +466,35 @@ static void csv_row(const char *run, const char *quantity, long count, long n, d
   putchar('\n');
 }
 
+static void csv_census_run(const sum_run *r) {
+  const sum_census *c = &r->cen;
+  long sets = census_sets(r);
+  char q[96];
+  csv_row(r->name, "data_sets_done", r->done, r->trials, frac(r->done, r->trials), 0, "census");
+  csv_row(r->name, "failed", c->failed, r->done, frac(c->failed, r->done), 0, NULL);
+  for (int k = 0; k <= SUM_PD_MAX; k++)
+    if (c->pd[k]) {
+      snprintf(q, sizeof q, k == SUM_PD_MAX ? "pd_solutions.%d+" : "pd_solutions.%d", k);
+      csv_row(r->name, q, c->pd[k], sets, frac(c->pd[k], sets), 1, NULL);
+    }
+  for (int k = r->m; k >= 0; k--)
+    for (int e = 0; e < SGEMA_EQUILIBRIUM_COUNT; e++) {
+      snprintf(q, sizeof q, "rank%d.%s", k,
+               sgema_equilibrium_class_name((sgema_equilibrium_class)e));
+      csv_row(r->name, q, c->eq[k][e], c->eq_total[k], frac(c->eq[k][e], c->eq_total[k]), 1,
+              k == r->m ? "pd" : NULL);
+    }
+  csv_row(r->name, "sets_with_saddle", c->saddle_sets, sets, frac(c->saddle_sets, sets), 1, NULL);
+  csv_row(r->name, "not_stored", c->overflow, -1, (double)c->overflow, 0, NULL);
+}
+
 static void csv_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
   char q[96];
+  if (r->census) {
+    csv_census_run(r);
+    return;
+  }
   csv_row(r->name, "trials_done", r->done, r->trials, frac(r->done, r->trials), 0,
           incomplete(r) ? "incomplete" : "complete");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
@@ -468,6 +612,10 @@ static void json_count(jw_writer *w, const char *key, long k, long n) {
 
 static void json_run(jw_writer *w, const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
+  if (r->census) {
+    json_census_run(w, r);
+    return;
+  }
   jw_object_begin(w, NULL);
   jw_string(w, "name", r->name);
   jw_long(w, "index", (long)r->index);
@@ -633,6 +781,12 @@ static void md_interval(long k, long n) {
 
 static void md_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
+  if (r->census) {
+    printf("\n## Run `%s`\n\nA census run (%s, m = %d, n = %d): %ld of %u data sets done; "
+           "its summary is in the text, csv and json forms.\n",
+           r->name, r->alg ? r->alg : "?", r->m, r->n, r->done, r->trials);
+    return;
+  }
   printf("\n## Run `%s`\n\n%s, m = %d, n = %d, %s: %ld of %u trials done%s.\n\n", r->name,
          r->alg ? r->alg : "?", r->m, r->n, r->time ? r->time : "?", r->done, r->trials,
          incomplete(r) ? " (**incomplete**)" : "");

@@ -4,6 +4,7 @@
 #define SGEMA_SUMMARY_H
 
 #include "results_read.h"
+#include "sgema/census.h"
 #include "sgema/classify.h"
 #include "sgema/experiment.h"
 #include "sgema/integrate.h"
@@ -42,6 +43,24 @@ typedef struct {
   uint32_t worst_trial;
 } sum_column;
 
+/* A census run's summary (summary_census.c): the data sets' counts and their stored equilibria. */
+#define SUM_PD_MAX                                                                                 \
+  16 /* the distribution of PD solutions per data set: 0 .. 15, then 16 or more                    \
+      */
+#define SUM_RANK_MAX SGEMA_CENSUS_M_MAX
+typedef struct {
+  long failed;             /* done data sets whose census failed (no counts) */
+  long pd[SUM_PD_MAX + 1]; /* done data sets by their number of real PD solutions */
+  long eq[SUM_RANK_MAX + 1][SGEMA_EQUILIBRIUM_COUNT]; /* stored equilibria by rank and class */
+  long eq_total[SUM_RANK_MAX + 1];                    /* stored equilibria by rank */
+  long saddle_sets;   /* data sets with a saddle of rank >= 1 among their stored equilibria */
+  long overflow;      /* equilibria found but not stored (more than E in a data set) */
+  long overflow_sets; /* data sets with some */
+  long paths[2][4];   /* path ends, summed: [Eq. 6, rank-free][converged, infinity, singular,
+                       * failed] */
+  long dropped, duplicates;
+} sum_census;
+
 typedef struct {
   char *name;
   uint32_t index, trials;
@@ -52,7 +71,11 @@ typedef struct {
   double max_steps;                  /* a double so that "absent" is NaN too */
   double sphere_tol;                 /* the settings' classification sphere_tol; NaN when absent */
   int ema;                           /* alg is ema: C is a state of its own */
-  int read;                          /* 1 once sum_read_run filled in the counts below */
+  int census; /* a census run: `trials` are data sets, done counts them, and only `cen` and
+               * done are filled in */
+  uint32_t max_equilibria;
+  sum_census cen;
+  int read; /* 1 once sum_read_run filled in the counts below */
   long done;
   long cls[SGEMA_CLASS_COUNT];
   long bad_class; /* done rows whose class is not a class name: a damaged file */
@@ -118,6 +141,9 @@ int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize);
  * medians, so memory does not grow with the run (sgema-sweep). */
 int sum_count_run(sum_file *f, size_t i, char *err, size_t errsize);
 void sum_close(sum_file *f);
+
+/* A census run's pass (sum_read_run calls it for census runs): done and r->cen, streamed. */
+int sum_census_read(sum_file *f, size_t i, char *err, size_t errsize);
 
 /* Run i's references (NULL and 0 when the experiment did not reload or has no such run). */
 const sgema_reference *sum_references(const sum_file *f, size_t i, size_t *count);

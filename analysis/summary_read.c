@@ -53,6 +53,8 @@ int sum_open(sum_file *f, const char *path, char *err, size_t errsize) {
     r->max_steps = a->max_steps;
     r->sphere_tol = a->sphere_tol;
     r->ema = a->ema;
+    r->census = a->census;
+    r->max_equilibria = a->max_equilibria;
   }
   return st;
 }
@@ -403,10 +405,14 @@ static int read_run(sum_file *f, size_t i, int verification, char *err, size_t e
 }
 
 int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize) {
+  if (f->runs[i].census)
+    return sum_census_read(f, i, err, errsize);
   return read_run(f, i, 1, err, errsize);
 }
 
 int sum_count_run(sum_file *f, size_t i, char *err, size_t errsize) {
+  if (f->runs[i].census)
+    return sum_census_read(f, i, err, errsize);
   return read_run(f, i, 0, err, errsize);
 }
 

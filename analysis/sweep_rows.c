@@ -61,6 +61,8 @@ int sweep_add_file(sweep_table *t, const char *path, char *err, size_t errsize) 
     snprintf(err, errsize, "out of memory");
   }
   for (size_t i = 0; st == 0 && i < f.run_count; i++) {
+    if (f.runs[i].census) /* data sets, not trials: no classes (sgema-summary summarises it) */
+      continue;
     st = sum_count_run(&f, i, err, errsize);
     if (st == 0 && add_row(t, &f, i) != 0) {
       snprintf(err, errsize, "out of memory");

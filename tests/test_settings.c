@@ -181,6 +181,29 @@ static void check_large_state_defaults(void) {
         "preconditioner block|none; four spectrum solvers");
 }
 
+/* The census section's defaults are the census library's own (sgema_census_settings_default), and
+ * a changed setting reaches the library's settings. */
+static void check_census_defaults(void) {
+  sgema_settings d;
+  sgema_settings_default(&d);
+  sgema_census_settings want, got;
+  sgema_census_settings_default(&want);
+  sgema_settings_census(&d, &got);
+  CHECK(got.rank_deficient == want.rank_deficient &&
+            got.rank_deficient_max_m == want.rank_deficient_max_m &&
+            got.real_tol == want.real_tol && got.eig_tol == want.eig_tol &&
+            got.dedup_tol == want.dedup_tol && got.zero_tol == want.zero_tol &&
+            memcmp(&got.classification, &want.classification, sizeof want.classification) == 0,
+        "census defaults = sgema_census_settings_default's");
+  d.census.rank_deficient = 0;
+  d.census.zero_tol = 3e-7;
+  d.classification.saddle_tol = 2e-5;
+  sgema_settings_census(&d, &got);
+  CHECK(got.rank_deficient == 0 && got.zero_tol == 3e-7 && got.classification.saddle_tol == 2e-5,
+        "census settings follow the census and classification sections");
+  CHECK(d.census.max_equilibria == 64, "census.max_equilibria defaults to 64");
+}
+
 /* Dimensions up to m = 64, n = 128; eigenvalues at most the state length N (nm + n^2 for SG and
  * GD, 2nm + n^2 for EMA), a check across alg, m, n and eigenvalues. */
 static void check_dimensions(void) {
@@ -335,6 +358,7 @@ int main(int argc, char **argv) {
   check_validation();
   check_validation_ends();
   check_large_state_defaults();
+  check_census_defaults();
   check_dimensions();
   check_complete();
   check_same_rows();

@@ -74,13 +74,19 @@ typedef struct {
   const char *source; /* where the value comes from; "" when not given */
 } sgema_reference;
 
+/* What a run computes: trials (sgema_trial_run), or the equilibrium census (sgema_census_run) of
+ * the data sets the trials would draw, data set k being trial k's statistics. */
+typedef enum { SGEMA_RUN_TRIALS, SGEMA_RUN_CENSUS, SGEMA_RUN_KIND_COUNT } sgema_run_kind;
+const char *sgema_run_kind_name(sgema_run_kind k); /* "trials", "census" */
+
 /* One run: `trials` trials with the same settings. Trial k of the run is the kernel's trial
  * (seed, stream, k): sgema_trial_run(t, sgema_experiment_seed(e), spec->stream, k, ...). */
 typedef struct {
   const char *name; /* unique in the experiment; [A-Za-z0-9_.-], starts with a letter, digit or _ */
   uint32_t index;   /* position among the expanded runs, 0 .. run_count-1 */
   uint32_t stream;  /* the kernel's run id; the file's `stream`, by default index */
-  uint32_t trials;  /* >= 1 */
+  uint32_t trials;  /* >= 1; a census run's data sets */
+  sgema_run_kind kind;
   sgema_settings settings; /* complete and valid (sgema_settings_validate passed) */
   sgema_record_spec record;
   size_t reference_count;

@@ -3,6 +3,7 @@
 #ifndef SGEMA_OUTPUT_H
 #define SGEMA_OUTPUT_H
 
+#include "sgema/census.h"
 #include "sgema/experiment.h"
 #include "sgema/trajectory.h"
 #include "sgema/trial.h"
@@ -64,6 +65,21 @@ void sgema_output_test_die(int point);
  * is that trial's recorded trajectory (trials 0 .. record.trajectories-1 of the run). */
 int sgema_output_stage(sgema_output *o, size_t run, uint32_t trial, const sgema_record *rec,
                        const sgema_trajectory *traj);
+
+/* A census run's data set: its inputs as the sampler drew them (as a trial of the run would) and
+ * its census. */
+typedef struct {
+  const sgema_problem *problem;
+  const double *y0; /* the drawn initial state (inputs/y0); NULL: not drawn (NaN) */
+  long draws;
+  int status; /* SGEMA_OK, or why the data set has no census (result then unused) */
+  const sgema_census_result *result;
+} sgema_census_row;
+
+/* Local (no I/O): keeps data set `data_set` of census run `run` for the next flush: its counts,
+ * and its first census.max_equilibria equilibria (the rest counted in census/overflow). */
+int sgema_output_stage_census(sgema_output *o, size_t run, uint32_t data_set,
+                              const sgema_census_row *row);
 
 /* Collective. Writes every rank's staged rows to their places (collective MPI-IO, each rank its
  * own selection), then marks them done and flushes the file, so that a kill loses at most the rows

@@ -4,10 +4,19 @@
 #ifndef SGEMA_SETTINGS_H
 #define SGEMA_SETTINGS_H
 
+#include "sgema/census.h"
 #include "sgema/classify.h"
 #include "sgema/integrate.h"
 #include "sgema/problem.h"
 #include "sgema/sample.h"
+
+/* The census' own settings (a census run's, docs/CENSUS.md): sgema_settings_census makes the census
+ * library's settings of them and the classification's tolerances. */
+typedef struct {
+  int rank_deficient, rank_deficient_max_m;
+  double real_tol, eig_tol, dedup_tol, zero_tol;
+  int max_equilibria; /* a census run stores at most this many equilibria per data set */
+} sgema_census_options;
 
 /* Every setting of a run of trials, with the defaults of sgema_settings_default(). */
 typedef struct {
@@ -20,12 +29,17 @@ typedef struct {
   sgema_integration integration;
   sgema_classification classification;
   double invariant_window;
+  sgema_census_options census;
 } sgema_settings;
 
 void sgema_settings_default(sgema_settings *s);
 /* Validates every part; returns the first error status, and in *what (if not NULL) the name of the
  * offending setting. */
 int sgema_settings_validate(const sgema_settings *s, const char **what);
+
+/* The census library's settings these settings give: the census section and the classification's
+ * tolerances. With the defaults, exactly sgema_census_settings_default's (tested). */
+void sgema_settings_census(const sgema_settings *s, sgema_census_settings *c);
 
 /* The problem skeleton these settings describe (alg, m, n, momentum, time, mu, nu). */
 void sgema_settings_problem(const sgema_settings *s, sgema_problem *p);

@@ -182,10 +182,33 @@ static void wilson(long k, long n, double *lo, double *hi) {
   *hi = fmin(1.0, c + h);
 }
 
+/* Collective (reads the done flags); rank 0 prints. A census run's summary is sgema-summary's. */
+static int census_summary(const sgema_run_spec *spec, size_t r, sgema_output *out, int rank) {
+  uint8_t *done = malloc(spec->trials);
+  if (!done)
+    return SGEMA_ENOMEM;
+  int st = sgema_output_done(out, r, done);
+  long count = 0;
+  for (uint32_t k = 0; st == SGEMA_OK && k < spec->trials; k++)
+    count += done[k] != 0;
+  free(done);
+  if (st == SGEMA_OK && rank == 0)
+    printf("%s: census of %s m=%d n=%d, %ld of %u data sets (sgema-summary shows the census)\n",
+           spec->name, sgema_alg_name(spec->settings.alg), spec->settings.m, spec->settings.n,
+           count, spec->trials);
+  return st;
+}
+
 /* Collective (reads the class datasets); rank 0 prints. */
 static int summary(const sgema_experiment *e, sgema_output *out, int rank) {
   for (size_t r = 0; r < sgema_experiment_run_count(e); r++) {
     const sgema_run_spec *spec = sgema_experiment_run(e, r);
+    if (spec->kind == SGEMA_RUN_CENSUS) {
+      int st = census_summary(spec, r, out, rank);
+      if (st != SGEMA_OK)
+        return st;
+      continue;
+    }
     uint8_t *cls = malloc(spec->trials);
     if (!cls)
       return SGEMA_ENOMEM;
@@ -254,21 +277,41 @@ typedef struct {
   int lower_bound;  /* no trial finished: per_trial is a lower bound */
 } run_estimate;
 
-/* Times trials 0, 1, ... of the run (without recording) until ESTIMATE_TRIALS or the budget. */
+/* One item of the run timed: trial k, or a census run's data set k (drawn, then its census). */
+static int estimate_item(const sgema_experiment *e, const sgema_run_spec *spec, sgema_trial *t,
+                         sgema_census *c, uint32_t k) {
+  sgema_record rec;
+  if (!c)
+    return sgema_trial_run(t, sgema_experiment_seed(e), spec->stream, k, &rec, NULL);
+  sgema_census_settings cs;
+  sgema_census_result res;
+  sgema_settings_census(&spec->settings, &cs);
+  int st = sgema_trial_sample(t, sgema_experiment_seed(e), spec->stream, k, &rec);
+  return st == SGEMA_OK ? sgema_census_run(c, &cs, &rec.problem, sgema_experiment_seed(e),
+                                           spec->stream, k, &res)
+                        : st;
+}
+
+/* Times trials 0, 1, ... of the run (without recording) until ESTIMATE_TRIALS or the budget. A
+ * census cannot be abandoned: its data sets are timed whole. */
 static int estimate_run(const sgema_experiment *e, const sgema_run_spec *spec, double budget,
                         run_estimate *est) {
   sgema_trial *t = sgema_trial_alloc(&spec->settings);
-  if (!t)
+  sgema_census *c = spec->kind == SGEMA_RUN_CENSUS
+                        ? sgema_census_alloc(spec->settings.m, spec->settings.n)
+                        : NULL;
+  if (!t || (spec->kind == SGEMA_RUN_CENSUS && !c)) {
+    sgema_trial_free(t);
     return SGEMA_ENOMEM;
+  }
   double start = wall_now(), deadline = start + budget;
   sgema_trial_watch watch = {&stop_requested, past_deadline, &deadline};
   sgema_trial_set_watch(t, &watch);
   *est = (run_estimate){0, 0.0, 0};
   double spent = 0.0;
   for (uint32_t k = 0; k < spec->trials && k < ESTIMATE_TRIALS && wall_now() < deadline; k++) {
-    sgema_record rec;
     double t0 = wall_now();
-    int st = sgema_trial_run(t, sgema_experiment_seed(e), spec->stream, k, &rec, NULL);
+    int st = estimate_item(e, spec, t, c, k);
     if (sgema_status_interrupted(st))
       break;
     spent += wall_now() - t0;
@@ -277,6 +320,7 @@ static int estimate_run(const sgema_experiment *e, const sgema_run_spec *spec, d
   est->lower_bound = est->timed == 0;
   est->per_trial = est->timed ? spent / est->timed : wall_now() - start;
   sgema_trial_free(t);
+  sgema_census_free(c);
   return SGEMA_OK;
 }
 

@@ -211,6 +211,8 @@ static const char *section_heading(const char *section) {
     return "Sampling";
   if (strcmp(section, "integration") == 0)
     return "Integration";
+  if (strcmp(section, "census") == 0)
+    return "Equilibrium census (sgema-census, and the census runs of experiment files)";
   return "Classification and verification";
 }
 

@@ -129,7 +129,7 @@ static const axis *axis_of(const layer *run, const layer *defs, int k, axis *fal
 /* The checks that need the whole point (alg, m, n together with the other settings); each is
  * reported for the first point of the entry that fails it. */
 typedef struct {
-  int n_range, condition, sphere, memory, eigenvalues;
+  int n_range, condition, sphere, memory, eigenvalues, census;
 } reported;
 
 /* The node and key of a record setting, for a problem of the record as a whole: the first of
@@ -214,6 +214,54 @@ static void check_eigenvalues(exp_reader *r, const entry_view *ev, const sgema_r
              for_run(from ? from : ev->run, ev->run, note, sizeof note));
 }
 
+/* A census run's point: what the census library computes (include/sgema/census.h): SG, or EMA
+ * with a constant momentum alpha < 1, the flow, m <= SGEMA_CENSUS_M_MAX. Reported at the key that
+ * breaks it (momentum) or else at `kind`. */
+static void check_census(exp_reader *r, const entry_view *ev, const sgema_run_spec *spec,
+                         reported *rep, int *ok) {
+  const sgema_settings *s = &spec->settings;
+  size_t ki = exp_setting_index(NULL, "kind"), mo = exp_setting_index(NULL, "momentum");
+  if (spec->kind != SGEMA_RUN_CENSUS || !setting_ok(ev->run, ev->defs, ki))
+    return;
+  char why[160];
+  size_t at = ki;
+  if (s->alg == SGEMA_ALG_GD)
+    snprintf(why, sizeof why, "needs alg sg or ema (the census library refuses gd), but alg is gd");
+  else if (s->time != SGEMA_TIME_FLOW)
+    snprintf(why, sizeof why, "needs time: flow (the census is of the flow's equilibria)");
+  else if (s->m > SGEMA_CENSUS_M_MAX)
+    snprintf(why, sizeof why, "needs m <= %d (the homotopy's 2^(m(m+1)/2) paths), but m = %d",
+             SGEMA_CENSUS_M_MAX, s->m);
+  else if (s->alg == SGEMA_ALG_EMA &&
+           (s->momentum.kind != SGEMA_MOMENTUM_CONSTANT || !(s->momentum.a0 < 1.0))) {
+    const layer *given;
+    if (!setting_ok(ev->run, ev->defs, mo))
+      return;
+    at = source_of(ev->run, ev->defs, mo, &given) ? mo : ki;
+    snprintf(why, sizeof why,
+             "%swith ema needs a constant momentum alpha < 1 (the census library refuses a "
+             "moving or unit momentum), but it is %s",
+             at == mo ? "kind: census " : "",
+             s->momentum.kind != SGEMA_MOMENTUM_CONSTANT ? "linear" : "constant alpha = 1");
+    if (at == ki)
+      strncat(why, " (the default)", sizeof why - strlen(why) - 1);
+  } else {
+    return;
+  }
+  *ok = 0;
+  if (rep->census++)
+    return;
+  const layer *from;
+  yaml_node_t *node = source_of(ev->run, ev->defs, at, &from);
+  char key[EXP_KEY_MAX], note[64];
+  if (from || at == ki)
+    setting_key(key, sizeof key, from ? from : ev->run, at);
+  else
+    exp_keyf(key, sizeof key, "%s.kind", ev->run->where);
+  exp_report(r, node ? node : ev->run->map, key, "%s%s%s", at == ki ? "census " : "", why,
+             for_run(from ? from : ev->run, ev->run, note, sizeof note));
+}
+
 static void check_point(exp_reader *r, const entry_view *ev, const sgema_run_spec *spec, int mi,
                         int ni, reported *rep, int *ok) {
   const layer *run = ev->run, *from;
@@ -268,6 +316,7 @@ static void check_point(exp_reader *r, const entry_view *ev, const sgema_run_spe
     }
   }
   check_eigenvalues(r, ev, spec, rep, ok);
+  check_census(r, ev, spec, rep, ok);
   const layer *refs = run->refs_node ? run : ev->defs && ev->defs->refs_node ? ev->defs : NULL;
   for (int k = 0; refs && k < refs->ref_count && m != 1; k++)
     if (refs->refs[k].ref.has_sphere) {
@@ -580,7 +629,7 @@ static void expand_run(exp_reader *r, expansion *x, const layer *run, size_t ent
   size_t first = x->points.count, stream_i = exp_setting_index(NULL, "stream");
   const layer *from;
   int has_stream = source_of(run, defs, stream_i, &from) != NULL;
-  reported rep = {0, 0, 0, 0, 0};
+  reported rep = {0, 0, 0, 0, 0, 0};
   const axis *aa = ev.axes[AXIS_ALG], *am = ev.axes[AXIS_M], *an = ev.axes[AXIS_N];
   for (int ai = 0; ai < aa->count; ai++)
     for (int mi = 0; mi < am->count; mi++)

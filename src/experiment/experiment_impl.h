@@ -28,15 +28,19 @@ struct sgema_experiment {
 
 /* The names of a reference's class and sphere. */
 extern const sgema_choice EXP_CLASS, EXP_SPHERE;
+/* The names of a run's kind (sgema_run_kind_name). */
+extern const sgema_choice EXP_KIND;
 
 /* ---- a run's keys (experiment_run.c) ----
  * The run keys that are not settings of the kernel, as rows of settings_table.h's kinds:
  *   U32(id, section, key, field, lo, hi, default)  a uint32_t in [lo, hi]
+ *   CHOICE(id, section, key, option, field, choice, default, help) as in SGEMA_SETTINGS_LIST
  *   REAL(id, section, key, option, field, allowed, default, help) as in SGEMA_SETTINGS_LIST
  * trials has no default (a run or the defaults must give it); stream's is the run's index. */
-#define EXP_RUN_KEYS_TOP(U32)                                                                      \
+#define EXP_RUN_KEYS_TOP(U32, CHOICE)                                                              \
   U32(TRIALS, NULL, "trials", trials, 1, UINT32_MAX, 0)                                            \
-  U32(STREAM, NULL, "stream", stream, 0, UINT32_MAX, 0)
+  U32(STREAM, NULL, "stream", stream, 0, UINT32_MAX, 0)                                            \
+  CHOICE(KIND, NULL, "kind", NULL, kind, EXP_KIND, SGEMA_RUN_TRIALS, NULL)
 /* The paper's Figure 3 spans t in [0, 300]; one point per time unit. */
 #define EXP_RUN_KEYS_RECORD(U32, REAL)                                                             \
   U32(TRAJECTORIES, "record", "trajectories", record.trajectories, 0, UINT32_MAX, 0)               \
@@ -47,7 +51,7 @@ extern const sgema_choice EXP_CLASS, EXP_SPHERE;
  * around the kernel's settings table (alg, m and n among them: the sweep axes, which the parser
  * and the writer handle themselves). The order is the writer's: the keys at the top of a run,
  * then each section's (exp_sections). */
-#define EXP_SETTING_COUNT (SGEMA_SETTING_COUNT + 5)
+#define EXP_SETTING_COUNT (SGEMA_SETTING_COUNT + 6)
 extern const sgema_setting exp_settings[EXP_SETTING_COUNT];
 extern const size_t exp_setting_count;
 /* The sections of a run, in print order, NULL-terminated. */

@@ -13,6 +13,21 @@ static const char *sphere_name(int v) {
   return sgema_sphere_name((sgema_sphere)v);
 }
 
+const char *sgema_run_kind_name(sgema_run_kind k) {
+  switch (k) {
+  case SGEMA_RUN_TRIALS:
+    return "trials";
+  case SGEMA_RUN_CENSUS:
+    return "census";
+  default:
+    return "?";
+  }
+}
+static const char *kind_name(int v) {
+  return sgema_run_kind_name((sgema_run_kind)v);
+}
+
+const sgema_choice EXP_KIND = {SGEMA_RUN_KIND_COUNT, kind_name};
 const sgema_choice EXP_CLASS = {SGEMA_CLASS_COUNT, class_name};
 const sgema_choice EXP_SPHERE = {SGEMA_SPHERE_S2 + 1, sphere_name};
 
@@ -26,6 +41,7 @@ const sgema_choice EXP_SPHERE = {SGEMA_SPHERE_S2 + 1, sphere_name};
    .lo = lo_,                                                                                      \
    .hi = hi_},
 #define RUN_REAL(...) SGEMA_ROW_REAL(sgema_run_spec, , __VA_ARGS__)
+#define RUN_CHOICE(...) SGEMA_ROW_CHOICE(sgema_run_spec, , __VA_ARGS__)
 #define CHOICE(...) SGEMA_ROW_CHOICE(sgema_run_spec, settings., __VA_ARGS__)
 #define INT(...) SGEMA_ROW_INT(sgema_run_spec, settings., __VA_ARGS__)
 #define LONG(...) SGEMA_ROW_LONG(sgema_run_spec, settings., __VA_ARGS__)
@@ -34,7 +50,7 @@ const sgema_choice EXP_SPHERE = {SGEMA_SPHERE_S2 + 1, sphere_name};
 #define FLAG(...) SGEMA_ROW_FLAG(sgema_run_spec, settings., __VA_ARGS__)
 #define MOMENTUM(...) SGEMA_ROW_MOMENTUM(sgema_run_spec, settings., __VA_ARGS__)
 const sgema_setting exp_settings[EXP_SETTING_COUNT] = {
-    EXP_RUN_KEYS_TOP(EXP_ROW_U32)
+    EXP_RUN_KEYS_TOP(EXP_ROW_U32, RUN_CHOICE)
         SGEMA_SETTINGS_LIST(CHOICE, INT, LONG, REAL, RANGE, FLAG, MOMENTUM)
             EXP_RUN_KEYS_RECORD(EXP_ROW_U32, RUN_REAL)};
 #undef CHOICE
@@ -45,10 +61,11 @@ const sgema_setting exp_settings[EXP_SETTING_COUNT] = {
 #undef FLAG
 #undef MOMENTUM
 const size_t exp_setting_count = EXP_SETTING_COUNT;
-const char *const exp_sections[] = {"sampling", "integration", "classification", "record", NULL};
+const char *const exp_sections[] = {"sampling", "integration", "classification",
+                                    "census",   "record",      NULL};
 
-/* The kernel's rows follow the two run keys at the top. */
-#define FIRST_SETTING 2
+/* The kernel's rows follow the three run keys at the top. */
+#define FIRST_SETTING 3
 
 int exp_setting_is_axis(size_t i) {
   return i == FIRST_SETTING + SGEMA_SETTING_ALG || i == FIRST_SETTING + SGEMA_SETTING_M ||

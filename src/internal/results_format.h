@@ -73,7 +73,9 @@
   X(SETTINGS, "settings", STR, "the resolved settings as one line of JSON")                        \
   X(TRAJECTORIES, "trajectories", U32, "how many trials are recorded")                             \
   X(POINTS, "points", U32, "recorded times per trajectory")                                        \
-  X(T_LAST, "t_last", F64, "the last recorded time")
+  X(T_LAST, "t_last", F64, "the last recorded time")                                               \
+  X(KIND, "kind", STR, "census for a census run; absent in a run of trials")                       \
+  X(MAX_EQUILIBRIA, "max_equilibria", U32, "census run: E, equilibria stored per data set")
 
 typedef enum { RF_ATTR_STR, RF_ATTR_U64, RF_ATTR_U32, RF_ATTR_I32, RF_ATTR_F64 } rf_attr_type;
 
@@ -112,12 +114,18 @@ static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
 /* The name of root attribute id (ROOT(SEED): "seed") and of run attribute id. */
 #define RF_ROOT(id) (rf_root_attr_info(RF_ROOT_##id)->name)
 #define RF_RUN(id) (rf_run_attr_info(RF_RUN_##id)->name)
+/* The value of a census run's kind attribute (a run without the attribute is a run of trials). */
+#define RF_KIND_CENSUS "census"
 
 /* ---- the per-trial datasets ----
  * X(id, section, name, type, shape, since, help): the dataset's section (its group under the
  * run), name, element type, row shape (ONE: a scalar per trial, MM: an m x m matrix, N: a state
- * vector, K: the run's k recorded eigenvalues) and the first format version that has it. The order
- * is the order sgema-run creates them and stages them. */
+ * vector, K: the run's k recorded eigenvalues; a census run's KINDS: one per solution kind, RANKS:
+ * m + 1 ranks 0..m, PATHS: [2 systems, 4 path ends], E: one per stored equilibrium, EMM: an m x m
+ * matrix (row-major, m * m values) per stored equilibrium) and the first format version that has
+ * it. The order is the order sgema-run creates them and stages them. A run of trials has the
+ * sections inputs, outputs and verification; a census run (run attribute kind = census) has
+ * inputs, census and equilibria, its "trial" k being data set k (rf_section_in). */
 #define RF_COLUMNS(X)                                                                              \
   X(LAMBDA, INPUTS, "lambda", F64, ONE, 1, "weight decay")                                         \
   X(SXX, INPUTS, "Sxx", F64, MM, 1, "data statistic")                                              \
@@ -161,12 +169,38 @@ static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
   X(EBAR_START, VERIFICATION, "ebar_start", F64, ONE, 1, "Ebar at the start")                      \
   X(EBAR_END, VERIFICATION, "ebar_end", F64, ONE, 1, "Ebar at the end")                            \
   X(FBAR_START, VERIFICATION, "fbar_start", F64, ONE, 1, "Fbar at the start")                      \
-  X(FBAR_END, VERIFICATION, "fbar_end", F64, ONE, 1, "Fbar at the end")
+  X(FBAR_END, VERIFICATION, "fbar_end", F64, ONE, 1, "Fbar at the end")                            \
+  X(CENSUS_STATUS, CENSUS, "status", I32, ONE, 3, "0, or the error code of a failed data set")     \
+  X(CENSUS_COUNTS, CENSUS, "counts", I32, KINDS, 3, "solutions: complex, indefinite, psd, pd")     \
+  X(CENSUS_PSD_RANK, CENSUS, "psd_rank", I32, RANKS, 3, "PSD / PD solutions of rank 0 .. m")       \
+  X(CENSUS_PATHS, CENSUS, "paths", I64, PATHS, 3,                                                  \
+    "[Eq. 6, rank-free][converged, infinity, singular, failed]")                                   \
+  X(CENSUS_DUPLICATES, CENSUS, "duplicates", I32, ONE, 3, "paths ending on a solution found")      \
+  X(CENSUS_DROPPED, CENSUS, "dropped", I32, ONE, 3, "finite path ends Newton did not converge")    \
+  X(CENSUS_CONJUGATES, CENSUS, "conjugates_added", I32, ONE, 3,                                    \
+    "complex roots added as conjugate")                                                            \
+  X(CENSUS_ORIGIN_ADDED, CENSUS, "origin_added", I32, ONE, 3,                                      \
+    "1: the origin added in closed form")                                                          \
+  X(CENSUS_EQUILIBRIA, CENSUS, "equilibria", I32, ONE, 3, "PSD and PD solutions found")            \
+  X(CENSUS_STORED, CENSUS, "stored", I32, ONE, 3, "of those, stored in equilibria/ (at most E)")   \
+  X(CENSUS_OVERFLOW, CENSUS, "overflow", I32, ONE, 3, "found but not stored (more than E)")        \
+  X(EQ_RANK, EQUILIBRIA, "rank", I8, E, 3, "numerical rank of S; -1 past the stored ones")         \
+  X(EQ_KIND, EQUILIBRIA, "kind", SOLUTION, E, 3, "psd or pd")                                      \
+  X(EQ_S, EQUILIBRIA, "S", F64, EMM, 3, "S = A^T A, m x m row-major")                              \
+  X(EQ_CLASS, EQUILIBRIA, "class", EQCLASS, E, 3, "stable, saddle or degenerate")                  \
+  X(EQ_MC_CLASS, EQUILIBRIA, "mc_class", CLASS, E, 3, "the Monte Carlo classifier's class there")  \
+  X(EQ_ABSCISSA, EQUILIBRIA, "abscissa", F64, E, 3, "largest real part of the reduced spectrum")   \
+  X(EQ_UNSTABLE, EQUILIBRIA, "unstable", I32, E, 3, "unstable directions; -1 past the stored")     \
+  X(EQ_SYMMETRY_ZEROS, EQUILIBRIA, "symmetry_zeros", I32, E, 3, "the O(n) orbit's dimension")      \
+  X(EQ_FIELD_RESIDUAL, EQUILIBRIA, "field_residual", F64, E, 3, "relative |f| there")              \
+  X(EQ_SYSTEM_RESIDUAL, EQUILIBRIA, "system_residual", F64, E, 3, "relative residual of the system")
 
 /* The sections: groups under each run holding the per-trial datasets. */
 #define RF_SECTION_INPUTS "inputs"
 #define RF_SECTION_OUTPUTS "outputs"
 #define RF_SECTION_VERIFICATION "verification"
+#define RF_SECTION_CENSUS "census"
+#define RF_SECTION_EQUILIBRIA "equilibria"
 
 typedef enum {
 #define RF_COL_ENUM(id, section, name, type, shape, since, help) RF_COL_##id,
@@ -175,7 +209,14 @@ typedef enum {
       RF_COL_COUNT
 } rf_col;
 
-typedef enum { RF_SEC_INPUTS, RF_SEC_OUTPUTS, RF_SEC_VERIFICATION, RF_SEC_COUNT } rf_section;
+typedef enum {
+  RF_SEC_INPUTS,
+  RF_SEC_OUTPUTS,
+  RF_SEC_VERIFICATION,
+  RF_SEC_CENSUS,
+  RF_SEC_EQUILIBRIA,
+  RF_SEC_COUNT
+} rf_section;
 /* Element types: the enums (RF_T_CLASS and after) are uint8 with named values and RF_UNDONE. */
 typedef enum {
   RF_T_F64,
@@ -186,9 +227,25 @@ typedef enum {
   RF_T_CLASS,
   RF_T_END,
   RF_T_SPHERE,
-  RF_T_SOLVER
+  RF_T_SOLVER,
+  RF_T_SOLUTION, /* sgema_solution_kind */
+  RF_T_EQCLASS   /* sgema_equilibrium_class */
 } rf_type;
-typedef enum { RF_SHAPE_ONE, RF_SHAPE_MM, RF_SHAPE_N, RF_SHAPE_K } rf_shape;
+typedef enum {
+  RF_SHAPE_ONE,
+  RF_SHAPE_MM,
+  RF_SHAPE_N,
+  RF_SHAPE_K,
+  RF_SHAPE_KINDS,
+  RF_SHAPE_RANKS,
+  RF_SHAPE_PATHS,
+  RF_SHAPE_E,
+  RF_SHAPE_EMM
+} rf_shape;
+
+/* A census run's counts: one per solution kind (sgema_solution_kind), paths [2][4]. */
+#define RF_CENSUS_KINDS 4
+#define RF_CENSUS_PATHS 8
 
 typedef struct {
   rf_section section;
@@ -218,8 +275,14 @@ static inline const rf_column *rf_column_info(rf_col c) {
 
 static inline const char *rf_section_name(rf_section s) {
   static const char *const names[RF_SEC_COUNT] = {RF_SECTION_INPUTS, RF_SECTION_OUTPUTS,
-                                                  RF_SECTION_VERIFICATION};
+                                                  RF_SECTION_VERIFICATION, RF_SECTION_CENSUS,
+                                                  RF_SECTION_EQUILIBRIA};
   return names[s];
+}
+
+/* Whether a run of trials (census 0) or a census run (census 1) has section s. */
+static inline int rf_section_in(rf_section s, int census) {
+  return s == RF_SEC_INPUTS || (s == RF_SEC_CENSUS || s == RF_SEC_EQUILIBRIA) == (census != 0);
 }
 
 /* Bytes of one element of type t. */
@@ -235,10 +298,42 @@ static inline size_t rf_type_size(rf_type t) {
   }
 }
 
-/* Values in one row of a dataset of shape s, for a run with m x m statistics (mm values), state
- * length N and k recorded eigenvalues. */
-static inline size_t rf_row_values(rf_shape s, size_t mm, size_t N, size_t k) {
-  return s == RF_SHAPE_MM ? mm : s == RF_SHAPE_N ? N : s == RF_SHAPE_K ? k : 1;
+/* A run's sizes that shape its rows: m, N the state length, k recorded eigenvalues, E stored
+ * equilibria per data set (census runs). */
+typedef struct {
+  size_t m, N, k, E;
+} rf_dims;
+
+/* Values in one row of a dataset of shape s. */
+static inline size_t rf_row_values(rf_shape s, rf_dims d) {
+  switch (s) {
+  case RF_SHAPE_MM:
+    return d.m * d.m;
+  case RF_SHAPE_N:
+    return d.N;
+  case RF_SHAPE_K:
+    return d.k;
+  case RF_SHAPE_KINDS:
+    return RF_CENSUS_KINDS;
+  case RF_SHAPE_RANKS:
+    return d.m + 1;
+  case RF_SHAPE_PATHS:
+    return RF_CENSUS_PATHS;
+  case RF_SHAPE_E:
+    return d.E;
+  case RF_SHAPE_EMM:
+    return d.E * d.m * d.m;
+  default:
+    return 1;
+  }
+}
+
+/* The columns of a run of trials come first in the table: 0 .. RF_COL_TRIALS_END - 1. */
+#define RF_COL_TRIALS_END RF_COL_CENSUS_STATUS
+
+/* Whether a run of trials (census 0) or a census run (census 1) has column c. */
+static inline int rf_column_in(rf_col c, int census) {
+  return rf_section_in(rf_column_info(c)->section, census);
 }
 
 /* The description of column id: RF_COL(CLASS)->path is "outputs/class". */

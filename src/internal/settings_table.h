@@ -62,6 +62,9 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
  * --option; arg: the option's argument in --help. A help of NULL shares the line of the row before
  * (--mu X, --nu X). alg, m and n are also the sweep axes of an experiment file. */
 
+/* A census run's bound on its equilibria per data set (census.max_equilibria). */
+#define SGEMA_CENSUS_EQUILIBRIA_MAX 65536
+
 #define SGEMA_STR_(x) #x
 #define SGEMA_STR(x) SGEMA_STR_(x)
 
@@ -153,7 +156,25 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
         "auto: GSL dense below this state length, arnoldi from it on")                             \
   /* The invariant drift window is a ratio of norms. */                                            \
   X_REAL(INVARIANT_WINDOW, NULL, "invariant_window", "invariant-window", invariant_window,         \
-         SGEMA_ABOVE_ONE, 1e3, "invariant drift window, > 1")
+         SGEMA_ABOVE_ONE, 1e3, "invariant drift window, > 1")                                      \
+  /* The census (kind: census runs, sgema-census): the defaults are                                \
+   * sgema_census_settings_default's (tested). */                                                  \
+  X_FLAG(CENSUS_RANK_DEFICIENT, "census", "rank_deficient", "rank-deficient",                      \
+         census.rank_deficient, 1, "also the rank-deficient equilibria")                           \
+  X_INT(CENSUS_RANK_DEFICIENT_MAX_M, "census", "rank_deficient_max_m", "rank-deficient-max-m",     \
+        " M", census.rank_deficient_max_m, 1, SGEMA_CENSUS_M_MAX, 3,                               \
+        "... but only up to this m, 1.." SGEMA_STR(SGEMA_CENSUS_M_MAX))                            \
+  X_REAL(CENSUS_REAL_TOL, "census", "real_tol", "real-tol", census.real_tol, SGEMA_POSITIVE, 1e-6, \
+         "a solution is real when |Im| <= X (1 + |S|)")                                            \
+  X_REAL(CENSUS_EIG_TOL, "census", "eig_tol", "eig-tol", census.eig_tol, SGEMA_POSITIVE, 1e-9,     \
+         "eigenvalues of S within X |S| of 0 are 0")                                               \
+  X_REAL(CENSUS_DEDUP_TOL, "census", "dedup_tol", "dedup-tol", census.dedup_tol, SGEMA_POSITIVE,   \
+         1e-7, "solutions within X (1 + |S|) are one")                                             \
+  X_REAL(CENSUS_ZERO_TOL, "census", "zero_tol", "zero-tol", census.zero_tol, SGEMA_POSITIVE, 1e-8, \
+         "degenerate when max Re(eig) in [-X, saddle_tol]")                                        \
+  X_INT(CENSUS_MAX_EQUILIBRIA, "census", "max_equilibria", "max-equilibria", " E",                 \
+        census.max_equilibria, 1, SGEMA_CENSUS_EQUILIBRIA_MAX, 64,                                 \
+        "census runs: equilibria stored per data set, the rest counted")
 
 /* The momentum schedule's parts, wherever one is read: alpha, a0 and a1 in [0, 1], T > 0. */
 #define SGEMA_MOMENTUM_ALPHA SGEMA_UNIT

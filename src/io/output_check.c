@@ -28,6 +28,13 @@ static int row_plausible(const uint8_t *cls, const uint8_t *end, const uint8_t *
   return status[k] == SGEMA_OK && isfinite(lambda[k]) && isfinite(t_end[k]);
 }
 
+/* The same for a census run's row: a status in the table, and unless failed the drawn lambda. */
+static int census_row_plausible(const int32_t *status, const double *lambda, size_t k) {
+  if (status[k] < 0 || status[k] >= SGEMA_STATUS_COUNT)
+    return 0;
+  return status[k] != SGEMA_OK || isfinite(lambda[k]);
+}
+
 /* Resume: the done flags of run r must be 0 or 1 (anything else is refused, naming the row: the
  * analysis tools count only 1, so the file's meaning is unclear), and every row marked 1 must look
  * finished; those that do not are computed again (r->redo, counted in *redo). Collective reads. */
@@ -43,10 +50,15 @@ static const char *run_verify_done(sgema_output *o, run_out *r, sgema_diagnostic
     failed = "checking the done rows (out of memory)";
   /* Every read on every rank, whatever failed before: they are collective. */
   int bad = H5Dread(r->done, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, o->xfer_coll, done) < 0;
-  bad |= read_column(o, r, RF_COL_CLASS, cls) < 0 || read_column(o, r, RF_COL_END, end) < 0 ||
-         read_column(o, r, RF_COL_SPHERE, sphere) < 0 ||
-         read_column(o, r, RF_COL_STATUS, status) < 0 ||
-         read_column(o, r, RF_COL_LAMBDA, lambda) < 0 || read_column(o, r, RF_COL_T_END, t_end) < 0;
+  if (r->census)
+    bad |= read_column(o, r, RF_COL_CENSUS_STATUS, status) < 0 ||
+           read_column(o, r, RF_COL_LAMBDA, lambda) < 0;
+  else
+    bad |= read_column(o, r, RF_COL_CLASS, cls) < 0 || read_column(o, r, RF_COL_END, end) < 0 ||
+           read_column(o, r, RF_COL_SPHERE, sphere) < 0 ||
+           read_column(o, r, RF_COL_STATUS, status) < 0 ||
+           read_column(o, r, RF_COL_LAMBDA, lambda) < 0 ||
+           read_column(o, r, RF_COL_T_END, t_end) < 0;
   if (!failed && bad)
     failed = "reading the done rows";
   for (size_t k = 0; !failed && k < T; k++) {
@@ -56,7 +68,9 @@ static const char *run_verify_done(sgema_output *o, run_out *r, sgema_diagnostic
                             "1, done, are valid): damaged or edited file",
                             r->name, k, done[k]);
       failed = "";
-    } else if (done[k] && !row_plausible(cls, end, sphere, status, lambda, t_end, k)) {
+    } else if (done[k] &&
+               !(r->census ? census_row_plausible(status, lambda, k)
+                           : row_plausible(cls, end, sphere, status, lambda, t_end, k))) {
       r->redo[k] = 1;
       (*redo)++;
     }

@@ -15,6 +15,23 @@
 static int column_dims(const run_out *r, const rf_column *c, hsize_t dims[3]) {
   dims[0] = r->trials;
   switch (c->shape) {
+  case RF_SHAPE_KINDS:
+    dims[1] = RF_CENSUS_KINDS;
+    return 2;
+  case RF_SHAPE_RANKS:
+    dims[1] = (hsize_t)r->m + 1;
+    return 2;
+  case RF_SHAPE_PATHS:
+    dims[1] = 2;
+    dims[2] = RF_CENSUS_PATHS / 2;
+    return 3;
+  case RF_SHAPE_E:
+    dims[1] = r->E;
+    return 2;
+  case RF_SHAPE_EMM:
+    dims[1] = r->E;
+    dims[2] = r->mm;
+    return 3;
   case RF_SHAPE_MM:
     dims[1] = dims[2] = (hsize_t)r->m;
     return 3;
@@ -46,9 +63,13 @@ static int run_init(run_out *r, const sgema_run_spec *spec) {
   r->N = sgema_problem_dim_for(spec->settings.alg, r->m, r->n);
   r->mm = (size_t)r->m * r->m;
   r->k = (size_t)sgema_record_eigenvalues(&spec->settings);
+  r->census = spec->kind == SGEMA_RUN_CENSUS;
+  r->E = r->census ? (size_t)spec->settings.census.max_equilibria : 0;
   for (int c = 0; c < RF_COL_COUNT; c++) {
     const rf_column *col = rf_column_info((rf_col)c);
-    r->row_bytes[c] = rf_row_values(col->shape, r->mm, r->N, r->k) * rf_type_size(col->type);
+    r->row_bytes[c] = rf_column_in((rf_col)c, r->census)
+                          ? rf_row_values(col->shape, output_run_dims(r)) * rf_type_size(col->type)
+                          : 0;
   }
   r->is_staged = calloc(r->trials, 1);
   r->traj_count = spec->record.trajectories < spec->trials ? spec->record.trajectories : r->trials;
@@ -107,18 +128,23 @@ static const char *run_create(sgema_output *o, hid_t runs, run_out *r, const sge
             output_attr_str(o, r->group, RF_RUN(SETTINGS), json) < 0 ||
             output_attr_u32(r->group, RF_RUN(TRAJECTORIES), (uint32_t)r->traj_count) < 0 ||
             output_attr_u32(r->group, RF_RUN(POINTS), (uint32_t)r->points) < 0 ||
-            output_attr_f64(r->group, RF_RUN(T_LAST), spec->record.t_last) < 0;
+            output_attr_f64(r->group, RF_RUN(T_LAST), spec->record.t_last) < 0 ||
+            (r->census && (output_attr_str(o, r->group, RF_RUN(KIND), RF_KIND_CENSUS) < 0 ||
+                           output_attr_u32(r->group, RF_RUN(MAX_EQUILIBRIA), (uint32_t)r->E) < 0));
   free(json);
   if (bad)
     return "writing the run's attributes";
   for (int sec = 0; sec < RF_SEC_COUNT; sec++)
-    if ((r->sections[sec] = output_group_create(r->group, rf_section_name(sec))) < 0)
+    if (rf_section_in((rf_section)sec, r->census) &&
+        (r->sections[sec] = output_group_create(r->group, rf_section_name(sec))) < 0)
       return "creating a section group";
   const double nan = NAN;
   const uint64_t zero = 0;
   const uint8_t undone = RF_UNDONE;
   for (int c = 0; c < RF_COL_COUNT; c++) {
     const rf_column *col = rf_column_info((rf_col)c);
+    if (!rf_column_in((rf_col)c, r->census))
+      continue;
     hsize_t dims[3];
     int rank = column_dims(r, col, dims);
     const void *fill = col->type == RF_T_F64     ? (const void *)&nan
@@ -212,6 +238,12 @@ static const char *sphere_name(int i) {
 static const char *solver_name(int i) {
   return sgema_record_solver_name((sgema_spectrum_solver)i);
 }
+static const char *solution_name(int i) {
+  return sgema_solution_kind_name((sgema_solution_kind)i);
+}
+static const char *eqclass_name(int i) {
+  return sgema_equilibrium_class_name((sgema_equilibrium_class)i);
+}
 
 /* A handle for e's runs, HDF5's error printing replaced by the handle's record of the first
  * failure (output_err_handler). SGEMA_ENOMEM when out of memory. */
@@ -258,6 +290,8 @@ const char *output_types(sgema_output *o, hid_t fapl, MPI_Comm comm) {
   o->enums[ENUM_END] = enum_type(SGEMA_END_COUNT, end_name);
   o->enums[ENUM_SPHERE] = enum_type(SGEMA_SPHERE_S2 + 1, sphere_name);
   o->enums[ENUM_SOLVER] = enum_type(SGEMA_SPECTRUM_ARNOLDI + 1, solver_name);
+  o->enums[ENUM_SOLUTION] = enum_type(SGEMA_SOLUTION_COUNT, solution_name);
+  o->enums[ENUM_EQCLASS] = enum_type(SGEMA_EQUILIBRIUM_COUNT, eqclass_name);
   /* Metadata writes are collective (they happen at open, flush and close, where every rank is).
    * Metadata reads stay independent: a collective read would need every rank to look up the
    * same chunks, and a rank with no rows looks up none. */
@@ -267,7 +301,8 @@ const char *output_types(sgema_output *o, hid_t fapl, MPI_Comm comm) {
       H5Tset_cset(o->str_type, H5T_CSET_UTF8) < 0 || o->xfer_coll < 0 ||
       H5Pset_dxpl_mpio(o->xfer_coll, H5FD_MPIO_COLLECTIVE) < 0 || o->xfer_indep < 0 ||
       H5Pset_dxpl_mpio(o->xfer_indep, H5FD_MPIO_INDEPENDENT) < 0 || o->enums[ENUM_CLASS] < 0 ||
-      o->enums[ENUM_END] < 0 || o->enums[ENUM_SPHERE] < 0 || o->enums[ENUM_SOLVER] < 0)
+      o->enums[ENUM_END] < 0 || o->enums[ENUM_SPHERE] < 0 || o->enums[ENUM_SOLVER] < 0 ||
+      o->enums[ENUM_SOLUTION] < 0 || o->enums[ENUM_EQCLASS] < 0)
     return "setting up the HDF5 types and property lists";
   return NULL;
 }

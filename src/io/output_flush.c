@@ -133,6 +133,8 @@ static int run_flush_data(sgema_output *o, run_out *r) {
   }
   for (int c = 0; c < RF_COL_COUNT; c++) {
     size_t rb = r->row_bytes[c];
+    if (rb == 0) /* not a dataset of this kind of run */
+      continue;
     for (size_t i = 0; i < count; i++)
       memcpy(o->scratch + i * rb, r->buf[c] + (o->order[i] & 0xffffffffu) * rb, rb);
     if (write_rows(o, r->dset[c], output_mem_type(o, rf_column_info((rf_col)c)->type), o->order,

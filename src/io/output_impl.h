@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* The handle's enum types, one per enum column type. */
-enum { ENUM_CLASS, ENUM_END, ENUM_SPHERE, ENUM_SOLVER, ENUM_COUNT };
+enum { ENUM_CLASS, ENUM_END, ENUM_SPHERE, ENUM_SOLVER, ENUM_SOLUTION, ENUM_EQCLASS, ENUM_COUNT };
 
 /* The first HDF5 failure's outermost and innermost messages (see output_err_handler), and errno
  * then: the operating system's reason (ENOSPC, EROFS, EACCES) when a write or create failed, which
@@ -34,8 +34,9 @@ typedef struct {
   char *name;
   uint32_t trials;
   int m, n;
-  size_t N, mm, k;                /* state length, m x m, recorded eigenvalues */
-  size_t row_bytes[RF_COL_COUNT]; /* bytes of one trial's row of each dataset */
+  int census;                     /* a census run: its sections are inputs, census, equilibria */
+  size_t N, mm, k, E;             /* state length, m x m, recorded eigenvalues, equilibria kept */
+  size_t row_bytes[RF_COL_COUNT]; /* bytes of one trial's row of each dataset; 0: not the run's */
   hid_t group, sections[RF_SEC_COUNT], trajectories, done;
   hid_t dset[RF_COL_COUNT];
   /* Staging: rows in the order staged, one growable buffer per dataset. */
@@ -110,6 +111,11 @@ hid_t *output_traj_dset(traj_out *t, int i);
 
 /* Closes everything o holds (the file last), restores HDF5's error printer and frees o. */
 void output_free(sgema_output *o);
+
+/* The sizes that shape run r's rows. */
+static inline rf_dims output_run_dims(const run_out *r) {
+  return (rf_dims){(size_t)r->m, r->N, r->k, r->E};
+}
 
 /* ---- output_create.c ---- */
 

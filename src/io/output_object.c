@@ -258,6 +258,10 @@ hid_t output_mem_type(const sgema_output *o, rf_type t) {
     return o->enums[ENUM_END];
   case RF_T_SOLVER:
     return o->enums[ENUM_SOLVER];
+  case RF_T_SOLUTION:
+    return o->enums[ENUM_SOLUTION];
+  case RF_T_EQCLASS:
+    return o->enums[ENUM_EQCLASS];
   default:
     return o->enums[ENUM_SPHERE];
   }

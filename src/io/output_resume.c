@@ -115,6 +115,8 @@ static const char *storage_precheck(const char *path, sgema_diagnostics *diag) {
 static const char *run_extend(run_out *r, uint32_t trials, sgema_diagnostics *diag,
                               const char *path) {
   for (int c = 0; c <= RF_COL_COUNT; c++) {
+    if (c < RF_COL_COUNT && r->dset[c] < 0) /* not a dataset of this kind of run */
+      continue;
     hid_t d = c < RF_COL_COUNT ? r->dset[c] : r->done, sp = H5Dget_space(d);
     hsize_t dims[3], maxdims[3];
     int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, maxdims) : -1;
@@ -166,6 +168,26 @@ static const char *run_reopen(sgema_output *o, hid_t runs, run_out *r, const sge
   const char *failed = output_run_same_settings(o, r, spec, diag, path);
   if (failed)
     return failed;
+  /* A census run says so in its kind attribute; a run of trials has none. */
+  char *kind = NULL;
+  size_t kind_len = 0;
+  int has_kind = H5Aexists(r->group, RF_RUN(KIND)) > 0;
+  if (has_kind && output_attr_read_str(o, r->group, RF_RUN(KIND), &kind, &kind_len) < 0)
+    return "reading a run's attributes";
+  int file_census = has_kind && strcmp(kind, RF_KIND_CENSUS) == 0;
+  uint32_t file_e = 0;
+  if (file_census && output_attr_read_u32(r->group, RF_RUN(MAX_EQUILIBRIA), &file_e) < 0)
+    file_e = 0;
+  if ((has_kind && !file_census) || file_census != r->census || (r->census && file_e != r->E)) {
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "cannot resume: run `%s` is a %s run (max_equilibria %u) in the file "
+                          "but a %s run (max_equilibria %zu) in the experiment",
+                          r->name, has_kind ? kind : "trials", file_e,
+                          r->census ? "census" : "trials", r->E);
+    free(kind);
+    return "";
+  }
+  free(kind);
   if (trials > r->trials) {
     sgema_diagnostics_add(diag, path, 1, 1, NULL,
                           "cannot resume: run `%s` has %u trials in the file but %u in the "
@@ -176,9 +198,12 @@ static const char *run_reopen(sgema_output *o, hid_t runs, run_out *r, const sge
   uint32_t grown = r->trials; /* checked at the file's size, then extended */
   r->trials = trials;
   for (int sec = 0; sec < RF_SEC_COUNT; sec++)
-    if ((r->sections[sec] = H5Gopen2(r->group, rf_section_name(sec), H5P_DEFAULT)) < 0)
+    if (rf_section_in((rf_section)sec, r->census) &&
+        (r->sections[sec] = H5Gopen2(r->group, rf_section_name(sec), H5P_DEFAULT)) < 0)
       return "opening a section group";
   for (int c = 0; c < RF_COL_COUNT; c++) {
+    if (!rf_column_in((rf_col)c, r->census))
+      continue;
     if ((r->dset[c] = H5Dopen2(r->sections[rf_column_info((rf_col)c)->section],
                                rf_column_info((rf_col)c)->name, H5P_DEFAULT)) < 0)
       return "opening a per-trial dataset";

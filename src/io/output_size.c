@@ -1,15 +1,25 @@
 /* The sizes of an experiment's results file, from the format alone: a staged row, and the file. */
 #include "output_impl.h"
 
+/* The sizes that shape spec's rows (as run_init in output_create.c). */
+static rf_dims spec_dims(const sgema_run_spec *spec) {
+  const sgema_settings *s = &spec->settings;
+  return (rf_dims){(size_t)s->m, sgema_problem_dim_for(s->alg, s->m, s->n),
+                   (size_t)sgema_record_eigenvalues(s),
+                   spec->kind == SGEMA_RUN_CENSUS ? (size_t)s->census.max_equilibria : 0};
+}
+
 size_t sgema_output_row_bytes(const sgema_experiment *e) {
   size_t most = 0;
   for (size_t i = 0; i < sgema_experiment_run_count(e); i++) {
-    const sgema_settings *s = &sgema_experiment_run(e, i)->settings;
-    size_t N = sgema_problem_dim_for(s->alg, s->m, s->n), mm = (size_t)s->m * s->m, row = 0;
-    size_t k = (size_t)sgema_record_eigenvalues(s);
+    const sgema_run_spec *spec = sgema_experiment_run(e, i);
+    size_t row = 0;
+    int census = spec->kind == SGEMA_RUN_CENSUS;
+    rf_dims d = spec_dims(spec);
     for (int c = 0; c < RF_COL_COUNT; c++) {
       const rf_column *col = rf_column_info((rf_col)c);
-      row += rf_row_values(col->shape, mm, N, k) * rf_type_size(col->type);
+      if (rf_column_in((rf_col)c, census))
+        row += rf_row_values(col->shape, d) * rf_type_size(col->type);
     }
     most = row > most ? row : most;
   }
@@ -28,19 +38,22 @@ double sgema_output_bytes(const sgema_experiment *e) {
   for (size_t i = 0; i < sgema_experiment_run_count(e); i++) {
     const sgema_run_spec *spec = sgema_experiment_run(e, i);
     const sgema_settings *s = &spec->settings;
-    double N = (double)sgema_problem_dim_for(s->alg, s->m, s->n), mm = (double)s->m * s->m;
-    size_t k = (size_t)sgema_record_eigenvalues(s);
+    double N = (double)sgema_problem_dim_for(s->alg, s->m, s->n);
+    int census = spec->kind == SGEMA_RUN_CENSUS, columns = 0;
+    rf_dims d = spec_dims(spec);
     double row = 1.0; /* the done flag */
     for (int c = 0; c < RF_COL_COUNT; c++) {
       const rf_column *col = rf_column_info((rf_col)c);
-      row += (double)rf_row_values(col->shape, (size_t)mm, (size_t)N, k) *
-             (double)rf_type_size(col->type);
+      if (!rf_column_in((rf_col)c, census))
+        continue;
+      row += (double)rf_row_values(col->shape, d) * (double)rf_type_size(col->type);
+      columns++;
     }
     uint32_t traj =
         spec->record.trajectories < spec->trials ? spec->record.trajectories : spec->trials;
     total += row * spec->trials +
              (double)traj * ((double)spec->record.points * (N + 3.0) + 1.0) * 8.0 +
-             META_PER_DATASET * (RF_COL_COUNT + 1.0 + 5.0 * traj);
+             META_PER_DATASET * (columns + 1.0 + 5.0 * traj);
   }
   return total;
 }

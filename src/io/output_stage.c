@@ -21,32 +21,44 @@ static void put_eigen(unsigned char *dst, const double *x, size_t k) {
     put_f64(dst + i * sizeof(double), i < SGEMA_SPECTRUM_MAX_K ? x[i] : NAN);
 }
 
+/* Row c of the inputs section (the data set as drawn, the same for both kinds of run) into dst;
+ * 0 when c is not an input. y0 NULL: NaN (a data set that failed before its state was drawn). */
+static int input_get(rf_col c, const sgema_problem *p, const double *y0, long draws,
+                     const run_out *r, unsigned char *dst) {
+  switch (c) {
+  case RF_COL_LAMBDA:
+    put_f64(dst, p->lambda);
+    return 1;
+  case RF_COL_SXX:
+    memcpy(dst, p->Sxx, r->mm * sizeof(double));
+    return 1;
+  case RF_COL_SYX:
+    memcpy(dst, p->Syx, r->mm * sizeof(double));
+    return 1;
+  case RF_COL_SYY:
+    memcpy(dst, p->Syy, r->mm * sizeof(double));
+    return 1;
+  case RF_COL_Y0:
+    for (size_t i = 0; i < r->N; i++)
+      put_f64(dst + i * sizeof(double), y0 ? y0[i] : NAN);
+    return 1;
+  case RF_COL_DRAWS:
+    put_i64(dst, draws);
+    return 1;
+  default:
+    return 0;
+  }
+}
+
 /* Row c of rec into dst (row_bytes[c] bytes). */
 static void column_get(rf_col c, const sgema_record *rec, const run_out *r, unsigned char *dst) {
-  const sgema_problem *p = &rec->problem;
   const sgema_integration_stats *in = &rec->integ;
   const sgema_limit *l = &rec->limit;
   const sgema_verification *v = &rec->verify;
   const sgema_spectrum_info *sp = &rec->spectrum;
+  if (input_get(c, &rec->problem, rec->y0, rec->draws, r, dst))
+    return;
   switch (c) {
-  case RF_COL_LAMBDA:
-    put_f64(dst, p->lambda);
-    break;
-  case RF_COL_SXX:
-    memcpy(dst, p->Sxx, r->mm * sizeof(double));
-    break;
-  case RF_COL_SYX:
-    memcpy(dst, p->Syx, r->mm * sizeof(double));
-    break;
-  case RF_COL_SYY:
-    memcpy(dst, p->Syy, r->mm * sizeof(double));
-    break;
-  case RF_COL_Y0:
-    memcpy(dst, rec->y0, r->N * sizeof(double));
-    break;
-  case RF_COL_DRAWS:
-    put_i64(dst, rec->draws);
-    break;
   case RF_COL_CLASS:
     *dst = (uint8_t)l->cls;
     break;
@@ -159,7 +171,112 @@ static void column_get(rf_col c, const sgema_record *rec, const run_out *r, unsi
   case RF_COL_FBAR_END:
     put_f64(dst, v->fbar_end);
     break;
-  case RF_COL_COUNT:
+  default: /* the inputs (above) and a census run's columns */
+    break;
+  }
+}
+
+static void put_i32(unsigned char *dst, int x) {
+  int32_t v = x;
+  memcpy(dst, &v, sizeof v);
+}
+
+/* Equilibrium field c of the stored equilibria into dst: r->E slots, those past the stored ones
+ * the fill values (NaN, undone, -1). */
+static void equilibria_get(rf_col c, const sgema_census_result *res, int stored, const run_out *r,
+                           unsigned char *dst) {
+  size_t sz = rf_type_size(rf_column_info(c)->type);
+  for (size_t j = 0; j < r->E; j++) {
+    const sgema_census_equilibrium *q = (int)j < stored ? &res->equilibria[j] : NULL;
+    unsigned char *at = dst + j * sz * (c == RF_COL_EQ_S ? r->mm : 1);
+    switch (c) {
+    case RF_COL_EQ_RANK:
+      *(int8_t *)at = (int8_t)(q ? q->rank : -1);
+      break;
+    case RF_COL_EQ_KIND:
+      *at = q ? (uint8_t)q->kind : RF_UNDONE;
+      break;
+    case RF_COL_EQ_S: /* the library's S has room for SGEMA_CENSUS_M_MAX: m x m of it, packed */
+      for (int a = 0; a < r->m; a++)
+        for (int b = 0; b < r->m; b++)
+          put_f64(at + ((size_t)a * r->m + b) * sz, q ? q->S[a * r->m + b] : NAN);
+      break;
+    case RF_COL_EQ_CLASS:
+      *at = q ? (uint8_t)q->cls : RF_UNDONE;
+      break;
+    case RF_COL_EQ_MC_CLASS:
+      *at = q ? (uint8_t)q->mc_class : RF_UNDONE;
+      break;
+    case RF_COL_EQ_ABSCISSA:
+      put_f64(at, q ? q->abscissa : NAN);
+      break;
+    case RF_COL_EQ_UNSTABLE:
+      put_i32(at, q ? q->unstable : -1);
+      break;
+    case RF_COL_EQ_SYMMETRY_ZEROS:
+      put_i32(at, q ? q->symmetry_zeros : -1);
+      break;
+    case RF_COL_EQ_FIELD_RESIDUAL:
+      put_f64(at, q ? q->field_residual : NAN);
+      break;
+    case RF_COL_EQ_SYSTEM_RESIDUAL:
+      put_f64(at, q ? q->system_residual : NAN);
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+/* Row c of a census run's data set into dst (row_bytes[c] bytes). A failed data set (status not
+ * SGEMA_OK) has counts 0 and no equilibria. */
+static void census_column_get(rf_col c, const sgema_census_row *row, const run_out *r,
+                              unsigned char *dst) {
+  static const sgema_census_result none;
+  const sgema_census_result *res = row->status == SGEMA_OK ? row->result : &none;
+  int stored = res->n_equilibria < (int)r->E ? res->n_equilibria : (int)r->E;
+  if (input_get(c, row->problem, row->y0, row->draws, r, dst))
+    return;
+  switch (c) {
+  case RF_COL_CENSUS_STATUS:
+    put_i32(dst, row->status);
+    break;
+  case RF_COL_CENSUS_COUNTS:
+    for (int k = 0; k < RF_CENSUS_KINDS; k++)
+      put_i32(dst + 4 * (size_t)k, res->count[k]);
+    break;
+  case RF_COL_CENSUS_PSD_RANK:
+    for (int k = 0; k <= r->m; k++)
+      put_i32(dst + 4 * (size_t)k, res->psd_rank[k]);
+    break;
+  case RF_COL_CENSUS_PATHS:
+    for (int s = 0; s < 2; s++)
+      for (int k = 0; k < 4; k++)
+        put_i64(dst + 8 * (size_t)(4 * s + k), res->paths[s][k]);
+    break;
+  case RF_COL_CENSUS_DUPLICATES:
+    put_i32(dst, res->duplicates);
+    break;
+  case RF_COL_CENSUS_DROPPED:
+    put_i32(dst, res->dropped);
+    break;
+  case RF_COL_CENSUS_CONJUGATES:
+    put_i32(dst, res->conjugates_added);
+    break;
+  case RF_COL_CENSUS_ORIGIN_ADDED:
+    put_i32(dst, res->origin_added);
+    break;
+  case RF_COL_CENSUS_EQUILIBRIA:
+    put_i32(dst, res->n_equilibria);
+    break;
+  case RF_COL_CENSUS_STORED:
+    put_i32(dst, stored);
+    break;
+  case RF_COL_CENSUS_OVERFLOW:
+    put_i32(dst, res->n_equilibria - stored);
+    break;
+  default:
+    equilibria_get(c, res, stored, r, dst);
     break;
   }
 }
@@ -175,6 +292,8 @@ static int run_reserve(run_out *r) {
     return -1;
   r->trial = trial;
   for (int c = 0; c < RF_COL_COUNT; c++) {
+    if (r->row_bytes[c] == 0) /* not a dataset of this kind of run */
+      continue;
     unsigned char *b = realloc(r->buf[c], cap * r->row_bytes[c]);
     if (!b)
       return -1;
@@ -207,7 +326,7 @@ int sgema_output_stage(sgema_output *o, size_t run, uint32_t trial, const sgema_
   if (!o || run >= o->nruns || !rec || !rec->y0 || !rec->y_end)
     return SGEMA_EINVAL;
   run_out *r = &o->runs[run];
-  if (trial >= r->trials || r->is_staged[trial] || rec->problem.m != r->m ||
+  if (r->census || trial >= r->trials || r->is_staged[trial] || rec->problem.m != r->m ||
       rec->problem.n != r->n || sgema_problem_dim(&rec->problem) != r->N ||
       (traj && trial >= r->traj_count))
     return SGEMA_EINVAL;
@@ -222,6 +341,26 @@ int sgema_output_stage(sgema_output *o, size_t run, uint32_t trial, const sgema_
   r->trial[slot] = trial;
   r->is_staged[trial] = 1;
   for (int c = 0; c < RF_COL_COUNT; c++)
-    column_get((rf_col)c, rec, r, r->buf[c] + slot * r->row_bytes[c]);
+    if (r->row_bytes[c])
+      column_get((rf_col)c, rec, r, r->buf[c] + slot * r->row_bytes[c]);
+  return SGEMA_OK;
+}
+
+int sgema_output_stage_census(sgema_output *o, size_t run, uint32_t data_set,
+                              const sgema_census_row *row) {
+  if (!o || run >= o->nruns || !row || !row->problem || (row->status == SGEMA_OK && !row->result))
+    return SGEMA_EINVAL;
+  run_out *r = &o->runs[run];
+  if (!r->census || data_set >= r->trials || r->is_staged[data_set] || row->problem->m != r->m ||
+      row->problem->n != r->n)
+    return SGEMA_EINVAL;
+  if (run_reserve(r) < 0)
+    return SGEMA_ENOMEM;
+  size_t slot = r->staged++;
+  r->trial[slot] = data_set;
+  r->is_staged[data_set] = 1;
+  for (int c = 0; c < RF_COL_COUNT; c++)
+    if (r->row_bytes[c])
+      census_column_get((rf_col)c, row, r, r->buf[c] + slot * r->row_bytes[c]);
   return SGEMA_OK;
 }

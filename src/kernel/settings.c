@@ -196,6 +196,17 @@ int sgema_classification_validate(const sgema_classification *s) {
   return section_valid(&d, "classification") ? SGEMA_OK : SGEMA_EINVAL;
 }
 
+/* Every member set here: no call into the census module, which calls this file's defaults. */
+void sgema_settings_census(const sgema_settings *s, sgema_census_settings *c) {
+  c->rank_deficient = s->census.rank_deficient;
+  c->rank_deficient_max_m = s->census.rank_deficient_max_m;
+  c->real_tol = s->census.real_tol;
+  c->eig_tol = s->census.eig_tol;
+  c->dedup_tol = s->census.dedup_tol;
+  c->zero_tol = s->census.zero_tol;
+  c->classification = s->classification;
+}
+
 void sgema_settings_problem(const sgema_settings *s, sgema_problem *p) {
   p->alg = s->alg;
   p->m = s->m;
@@ -239,5 +250,7 @@ int sgema_settings_validate(const sgema_settings *s, const char **what) {
     return fail(what, "eigenvalues", SGEMA_EINVAL);
   if (!row_valid(&sgema_settings_table[SGEMA_SETTING_INVARIANT_WINDOW], s))
     return fail(what, "invariant_window", SGEMA_EINVAL);
+  if (!section_valid(s, "census"))
+    return fail(what, "census", SGEMA_EINVAL);
   return fail(what, NULL, SGEMA_OK);
 }

@@ -82,6 +82,10 @@ typedef struct {
   sgema_output *out;
   sgema_trial **trial;
   sgema_trajectory **traj;
+  /* Census runs: one census workspace for the process, for the largest m and n among them, made
+   * on first use; the census library's settings of the run last used. */
+  sgema_census *census;
+  int census_m, census_n;
   long failures; /* failed trials of this process, for the first few messages */
   const sgema_schedule_options *opt;
   int rank;
@@ -150,7 +154,47 @@ static int compute(workers_kit *kit, uint32_t run, uint32_t k) {
   return sgema_output_stage(kit->out, run, k, &rec, tr);
 }
 
+/* A census run's data set k: the statistics trial k of the run draws (the sampler's stream (seed,
+ * stream, k), so the same data as a run of trials with this stream), then their census, staged.
+ * The census cannot be abandoned half way: a stop request is seen between data sets. */
+static int compute_census(workers_kit *kit, uint32_t run, uint32_t k) {
+  const sgema_run_spec *spec = sgema_experiment_run(kit->e, run);
+  if (!kit->trial[run] && !(kit->trial[run] = sgema_trial_alloc(&spec->settings)))
+    return SGEMA_ENOMEM;
+  if (!kit->census && !(kit->census = sgema_census_alloc(kit->census_m, kit->census_n)))
+    return SGEMA_ENOMEM;
+  kit->run_name = spec->name;
+  kit->trial_index = k;
+  kit->trial_start = kit->last_beat = now();
+  uint64_t seed = sgema_experiment_seed(kit->e);
+  sgema_record rec;
+  sgema_census_result res;
+  int st = sgema_trial_sample(kit->trial[run], seed, spec->stream, k, &rec);
+  if (st == SGEMA_OK) {
+    sgema_census_settings cs;
+    sgema_settings_census(&spec->settings, &cs);
+    st = sgema_census_run(kit->census, &cs, &rec.problem, seed, spec->stream, k, &res);
+  }
+  if (st != SGEMA_OK && sgema_status_fatal(st)) {
+    fprintf(stderr, "sgema-run: run %s data set %u: %s\n", spec->name, k, sgema_strerror(st));
+    return st;
+  }
+  if (st != SGEMA_OK && kit->failures++ < FAILURES_SHOWN)
+    fprintf(stderr, "sgema-run: run %s data set %u failed: %s (%s)%s\n", spec->name, k,
+            sgema_strerror(st), sgema_status_name(st),
+            kit->failures == FAILURES_SHOWN ? "; further failures of this process not shown" : "");
+  sgema_census_row row = {&rec.problem, rec.y0, rec.draws, st, &res};
+  return sgema_output_stage_census(kit->out, run, k, &row);
+}
+
+/* Item k of run `run`: a trial, or a census run's data set. */
+static int compute_item(workers_kit *kit, uint32_t run, uint32_t k) {
+  return sgema_experiment_run(kit->e, run)->kind == SGEMA_RUN_CENSUS ? compute_census(kit, run, k)
+                                                                     : compute(kit, run, k);
+}
+
 static void kit_free(workers_kit *kit, size_t runs) {
+  sgema_census_free(kit->census);
   for (size_t r = 0; r < runs; r++) {
     sgema_trial_free(kit->trial[r]);
     sgema_trajectory_free(kit->traj[r]);
@@ -177,7 +221,7 @@ static int worker(workers_kit *kit) {
       for (int64_t k = reply[2]; status == SGEMA_OK && k < reply[2] + reply[3]; k++) {
         if (kit->opt->stop && *kit->opt->stop)
           break;
-        int st = compute(kit, (uint32_t)reply[1], (uint32_t)k);
+        int st = compute_item(kit, (uint32_t)reply[1], (uint32_t)k);
         if (sgema_status_interrupted(st))
           break;
         status = st;
@@ -314,7 +358,7 @@ static int master(workers_kit *kit, master_state *m, const sgema_schedule_option
       have_own = 1;
     }
     if (have_own) {
-      int st = compute(kit, own.run, own_next++);
+      int st = compute_item(kit, own.run, own_next++);
       if (sgema_status_interrupted(st)) { /* abandoned: not done, and not an error */
         own.count = 0;
         st = SGEMA_OK;
@@ -340,6 +384,9 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
                      out,
                      calloc(runs, sizeof(sgema_trial *)),
                      calloc(runs, sizeof(sgema_trajectory *)),
+                     NULL,
+                     0,
+                     0,
                      0,
                      opt,
                      rank,
@@ -347,6 +394,13 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
                      0,
                      0.0,
                      0.0};
+  for (size_t r = 0; r < runs; r++) {
+    const sgema_run_spec *spec = sgema_experiment_run(e, r);
+    if (spec->kind != SGEMA_RUN_CENSUS)
+      continue;
+    kit.census_m = spec->settings.m > kit.census_m ? spec->settings.m : kit.census_m;
+    kit.census_n = spec->settings.n > kit.census_n ? spec->settings.n : kit.census_n;
+  }
   master_state m;
   memset(&m, 0, sizeof m);
   memset(res, 0, sizeof *res);

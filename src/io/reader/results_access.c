@@ -15,6 +15,10 @@ long long results_mem_type(results_mem m) {
     return H5T_NATIVE_UINT8;
   case RESULTS_MEM_I8:
     return H5T_NATIVE_INT8;
+  case RESULTS_MEM_I32:
+    return H5T_NATIVE_INT32;
+  case RESULTS_MEM_I64:
+    return H5T_NATIVE_INT64;
   default:
     return H5T_NATIVE_DOUBLE;
   }

@@ -4,6 +4,7 @@
 #include "results_read.h"
 
 #include "results_format.h"
+#include "sgema/census.h"
 #include "sgema/trial.h"
 
 #include <errno.h>
@@ -295,6 +296,12 @@ static int read_run_attrs(hid_t file, results_run *r, char *err, size_t errsize)
   r->alg = attr_str(g, RF_RUN(ALG));
   r->time = attr_str(g, RF_RUN(TIME));
   r->settings = attr_str(g, RF_RUN(SETTINGS));
+  char *kind = attr_str(g, RF_RUN(KIND));
+  long long e = 0;
+  r->census = kind && strcmp(kind, RF_KIND_CENSUS) == 0;
+  free(kind);
+  attr_ll(g, RF_RUN(MAX_EQUILIBRIA), &e);
+  r->max_equilibria = r->census && e > 0 && e <= UINT32_MAX ? (uint32_t)e : 0;
   H5Gclose(g);
   if (!ok)
     return results_errorf(err, errsize, "%s: missing or bad attributes trials, m, n", path);
@@ -566,6 +573,10 @@ const char *results_end_name_i(int i) {
 _Static_assert(RESULTS_SOLVERS == SGEMA_SPECTRUM_ARNOLDI + 1, "none and every solver");
 const char *results_solver_name_i(int i) {
   return sgema_record_solver_name((sgema_spectrum_solver)i);
+}
+
+const char *results_eqclass_name_i(int i) {
+  return sgema_equilibrium_class_name((sgema_equilibrium_class)i);
 }
 
 int results_read_rows(long long dataset, long long mtype, uint64_t r0, size_t len, size_t width,

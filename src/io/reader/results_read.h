@@ -30,6 +30,8 @@ typedef struct {
   double max_steps;                  /* a double so that "absent" is NaN too */
   double sphere_tol;                 /* the settings' classification sphere_tol; NaN when absent */
   int ema;                           /* alg is ema: C is a state of its own */
+  int census;              /* a census run (run attribute kind = census): no outputs, equilibria */
+  uint32_t max_equilibria; /* a census run's E, equilibria stored per data set (0 when absent) */
 } results_run;
 
 typedef struct {
@@ -81,11 +83,18 @@ const char *results_class_name_i(int i);
 const char *results_sphere_name_i(int i);
 const char *results_end_name_i(int i);
 const char *results_solver_name_i(int i);
+const char *results_eqclass_name_i(int i); /* a census run's equilibrium classes */
 
 /* ---- handles (results_access.c) ---- */
 
 /* The memory types rows are read as (an hid_t). */
-typedef enum { RESULTS_MEM_U8, RESULTS_MEM_I8, RESULTS_MEM_F64 } results_mem;
+typedef enum {
+  RESULTS_MEM_U8,
+  RESULTS_MEM_I8,
+  RESULTS_MEM_F64,
+  RESULTS_MEM_I32,
+  RESULTS_MEM_I64
+} results_mem;
 long long results_mem_type(results_mem m);
 /* The group of run `run` (/runs/<run>); -1 when it cannot be opened. */
 long long results_group_open(const results_file *f, const char *run);
