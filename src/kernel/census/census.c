@@ -39,6 +39,7 @@ void sgema_census_settings_default(sgema_census_settings *s) {
   s->dedup_tol = 1e-7;
   s->zero_tol = 1e-8;
   sgema_classification_default(&s->classification);
+  s->homotopy = SGEMA_CENSUS_PARAMETER;
 }
 
 struct sgema_census {
@@ -61,6 +62,10 @@ struct sgema_census {
   size_t nonsym_n;
   gsl_vector_complex *eval;
   gsl_matrix *Jm;
+  /* The parameter homotopy's start: the generic system's finite roots by [system][m] (N each,
+   * NU apart), solved at first use from a fixed seed (sgema_census_start_roots). */
+  double complex *start[2][SGEMA_CENSUS_M_MAX + 1];
+  long n_start[2][SGEMA_CENSUS_M_MAX + 1];
 };
 
 void sgema_census_free(sgema_census *c) {
@@ -87,6 +92,9 @@ void sgema_census_free(sgema_census *c) {
     gsl_vector_complex_free(c->eval);
   if (c->Jm)
     gsl_matrix_free(c->Jm);
+  for (int k = 0; k < 2; k++)
+    for (int m = 0; m <= SGEMA_CENSUS_M_MAX; m++)
+      free(c->start[k][m]);
   free(c);
 }
 
@@ -422,6 +430,89 @@ static void add_conjugates(sgema_census *c, const sgema_census_settings *s,
   }
 }
 
+/* ---- the generic start systems --------------------------------------------------------------- */
+
+typedef struct {
+  double complex *x; /* found ends, N each, NU apart */
+  long n, cap;
+} end_list;
+
+static void collect_end(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
+  (void)rcond;
+  end_list *l = ctx;
+  if ((end == SGEMA_PATH_CONVERGED || end == SGEMA_PATH_SINGULAR) && l->n < l->cap)
+    memcpy(l->x + l->n++ * NU, x, NU * sizeof *x);
+}
+
+#define SGEMA_CENSUS_ATTEMPTS 3   /* parameter homotopy: gammas tried while a path fails */
+#define SGEMA_CENSUS_START_RUNS 2 /* total-degree solves of a generic system, their roots united   \
+                                   */
+
+/* Solves the generic system of kind and size m by total degree, twice with different gammas
+ * (a path that fails in one run is unlikely to fail in both), and keeps the distinct finite
+ * regular roots: Newton converges and the Jacobian's pivot ratio is not small. */
+static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
+  sgema_census_params prm;
+  sgema_census_generic_params(m, &prm);
+  sgema_census_system sys;
+  int st = sgema_census_system_init_params(&sys, m, &prm, kind);
+  if (st != SGEMA_OK)
+    return st;
+  sgema_hom_system hs;
+  sgema_census_system_hom(&sys, &hs);
+  long paths = 1;
+  for (int k = 0; k < sys.N; k++)
+    paths *= sys.degrees[k];
+  end_list l = {malloc((size_t)(SGEMA_CENSUS_START_RUNS * paths) * NU * sizeof(double complex)), 0,
+                SGEMA_CENSUS_START_RUNS * paths};
+  double complex *roots = malloc((size_t)paths * NU * sizeof(double complex));
+  if (!l.x || !roots) {
+    free(l.x);
+    free(roots);
+    return SGEMA_ENOMEM;
+  }
+  long counts[SGEMA_PATH_COUNT], n = 0;
+  for (uint32_t r = 0; r < SGEMA_CENSUS_START_RUNS && st == SGEMA_OK; r++)
+    st = sgema_tracker_solve(c->tracker, &hs, &c->track, 0x53474d41ull, (uint32_t)m,
+                             (uint32_t)(kind * SGEMA_CENSUS_START_RUNS + r), paths, collect_end, &l,
+                             counts);
+  for (long i = 0; i < l.n && st == SGEMA_OK; i++) {
+    double complex *x = l.x + i * NU;
+    double rcond = 0.0;
+    if (!(sgema_tracker_newton(c->tracker, &hs, x, 8, &rcond) < 1e-12) || rcond < 1e-9)
+      continue;
+    int fresh = 1;
+    for (long j = 0; j < n && fresh; j++) {
+      double d = 0.0, na = 0.0;
+      for (int k = 0; k < sys.N; k++) {
+        double complex z = x[k] - roots[j * NU + k];
+        d += creal(z * conj(z));
+        na += creal(x[k] * conj(x[k]));
+      }
+      fresh = sqrt(d) > 1e-8 * (1.0 + sqrt(na));
+    }
+    if (fresh && n < paths)
+      memcpy(roots + n++ * NU, x, NU * sizeof *x);
+  }
+  free(l.x);
+  if (st != SGEMA_OK) {
+    free(roots);
+    return st;
+  }
+  c->start[kind][m] = roots;
+  c->n_start[kind][m] = n;
+  return SGEMA_OK;
+}
+
+long sgema_census_start_roots(sgema_census *c, int m, int rank_free) {
+  sgema_census_system_kind kind = rank_free ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6;
+  if (m < 1 || m > c->m_max)
+    return -1;
+  if (!c->start[kind][m] && solve_start(c, m, kind) != SGEMA_OK)
+    return -1;
+  return c->n_start[kind][m];
+}
+
 static int solve_system(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                         sgema_census_system_kind kind, uint64_t seed, uint32_t run, uint32_t trial,
                         sgema_census_result *out) {
@@ -429,16 +520,37 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
   int st = sgema_census_system_init(&sys, p, kind);
   if (st != SGEMA_OK)
     return st;
+  int m = p->m, parameter = s->homotopy == SGEMA_CENSUS_PARAMETER;
   long paths = 1;
   for (int k = 0; k < sys.N; k++)
     paths *= sys.degrees[k];
+  if (parameter && (paths = sgema_census_start_roots(c, m, kind == SGEMA_CENSUS_ANYRANK)) < 0)
+    return SGEMA_ENOMEM;
   if ((st = ensure_capacity(c, paths)) != SGEMA_OK)
     return st;
-  sgema_hom_system hs;
-  sgema_census_system_hom(&sys, &hs);
   c->n_cand = 0;
-  st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, paths, on_end, c,
-                           out->paths[kind]);
+  if (parameter) {
+    sgema_census_params start;
+    sgema_census_generic_params(m, &start);
+    sgema_par_system ps;
+    sgema_census_system_par(&sys, &start, &ps);
+    /* A failed path leaves its root unknown, and re-tracking it alone on another arc could end
+     * on a root another path already reached: the whole system is tracked again instead. */
+    for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK; attempt++) {
+      c->n_cand = 0;
+      out->reruns += attempt > 0;
+      st = sgema_tracker_solve_parameter(c->tracker, &ps, &c->track, seed, run, trial, attempt,
+                                         c->start[kind][m], paths, NU, on_end, c, out->paths[kind]);
+      if (out->paths[kind][SGEMA_PATH_FAILED] == 0)
+        break;
+    }
+    sgema_census_system_at_target(&sys);
+  } else {
+    sgema_hom_system hs;
+    sgema_census_system_hom(&sys, &hs);
+    st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, paths, on_end, c,
+                             out->paths[kind]);
+  }
   if (st != SGEMA_OK)
     return st;
   sort_candidates(c, s, &sys, out);
