@@ -79,7 +79,7 @@ typedef struct {
   int n_indefinite;
   const sgema_census_equilibrium *indefinite; /* real indefinite solutions (kind and S only) */
   int reruns; /* parameter homotopy: systems tracked again with a new gamma after a path failed
-               * (paths[] holds the last attempt's outcomes) */
+               * or two converged to one regular root (paths[] holds the last attempt's) */
 } sgema_census_result;
 
 typedef struct sgema_census sgema_census;

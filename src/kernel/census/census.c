@@ -48,10 +48,11 @@ struct sgema_census {
   sgema_tracker_settings track;
   sgema_classifier *classifier;
   sgema_field *field;
-  long cap;             /* capacity of the candidate and solution arrays */
-  long n_cand;          /* finite regular path ends of the current system */
-  double complex *cand; /* n_cand x N */
-  double complex *cplx; /* distinct complex solutions, n_cplx x N */
+  long cap;                    /* capacity of the candidate and solution arrays */
+  long n_cand;                 /* finite regular path ends of the current system */
+  double complex *cand;        /* n_cand x N */
+  unsigned char *cand_regular; /* n_cand: 1 when the path converged (a regular end) */
+  double complex *cplx;        /* distinct complex solutions, n_cplx x N */
   int n_cplx;
   sgema_census_equilibrium *eq, *indef;
   int n_eq, n_indef;
@@ -75,6 +76,7 @@ void sgema_census_free(sgema_census *c) {
   sgema_classifier_free(c->classifier);
   sgema_field_free(c->field);
   free(c->cand);
+  free(c->cand_regular);
   free(c->cplx);
   free(c->eq);
   free(c->indef);
@@ -105,6 +107,9 @@ static int ensure_capacity(sgema_census *c, long paths) {
   void *a = realloc(c->cand, (size_t)paths * NU * sizeof(double complex));
   if (a)
     c->cand = a;
+  void *f = realloc(c->cand_regular, (size_t)paths);
+  if (f)
+    c->cand_regular = f;
   void *b = realloc(c->cplx, (size_t)paths * NU * sizeof(double complex));
   if (b)
     c->cplx = b;
@@ -114,7 +119,7 @@ static int ensure_capacity(sgema_census *c, long paths) {
   void *d = realloc(c->indef, (size_t)(paths + 1) * sizeof *c->indef);
   if (d)
     c->indef = d;
-  if (!a || !b || !e || !d)
+  if (!a || !b || !e || !d || !f)
     return SGEMA_ENOMEM;
   c->cap = paths;
   return SGEMA_OK;
@@ -162,6 +167,7 @@ static void on_end(void *ctx, sgema_path_end end, const double complex *x, doubl
   if ((end != SGEMA_PATH_CONVERGED && end != SGEMA_PATH_SINGULAR) || c->n_cand >= c->cap)
     return;
   memcpy(c->cand + c->n_cand * NU, x, NU * sizeof *x);
+  c->cand_regular[c->n_cand] = end == SGEMA_PATH_CONVERGED;
   c->n_cand++;
 }
 
@@ -444,9 +450,10 @@ static void collect_end(void *ctx, sgema_path_end end, const double complex *x, 
     memcpy(l->x + l->n++ * NU, x, NU * sizeof *x);
 }
 
-#define SGEMA_CENSUS_ATTEMPTS 3   /* parameter homotopy: gammas tried while a path fails */
-#define SGEMA_CENSUS_START_RUNS 2 /* total-degree solves of a generic system, their roots united   \
-                                   */
+#define SGEMA_CENSUS_ATTEMPTS 3 /* parameter homotopy: gammas tried while a path fails */
+#define SGEMA_CENSUS_START_RUNS                                                                    \
+  2 /* total-degree solves of a generic system, their roots united                                 \
+     */
 
 /* Solves the generic system of kind and size m by total degree, twice with different gammas
  * (a path that fails in one run is unlikely to fail in both), and keeps the distinct finite
@@ -513,6 +520,26 @@ long sgema_census_start_roots(sgema_census *c, int m, int rank_free) {
   return c->n_start[kind][m];
 }
 
+/* 1 when two paths converged to the same regular root: one of them jumped, and the root its own
+ * path led to is missing (a regular root is the end of exactly one path of a parameter homotopy).
+ */
+static int paths_jumped(const sgema_census *c, int N) {
+  for (long i = 0; i < c->n_cand; i++)
+    for (long j = 0; j < i && c->cand_regular[i]; j++) {
+      if (!c->cand_regular[j])
+        continue;
+      double d = 0.0, na = 0.0;
+      for (int k = 0; k < N; k++) {
+        double complex z = c->cand[i * NU + k] - c->cand[j * NU + k];
+        d += creal(z * conj(z));
+        na += creal(c->cand[i * NU + k] * conj(c->cand[i * NU + k]));
+      }
+      if (sqrt(d) <= 1e-8 * (1.0 + sqrt(na)))
+        return 1;
+    }
+  return 0;
+}
+
 static int solve_system(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                         sgema_census_system_kind kind, uint64_t seed, uint32_t run, uint32_t trial,
                         sgema_census_result *out) {
@@ -534,14 +561,15 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
     sgema_census_generic_params(m, &start);
     sgema_par_system ps;
     sgema_census_system_par(&sys, &start, &ps);
-    /* A failed path leaves its root unknown, and re-tracking it alone on another arc could end
-     * on a root another path already reached: the whole system is tracked again instead. */
+    /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
+     * root; re-tracking one path alone on another arc could end on a root another path already
+     * reached: the whole system is tracked again instead, with a new gamma. */
     for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK; attempt++) {
       c->n_cand = 0;
       out->reruns += attempt > 0;
       st = sgema_tracker_solve_parameter(c->tracker, &ps, &c->track, seed, run, trial, attempt,
                                          c->start[kind][m], paths, NU, on_end, c, out->paths[kind]);
-      if (out->paths[kind][SGEMA_PATH_FAILED] == 0)
+      if (out->paths[kind][SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, sys.N))
         break;
     }
     sgema_census_system_at_target(&sys);

@@ -171,7 +171,8 @@ static int homotopy_rows(sgema_tracker *tr, const double complex *X, double t, i
   int N = tr->N, L = N + 1;
   if (tr->psys) {
     double complex dsdt, s = param_arc(tr->gamma, t, &dsdt);
-    if (tr->psys->eval(tr->psys->ctx, X, s, tr->F, tr->M, tr->Fs) != 0)
+    /* dF/ds only for the tangent: Newton holds s fixed */
+    if (tr->psys->eval(tr->psys->ctx, X, s, tr->F, tr->M, newton ? NULL : tr->Fs) != 0)
       return 1;
     for (int i = 0; i < N; i++)
       tr->rhs[i] = newton ? -tr->F[i] : -tr->Fs[i] * dsdt;

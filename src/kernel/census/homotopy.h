@@ -24,7 +24,8 @@ typedef struct {
 /* A parameterised family F(X; s) (homogenised like sgema_hom_system), for the parameter homotopy:
  * s = 0 is a generic member whose finite roots are known, s = 1 the system to solve, and s moves
  * along a complex arc in between. eval fills F (N), J (N x (N + 1), row-major, dF/dX) and
- * Fs = dF/ds (N) at (X, s); it returns 0, or nonzero to abandon the path. */
+ * Fs = dF/ds (N; not asked for when Fs is NULL) at (X, s); it returns 0, or nonzero to abandon
+ * the path. */
 typedef int (*sgema_par_eval)(void *ctx, const double complex *X, double complex s,
                               double complex *F, double complex *J, double complex *Fs);
 
