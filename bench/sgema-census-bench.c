@@ -142,10 +142,11 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, signatur
   long roots[2] = {0, 0};
   if (mode == SGEMA_CENSUS_PARAMETER) {
     roots[0] = sgema_census_start_roots(c, o->m, 0);
-    if (o->rank_deficient)
+    int rf = o->rank_deficient && o->m <= s.parameter_rank_free_max_m;
+    if (rf)
       roots[1] = sgema_census_start_roots(c, o->m, 1);
     printf("  [%s] generic start systems: %ld finite roots (Eq. 6)", name, roots[0]);
-    if (o->rank_deficient)
+    if (rf)
       printf(", %ld (rank-free)", roots[1]);
     printf(", solved once in %.3f s\n", now(CLOCK_MONOTONIC) - w0);
   }
