@@ -44,7 +44,8 @@ typedef struct {
   double dedup_tol; /* two solutions are the same when they differ by <= dedup_tol (1 + |S|) */
   double zero_tol;  /* reduced eigenvalues with real part in [-zero_tol, saddle_tol]: degenerate */
   sgema_classification classification; /* the Monte Carlo classifier's tolerances */
-  sgema_census_homotopy homotopy;      /* Eq. 6's homotopy (the rank-free system: docs) */
+  sgema_census_homotopy homotopy;      /* how Eq. 6 is solved, and the rank-free system ... */
+  int parameter_rank_free_max_m;       /* ... but by total degree above this m (docs/CENSUS.md) */
 } sgema_census_settings;
 
 void sgema_census_settings_default(sgema_census_settings *s);
