@@ -1,5 +1,6 @@
 /* Tests of the equilibrium census (include/sgema/census.h) against closed forms and dense spectra;
- * with --phc, writes Eq. 6 systems in PHCpack's input format for test_census_phc.sh. */
+ * with --phc (--phc-generic), writes Eq. 6 systems (the parameter homotopy's generic start
+ * system) in PHCpack's input format for test_census_phc.sh. */
 #include "sgema/census.h"
 #include "sgema/field.h"
 #include "sgema/sample.h"
@@ -579,6 +580,58 @@ static void write_entry(FILE *f, const sgema_problem *p, int i, int j) {
   fprintf(f, "%+.17e;\n", i == j ? p->lambda * p->lambda : 0.0);
 }
 
+/* A complex coefficient in PHCpack's syntax. */
+static void coef(FILE *f, double complex z) {
+  fprintf(f, "+(%+.17e%+.17e*i)", creal(z), cimag(z));
+}
+
+/* The generic start system of the parameter homotopy (complex coefficients), entry (i, j) of F(S)
+ * expanded as write_entry does; prints the file and the census' count of its finite roots. */
+static int phc_generic_mode(const char *dir, int m) {
+  sgema_census_params g;
+  sgema_census_generic_params(m, &g);
+  char path[4096], u[32], v[32];
+  snprintf(path, sizeof path, "%s/generic_%d", dir, m);
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return 2;
+  fprintf(f, "%d\n", m * (m + 1) / 2);
+  const double complex *X = g.Sxx, *Y = g.Syx, l = g.lambda;
+  for (int i = 0; i < m; i++)
+    for (int j = i; j < m; j++) {
+      for (int a = 0; a < m; a++)
+        for (int b = 0; b < m; b++)
+          for (int cc = 0; cc < m; cc++) {
+            var(u, a, b);
+            var(v, b, cc);
+            coef(f, X[i * m + a] * X[cc * m + j]);
+            fprintf(f, "*%s*%s\n", u, v);
+          }
+      for (int a = 0; a < m; a++) {
+        var(u, a, j);
+        coef(f, l * X[i * m + a]);
+        fprintf(f, "*%s\n", u);
+        var(u, i, a);
+        coef(f, l * X[a * m + j]);
+        fprintf(f, "*%s\n", u);
+      }
+      for (int a = 0; a < m; a++)
+        for (int b = 0; b < m; b++) {
+          var(u, a, b);
+          coef(f, -Y[a * m + i] * Y[b * m + j]);
+          fprintf(f, "*%s\n", u);
+        }
+      coef(f, i == j ? l * l : 0.0);
+      fprintf(f, ";\n");
+    }
+  fclose(f);
+  sgema_census *c = sgema_census_alloc(m, m + 1);
+  long n = c ? sgema_census_start_roots(c, m, 0) : -1;
+  sgema_census_free(c);
+  printf("%s %ld\n", path, n);
+  return n < 0;
+}
+
 static int phc_mode(const char *dir, int count, int m) {
   sgema_census *c = sgema_census_alloc(m, m + 1);
   sgema_census_settings s;
@@ -647,6 +700,8 @@ static int census_mode(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (argc > 4 && strcmp(argv[1], "--census") == 0)
     return census_mode(argc, argv);
+  if (argc == 4 && strcmp(argv[1], "--phc-generic") == 0)
+    return phc_generic_mode(argv[2], atoi(argv[3]));
   if (argc == 5 && strcmp(argv[1], "--phc") == 0)
     return phc_mode(argv[2], atoi(argv[3]), atoi(argv[4]));
   gsl_set_error_handler_off();
