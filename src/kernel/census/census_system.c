@@ -125,8 +125,9 @@ void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out) {
   out->ctx = s;
 }
 
-/* C = A B for m x m complex matrices. */
-static void cmul(int m, const double complex *A, const double complex *B, double complex *C) {
+/* C = A B for m x m complex matrices; inlined with a constant m by cmul (below). */
+static inline __attribute__((always_inline)) void
+cmul_m(int m, const double complex *A, const double complex *B, double complex *C) {
   for (int i = 0; i < m; i++)
     for (int j = 0; j < m; j++) {
       double complex v = 0.0;
@@ -134,6 +135,24 @@ static void cmul(int m, const double complex *A, const double complex *B, double
         v += A[i * m + k] * B[k * m + j];
       C[i * m + j] = v;
     }
+}
+
+/* C = A B. Each size gets its own unrolled copy (the products are most of an evaluation's cost);
+ * the sums run in the same order, so the results are the same bits. */
+static void cmul(int m, const double complex *A, const double complex *B, double complex *C) {
+  switch (m) {
+  case 2:
+    cmul_m(2, A, B, C);
+    break;
+  case 3:
+    cmul_m(3, A, B, C);
+    break;
+  case 4:
+    cmul_m(4, A, B, C);
+    break;
+  default:
+    cmul_m(m, A, B, C);
+  }
 }
 
 typedef struct {
