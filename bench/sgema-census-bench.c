@@ -152,7 +152,7 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, signatur
   }
   long paths[2][4] = {{0}}, kinds[SGEMA_SOLUTION_COUNT] = {0}, cls[SGEMA_EQUILIBRIUM_COUNT] = {0};
   long ranks[SGEMA_CENSUS_M_MAX + 1] = {0}, dup = 0, errors = 0, saddle_sets = 0, dropped = 0;
-  long origin_added = 0, conj_added = 0, reruns = 0;
+  long origin_added = 0, conj_added = 0, reruns = 0, fallbacks = 0;
   double worst = 0.0;
   w0 = now(CLOCK_MONOTONIC);
   c0 = now(CLOCK_PROCESS_CPUTIME_ID);
@@ -188,6 +188,7 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, signatur
     origin_added += r.origin_added;
     conj_added += r.conjugates_added;
     reruns += r.reruns;
+    fallbacks += r.total_degree_fallback != 0;
     if (o->verbose)
       printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, rank-free "
              "%ld %ld %ld %ld\n",
@@ -209,7 +210,10 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, signatur
              paths[k][3], 100.0 * (double)paths[k][3] / (double)tot);
   }
   if (mode == SGEMA_CENSUS_PARAMETER)
-    printf("  systems tracked again (a path failed or jumped): %ld\n", reruns);
+    printf(
+        "  systems tracked again (a path failed or jumped): %ld; data sets where one fell back to "
+        "total degree (failed or jumped twice): %ld\n",
+        reruns, fallbacks);
   printf("  real solutions: pd %ld, psd %ld (by rank:", kinds[SGEMA_SOLUTION_PD],
          kinds[SGEMA_SOLUTION_PSD]);
   for (int k = 0; k <= o->m; k++)

@@ -81,6 +81,8 @@ typedef struct {
   const sgema_census_equilibrium *indefinite; /* real indefinite solutions (kind and S only) */
   int reruns; /* parameter homotopy: systems tracked again with a new gamma after a path failed
                * or two converged to one regular root (paths[] holds the last attempt's) */
+  int total_degree_fallback; /* bit k set: system k (0: Eq. 6, 1: rank-free) still failed or
+                              * jumped after the re-run and was solved by total degree */
 } sgema_census_result;
 
 typedef struct sgema_census sgema_census;

@@ -454,10 +454,9 @@ static void collect_end(void *ctx, sgema_path_end end, const double complex *x, 
     memcpy(l->x + l->n++ * NU, x, NU * sizeof *x);
 }
 
-#define SGEMA_CENSUS_ATTEMPTS 3 /* parameter homotopy: gammas tried while a path fails */
-#define SGEMA_CENSUS_START_RUNS                                                                    \
-  2 /* total-degree solves of a generic system, their roots united                                 \
-     */
+#define SGEMA_CENSUS_ATTEMPTS 2 /* parameter homotopy: gammas tried before total degree */
+/* total-degree solves of a generic system, their roots united */
+#define SGEMA_CENSUS_START_RUNS 2
 
 /* Solves the generic system of kind and size m by total degree, twice with different gammas
  * (a path that fails in one run is unlikely to fail in both), and keeps the distinct finite
@@ -553,14 +552,16 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
     return st;
   int m = p->m, parameter = s->homotopy == SGEMA_CENSUS_PARAMETER &&
                             (kind == SGEMA_CENSUS_EQ6 || m <= s->parameter_rank_free_max_m);
-  long paths = 1;
+  long bezout = 1;
   for (int k = 0; k < sys.N; k++)
-    paths *= sys.degrees[k];
-  if (parameter && (paths = sgema_census_start_roots(c, m, kind == SGEMA_CENSUS_ANYRANK)) < 0)
+    bezout *= sys.degrees[k];
+  long starts = parameter ? sgema_census_start_roots(c, m, kind == SGEMA_CENSUS_ANYRANK) : 0;
+  if (starts < 0)
     return SGEMA_ENOMEM;
-  if ((st = ensure_capacity(c, paths)) != SGEMA_OK)
+  if ((st = ensure_capacity(c, bezout)) != SGEMA_OK)
     return st;
   c->n_cand = 0;
+  int solved = 0;
   if (parameter) {
     sgema_census_params start;
     sgema_census_generic_params(m, &start);
@@ -569,19 +570,24 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
     /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
      * root; re-tracking one path alone on another arc could end on a root another path already
      * reached: the whole system is tracked again instead, with a new gamma. */
-    for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK; attempt++) {
+    for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK && !solved; attempt++) {
       c->n_cand = 0;
       out->reruns += attempt > 0;
-      st = sgema_tracker_solve_parameter(c->tracker, &ps, &c->track, seed, run, trial, attempt,
-                                         c->start[kind][m], paths, NU, on_end, c, out->paths[kind]);
-      if (out->paths[kind][SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, sys.N))
-        break;
+      st =
+          sgema_tracker_solve_parameter(c->tracker, &ps, &c->track, seed, run, trial, attempt,
+                                        c->start[kind][m], starts, NU, on_end, c, out->paths[kind]);
+      solved = out->paths[kind][SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, sys.N);
     }
     sgema_census_system_at_target(&sys);
-  } else {
+    /* Still failing or jumping (two roots nearly one: 1e-4 apart relative, both paths end on
+     * one): total degree, whose singular ends the census resolves (sort_candidates). */
+    out->total_degree_fallback |= solved ? 0 : 1 << kind;
+  }
+  if (!solved && st == SGEMA_OK) {
+    c->n_cand = 0;
     sgema_hom_system hs;
     sgema_census_system_hom(&sys, &hs);
-    st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, paths, on_end, c,
+    st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, bezout, on_end, c,
                              out->paths[kind]);
   }
   if (st != SGEMA_OK)
