@@ -483,7 +483,7 @@ static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
   }
   long counts[SGEMA_PATH_COUNT], n = 0;
   for (uint32_t r = 0; r < SGEMA_CENSUS_START_RUNS && st == SGEMA_OK; r++)
-    st = sgema_tracker_solve(c->tracker, &hs, &c->track, 0x53474d41ull, (uint32_t)m,
+    st = sgema_tracker_solve(c->tracker, &hs, &c->track, SGEMA_CENSUS_GENERIC_SEED, (uint32_t)m,
                              (uint32_t)(kind * SGEMA_CENSUS_START_RUNS + r), paths, collect_end, &l,
                              counts);
   for (long i = 0; i < l.n && st == SGEMA_OK; i++) {

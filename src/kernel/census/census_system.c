@@ -67,8 +67,6 @@ int sgema_census_system_init_params(sgema_census_system *s, int m, const sgema_c
   return SGEMA_OK;
 }
 
-#define SGEMA_CENSUS_GENERIC_SEED 0x53474d41ull /* "SGMA": the generic systems' fixed seed */
-
 void sgema_census_generic_params(int m, sgema_census_params *out) {
   memset(out, 0, sizeof *out);
   gsl_rng *g = sgema_rng_alloc();

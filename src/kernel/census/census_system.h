@@ -48,6 +48,10 @@ int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
 int sgema_census_system_init_params(sgema_census_system *s, int m, const sgema_census_params *prm,
                                     sgema_census_system_kind kind);
 
+/* The fixed seed of the generic systems ("SGMA"): their coefficients and the gammas that solve
+ * them. */
+#define SGEMA_CENSUS_GENERIC_SEED 0x53474d41ull
+
 /* The generic coefficients of size m from a fixed seed (Philox, census stream): Sxx complex
  * symmetric, Syx complex, lambda complex, entries of modulus about 1 (lambda about 0.1, the
  * data's scale), the same on every call. */
