@@ -14,6 +14,7 @@
 typedef struct {
   sgema_alg alg;
   int m, n, sets, rank_deficient, verbose;
+  int modes; /* bit 0: parameter homotopy, bit 1: total degree */
   sgema_stats_kind stats;
   uint64_t seed;
 } bench_options;
@@ -22,8 +23,11 @@ static void usage(FILE *out) {
   fprintf(out, "usage: sgema-census-bench [--alg sg|ema] [--m M] [--n N] [--sets K]\n"
                "                          [--stats diagonal|commuting|generic] [--seed S]\n"
                "                          [--rank-deficient 0|1] [--verbose]\n"
+               "                          [--homotopy both|parameter|total-degree]\n"
                "Runs the census of K sampled data sets (the paper's ranges, EMA alpha = 0.9) on\n"
-               "one core; prints data sets/s, every path's outcome and the solutions by kind.\n");
+               "one core with each homotopy (both by default, side by side); prints data sets/s\n"
+               "(wall clock and CPU time), every path's outcome, the solutions by kind and, with\n"
+               "both, on how many data sets the two censuses differ.\n");
 }
 
 static int parse(int argc, char **argv, bench_options *o) {
@@ -35,9 +39,10 @@ static int parse(int argc, char **argv, bench_options *o) {
                                        {"seed", required_argument, NULL, 'S'},
                                        {"rank-deficient", required_argument, NULL, 'r'},
                                        {"verbose", no_argument, NULL, 'v'},
+                                       {"homotopy", required_argument, NULL, 'H'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
-  *o = (bench_options){SGEMA_ALG_SG, 2, 0, 1000, 1, 0, SGEMA_STATS_GENERIC, 1};
+  *o = (bench_options){SGEMA_ALG_SG, 2, 0, 1000, 1, 0, 3, SGEMA_STATS_GENERIC, 1};
   int c;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
@@ -65,6 +70,12 @@ static int parse(int argc, char **argv, bench_options *o) {
     case 'v':
       o->verbose = 1;
       break;
+    case 'H':
+      o->modes = strcmp(optarg, "both") == 0           ? 3
+                 : strcmp(optarg, "parameter") == 0    ? 1
+                 : strcmp(optarg, "total-degree") == 0 ? 2
+                                                       : 0;
+      break;
     case 'h':
       usage(stdout);
       exit(0);
@@ -75,7 +86,7 @@ static int parse(int argc, char **argv, bench_options *o) {
   }
   if (o->n == 0)
     o->n = o->m + 1;
-  if ((int)o->alg < 0 || (int)o->stats < 0 || o->sets < 1 || o->m < 1 ||
+  if ((int)o->alg < 0 || (int)o->stats < 0 || o->sets < 1 || o->m < 1 || o->modes == 0 ||
       o->m > SGEMA_CENSUS_M_MAX || o->n <= o->m) {
     usage(stderr);
     return 2;
@@ -83,9 +94,9 @@ static int parse(int argc, char **argv, bench_options *o) {
   return 0;
 }
 
-static double now(void) {
+static double now(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clock, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -107,27 +118,52 @@ static void draw(sgema_sampler *smp, const bench_options *o, uint32_t t, sgema_p
   sgema_sampler_draw(smp, &cfg, o->seed, 0, t, p, y0, &draws);
 }
 
-int main(int argc, char **argv) {
-  bench_options o;
-  if (parse(argc, argv, &o) != 0)
-    return 2;
-  sgema_census *c = sgema_census_alloc(o.m, o.n);
-  sgema_sampler *smp = sgema_sampler_alloc(o.m, o.n);
-  double *y0 = malloc(sgema_problem_dim_for(SGEMA_ALG_EMA, o.m, o.n) * sizeof *y0);
+/* What two censuses of one data set are compared on: the real equilibria by rank and class. */
+typedef struct {
+  int by_rank_class[SGEMA_CENSUS_M_MAX + 1][SGEMA_EQUILIBRIUM_COUNT];
+  int indefinite;
+} signature;
+
+/* The census of every data set with one homotopy: throughput, path outcomes, solutions. */
+static int run_mode(const bench_options *o, sgema_census_homotopy mode, signature *sig) {
+  sgema_census *c = sgema_census_alloc(o->m, o->n);
+  sgema_sampler *smp = sgema_sampler_alloc(o->m, o->n);
+  double *y0 = malloc(sgema_problem_dim_for(SGEMA_ALG_EMA, o->m, o->n) * sizeof *y0);
+  if (!c || !smp || !y0)
+    return 1;
   sgema_census_settings s;
   sgema_census_settings_default(&s);
-  s.rank_deficient = o.rank_deficient;
+  s.rank_deficient = o->rank_deficient;
   s.rank_deficient_max_m = SGEMA_CENSUS_M_MAX;
+  s.homotopy = mode;
+  const char *name = mode == SGEMA_CENSUS_PARAMETER ? "parameter" : "total-degree";
+  /* The generic start system is solved once per workspace: timed apart. */
+  double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+  long roots[2] = {0, 0};
+  if (mode == SGEMA_CENSUS_PARAMETER) {
+    roots[0] = sgema_census_start_roots(c, o->m, 0);
+    int rf = o->rank_deficient && o->m <= s.parameter_rank_free_max_m;
+    if (rf)
+      roots[1] = sgema_census_start_roots(c, o->m, 1);
+    printf("  [%s] generic start systems: %ld finite roots (Eq. 6)", name, roots[0]);
+    if (rf)
+      printf(", %ld (rank-free)", roots[1]);
+    printf(", solved once in %.3f s\n", now(CLOCK_MONOTONIC) - w0);
+  }
   long paths[2][4] = {{0}}, kinds[SGEMA_SOLUTION_COUNT] = {0}, cls[SGEMA_EQUILIBRIUM_COUNT] = {0};
   long ranks[SGEMA_CENSUS_M_MAX + 1] = {0}, dup = 0, errors = 0, saddle_sets = 0, dropped = 0;
-  long origin_added = 0, conj_added = 0;
-  double worst = 0.0, t0 = now();
-  for (int t = 0; t < o.sets; t++) {
+  long origin_added = 0, conj_added = 0, reruns = 0, fallbacks = 0;
+  double worst = 0.0;
+  w0 = now(CLOCK_MONOTONIC);
+  c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+  for (int t = 0; t < o->sets; t++) {
     sgema_problem p;
-    draw(smp, &o, (uint32_t)t, &p, y0);
+    draw(smp, o, (uint32_t)t, &p, y0);
     sgema_census_result r;
-    if (sgema_census_run(c, &s, &p, o.seed, 0, (uint32_t)t, &r) != SGEMA_OK) {
+    memset(&sig[t], 0, sizeof sig[t]);
+    if (sgema_census_run(c, &s, &p, o->seed, 0, (uint32_t)t, &r) != SGEMA_OK) {
       errors++;
+      sig[t].indefinite = -1;
       continue;
     }
     int saddles = 0;
@@ -136,19 +172,24 @@ int main(int argc, char **argv) {
         paths[k][e] += r.paths[k][e];
     for (int k = 0; k < SGEMA_SOLUTION_COUNT; k++)
       kinds[k] += r.count[k];
-    for (int k = 0; k <= o.m; k++)
+    for (int k = 0; k <= o->m; k++)
       ranks[k] += r.psd_rank[k];
     for (int i = 0; i < r.n_equilibria; i++) {
-      cls[r.equilibria[i].cls]++;
-      saddles += r.equilibria[i].rank > 0 && r.equilibria[i].cls == SGEMA_EQUILIBRIUM_SADDLE;
-      worst = r.equilibria[i].field_residual > worst ? r.equilibria[i].field_residual : worst;
+      const sgema_census_equilibrium *e = &r.equilibria[i];
+      cls[e->cls]++;
+      sig[t].by_rank_class[e->rank][e->cls]++;
+      saddles += e->rank > 0 && e->cls == SGEMA_EQUILIBRIUM_SADDLE;
+      worst = e->field_residual > worst ? e->field_residual : worst;
     }
+    sig[t].indefinite = r.n_indefinite;
     saddle_sets += saddles > 0;
     dup += r.duplicates;
     dropped += r.dropped;
     origin_added += r.origin_added;
     conj_added += r.conjugates_added;
-    if (o.verbose)
+    reruns += r.reruns;
+    fallbacks += r.total_degree_fallback != 0;
+    if (o->verbose)
       printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, rank-free "
              "%ld %ld %ld %ld\n",
              t, r.count[SGEMA_SOLUTION_PD], r.count[SGEMA_SOLUTION_PSD],
@@ -156,10 +197,11 @@ int main(int argc, char **argv) {
              r.paths[0][1], r.paths[0][2], r.paths[0][3], r.paths[1][0], r.paths[1][1],
              r.paths[1][2], r.paths[1][3]);
   }
-  double el = now() - t0;
-  printf("census %s m=%d n=%d stats=%s rank-deficient=%d: %d data sets in %.3f s = %.1f /s\n",
-         sgema_alg_name(o.alg), o.m, o.n, sgema_stats_name(o.stats), o.rank_deficient, o.sets, el,
-         o.sets / el);
+  double wall = now(CLOCK_MONOTONIC) - w0, cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+  printf("census %s m=%d n=%d stats=%s rank-deficient=%d homotopy=%s: %d data sets in %.3f s = "
+         "%.1f /s (CPU time %.3f s = %.1f /s)\n",
+         sgema_alg_name(o->alg), o->m, o->n, sgema_stats_name(o->stats), o->rank_deficient, name,
+         o->sets, wall, o->sets / wall, cpu, o->sets / cpu);
   for (int k = 0; k < 2; k++) {
     long tot = paths[k][0] + paths[k][1] + paths[k][2] + paths[k][3];
     if (tot > 0)
@@ -167,9 +209,14 @@ int main(int argc, char **argv) {
              k == 0 ? "Eq. 6    " : "rank-free", tot, paths[k][0], paths[k][1], paths[k][2],
              paths[k][3], 100.0 * (double)paths[k][3] / (double)tot);
   }
+  if (mode == SGEMA_CENSUS_PARAMETER)
+    printf(
+        "  systems tracked again (a path failed or jumped): %ld; data sets where one fell back to "
+        "total degree (failed or jumped twice): %ld\n",
+        reruns, fallbacks);
   printf("  real solutions: pd %ld, psd %ld (by rank:", kinds[SGEMA_SOLUTION_PD],
          kinds[SGEMA_SOLUTION_PSD]);
-  for (int k = 0; k <= o.m; k++)
+  for (int k = 0; k <= o->m; k++)
     printf(" %ld", ranks[k]);
   printf("), indefinite %ld; complex %ld; duplicate path ends %ld; dropped ends %ld; origin added "
          "%ld; conjugates added %ld; errors %ld\n",
@@ -182,4 +229,30 @@ int main(int argc, char **argv) {
   sgema_sampler_free(smp);
   sgema_census_free(c);
   return errors != 0;
+}
+
+int main(int argc, char **argv) {
+  bench_options o;
+  if (parse(argc, argv, &o) != 0)
+    return 2;
+  signature *sig[2] = {calloc((size_t)o.sets, sizeof(signature)),
+                       calloc((size_t)o.sets, sizeof(signature))};
+  if (!sig[0] || !sig[1])
+    return 1;
+  int bad = 0;
+  if (o.modes & 1)
+    bad |= run_mode(&o, SGEMA_CENSUS_PARAMETER, sig[0]);
+  if (o.modes & 2)
+    bad |= run_mode(&o, SGEMA_CENSUS_TOTAL_DEGREE, sig[1]);
+  if (o.modes == 3) {
+    int differ = 0;
+    for (int t = 0; t < o.sets; t++)
+      differ += memcmp(&sig[0][t], &sig[1][t], sizeof(signature)) != 0;
+    printf("  parameter vs total degree: real equilibria by rank and class (and indefinite "
+           "counts) differ on %d of %d data sets\n",
+           differ, o.sets);
+  }
+  free(sig[0]);
+  free(sig[1]);
+  return bad;
 }

@@ -1,5 +1,6 @@
 /* Tests of the equilibrium census (include/sgema/census.h) against closed forms and dense spectra;
- * with --phc, writes Eq. 6 systems in PHCpack's input format for test_census_phc.sh. */
+ * with --phc (--phc-generic), writes Eq. 6 systems (the parameter homotopy's generic start
+ * system) in PHCpack's input format for test_census_phc.sh. */
 #include "sgema/census.h"
 #include "sgema/field.h"
 #include "sgema/sample.h"
@@ -44,10 +45,17 @@ static long ipow(long b, int e) {
   return r;
 }
 
-/* Path accounting and the 1e-10 field residual, for any census. */
-static int accounted(const sgema_census_result *r, int m, int rank_free) {
-  int N = m * (m + 1) / 2;
-  return total_paths(r, 0) == ipow(2, N) && (!rank_free || total_paths(r, 1) == ipow(3, N));
+/* Path accounting: every path tracked ends as one of the outcomes; the paths are the total-degree
+ * ones, or the generic start system's finite roots for a parameter homotopy. */
+static int accounted(sgema_census *c, const sgema_census_settings *s, const sgema_census_result *r,
+                     int m, int rank_free) {
+  int N = m * (m + 1) / 2, par = s->homotopy == SGEMA_CENSUS_PARAMETER;
+  int fb = r->total_degree_fallback;
+  long eq6 = par && !(fb & 1) ? sgema_census_start_roots(c, m, 0) : ipow(2, N);
+  long rf = par && m <= s->parameter_rank_free_max_m && !(fb & 2)
+                ? sgema_census_start_roots(c, m, 1)
+                : ipow(3, N);
+  return total_paths(r, 0) == eq6 && (!rank_free || total_paths(r, 1) == rf);
 }
 
 static double worst_residual(const sgema_census_result *r) {
@@ -55,6 +63,19 @@ static double worst_residual(const sgema_census_result *r) {
   for (int i = 0; i < r->n_equilibria; i++)
     w = fmax(w, r->equilibria[i].field_residual);
   return w;
+}
+
+typedef struct {
+  double complex *x;
+  long n;
+} end_store;
+
+/* Keeps every finite path end (converged or singular) of a tracker run. */
+static void collect(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
+  (void)rcond;
+  end_store *l = ctx;
+  if (end == SGEMA_PATH_CONVERGED || end == SGEMA_PATH_SINGULAR)
+    memcpy(l->x + l->n++ * NUMAX, x, sizeof(double complex) * NUMAX);
 }
 
 /* ---- the systems' analytic Jacobians against central differences ---------------------------- */
@@ -116,7 +137,7 @@ static void test_m1(sgema_census *c, const sgema_census_settings *s, sgema_alg a
       bad++;
       continue;
     }
-    bad_paths += !accounted(&r, 1, 1);
+    bad_paths += !accounted(c, s, &r, 1, 1);
     worst = fmax(worst, worst_residual(&r));
     const sgema_census_equilibrium *e = r.equilibria;
     int ok = r.n_equilibria >= 1 && e[0].rank == 0 && e[0].mc_class == SGEMA_CLASS_ORIGIN;
@@ -188,7 +209,7 @@ static void test_diagonal(sgema_census *c, const sgema_census_settings *s) {
     }
     sgema_census_result r;
     int ok = sgema_census_run(c, s, &p, 11, 0, (uint32_t)t, &r) == SGEMA_OK &&
-             r.n_equilibria == expect && accounted(&r, m, 1) && worst_residual(&r) < 1e-10;
+             r.n_equilibria == expect && accounted(c, s, &r, m, 1) && worst_residual(&r) < 1e-10;
     for (int k = 0; k <= m && ok; k++)
       ok = r.psd_rank[k] == expect_rank[k];
     for (int i = 0; ok && i < r.n_equilibria; i++) { /* diagonal, and s_i a root or 0 */
@@ -257,7 +278,7 @@ static void test_classes(sgema_census *c, const sgema_census_settings *s, int m,
       bad++;
       continue;
     }
-    bad_paths += !accounted(&r, m, s->rank_deficient);
+    bad_paths += !accounted(c, s, &r, m, s->rank_deficient);
     fails += r.paths[0][3] + r.paths[1][3];
     paths += total_paths(&r, 0) + total_paths(&r, 1);
     worst = fmax(worst, worst_residual(&r));
@@ -297,6 +318,209 @@ static void test_classes(sgema_census *c, const sgema_census_settings *s, int m,
   free(y);
   sgema_sampler_free(smp1);
   sgema_sampler_free(smp2);
+}
+
+/* ---- the parameter homotopy --------------------------------------------------------------------
+ */
+
+/* dF/ds of the parameter family against central differences in s (complex start, real target). */
+static void test_parameter_derivative(void) {
+  gsl_rng *g = tu_rng(2386);
+  double worst = 0.0;
+  for (int t = 0; t < 8; t++) {
+    sgema_problem p;
+    int m = 1 + t % 4;
+    tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
+    sgema_census_system sys;
+    sgema_census_system_init(&sys, &p, t % 2 ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6);
+    sgema_census_params start;
+    sgema_census_generic_params(m, &start);
+    sgema_par_system ps;
+    sgema_census_system_par(&sys, &start, &ps);
+    int N = sys.N;
+    double complex X[NUMAX + 1], F[NUMAX], Fs[NUMAX], Fp[NUMAX], Fm[NUMAX];
+    double complex J[NUMAX * (NUMAX + 1)];
+    for (int j = 0; j <= N; j++)
+      X[j] = gsl_ran_gaussian(g, 0.7) + I * gsl_ran_gaussian(g, 0.7);
+    double complex sp = 0.3 + 0.2 * I, h = 1e-6;
+    ps.eval(ps.ctx, X, sp, F, J, Fs);
+    ps.eval(ps.ctx, X, sp + h, Fp, J, NULL);
+    ps.eval(ps.ctx, X, sp - h, Fm, J, NULL);
+    double err = 0.0, scale = 0.0;
+    for (int i = 0; i < N; i++) {
+      err = fmax(err, cabs((Fp[i] - Fm[i]) / (2.0 * h) - Fs[i]));
+      scale = fmax(scale, cabs(Fs[i]));
+    }
+    worst = fmax(worst, err / scale);
+  }
+  CHECK(worst < 1e-7, "parameter family dF/ds, m = 1..4: central differences agree to %.2g", worst);
+  gsl_rng_free(g);
+}
+
+/* Distinct finite regular roots of the generic system found by an independent total-degree solve
+ * (other gammas and patches than the census' own start solve). */
+static long generic_count_independent(int m, sgema_census_system_kind kind, uint32_t seed) {
+  sgema_census_params prm;
+  sgema_census_generic_params(m, &prm);
+  sgema_census_system sys;
+  sgema_census_system_init_params(&sys, m, &prm, kind);
+  sgema_hom_system hs;
+  sgema_census_system_hom(&sys, &hs);
+  long paths = ipow(kind == SGEMA_CENSUS_EQ6 ? 2 : 3, sys.N), n = 0;
+  static double complex ends[729 * NUMAX], roots[729 * NUMAX];
+  end_store l = {ends, 0};
+  sgema_tracker *tr = sgema_tracker_alloc(NUMAX);
+  sgema_tracker_settings ts;
+  sgema_tracker_settings_default(&ts);
+  long counts[SGEMA_PATH_COUNT];
+  sgema_tracker_solve(tr, &hs, &ts, seed, 77, 5, paths, collect, &l, counts);
+  for (long i = 0; i < l.n; i++) {
+    double complex *x = ends + i * NUMAX;
+    double rc = 0.0;
+    if (!(sgema_tracker_newton(tr, &hs, x, 8, &rc) < 1e-12) || rc < 1e-9)
+      continue;
+    int fresh = 1;
+    for (long j = 0; j < n && fresh; j++) {
+      double d = 0.0, na = 0.0;
+      for (int k = 0; k < sys.N; k++) {
+        d += pow(cabs(x[k] - roots[j * NUMAX + k]), 2);
+        na += pow(cabs(x[k]), 2);
+      }
+      fresh = sqrt(d) > 1e-8 * (1.0 + sqrt(na));
+    }
+    if (fresh)
+      memcpy(roots + n++ * NUMAX, x, sizeof(double complex) * NUMAX);
+  }
+  sgema_tracker_free(tr);
+  return n;
+}
+
+static void test_generic_roots(sgema_census *c) {
+  /* m = 1: Eq. 6 is a quadratic in s with a nonzero leading coefficient (2 roots), the rank-free
+   * system 2 s F(s), a cubic (3) */
+  CHECK(sgema_census_start_roots(c, 1, 0) == 2 && sgema_census_start_roots(c, 1, 1) == 3,
+        "m = 1: the generic systems have 2 (Eq. 6) and 3 (rank-free) finite roots");
+  for (int m = 2; m <= 3; m++)
+    for (int rf = 0; rf <= (m == 2); rf++) {
+      long ours = sgema_census_start_roots(c, m, rf);
+      long a = generic_count_independent(m, rf ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6, 101);
+      long b = generic_count_independent(m, rf ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6, 202);
+      CHECK(ours > 0 && ours == a && ours == b,
+            "m = %d %s: the generic start system's %ld finite roots, total degree with two other "
+            "gammas: %ld and %ld",
+            m, rf ? "rank-free" : "Eq. 6", ours, a, b);
+    }
+}
+
+/* Two censuses of one data set agree: the same real equilibria (rank, kind, class, S to 1e-7
+ * relative) and the same indefinite count. */
+static int same_census(const sgema_census_result *a, const sgema_census_result *b, int m) {
+  if (a->n_equilibria != b->n_equilibria || a->n_indefinite != b->n_indefinite)
+    return 0;
+  for (int i = 0; i < a->n_equilibria; i++) {
+    const sgema_census_equilibrium *e = &a->equilibria[i];
+    int found = 0;
+    for (int j = 0; j < b->n_equilibria && !found; j++) {
+      const sgema_census_equilibrium *f = &b->equilibria[j];
+      double d = 0.0, n = 0.0;
+      for (int k = 0; k < m * m; k++) {
+        d += (e->S[k] - f->S[k]) * (e->S[k] - f->S[k]);
+        n += e->S[k] * e->S[k];
+      }
+      found = e->rank == f->rank && e->kind == f->kind && e->cls == f->cls &&
+              sqrt(d) <= 1e-7 * (1.0 + sqrt(n));
+    }
+    if (!found)
+      return 0;
+  }
+  return 1;
+}
+
+/* The parameter homotopy against total degree on the same data sets (SG and EMA, n = m + 1 and 2m):
+ * the rank-free system too at m = 2 (at m = 3 both solve it by total degree, so only Eq. 6 is
+ * compared). Differences are allowed on at most 2% of the data sets (as phc's lost paths are):
+ * each is printed, with which side has more equilibria (a path lost by one of the trackers). */
+static void test_parameter_vs_total(sgema_census *c, int m, int count) {
+  sgema_census_settings par, td;
+  sgema_census_settings_default(&par);
+  par.rank_deficient = m == 2;
+  td = par;
+  td.homotopy = SGEMA_CENSUS_TOTAL_DEGREE;
+  sgema_sampler *smp2 = sgema_sampler_alloc(m, 2 * m), *smp1 = sgema_sampler_alloc(m, m + 1);
+  static sgema_census_equilibrium saved[64];
+  int differ = 0, more_par = 0, errors = 0, bad_paths = 0, eq = 0, fallbacks = 0;
+  long fails = 0, paths = 0;
+  for (int t = 0; t < count; t++) {
+    sgema_problem p;
+    int n = t % 2 ? m + 1 : 2 * m;
+    draw(t % 2 ? smp1 : smp2, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, m, n, (uint32_t)(500 + t),
+         &p);
+    sgema_census_result a, b;
+    if (sgema_census_run(c, &par, &p, 21, 0, (uint32_t)t, &a) != SGEMA_OK || a.n_equilibria > 64) {
+      errors++;
+      continue;
+    }
+    bad_paths += !accounted(c, &par, &a, m, par.rank_deficient);
+    fallbacks += a.total_degree_fallback != 0;
+    fails += a.paths[0][3] + a.paths[1][3];
+    paths += total_paths(&a, 0) + total_paths(&a, 1);
+    memcpy(saved, a.equilibria, (size_t)a.n_equilibria * sizeof *saved);
+    a.equilibria = saved;
+    int na = a.n_equilibria;
+    if (sgema_census_run(c, &td, &p, 21, 0, (uint32_t)t, &b) != SGEMA_OK) {
+      errors++;
+      continue;
+    }
+    eq += na;
+    int ok = same_census(&a, &b, m) && same_census(&b, &a, m);
+    if (!ok) {
+      differ++;
+      more_par += na > b.n_equilibria;
+      printf("  m=%d %s n=%d set %d: parameter %d equilibria (%d indefinite), total degree %d "
+             "(%d)\n",
+             m, sgema_alg_name(p.alg), n, t, na, a.n_indefinite, b.n_equilibria, b.n_indefinite);
+    }
+  }
+  CHECK(errors == 0 && differ * 50 <= count,
+        "m = %d: parameter homotopy vs total degree on %d data sets (SG, EMA; %s): %d equilibria, "
+        "the same (rank, kind, class, S) on all but %d (%d where the parameter homotopy has more), "
+        "at most 2%%",
+        m, count, m == 2 ? "Eq. 6 and rank-free" : "Eq. 6", eq, differ, more_par);
+  CHECK(bad_paths == 0 && fails * 1000 < paths,
+        "m = %d parameter homotopy: every path accounted for, %ld failed of %ld (< 0.1%%); %d data "
+        "sets fell back to total degree (paths failing or jumping twice)",
+        m, fails, paths, fallbacks);
+  sgema_sampler_free(smp1);
+  sgema_sampler_free(smp2);
+}
+
+/* The census of a data set does not depend on what the workspace did before: a fresh workspace
+ * (of the data set's size, or larger) and one that has run other data sets and sizes give
+ * bit-identical results. */
+static void test_fresh_workspace(sgema_census *used, const sgema_census_settings *s) {
+  int same = 1;
+  for (int m = 2; m <= 3; m++) {
+    sgema_sampler *smp = sgema_sampler_alloc(m, m + 1);
+    sgema_census_settings st = *s;
+    st.rank_deficient = m == 2;
+    for (int t = 0; t < 3; t++) {
+      sgema_problem p;
+      draw(smp, SGEMA_ALG_SG, m, m + 1, (uint32_t)(900 + t), &p);
+      sgema_census *fresh = sgema_census_alloc(m, m + 1);
+      sgema_census_result r1, r2;
+      sgema_census_run(fresh, &st, &p, 13, 0, (uint32_t)t, &r1);
+      sgema_census_run(used, &st, &p, 13, 0, (uint32_t)t, &r2);
+      same = same && r1.n_equilibria == r2.n_equilibria &&
+             memcmp(r1.paths, r2.paths, sizeof r1.paths) == 0 && r1.reruns == r2.reruns;
+      for (int i = 0; same && i < r1.n_equilibria; i++)
+        same = memcmp(r1.equilibria[i].S, r2.equilibria[i].S, sizeof r1.equilibria[i].S) == 0 &&
+               r1.equilibria[i].cls == r2.equilibria[i].cls;
+      sgema_census_free(fresh);
+    }
+    sgema_sampler_free(smp);
+  }
+  CHECK(same, "a fresh workspace and one used for other data sets and sizes give bit-identical "
+              "censuses (m = 2, 3)");
 }
 
 /* ---- determinism and bad input ----------------------------------------------------------------
@@ -358,6 +582,58 @@ static void write_entry(FILE *f, const sgema_problem *p, int i, int j) {
       fprintf(f, "%+.17e*%s\n", -Y[a * m + i] * Y[b * m + j], u);
     }
   fprintf(f, "%+.17e;\n", i == j ? p->lambda * p->lambda : 0.0);
+}
+
+/* A complex coefficient in PHCpack's syntax. */
+static void coef(FILE *f, double complex z) {
+  fprintf(f, "+(%+.17e%+.17e*i)", creal(z), cimag(z));
+}
+
+/* The generic start system of the parameter homotopy (complex coefficients), entry (i, j) of F(S)
+ * expanded as write_entry does; prints the file and the census' count of its finite roots. */
+static int phc_generic_mode(const char *dir, int m) {
+  sgema_census_params g;
+  sgema_census_generic_params(m, &g);
+  char path[4096], u[32], v[32];
+  snprintf(path, sizeof path, "%s/generic_%d", dir, m);
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return 2;
+  fprintf(f, "%d\n", m * (m + 1) / 2);
+  const double complex *X = g.Sxx, *Y = g.Syx, l = g.lambda;
+  for (int i = 0; i < m; i++)
+    for (int j = i; j < m; j++) {
+      for (int a = 0; a < m; a++)
+        for (int b = 0; b < m; b++)
+          for (int cc = 0; cc < m; cc++) {
+            var(u, a, b);
+            var(v, b, cc);
+            coef(f, X[i * m + a] * X[cc * m + j]);
+            fprintf(f, "*%s*%s\n", u, v);
+          }
+      for (int a = 0; a < m; a++) {
+        var(u, a, j);
+        coef(f, l * X[i * m + a]);
+        fprintf(f, "*%s\n", u);
+        var(u, i, a);
+        coef(f, l * X[a * m + j]);
+        fprintf(f, "*%s\n", u);
+      }
+      for (int a = 0; a < m; a++)
+        for (int b = 0; b < m; b++) {
+          var(u, a, b);
+          coef(f, -Y[a * m + i] * Y[b * m + j]);
+          fprintf(f, "*%s\n", u);
+        }
+      coef(f, i == j ? l * l : 0.0);
+      fprintf(f, ";\n");
+    }
+  fclose(f);
+  sgema_census *c = sgema_census_alloc(m, m + 1);
+  long n = c ? sgema_census_start_roots(c, m, 0) : -1;
+  sgema_census_free(c);
+  printf("%s %ld\n", path, n);
+  return n < 0;
 }
 
 static int phc_mode(const char *dir, int count, int m) {
@@ -428,6 +704,8 @@ static int census_mode(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (argc > 4 && strcmp(argv[1], "--census") == 0)
     return census_mode(argc, argv);
+  if (argc == 4 && strcmp(argv[1], "--phc-generic") == 0)
+    return phc_generic_mode(argv[2], atoi(argv[3]));
   if (argc == 5 && strcmp(argv[1], "--phc") == 0)
     return phc_mode(argv[2], atoi(argv[3]), atoi(argv[4]));
   gsl_set_error_handler_off();
@@ -441,6 +719,11 @@ int main(int argc, char **argv) {
   test_classes(c3, &s, 2, sets(200));
   test_classes(c3, &s, 3, sets(10));
   test_determinism(c3, &s);
+  test_parameter_derivative();
+  test_generic_roots(c3);
+  test_parameter_vs_total(c3, 2, sets(240));
+  test_parameter_vs_total(c3, 3, sets(120));
+  test_fresh_workspace(c3, &s);
   sgema_census_free(c1);
   sgema_census_free(c3);
   return tu_finish();

@@ -6,6 +6,8 @@
 # that differs is solved by phc twice more and its largest count used, and the reruns are named;
 # where phc still finds fewer (never more) roots than the census, the system is counted apart (at
 # most 2% of them): the census' roots are Newton-refined and distinct. phc finding more fails.
+# The parameter homotopy's generic start systems (m = 2, 3) are checked too: their finite roots,
+# which every census tracks, must be exactly phc's regular solutions.
 # Usage: test_census_phc.sh TEST_CENSUS WORKDIR [COUNT_M2 [COUNT_M3]]
 set -u
 census=$1
@@ -59,6 +61,19 @@ for m in 2 3; do
       [ $bad -le 5 ] && echo "  m=$m $sys: census $finite finite ($real real; paths $conv $inf $sing $failed), phc ${regular:-?} regular (${preal:-?} real)"
     fi
   done <"$work/ours_$m.txt"
+  # the parameter homotopy's generic start system (complex coefficients): its finite roots, which
+  # every census at this m tracks, must be all of phc's regular ones
+  gline=$("$census" --phc-generic "$work" "$m")
+  gsys=${gline% *}
+  groots=${gline#* }
+  (cd "$work" && phc -b "$gsys" "$gsys.out" </dev/null >/dev/null 2>&1)
+  gphc=$(grep "Number of regular solutions" "$gsys.out" 2>/dev/null | tail -1 | tr -dc '0-9')
+  if [ "${gphc:-x}" = "$groots" ]; then
+    echo "ok   m = $m: the generic start system's $groots finite roots equal phc -b's regular ones"
+  else
+    echo "FAIL m = $m: the generic start system has $groots finite roots, phc -b ${gphc:-?}"
+    fail=1
+  fi
   if [ "$bad" -eq 0 ] && [ "$n" -eq "$count" ] && [ $((lost * 50)) -le "$n" ]; then
     echo "ok   m = $m: $n systems, the census' finite and real solution counts equal phc -b's ($lost where phc lost paths, at most 2%)"
   else

@@ -30,6 +30,12 @@ typedef enum {
 const char *sgema_solution_kind_name(sgema_solution_kind k);         /* "complex", ..., "pd" */
 const char *sgema_equilibrium_class_name(sgema_equilibrium_class c); /* "stable", ... */
 
+/* How the census' systems are solved (docs/CENSUS.md, "The tracker"). */
+typedef enum {
+  SGEMA_CENSUS_PARAMETER,   /* parameter homotopy from a generic system's finite roots (default) */
+  SGEMA_CENSUS_TOTAL_DEGREE /* every total-degree path: slower, the cross-check */
+} sgema_census_homotopy;
+
 typedef struct {
   int rank_deficient; /* 1: also solve S F(S) + F(S) S = 0 (3^(m(m+1)/2) paths) for rank < m */
   int rank_deficient_max_m; /* ... but only up to this m (the path count grows fast) */
@@ -38,6 +44,8 @@ typedef struct {
   double dedup_tol; /* two solutions are the same when they differ by <= dedup_tol (1 + |S|) */
   double zero_tol;  /* reduced eigenvalues with real part in [-zero_tol, saddle_tol]: degenerate */
   sgema_classification classification; /* the Monte Carlo classifier's tolerances */
+  sgema_census_homotopy homotopy;      /* how Eq. 6 is solved, and the rank-free system ... */
+  int parameter_rank_free_max_m;       /* ... but by total degree above this m (docs/CENSUS.md) */
 } sgema_census_settings;
 
 void sgema_census_settings_default(sgema_census_settings *s);
@@ -71,6 +79,10 @@ typedef struct {
   const sgema_census_equilibrium *equilibria; /* PSD and PD solutions, ordered by rank then |S| */
   int n_indefinite;
   const sgema_census_equilibrium *indefinite; /* real indefinite solutions (kind and S only) */
+  int reruns; /* parameter homotopy: systems tracked again with a new gamma after a path failed
+               * or two converged to one regular root (paths[] holds the last attempt's) */
+  int total_degree_fallback; /* bit k set: system k (0: Eq. 6, 1: rank-free) still failed or
+                              * jumped after the re-run and was solved by total degree */
 } sgema_census_result;
 
 typedef struct sgema_census sgema_census;
@@ -85,6 +97,12 @@ void sgema_census_free(sgema_census *c);
  * SGEMA_ELINALG. */
 int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                      uint64_t seed, uint32_t run, uint32_t trial, sgema_census_result *out);
+
+/* The number of finite roots of the generic start system of the parameter homotopy for size m
+ * (Eq. 6, or the rank-free system when rank_free): the paths one census tracks. The system is
+ * solved (total degree, fixed seed) at the first call that needs it and kept in c; the roots are a
+ * pure function of (m, rank_free). Returns < 0 on a bad m or no memory. */
+long sgema_census_start_roots(sgema_census *c, int m, int rank_free);
 
 /* The state y (sgema_problem_dim(p)) of an equilibrium with A^T A = S (S PSD, m x m): A = Q S^{1/2}
  * with Q = the first m columns of the n x n identity, B from Eq. 7, C = A for EMA. Eigenvalues of

@@ -39,6 +39,11 @@ void sgema_census_settings_default(sgema_census_settings *s) {
   s->dedup_tol = 1e-7;
   s->zero_tol = 1e-8;
   sgema_classification_default(&s->classification);
+  s->homotopy = SGEMA_CENSUS_PARAMETER;
+  /* At m = 3 the rank-free system's rank-2 roots are singular for real data: parameter paths
+   * converging on them fail or jump (about 1% of paths, a rank-2 root lost in 1 data set of 10),
+   * and they are no faster than the total-degree ones (docs/CENSUS.md). */
+  s->parameter_rank_free_max_m = 2;
 }
 
 struct sgema_census {
@@ -47,10 +52,11 @@ struct sgema_census {
   sgema_tracker_settings track;
   sgema_classifier *classifier;
   sgema_field *field;
-  long cap;             /* capacity of the candidate and solution arrays */
-  long n_cand;          /* finite regular path ends of the current system */
-  double complex *cand; /* n_cand x N */
-  double complex *cplx; /* distinct complex solutions, n_cplx x N */
+  long cap;                    /* capacity of the candidate and solution arrays */
+  long n_cand;                 /* finite regular path ends of the current system */
+  double complex *cand;        /* n_cand x N */
+  unsigned char *cand_regular; /* n_cand: 1 when the path converged (a regular end) */
+  double complex *cplx;        /* distinct complex solutions, n_cplx x N */
   int n_cplx;
   sgema_census_equilibrium *eq, *indef;
   int n_eq, n_indef;
@@ -61,6 +67,10 @@ struct sgema_census {
   size_t nonsym_n;
   gsl_vector_complex *eval;
   gsl_matrix *Jm;
+  /* The parameter homotopy's start: the generic system's finite roots by [system][m] (N each,
+   * NU apart), solved at first use from a fixed seed (sgema_census_start_roots). */
+  double complex *start[2][SGEMA_CENSUS_M_MAX + 1];
+  long n_start[2][SGEMA_CENSUS_M_MAX + 1];
 };
 
 void sgema_census_free(sgema_census *c) {
@@ -70,6 +80,7 @@ void sgema_census_free(sgema_census *c) {
   sgema_classifier_free(c->classifier);
   sgema_field_free(c->field);
   free(c->cand);
+  free(c->cand_regular);
   free(c->cplx);
   free(c->eq);
   free(c->indef);
@@ -87,6 +98,9 @@ void sgema_census_free(sgema_census *c) {
     gsl_vector_complex_free(c->eval);
   if (c->Jm)
     gsl_matrix_free(c->Jm);
+  for (int k = 0; k < 2; k++)
+    for (int m = 0; m <= SGEMA_CENSUS_M_MAX; m++)
+      free(c->start[k][m]);
   free(c);
 }
 
@@ -97,6 +111,9 @@ static int ensure_capacity(sgema_census *c, long paths) {
   void *a = realloc(c->cand, (size_t)paths * NU * sizeof(double complex));
   if (a)
     c->cand = a;
+  void *f = realloc(c->cand_regular, (size_t)paths);
+  if (f)
+    c->cand_regular = f;
   void *b = realloc(c->cplx, (size_t)paths * NU * sizeof(double complex));
   if (b)
     c->cplx = b;
@@ -106,7 +123,7 @@ static int ensure_capacity(sgema_census *c, long paths) {
   void *d = realloc(c->indef, (size_t)(paths + 1) * sizeof *c->indef);
   if (d)
     c->indef = d;
-  if (!a || !b || !e || !d)
+  if (!a || !b || !e || !d || !f)
     return SGEMA_ENOMEM;
   c->cap = paths;
   return SGEMA_OK;
@@ -154,6 +171,7 @@ static void on_end(void *ctx, sgema_path_end end, const double complex *x, doubl
   if ((end != SGEMA_PATH_CONVERGED && end != SGEMA_PATH_SINGULAR) || c->n_cand >= c->cap)
     return;
   memcpy(c->cand + c->n_cand * NU, x, NU * sizeof *x);
+  c->cand_regular[c->n_cand] = end == SGEMA_PATH_CONVERGED;
   c->n_cand++;
 }
 
@@ -422,6 +440,109 @@ static void add_conjugates(sgema_census *c, const sgema_census_settings *s,
   }
 }
 
+/* ---- the generic start systems --------------------------------------------------------------- */
+
+typedef struct {
+  double complex *x; /* found ends, N each, NU apart */
+  long n, cap;
+} end_list;
+
+static void collect_end(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
+  (void)rcond;
+  end_list *l = ctx;
+  if ((end == SGEMA_PATH_CONVERGED || end == SGEMA_PATH_SINGULAR) && l->n < l->cap)
+    memcpy(l->x + l->n++ * NU, x, NU * sizeof *x);
+}
+
+#define SGEMA_CENSUS_ATTEMPTS 2 /* parameter homotopy: gammas tried before total degree */
+/* total-degree solves of a generic system, their roots united */
+#define SGEMA_CENSUS_START_RUNS 2
+
+/* Solves the generic system of kind and size m by total degree, twice with different gammas
+ * (a path that fails in one run is unlikely to fail in both), and keeps the distinct finite
+ * regular roots: Newton converges and the Jacobian's pivot ratio is not small. */
+static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
+  sgema_census_params prm;
+  sgema_census_generic_params(m, &prm);
+  sgema_census_system sys;
+  int st = sgema_census_system_init_params(&sys, m, &prm, kind);
+  if (st != SGEMA_OK)
+    return st;
+  sgema_hom_system hs;
+  sgema_census_system_hom(&sys, &hs);
+  long paths = 1;
+  for (int k = 0; k < sys.N; k++)
+    paths *= sys.degrees[k];
+  end_list l = {malloc((size_t)(SGEMA_CENSUS_START_RUNS * paths) * NU * sizeof(double complex)), 0,
+                SGEMA_CENSUS_START_RUNS * paths};
+  double complex *roots = malloc((size_t)paths * NU * sizeof(double complex));
+  if (!l.x || !roots) {
+    free(l.x);
+    free(roots);
+    return SGEMA_ENOMEM;
+  }
+  long counts[SGEMA_PATH_COUNT], n = 0;
+  for (uint32_t r = 0; r < SGEMA_CENSUS_START_RUNS && st == SGEMA_OK; r++)
+    st = sgema_tracker_solve(c->tracker, &hs, &c->track, SGEMA_CENSUS_GENERIC_SEED, (uint32_t)m,
+                             (uint32_t)(kind * SGEMA_CENSUS_START_RUNS + r), paths, collect_end, &l,
+                             counts);
+  for (long i = 0; i < l.n && st == SGEMA_OK; i++) {
+    double complex *x = l.x + i * NU;
+    double rcond = 0.0;
+    if (!(sgema_tracker_newton(c->tracker, &hs, x, 8, &rcond) < 1e-12) || rcond < 1e-9)
+      continue;
+    int fresh = 1;
+    for (long j = 0; j < n && fresh; j++) {
+      double d = 0.0, na = 0.0;
+      for (int k = 0; k < sys.N; k++) {
+        double complex z = x[k] - roots[j * NU + k];
+        d += creal(z * conj(z));
+        na += creal(x[k] * conj(x[k]));
+      }
+      fresh = sqrt(d) > 1e-8 * (1.0 + sqrt(na));
+    }
+    if (fresh && n < paths)
+      memcpy(roots + n++ * NU, x, NU * sizeof *x);
+  }
+  free(l.x);
+  if (st != SGEMA_OK) {
+    free(roots);
+    return st;
+  }
+  c->start[kind][m] = roots;
+  c->n_start[kind][m] = n;
+  return SGEMA_OK;
+}
+
+long sgema_census_start_roots(sgema_census *c, int m, int rank_free) {
+  sgema_census_system_kind kind = rank_free ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6;
+  if (m < 1 || m > c->m_max)
+    return -1;
+  if (!c->start[kind][m] && solve_start(c, m, kind) != SGEMA_OK)
+    return -1;
+  return c->n_start[kind][m];
+}
+
+/* 1 when two paths converged to the same regular root: one of them jumped, and the root its own
+ * path led to is missing (a regular root is the end of exactly one path of a parameter homotopy).
+ */
+static int paths_jumped(const sgema_census *c, int N) {
+  for (long i = 0; i < c->n_cand; i++)
+    for (long j = 0; j < i && c->cand_regular[i]; j++) {
+      if (!c->cand_regular[j])
+        continue;
+      double d = 0.0, na = 0.0;
+      for (int k = 0; k < N; k++) {
+        double complex z = c->cand[i * NU + k] - c->cand[j * NU + k];
+        d += creal(z * conj(z));
+        na += creal(c->cand[i * NU + k] * conj(c->cand[i * NU + k]));
+      }
+      if (sqrt(d) <= 1e-8 * (1.0 + sqrt(na)))
+        return 1;
+    }
+  return 0;
+}
+
 static int solve_system(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                         sgema_census_system_kind kind, uint64_t seed, uint32_t run, uint32_t trial,
                         sgema_census_result *out) {
@@ -429,16 +550,46 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
   int st = sgema_census_system_init(&sys, p, kind);
   if (st != SGEMA_OK)
     return st;
-  long paths = 1;
+  int m = p->m, parameter = s->homotopy == SGEMA_CENSUS_PARAMETER &&
+                            (kind == SGEMA_CENSUS_EQ6 || m <= s->parameter_rank_free_max_m);
+  long bezout = 1;
   for (int k = 0; k < sys.N; k++)
-    paths *= sys.degrees[k];
-  if ((st = ensure_capacity(c, paths)) != SGEMA_OK)
+    bezout *= sys.degrees[k];
+  long starts = parameter ? sgema_census_start_roots(c, m, kind == SGEMA_CENSUS_ANYRANK) : 0;
+  if (starts < 0)
+    return SGEMA_ENOMEM;
+  if ((st = ensure_capacity(c, bezout)) != SGEMA_OK)
     return st;
-  sgema_hom_system hs;
-  sgema_census_system_hom(&sys, &hs);
   c->n_cand = 0;
-  st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, paths, on_end, c,
-                           out->paths[kind]);
+  int solved = 0;
+  if (parameter) {
+    sgema_census_params start;
+    sgema_census_generic_params(m, &start);
+    sgema_par_system ps;
+    sgema_census_system_par(&sys, &start, &ps);
+    /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
+     * root; re-tracking one path alone on another arc could end on a root another path already
+     * reached: the whole system is tracked again instead, with a new gamma. */
+    for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK && !solved; attempt++) {
+      c->n_cand = 0;
+      out->reruns += attempt > 0;
+      st =
+          sgema_tracker_solve_parameter(c->tracker, &ps, &c->track, seed, run, trial, attempt,
+                                        c->start[kind][m], starts, NU, on_end, c, out->paths[kind]);
+      solved = out->paths[kind][SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, sys.N);
+    }
+    sgema_census_system_at_target(&sys);
+    /* Still failing or jumping (two roots nearly one: 1e-4 apart relative, both paths end on
+     * one): total degree, whose singular ends the census resolves (sort_candidates). */
+    out->total_degree_fallback |= solved ? 0 : 1 << kind;
+  }
+  if (!solved && st == SGEMA_OK) {
+    c->n_cand = 0;
+    sgema_hom_system hs;
+    sgema_census_system_hom(&sys, &hs);
+    st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, bezout, on_end, c,
+                             out->paths[kind]);
+  }
   if (st != SGEMA_OK)
     return st;
   sort_candidates(c, s, &sys, out);

@@ -1,12 +1,18 @@
 /* Eq. 6 and its rank-free form as homogeneous polynomial systems with analytic Jacobians. */
 #include "census_system.h"
 
+#include "sgema/rng.h"
 #include "sgema/status.h"
+
+#include <gsl/gsl_randist.h>
 
 #include <math.h>
 #include <string.h>
 
 #define MM (SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M)
+
+static void set_layout(sgema_census_system *s, int m, sgema_census_system_kind kind);
+static void use_params(sgema_census_system *s, const sgema_census_params *prm);
 
 int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
                              sgema_census_system_kind kind) {
@@ -16,19 +22,90 @@ int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
   memset(s, 0, sizeof *s);
   s->kind = kind;
   s->m = m;
-  s->N = m * (m + 1) / 2;
   s->lambda = p->lambda;
   for (int i = 0; i < m; i++)
     for (int j = 0; j < m; j++) {
       s->Sxx[i * m + j] = p->Sxx[i * m + j];
       s->Syx[i * m + j] = p->Syx[i * m + j];
     }
+  for (int i = 0; i < m * m; i++) {
+    s->target.Sxx[i] = s->Sxx[i];
+    s->target.Syx[i] = s->Syx[i];
+  }
+  s->target.lambda = s->lambda;
+  set_layout(s, m, kind);
+  sgema_census_system_at_target(s);
+  return SGEMA_OK;
+}
+
+/* Sets the coefficients the evaluations use. */
+static void use_params(sgema_census_system *s, const sgema_census_params *prm) {
+  int m = s->m;
   for (int i = 0; i < m; i++)
     for (int j = 0; j < m; j++) {
-      s->cSxx[i * m + j] = s->Sxx[i * m + j];
-      s->cSyx[i * m + j] = s->Syx[i * m + j];
-      s->cSyxT[i * m + j] = s->Syx[j * m + i];
+      s->cSxx[i * m + j] = prm->Sxx[i * m + j];
+      s->cSyx[i * m + j] = prm->Syx[i * m + j];
+      s->cSyxT[i * m + j] = prm->Syx[j * m + i];
     }
+  s->clambda = prm->lambda;
+}
+
+void sgema_census_system_at_target(sgema_census_system *s) {
+  use_params(s, &s->target);
+}
+
+int sgema_census_system_init_params(sgema_census_system *s, int m, const sgema_census_params *prm,
+                                    sgema_census_system_kind kind) {
+  if (m < 1 || m > SGEMA_CENSUS_MAX_M)
+    return SGEMA_EDIM;
+  memset(s, 0, sizeof *s);
+  s->kind = kind;
+  s->m = m;
+  s->target = *prm;
+  set_layout(s, m, kind);
+  sgema_census_system_at_target(s);
+  return SGEMA_OK;
+}
+
+void sgema_census_generic_params(int m, sgema_census_params *out) {
+  memset(out, 0, sizeof *out);
+  gsl_rng *g = sgema_rng_alloc();
+  if (!g)
+    return;
+  sgema_rng_seek(g, SGEMA_CENSUS_GENERIC_SEED, (uint32_t)m, 0, SGEMA_STREAM_CENSUS);
+  double G[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  for (int i = 0; i < m * m; i++)
+    G[i] = gsl_ran_gaussian_ziggurat(g, 1.0);
+  /* Sxx = G G^T / m + I/2 + i E: a real part positive definite like the data's, so that Sxx stays
+   * invertible along the path (a complex symmetric matrix with positive definite real part is) */
+  for (int i = 0; i < m; i++)
+    for (int j = i; j < m; j++) {
+      double v = i == j ? 0.5 : 0.0;
+      for (int k = 0; k < m; k++)
+        v += G[i * m + k] * G[j * m + k] / m;
+      out->Sxx[i * m + j] = v + I * gsl_ran_gaussian_ziggurat(g, 0.3);
+      out->Sxx[j * m + i] = out->Sxx[i * m + j];
+    }
+  for (int i = 0; i < m * m; i++) {
+    double re = gsl_ran_gaussian_ziggurat(g, 0.5);
+    out->Syx[i] = re + I * gsl_ran_gaussian_ziggurat(g, 0.5);
+  }
+  /* lambda with a positive real part, like the data's, so that it stays away from 0 */
+  out->lambda = 0.05 * (1.0 + gsl_rng_uniform(g)) + I * gsl_ran_gaussian_ziggurat(g, 0.02);
+  sgema_rng_free(g);
+}
+
+void sgema_census_system_par(sgema_census_system *s, const sgema_census_params *start,
+                             sgema_par_system *out) {
+  s->start = *start;
+  out->N = s->N;
+  out->eval = sgema_census_system_par_eval;
+  out->ctx = s;
+}
+
+/* The unknowns' layout (the upper triangle, row by row) and the degrees. */
+static void set_layout(sgema_census_system *s, int m, sgema_census_system_kind kind) {
+  s->N = m * (m + 1) / 2;
   int k = 0;
   for (int i = 0; i < m; i++)
     for (int j = i; j < m; j++) {
@@ -37,7 +114,6 @@ int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
       s->degrees[k] = kind == SGEMA_CENSUS_EQ6 ? 2 : 3;
       k++;
     }
-  return SGEMA_OK;
 }
 
 void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out) {
@@ -47,8 +123,9 @@ void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out) {
   out->ctx = s;
 }
 
-/* C = A B for m x m complex matrices. */
-static void cmul(int m, const double complex *A, const double complex *B, double complex *C) {
+/* C = A B for m x m complex matrices; inlined with a constant m by cmul (below). */
+static inline __attribute__((always_inline)) void
+cmul_m(int m, const double complex *A, const double complex *B, double complex *C) {
   for (int i = 0; i < m; i++)
     for (int j = 0; j < m; j++) {
       double complex v = 0.0;
@@ -56,6 +133,24 @@ static void cmul(int m, const double complex *A, const double complex *B, double
         v += A[i * m + k] * B[k * m + j];
       C[i * m + j] = v;
     }
+}
+
+/* C = A B. Each size gets its own unrolled copy (the products are most of an evaluation's cost);
+ * the sums run in the same order, so the results are the same bits. */
+static void cmul(int m, const double complex *A, const double complex *B, double complex *C) {
+  switch (m) {
+  case 2:
+    cmul_m(2, A, B, C);
+    break;
+  case 3:
+    cmul_m(3, A, B, C);
+    break;
+  case 4:
+    cmul_m(4, A, B, C);
+    break;
+  default:
+    cmul_m(m, A, B, C);
+  }
 }
 
 typedef struct {
@@ -67,7 +162,7 @@ typedef struct {
 /* F(S, x0) (homogeneous of degree 2) and dF/dx0. */
 static void eq6_value(const sgema_census_system *s, eval_work *w, double complex x0) {
   int m = s->m;
-  double l = s->lambda;
+  double complex l = s->clambda;
   double complex T[MM], U[MM];
   cmul(m, w->Sxx, w->S, w->P);
   cmul(m, w->S, w->Sxx, w->Q);
@@ -124,9 +219,49 @@ static void load(const sgema_census_system *s, eval_work *w, const double comple
   }
 }
 
-int sgema_census_system_eval(void *ctx, const double complex *X, double complex *F,
-                             double complex *J) {
-  const sgema_census_system *s = ctx;
+/* dF/ds along the parameter path (coefficients start + s (target - start)) into Fs (N entries),
+ * with w loaded at X (S, Pt, Qt made). F is quadratic in the coefficients: with d = target -
+ * start, dF = (d Sxx S + d l x0 I) Qt + Pt (S d Sxx + d l x0 I) - x0 (d Syx^T S Syx + Syx^T S d
+ * Syx); the rank-free system's is S dF + dF S. */
+static void eq6_parameter_derivative(const sgema_census_system *s, const eval_work *w,
+                                     double complex x0, double complex *Fs) {
+  int m = s->m;
+  double complex dX[MM], dY[MM], dYT[MM], T[MM], U[MM], D[MM], A[MM];
+  for (int i = 0; i < m * m; i++) {
+    dX[i] = s->target.Sxx[i] - s->start.Sxx[i];
+    dY[i] = s->target.Syx[i] - s->start.Syx[i];
+  }
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++)
+      dYT[i * m + j] = dY[j * m + i];
+  double complex dl = (s->target.lambda - s->start.lambda) * x0;
+  cmul(m, dX, w->S, T); /* d Sxx S + dl x0 I */
+  cmul(m, w->S, dX, U); /* S d Sxx + dl x0 I */
+  for (int i = 0; i < m; i++) {
+    T[i * m + i] += dl;
+    U[i * m + i] += dl;
+  }
+  cmul(m, T, w->Qt, D);
+  cmul(m, w->Pt, U, A);
+  for (int i = 0; i < m * m; i++)
+    D[i] += A[i];
+  cmul(m, dYT, w->S, T); /* d Syx^T S Syx + Syx^T S d Syx */
+  cmul(m, T, w->Syx, U);
+  cmul(m, w->SyxT, w->S, T);
+  cmul(m, T, dY, A);
+  for (int i = 0; i < m * m; i++)
+    D[i] -= x0 * (U[i] + A[i]);
+  if (s->kind == SGEMA_CENSUS_ANYRANK) {
+    anticommute(m, w->S, D, A);
+    memcpy(D, A, sizeof A);
+  }
+  for (int r = 0; r < s->N; r++)
+    Fs[r] = D[s->row[r] * m + s->col[r]];
+}
+
+/* F, J and (when Fs is not NULL) dF/ds at X with the current coefficients. */
+static int eval_all(const sgema_census_system *s, const double complex *X, double complex *F,
+                    double complex *J, double complex *Fs) {
   int m = s->m, N = s->N, L = N + 1;
   eval_work w;
   double complex D[MM], E[MM], G[MM];
@@ -148,9 +283,11 @@ int sgema_census_system_eval(void *ctx, const double complex *X, double complex 
     w.Z[i] = X[0] * w.Syx[i];
   }
   for (int i = 0; i < m; i++) {
-    w.Pt[i * m + i] += s->lambda * X[0];
-    w.Qt[i * m + i] += s->lambda * X[0];
+    w.Pt[i * m + i] += s->clambda * X[0];
+    w.Qt[i * m + i] += s->clambda * X[0];
   }
+  if (Fs)
+    eq6_parameter_derivative(s, &w, X[0], Fs);
   for (int k = 0; k < N; k++) {
     int a = s->row[k], b = s->col[k];
     eq6_direction(s, &w, a, b, D);
@@ -167,6 +304,25 @@ int sgema_census_system_eval(void *ctx, const double complex *X, double complex 
       J[r * L + k + 1] = D[s->row[r] * m + s->col[r]];
   }
   return 0;
+}
+
+int sgema_census_system_eval(void *ctx, const double complex *X, double complex *F,
+                             double complex *J) {
+  return eval_all(ctx, X, F, J, NULL);
+}
+
+int sgema_census_system_par_eval(void *ctx, const double complex *X, double complex sp,
+                                 double complex *F, double complex *J, double complex *Fs) {
+  sgema_census_system *s = ctx;
+  sgema_census_params at;
+  int mm = s->m * s->m;
+  for (int i = 0; i < mm; i++) {
+    at.Sxx[i] = s->start.Sxx[i] + sp * (s->target.Sxx[i] - s->start.Sxx[i]);
+    at.Syx[i] = s->start.Syx[i] + sp * (s->target.Syx[i] - s->start.Syx[i]);
+  }
+  at.lambda = s->start.lambda + sp * (s->target.lambda - s->start.lambda);
+  use_params(s, &at);
+  return eval_all(s, X, F, J, Fs);
 }
 
 void sgema_census_unpack(const sgema_census_system *s, const double *x, double *S) {

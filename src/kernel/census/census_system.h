@@ -14,16 +14,27 @@ typedef enum {
   SGEMA_CENSUS_ANYRANK /* S F(S) + F(S) S = 0, degree 3: every rank (equivalent for PSD S) */
 } sgema_census_system_kind;
 
+/* The coefficients of the census' systems, complex for the generic start system of the parameter
+ * homotopy (Sxx complex symmetric, Syx and lambda any complex numbers). */
+typedef struct {
+  double complex Sxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double complex Syx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double complex lambda;
+} sgema_census_params;
+
 typedef struct {
   sgema_census_system_kind kind;
   int m, N; /* N = m (m + 1) / 2 unknowns: the upper triangle of S, row by row */
   double lambda;
   double Sxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
   double Syx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
-  /* complex copies made once, for the evaluations: Sxx, Syx, Syx^T */
+  /* the coefficients the evaluations use (complex copies: Sxx, Syx, Syx^T, lambda): the target's,
+   * or a point on the parameter homotopy's path */
   double complex cSxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
   double complex cSyx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
   double complex cSyxT[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double complex clambda;
+  sgema_census_params target, start; /* the parameter homotopy's ends (s = 1 and s = 0) */
   int degrees[SGEMA_CENSUS_MAX_UNKNOWNS];
   int row[SGEMA_CENSUS_MAX_UNKNOWNS], col[SGEMA_CENSUS_MAX_UNKNOWNS]; /* unknown k is S[row][col] */
 } sgema_census_system;
@@ -31,6 +42,29 @@ typedef struct {
 /* Sets the system of kind for p's statistics (p->m <= SGEMA_CENSUS_MAX_M). */
 int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
                              sgema_census_system_kind kind);
+
+/* The system of kind with the complex coefficients prm (m <= SGEMA_CENSUS_MAX_M): the generic
+ * start system of the parameter homotopy. Only the complex evaluations apply to it. */
+int sgema_census_system_init_params(sgema_census_system *s, int m, const sgema_census_params *prm,
+                                    sgema_census_system_kind kind);
+
+/* The fixed seed of the generic systems ("SGMA"): their coefficients and the gammas that solve
+ * them. */
+#define SGEMA_CENSUS_GENERIC_SEED 0x53474d41ull
+
+/* The generic coefficients of size m from a fixed seed (Philox, census stream): Sxx complex
+ * symmetric, Syx complex, lambda complex, entries of modulus about 1 (lambda about 0.1, the
+ * data's scale), the same on every call. */
+void sgema_census_generic_params(int m, sgema_census_params *out);
+
+/* The family F(X; s) with coefficients start + s (target - start), target = s's own, as the
+ * parameter homotopy's callback (ctx = s). Evaluations move s's coefficients along the path:
+ * sgema_census_system_at_target puts them back (before any Newton or residual on the target). */
+void sgema_census_system_par(sgema_census_system *s, const sgema_census_params *start,
+                             sgema_par_system *out);
+int sgema_census_system_par_eval(void *ctx, const double complex *X, double complex sp,
+                                 double complex *F, double complex *J, double complex *Fs);
+void sgema_census_system_at_target(sgema_census_system *s);
 
 /* The system as the tracker's callback (ctx = the sgema_census_system). */
 void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out);

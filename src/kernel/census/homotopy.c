@@ -4,6 +4,7 @@
 #include "sgema/rng.h"
 #include "sgema/status.h"
 
+#include <float.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -32,12 +33,15 @@ void sgema_tracker_settings_default(sgema_tracker_settings *s) {
 
 struct sgema_tracker {
   int N_max;
+  int N;                        /* the current system's number of equations */
+  const sgema_hom_system *sys;  /* total-degree mode: the target system, else NULL */
+  const sgema_par_system *psys; /* parameter mode: the parameterised family, else NULL */
   gsl_rng *rng;
   double complex gamma;
   double complex *patch;       /* N + 1 */
   double complex *X, *Xs, *dX; /* N + 1: the point, a trial point, a step */
   double complex *k[4];        /* N + 1 each: Runge-Kutta stages */
-  double complex *F, *G;       /* N: target and start values */
+  double complex *F, *G, *Fs;  /* N: target and start values, dF/ds (parameter mode) */
   double complex *JF;          /* N x (N + 1): the target's Jacobian */
   double complex *M, *rhs;     /* (N + 1)^2 and N + 1: the linear system of a step */
   int *piv;                    /* N + 1 */
@@ -53,7 +57,7 @@ sgema_tracker *sgema_tracker_alloc(int N_max) {
   t->N_max = N_max;
   t->rng = sgema_rng_alloc();
   double complex **vecs[] = {&t->patch, &t->X,    &t->Xs, &t->dX, &t->k[0], &t->k[1],
-                             &t->k[2],  &t->k[3], &t->F,  &t->G,  &t->rhs};
+                             &t->k[2],  &t->k[3], &t->F,  &t->G,  &t->rhs,  &t->Fs};
   int ok = t->rng != NULL;
   for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
     ok = ok && (*vecs[i] = malloc(L * sizeof(double complex))) != NULL;
@@ -72,7 +76,7 @@ void sgema_tracker_free(sgema_tracker *t) {
     return;
   sgema_rng_free(t->rng);
   double complex *vecs[] = {t->patch, t->X, t->Xs, t->dX,  t->k[0], t->k[1], t->k[2],
-                            t->k[3],  t->F, t->G,  t->rhs, t->JF,   t->M};
+                            t->k[3],  t->F, t->G,  t->rhs, t->JF,   t->M,    t->Fs};
   for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
     free(vecs[i]);
   free(t->piv);
@@ -152,11 +156,29 @@ static double complex cpow_int(double complex z, int d) {
   return r;
 }
 
-/* Fills M = [H_X; patch] at (X, t) and, as asked, rhs = -[H; patch.X - 1] (newton) or
- * rhs = -[H_t; 0] (tangent). Returns nonzero when the callback refuses. */
-static int homotopy_system(sgema_tracker *tr, const sgema_hom_system *sys, const double complex *X,
-                           double t, int newton) {
-  int N = sys->N, L = N + 1;
+/* The parameter homotopy's path s(t) = t + gamma t (1 - t): from s = 0 (the start parameters) to
+ * s = 1 (the target) along a parabolic arc in the complex s-plane whose bulge, set by the random
+ * gamma (|gamma| = 1), moves it away from the finitely many s where roots meet or diverge (a
+ * fixed path would pass near one for some data); *dsdt receives ds/dt. */
+static double complex param_arc(double complex gamma, double t, double complex *dsdt) {
+  *dsdt = 1.0 + gamma * (1.0 - 2.0 * t);
+  return t + gamma * t * (1.0 - t);
+}
+
+/* H(X, t) and its Jacobian H_X (into tr->M's first N rows), as either homotopy defines them;
+ * rhs = -H (newton) or -H_t (tangent). Returns nonzero when the callback refuses. */
+static int homotopy_rows(sgema_tracker *tr, const double complex *X, double t, int newton) {
+  int N = tr->N, L = N + 1;
+  if (tr->psys) {
+    double complex dsdt, s = param_arc(tr->gamma, t, &dsdt);
+    /* dF/ds only for the tangent: Newton holds s fixed */
+    if (tr->psys->eval(tr->psys->ctx, X, s, tr->F, tr->M, newton ? NULL : tr->Fs) != 0)
+      return 1;
+    for (int i = 0; i < N; i++)
+      tr->rhs[i] = newton ? -tr->F[i] : -tr->Fs[i] * dsdt;
+    return 0;
+  }
+  const sgema_hom_system *sys = tr->sys;
   if (sys->eval(sys->ctx, X, tr->F, tr->JF) != 0)
     return 1;
   double complex g = (1.0 - t) * tr->gamma;
@@ -170,6 +192,15 @@ static int homotopy_system(sgema_tracker *tr, const sgema_hom_system *sys, const
     tr->M[i * L] -= g * (double)d * x0d1;
     tr->rhs[i] = newton ? -(g * tr->G[i] + t * tr->F[i]) : -(tr->F[i] - tr->gamma * tr->G[i]);
   }
+  return 0;
+}
+
+/* Fills M = [H_X; patch] at (X, t) and, as asked, rhs = -[H; patch.X - 1] (newton) or
+ * rhs = -[H_t; 0] (tangent). Returns nonzero when the callback refuses. */
+static int homotopy_system(sgema_tracker *tr, const double complex *X, double t, int newton) {
+  int N = tr->N, L = N + 1;
+  if (homotopy_rows(tr, X, t, newton) != 0)
+    return 1;
   double complex px = 0.0;
   for (int j = 0; j < L; j++) {
     tr->M[N * L + j] = tr->patch[j];
@@ -180,10 +211,9 @@ static int homotopy_system(sgema_tracker *tr, const sgema_hom_system *sys, const
 }
 
 /* dX/dt along the path at (X, t), into out. */
-static int tangent(sgema_tracker *tr, const sgema_hom_system *sys, const double complex *X,
-                   double t, double complex *out) {
-  int L = sys->N + 1;
-  if (homotopy_system(tr, sys, X, t, 0) != 0 || lu_factor(tr->M, tr->piv, L) == 0.0)
+static int tangent(sgema_tracker *tr, const double complex *X, double t, double complex *out) {
+  int L = tr->N + 1;
+  if (homotopy_system(tr, X, t, 0) != 0 || lu_factor(tr->M, tr->piv, L) == 0.0)
     return 1;
   lu_solve(tr->M, tr->piv, L, tr->rhs);
   memcpy(out, tr->rhs, (size_t)L * sizeof *out);
@@ -191,13 +221,13 @@ static int tangent(sgema_tracker *tr, const sgema_hom_system *sys, const double 
 }
 
 /* Classical Runge-Kutta predictor from (tr->X, t) over h, into tr->Xs. */
-static int predict(sgema_tracker *tr, const sgema_hom_system *sys, double t, double h) {
-  int L = sys->N + 1;
+static int predict(sgema_tracker *tr, double t, double h) {
+  int L = tr->N + 1;
   static const double c[4] = {0.0, 0.5, 0.5, 1.0};
   for (int s = 0; s < 4; s++) {
     for (int j = 0; j < L; j++)
       tr->Xs[j] = s == 0 ? tr->X[j] : tr->X[j] + c[s] * h * tr->k[s - 1][j];
-    if (tangent(tr, sys, tr->Xs, t + c[s] * h, tr->k[s]) != 0)
+    if (tangent(tr, tr->Xs, t + c[s] * h, tr->k[s]) != 0)
       return 1;
   }
   for (int j = 0; j < L; j++)
@@ -208,12 +238,12 @@ static int predict(sgema_tracker *tr, const sgema_hom_system *sys, double t, dou
 
 /* Newton at fixed t on X in place; 0 when it converged (a contracting sequence reaching tol),
  * and the last pivot ratio in *rcond. */
-static int correct(sgema_tracker *tr, const sgema_hom_system *sys, double complex *X, double t,
-                   int iters, double tol, double *rcond) {
-  int L = sys->N + 1;
+static int correct(sgema_tracker *tr, double complex *X, double t, int iters, double tol,
+                   double *rcond) {
+  int L = tr->N + 1;
   double prev = INFINITY;
   for (int it = 0; it < iters; it++) {
-    if (homotopy_system(tr, sys, X, t, 1) != 0)
+    if (homotopy_system(tr, X, t, 1) != 0)
       return 1;
     double rc = lu_factor(tr->M, tr->piv, L);
     if (rcond)
@@ -226,7 +256,9 @@ static int correct(sgema_tracker *tr, const sgema_hom_system *sys, double comple
       X[j] += tr->rhs[j];
     if (!(dn <= xn * 1e12))
       return 1;
-    if (dn <= tol * xn)
+    /* Converged at tol, or at the accuracy this Jacobian allows (rounding over the pivot ratio):
+     * a path passing near a singular point (roots at infinity meeting) cannot do better there. */
+    if (dn <= fmax(tol, 16.0 * DBL_EPSILON / rc) * xn)
       return 0;
     if (it > 0 && dn > 0.5 * prev) /* not contracting: the step was too long */
       return 1;
@@ -240,15 +272,14 @@ static double x0_ratio(const double complex *X, int L) {
 }
 
 /* The end of one path: classified at t = 1, or where it got stuck past the endgame's t. */
-static sgema_path_end finish_path(sgema_tracker *tr, const sgema_hom_system *sys,
-                                  const sgema_tracker_settings *s, double t, double *rcond) {
-  int L = sys->N + 1;
+static sgema_path_end finish_path(sgema_tracker *tr, const sgema_tracker_settings *s, double t,
+                                  double *rcond) {
+  int L = tr->N + 1;
   *rcond = 0.0;
   if (t >= 1.0) {
     memcpy(tr->Xs, tr->X, (size_t)L * sizeof *tr->X);
     double rc = 0.0;
-    if (correct(tr, sys, tr->Xs, 1.0, 4, 1e-14, &rc) ==
-        0) /* a singular end keeps its t = 1 point */
+    if (correct(tr, tr->Xs, 1.0, 4, 1e-14, &rc) == 0) /* a singular end keeps its t = 1 point */
       memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
     *rcond = rc;
     if (x0_ratio(tr->X, L) < s->infinity_tol)
@@ -263,15 +294,14 @@ static sgema_path_end finish_path(sgema_tracker *tr, const sgema_hom_system *sys
 }
 
 /* Tracks tr->X from t = 0 to 1; returns the t reached. */
-static double track(sgema_tracker *tr, const sgema_hom_system *sys,
-                    const sgema_tracker_settings *s) {
-  int L = sys->N + 1;
+static double track(sgema_tracker *tr, const sgema_tracker_settings *s) {
+  int L = tr->N + 1;
   double t = 0.0, h = s->step_init;
   int successes = 0;
   for (long step = 0; step < s->max_steps && t < 1.0; step++) {
     h = fmin(h, 1.0 - t);
-    int ok = predict(tr, sys, t, h) == 0 &&
-             correct(tr, sys, tr->Xs, t + h, s->corrector_iters, s->corrector_tol, NULL) == 0;
+    int ok = predict(tr, t, h) == 0 &&
+             correct(tr, tr->Xs, t + h, s->corrector_iters, s->corrector_tol, NULL) == 0;
     if (ok) {
       memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
       t = (h >= 1.0 - t) ? 1.0 : t + h;
@@ -293,17 +323,9 @@ static double track(sgema_tracker *tr, const sgema_hom_system *sys,
   return t;
 }
 
-/* Start point number idx: x_i = exp(2 pi i k_i / d_i) with the digits k_i of idx in the mixed
- * radix of the degrees, x0 = 1, scaled onto the patch. */
-static void start_point(sgema_tracker *tr, const sgema_hom_system *sys, long idx) {
-  int N = sys->N, L = N + 1;
-  tr->X[0] = 1.0;
-  for (int i = 0; i < N; i++) {
-    int d = sys->degrees[i];
-    long k = idx % d;
-    idx /= d;
-    tr->X[i + 1] = cexp(2.0 * M_PI * I * (double)k / (double)d);
-  }
+/* X scaled onto the patch a . X = 1. */
+static void onto_patch(sgema_tracker *tr) {
+  int L = tr->N + 1;
   double complex px = 0.0;
   for (int j = 0; j < L; j++)
     px += tr->patch[j] * tr->X[j];
@@ -311,11 +333,54 @@ static void start_point(sgema_tracker *tr, const sgema_hom_system *sys, long idx
     tr->X[j] /= px;
 }
 
+/* Start point number idx: x_i = exp(2 pi i k_i / d_i) with the digits k_i of idx in the mixed
+ * radix of the degrees, x0 = 1, scaled onto the patch. */
+static void start_point(sgema_tracker *tr, const sgema_hom_system *sys, long idx) {
+  int N = sys->N;
+  tr->X[0] = 1.0;
+  for (int i = 0; i < N; i++) {
+    int d = sys->degrees[i];
+    long k = idx % d;
+    idx /= d;
+    tr->X[i + 1] = cexp(2.0 * M_PI * I * (double)k / (double)d);
+  }
+  onto_patch(tr);
+}
+
+/* gamma and the patch from the Philox stream (seed, run, trial, census stream); attempt a > 0
+ * takes the (a + 1)-th gamma and patch drawn from that stream. */
+static void draw_constants(sgema_tracker *tr, uint64_t seed, uint32_t run, uint32_t trial,
+                           int attempt) {
+  sgema_rng_seek(tr->rng, seed, run, trial, SGEMA_STREAM_CENSUS);
+  for (int a = 0; a <= attempt; a++) {
+    tr->gamma = cexp(2.0 * M_PI * I * gsl_rng_uniform(tr->rng));
+    for (int j = 0; j <= tr->N; j++) {
+      double re = gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
+      tr->patch[j] = re + I * gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
+    }
+  }
+}
+
+/* Tracks the path from tr->X (on the patch) and reports its end. */
+static void run_path(sgema_tracker *tr, const sgema_tracker_settings *s, sgema_hom_endpoint on_end,
+                     void *ctx, long *counts) {
+  double t = track(tr, s), rcond = 0.0;
+  sgema_path_end e = finish_path(tr, s, t, &rcond);
+  counts[e]++;
+  if (on_end) {
+    int finite = e == SGEMA_PATH_CONVERGED || e == SGEMA_PATH_SINGULAR;
+    if (finite)
+      for (int i = 0; i < tr->N; i++)
+        tr->Xs[i] = tr->X[i + 1] / tr->X[0];
+    on_end(ctx, e, finite ? tr->Xs : NULL, rcond);
+  }
+}
+
 int sgema_tracker_solve(sgema_tracker *tr, const sgema_hom_system *sys,
                         const sgema_tracker_settings *s, uint64_t seed, uint32_t run,
                         uint32_t trial, long max_paths, sgema_hom_endpoint on_end, void *ctx,
                         long *counts) {
-  int N = sys->N, L = N + 1;
+  int N = sys->N;
   if (N < 1 || N > tr->N_max)
     return SGEMA_EDIM;
   long paths = 1;
@@ -324,27 +389,40 @@ int sgema_tracker_solve(sgema_tracker *tr, const sgema_hom_system *sys,
       return SGEMA_EDIM;
     paths *= sys->degrees[i];
   }
-  sgema_rng_seek(tr->rng, seed, run, trial, SGEMA_STREAM_CENSUS);
-  tr->gamma = cexp(2.0 * M_PI * I * gsl_rng_uniform(tr->rng));
-  for (int j = 0; j < L; j++) {
-    double re = gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
-    tr->patch[j] = re + I * gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
-  }
+  tr->N = N;
+  tr->sys = sys;
+  tr->psys = NULL;
+  draw_constants(tr, seed, run, trial, 0);
   for (int e = 0; e < SGEMA_PATH_COUNT; e++)
     counts[e] = 0;
   for (long p = 0; p < paths; p++) {
     start_point(tr, sys, p);
-    double t = track(tr, sys, s), rcond = 0.0;
-    sgema_path_end e = finish_path(tr, sys, s, t, &rcond);
-    counts[e]++;
-    if (on_end) {
-      int finite = e == SGEMA_PATH_CONVERGED || e == SGEMA_PATH_SINGULAR;
-      if (finite)
-        for (int i = 0; i < N; i++)
-          tr->Xs[i] = tr->X[i + 1] / tr->X[0];
-      on_end(ctx, e, finite ? tr->Xs : NULL, rcond);
-    }
+    run_path(tr, s, on_end, ctx, counts);
   }
+  return SGEMA_OK;
+}
+
+int sgema_tracker_solve_parameter(sgema_tracker *tr, const sgema_par_system *sys,
+                                  const sgema_tracker_settings *s, uint64_t seed, uint32_t run,
+                                  uint32_t trial, int attempt, const double complex *starts,
+                                  long n_starts, int stride, sgema_hom_endpoint on_end, void *ctx,
+                                  long *counts) {
+  int N = sys->N;
+  if (N < 1 || N > tr->N_max || n_starts < 0 || stride < N)
+    return SGEMA_EDIM;
+  tr->N = N;
+  tr->sys = NULL;
+  tr->psys = sys;
+  draw_constants(tr, seed, run, trial, attempt);
+  for (int e = 0; e < SGEMA_PATH_COUNT; e++)
+    counts[e] = 0;
+  for (long p = 0; p < n_starts; p++) {
+    tr->X[0] = 1.0;
+    memcpy(tr->X + 1, starts + p * stride, (size_t)N * sizeof *starts);
+    onto_patch(tr);
+    run_path(tr, s, on_end, ctx, counts);
+  }
+  tr->psys = NULL;
   return SGEMA_OK;
 }
 

@@ -1,4 +1,5 @@
-/* A homotopy path tracker for square polynomial systems given by value-and-Jacobian callbacks. */
+/* A homotopy path tracker for square polynomial systems given by value-and-Jacobian callbacks:
+ * total-degree or parameter homotopy. */
 #ifndef SGEMA_HOMOTOPY_H
 #define SGEMA_HOMOTOPY_H
 
@@ -19,6 +20,20 @@ typedef struct {
   sgema_hom_eval eval;
   void *ctx;
 } sgema_hom_system;
+
+/* A parameterised family F(X; s) (homogenised like sgema_hom_system), for the parameter homotopy:
+ * s = 0 is a generic member whose finite roots are known, s = 1 the system to solve, and s moves
+ * along a complex arc in between. eval fills F (N), J (N x (N + 1), row-major, dF/dX) and
+ * Fs = dF/ds (N; not asked for when Fs is NULL) at (X, s); it returns 0, or nonzero to abandon
+ * the path. */
+typedef int (*sgema_par_eval)(void *ctx, const double complex *X, double complex s,
+                              double complex *F, double complex *J, double complex *Fs);
+
+typedef struct {
+  int N;
+  sgema_par_eval eval;
+  void *ctx;
+} sgema_par_system;
 
 typedef enum {
   SGEMA_PATH_CONVERGED, /* a finite, regular solution */
@@ -62,6 +77,18 @@ int sgema_tracker_solve(sgema_tracker *t, const sgema_hom_system *sys,
                         const sgema_tracker_settings *s, uint64_t seed, uint32_t run,
                         uint32_t trial, long max_paths, sgema_hom_endpoint on_end, void *ctx,
                         long *counts);
+
+/* Tracks the parameter homotopy H(X, t) = F(X; s(t)), s(t) = t + gamma t (1 - t), from
+ * the n_starts affine roots of F(.; 0) in starts (N each, stride entries apart) to the roots of
+ * F(.; 1), with gamma and the patch drawn from the stream (seed, run, trial) as
+ * sgema_tracker_solve does (attempt a > 0: the stream's (a + 1)-th gamma and patch, for a re-run
+ * of a system where a path failed); every path reported to on_end and counted in counts (their sum
+ * is n_starts). Returns SGEMA_OK or SGEMA_EDIM. */
+int sgema_tracker_solve_parameter(sgema_tracker *t, const sgema_par_system *sys,
+                                  const sgema_tracker_settings *s, uint64_t seed, uint32_t run,
+                                  uint32_t trial, int attempt, const double complex *starts,
+                                  long n_starts, int stride, sgema_hom_endpoint on_end, void *ctx,
+                                  long *counts);
 
 /* Newton on the affine system F(1, x) = 0 from x (N), at most iters iterations; returns the last
  * step's relative size (0 when the residual is exactly zero) and the reciprocal condition of the
