@@ -15,7 +15,9 @@
 typedef struct {
   int rank_deficient, rank_deficient_max_m;
   double real_tol, eig_tol, dedup_tol, zero_tol;
-  int max_equilibria; /* a census run stores at most this many equilibria per data set */
+  int max_equilibria;            /* a census run stores at most this many equilibria per data set */
+  int total_degree;              /* 1: the total-degree homotopy throughout (the cross-check) */
+  int parameter_rank_free_max_m; /* the rank-free system by parameter homotopy up to this m */
 } sgema_census_options;
 
 /* Every setting of a run of trials, with the defaults of sgema_settings_default(). */

@@ -174,7 +174,13 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
          "degenerate when max Re(eig) in [-X, saddle_tol]")                                        \
   X_INT(CENSUS_MAX_EQUILIBRIA, "census", "max_equilibria", "max-equilibria", " E",                 \
         census.max_equilibria, 1, SGEMA_CENSUS_EQUILIBRIA_MAX, 64,                                 \
-        "census runs: equilibria stored per data set, the rest counted")
+        "census runs: equilibria stored per data set, the rest counted")                           \
+  X_FLAG(CENSUS_TOTAL_DEGREE, "census", "total_degree", "total-degree", census.total_degree, 0,    \
+         "the total-degree homotopy instead of the parameter one (the cross-check)")               \
+  X_INT(CENSUS_PARAMETER_RANK_FREE_MAX_M, "census", "parameter_rank_free_max_m",                   \
+        "parameter-rank-free-max-m", " M", census.parameter_rank_free_max_m, 0,                    \
+        SGEMA_CENSUS_M_MAX, 2,                                                                     \
+        "the rank-free system by parameter homotopy up to this m, total degree above")
 
 /* The momentum schedule's parts, wherever one is read: alpha, a0 and a1 in [0, 1], T > 0. */
 #define SGEMA_MOMENTUM_ALPHA SGEMA_UNIT

@@ -204,6 +204,8 @@ void sgema_settings_census(const sgema_settings *s, sgema_census_settings *c) {
   c->eig_tol = s->census.eig_tol;
   c->dedup_tol = s->census.dedup_tol;
   c->zero_tol = s->census.zero_tol;
+  c->homotopy = s->census.total_degree ? SGEMA_CENSUS_TOTAL_DEGREE : SGEMA_CENSUS_PARAMETER;
+  c->parameter_rank_free_max_m = s->census.parameter_rank_free_max_m;
   c->classification = s->classification;
 }
 
