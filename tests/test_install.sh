@@ -14,7 +14,8 @@ cd "$WORK" || exit 1
 
 "$CMAKE" --install "$BUILD" --prefix "$WORK/prefix" >install.out 2>&1
 check "cmake --install --prefix: exit 0" test $? -eq 0
-for tool in sgema-run sgema-trial sgema-bench sgema-summary sgema-sweep sgema-export sgema-plot; do
+for tool in sgema-run sgema-trial sgema-census sgema-bench sgema-summary sgema-sweep sgema-export \
+  sgema-plot sgema-match; do
   check "$tool installed and executable" test -x "prefix/bin/$tool"
 done
 
