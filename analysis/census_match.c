@@ -3,7 +3,7 @@
 #include "census_match.h"
 
 #include "census_options.h"
-#include "results_format.h"
+#include "limit_rows.h"
 #include "run_reload.h"
 
 #include "sgema/census.h"
@@ -13,17 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A per-trial column of the run: one-dimensional, one row per trial. */
-static long long open_column(long long g, const char *path, uint32_t trials) {
-  long long ds = results_dataset_open(g, path, 0);
-  uint64_t dims[3];
-  if (ds >= 0 && (results_dataset_dims(ds, dims) != 1 || dims[0] != trials)) {
-    results_handle_close(ds);
-    ds = -1;
-  }
-  return ds;
-}
 
 /* |A^T A - S|_F / max(1, |S|_F), A the n x m leading block of y. */
 static double s_distance(int m, int n, const double *y, const double *S) {
@@ -113,56 +102,23 @@ static int check_trial(matcher *w, uint32_t k, int cls, int rank, match_run *out
   return 0;
 }
 
-/* Streams the done, class and rank columns; checks every done stable or partial limit. */
+/* One done trial: checked when it is a stable or partial limit (limit_visit). */
+typedef struct {
+  matcher *w;
+  match_run *out;
+} match_visit;
+
+static int visit_limit(void *ctx, uint32_t trial, int cls, int rank, char *err, size_t errsize) {
+  match_visit *v = ctx;
+  if (cls == SGEMA_CLASS_STABLE || cls == SGEMA_CLASS_PARTIAL)
+    return check_trial(v->w, trial, cls, rank, v->out, err, errsize);
+  v->out->other++;
+  return 0;
+}
+
 static int stream_run(matcher *w, match_run *out, char *err, size_t errsize) {
-  const sum_run *r = &w->f->runs[w->run];
-  long long g = results_group_open(&w->f->rf, r->name);
-  if (g < 0)
-    return results_errorf(err, errsize, "cannot open group " RF_RUNS_PATH "/%s", r->name);
-  long long done = open_column(g, RF_DONE, r->trials), mt = -1;
-  long long cls = open_column(g, RF_COL(CLASS)->path, r->trials);
-  long long rank = open_column(g, RF_COL(RANK)->path, r->trials);
-  uint8_t map[256];
-  size_t rows = r->trials < SUM_CHUNK_ROWS ? r->trials : SUM_CHUNK_ROWS;
-  uint8_t *d = malloc(rows ? rows : 1), *c = malloc(rows ? rows : 1);
-  int8_t *kr = malloc(rows ? rows : 1);
-  int st = 0;
-  if (done < 0 || cls < 0 || rank < 0)
-    st = results_errorf(err, errsize, RF_RUNS_PATH "/%s: done, %s or %s missing or not [trials]",
-                        r->name, RF_COL(CLASS)->path, RF_COL(RANK)->path);
-  else if (results_enum_map(cls, SGEMA_CLASS_COUNT, results_class_name_i, map, &mt) != 0)
-    st = results_errorf(err, errsize, RF_RUNS_PATH "/%s/%s: not a one-byte enum", r->name,
-                        RF_COL(CLASS)->path);
-  else if (!d || !c || !kr)
-    st = results_errorf(err, errsize, "out of memory");
-  for (uint64_t r0 = 0; st == 0 && r0 < r->trials; r0 += SUM_CHUNK_ROWS) {
-    size_t len = r->trials - r0 < SUM_CHUNK_ROWS ? (size_t)(r->trials - r0) : SUM_CHUNK_ROWS;
-    if (results_read_rows(done, results_mem_type(RESULTS_MEM_U8), r0, len, 1, d) != 0 ||
-        results_read_rows(cls, mt, r0, len, 1, c) != 0 ||
-        results_read_rows(rank, results_mem_type(RESULTS_MEM_I8), r0, len, 1, kr) != 0) {
-      st = results_errorf(err, errsize, RF_RUNS_PATH "/%s: cannot read rows %llu..%llu", r->name,
-                          (unsigned long long)r0, (unsigned long long)(r0 + len - 1));
-      break;
-    }
-    for (size_t k = 0; st == 0 && k < len; k++) {
-      if (d[k] != 1)
-        continue;
-      int cl = map[c[k]];
-      if (cl == SGEMA_CLASS_STABLE || cl == SGEMA_CLASS_PARTIAL)
-        st = check_trial(w, (uint32_t)(r0 + k), cl, kr[k], out, err, errsize);
-      else
-        out->other++;
-    }
-  }
-  free(d);
-  free(c);
-  free(kr);
-  results_handle_close(mt);
-  results_handle_close(rank);
-  results_handle_close(cls);
-  results_handle_close(done);
-  results_handle_close(g);
-  return st;
+  match_visit v = {w, out};
+  return limit_rows_visit(w->f, w->run, visit_limit, &v, err, errsize);
 }
 
 int match_run_check(const sum_file *f, size_t i, double tol, match_run *out, char *err,
