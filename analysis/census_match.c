@@ -14,21 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* |A^T A - S|_F / max(1, |S|_F), A the n x m leading block of y. */
-static double s_distance(int m, int n, const double *y, const double *S) {
-  double sum = 0.0, norm = 0.0;
-  for (int a = 0; a < m; a++)
-    for (int b = 0; b < m; b++) {
-      double ata = 0.0;
-      for (int k = 0; k < n; k++)
-        ata += y[k * m + a] * y[k * m + b];
-      double d = ata - S[a * m + b];
-      sum += d * d;
-      norm += S[a * m + b] * S[a * m + b];
-    }
-  return sqrt(sum) / fmax(1.0, sqrt(norm));
-}
-
 /* Whether census equilibrium e is one a limit of class cls and rank `rank` may equal. */
 static int candidate(const sgema_census_equilibrium *e, int cls, int rank, int m) {
   if (cls == SGEMA_CLASS_STABLE)
@@ -81,7 +66,7 @@ static int check_trial(matcher *w, uint32_t k, int cls, int rank, match_run *out
   x.census_status = st;
   for (int i = 0; st == SGEMA_OK && i < res.n_equilibria; i++) {
     const sgema_census_equilibrium *e = &res.equilibria[i];
-    double d = s_distance(w->m, w->n, w->y_end, e->S);
+    double d = sgema_census_distance(w->m, w->n, w->y_end, e->S);
     if (x.nearest < 0 || d < x.nearest_distance) {
       x.nearest = i;
       x.nearest_distance = d;

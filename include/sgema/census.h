@@ -110,4 +110,9 @@ long sgema_census_start_roots(sgema_census *c, int m, int rank_free);
 int sgema_census_equilibrium_state(sgema_census *c, const sgema_problem *p, const double *S,
                                    double *y);
 
+/* |A^T A - S|_F / max(1, |S|_F): how far the state y (A its leading n x m block) is from the
+ * equilibria of the m x m solution S (A^T A is invariant under the symmetry orbit). The one
+ * measure sgema-census's counterexamples and sgema-match compare limits with. */
+double sgema_census_distance(int m, int n, const double *y, const double *S);
+
 #endif

@@ -157,22 +157,6 @@ static int write_input(const char *path, const sgema_problem *p, const double *y
   return (fclose(out) != 0 || bad) ? -1 : 0;
 }
 
-/* |A^T A - S|_F / max(1, |S|_F) for the m x m S. */
-static double s_distance(const sgema_problem *p, const double *y, const double *S) {
-  int m = p->m, n = p->n;
-  double sum = 0.0, norm = 0.0;
-  for (int a = 0; a < m; a++)
-    for (int b = 0; b < m; b++) {
-      double ata = 0.0;
-      for (int k = 0; k < n; k++)
-        ata += y[k * m + a] * y[k * m + b];
-      double d = ata - S[a * m + b];
-      sum += d * d;
-      norm += S[a * m + b] * S[a * m + b];
-    }
-  return sqrt(sum) / fmax(1.0, sqrt(norm));
-}
-
 static int run_side(census_saddle *w, const sgema_problem *p, const sgema_census_result *r,
                     int index, census_side *side) {
   for (size_t k = 0; k < w->N; k++)
@@ -186,7 +170,8 @@ static int run_side(census_saddle *w, const sgema_problem *p, const sgema_census
   side->t_end = rec.integ.t_end;
   side->nearest = -1;
   for (int i = 0; i < r->n_equilibria; i++) {
-    side->dist[i] = rec.y_end ? s_distance(p, rec.y_end, r->equilibria[i].S) : NAN;
+    side->dist[i] =
+        rec.y_end ? sgema_census_distance(p->m, p->n, rec.y_end, r->equilibria[i].S) : NAN;
     if (side->nearest < 0 || side->dist[i] < side->dist[side->nearest])
       side->nearest = i;
   }

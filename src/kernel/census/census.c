@@ -798,3 +798,17 @@ int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgem
   out->indefinite = c->indef;
   return SGEMA_OK;
 }
+
+double sgema_census_distance(int m, int n, const double *y, const double *S) {
+  double sum = 0.0, norm = 0.0;
+  for (int a = 0; a < m; a++)
+    for (int b = 0; b < m; b++) {
+      double ata = 0.0;
+      for (int k = 0; k < n; k++)
+        ata += y[k * m + a] * y[k * m + b];
+      double d = ata - S[a * m + b];
+      sum += d * d;
+      norm += S[a * m + b] * S[a * m + b];
+    }
+  return sqrt(sum) / fmax(1.0, sqrt(norm));
+}
