@@ -110,6 +110,11 @@ int match_run_check(const sum_file *f, size_t i, double tol, match_run *out, cha
                     size_t errsize) {
   memset(out, 0, sizeof *out);
   matcher w = {f, i, f->runs[i].m, f->runs[i].n, 0, 0, 0, tol, NULL, NULL, {0}, NULL};
+  if (f->runs[i].census) { /* its data sets have equilibria, not limits to match */
+    snprintf(out->reason, sizeof out->reason, "a census run (no Monte Carlo limits)");
+    out->skipped = out->reason;
+    return 0;
+  }
   sgema_settings s;
   if (reload_run_settings(f, i, &s, &w.seed, &w.stream, out->reason, sizeof out->reason) != 0) {
     out->skipped = out->reason;

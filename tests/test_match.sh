@@ -23,6 +23,8 @@ check "sgema-match: exit 0" test $? -eq 0
 "$MATCH" r.h5 >m.txt 2>&1
 check "text: one line per run, the GD run skipped with its reason" \
   bash -c "grep -q '^sg-m2-n3 ' m.txt && grep -q '^ema-m2-n3 ' m.txt && grep -q '^gd-m2-n3 .*skipped: GD has no census' m.txt"
+check "text: the census run skipped with its reason" \
+  grep -q '^census-m2-n3 .*skipped: a census run' m.txt
 
 # The limits checked are the file's done stable and partial trials (h5py), the rate >= 99.5%.
 cat >counts.py <<'PYEOF'
