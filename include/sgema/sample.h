@@ -2,6 +2,7 @@
 #ifndef SGEMA_SAMPLE_H
 #define SGEMA_SAMPLE_H
 
+#include "sgema/design.h"
 #include "sgema/problem.h"
 
 #include <stdint.h>
@@ -26,6 +27,8 @@ typedef struct {
   int condition_delta;         /* m = 1 only: redraw (rho, tau, lambda) until Delta >= 0 */
   long max_draws;              /* budget of that rejection sampling */
   sgema_target_init target;
+  /* A grid design (issue 14) overrides some of the draws; kind SGEMA_DESIGN_RANDOM (0) none. */
+  sgema_design design;
 } sgema_sampling;
 
 /* Checks ranges (lo <= hi, rho_lo >= 0, lambda_lo > 0, sigma > 0, max_draws >= 1) and that
