@@ -113,6 +113,8 @@ const sgema_setting sgema_settings_table[SGEMA_SETTING_COUNT] = {
   s->hi_field = dhi;
 #define FLAG(id, sec, key, opt, field, dflt, help) s->field = dflt;
 void sgema_settings_default(sgema_settings *s) {
+  /* Members without a row of their own (a design's unused axes) start at zero: random, none. */
+  memset(s, 0, sizeof *s);
   SGEMA_SETTINGS_LIST(CHOICE, INT, INT, REAL, RANGE, FLAG, FLAG)
 }
 #undef CHOICE
