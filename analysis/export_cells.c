@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 static void csv_header(FILE *out) {
-  fputs("ix,iy,x,y,done,partial", out);
+  fputs("ix,iy,x,y,done,incomplete", out);
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
     const char *n = sgema_class_name((sgema_class)c);
     fprintf(out, ",%s,%s_fraction,%s_ci95_lo,%s_ci95_hi", n, n, n, n);
@@ -59,7 +59,7 @@ static void json_cell(jw_writer *w, const grid_cells *g, uint32_t ix, uint32_t i
   jw_double(w, "x", sgema_design_value(&g->design.x, ix));
   jw_double(w, "y", sgema_design_value(&g->design.y, iy));
   jw_long(w, "done", n);
-  jw_bool(w, "partial", n < g->design.per_cell);
+  jw_bool(w, "incomplete", n < g->design.per_cell);
   for (int k = 0; k < SGEMA_CLASS_COUNT; k++) {
     long count = grid_cell_count(g, c, k);
     double lo, hi;

@@ -58,26 +58,42 @@ static void set_colour(int key) {
     plcol0(key);
 }
 
+/* World x (or y) moved to the middle of its pixel of a PNG. PLplot's cairo devices fill a polygon
+ * and then stroke its outline one pixel wide in the same colour: with every edge in the middle of
+ * a pixel that stroke covers the edge's pixel exactly, in the colour of the cell drawn last, and
+ * anti-aliasing blends no colours at cell edges (at pixel edges the stroke half covers the
+ * neighbour's pixel: a seam of blended colour). */
+static double snap(double w, double wlo, double whi, double plo, double phi) {
+  double page = plo + (w - wlo) / (whi - wlo) * (phi - plo);
+  return wlo + (floor(page) + 0.5 - plo) / (phi - plo) * (whi - wlo);
+}
+
 void plot_grid_cells(const lay_figure *f, int i, const grid_cells *g, plot_cell_colour colour,
                      const void *ctx) {
   const sgema_design *d = &g->design;
-  double x0 = d->x.lo, y0 = d->y.lo;
+  const lay_panel *p = &f->panel[i];
   double cw = (d->x.hi - d->x.lo) / g->nx, ch = (d->y.hi - d->y.lo) / g->ny;
+#define SNAP_X(v) snap(v, p->x.lo, p->x.hi, p->frame.x0, p->frame.x1)
+#define SNAP_Y(v) snap(v, p->y.lo, p->y.hi, p->frame.y0, p->frame.y1)
   plot_use_panel(f, i);
   for (uint32_t iy = 0; iy < g->ny; iy++) {
-    double ya = y0 + iy * ch, yb = iy + 1 < g->ny ? y0 + (iy + 1.5) * ch : d->y.hi;
+    double ya = SNAP_Y(d->y.lo + iy * ch);
+    double yb = SNAP_Y(iy + 1 < g->ny ? d->y.lo + (iy + 1.5) * ch : d->y.hi);
     for (uint32_t ix = 0; ix < g->nx;) {
       int key = colour(g, (size_t)iy * g->nx + ix, ctx);
       uint32_t end = ix + 1;
       while (end < g->nx && colour(g, (size_t)iy * g->nx + end, ctx) == key)
         end++;
-      double xb = end < g->nx ? x0 + (end + 0.5) * cw : d->x.hi;
+      double xa = SNAP_X(d->x.lo + ix * cw);
+      double xb = SNAP_X(end < g->nx ? d->x.lo + (end + 0.5) * cw : d->x.hi);
       set_colour(key);
-      PLFLT x[4] = {x0 + ix * cw, xb, xb, x0 + ix * cw}, y[4] = {ya, ya, yb, yb};
+      PLFLT x[4] = {xa, xb, xb, xa}, y[4] = {ya, ya, yb, yb};
       plfill(4, x, y);
       ix = end;
     }
   }
+#undef SNAP_X
+#undef SNAP_Y
 }
 
 void plot_grid_panel(lay_panel_spec *ps, const grid_cells *g, int m, int n, char *xlabel,

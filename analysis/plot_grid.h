@@ -25,7 +25,8 @@ typedef int (*plot_cell_colour)(const grid_cells *g, size_t c, const void *ctx);
 
 /* Draws every cell of g into panel i's window (the design's axis ranges): each row's runs of one
  * colour as one rectangle, and each rectangle reaching half a cell into the next row and run,
- * which are drawn after it and cover the overlap, so that anti-aliasing leaves no seams. */
+ * which are drawn after it and cover the overlap, and every edge moved to the nearest whole page
+ * unit (pixel), so that anti-aliasing leaves no seams. */
 void plot_grid_cells(const lay_figure *f, int i, const grid_cells *g, plot_cell_colour colour,
                      const void *ctx);
 

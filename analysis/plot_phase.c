@@ -110,7 +110,7 @@ static void draw_delta_zero(const lay_figure *f, int i, const grid_cells *g, int
 static int delta_label_at(const grid_cells *g, int fw, double fixed, double *lx, double *ly) {
   const sgema_design *d = &g->design;
   for (int s = 0; s <= 600; s++) {
-    double xv = d->x.lo + (d->x.hi - d->x.lo) * (0.1 + 0.5 * s / 600.0);
+    double xv = d->x.lo + (d->x.hi - d->x.lo) * (0.6 + 0.25 * s / 600.0);
     for (int b = 0; b < 2; b++) {
       double yv = delta_zero_y(d->x.what, d->y.what, fw, xv, fixed, b);
       if (isfinite(yv) && yv > d->y.lo + 0.15 * (d->y.hi - d->y.lo) &&

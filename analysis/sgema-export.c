@@ -49,7 +49,7 @@ typedef struct {
 static void usage(FILE *out) {
   fputs(
       "Usage: sgema-export RESULTS.h5 --run NAME [--class C[,C...]] [--where EXPR] [--limit N]\n"
-      "                   [-o FILE] [--commands [--program PATH]]\n"
+      "                   [-o FILE] [--commands [--program PATH]] [--cells [--json]]\n"
       "Writes the done trials of one run of a results file (docs/FORMAT.md) that pass the filters\n"
       "as CSV, one row per trial in trial order: trial, seed, stream; the inputs (lambda, draws,\n"
       "Sxx_I_J, Syx_I_J, Syy_I_J, y0_A_I_J, y0_B_I_J, y0_C_I_J); the outputs (class, end, sphere\n"
@@ -72,6 +72,11 @@ static void usage(FILE *out) {
       "  --equilibria    instead, one row per stored equilibrium: data_set, slot, rank, kind,\n"
       "                  class, mc_class, abscissa, unstable, symmetry_zeros, the residuals, "
       "S_I_J\n"
+      "A grid run (design phase or basins, docs/EXPERIMENTS.md) is written per cell with\n"
+      "  --cells         one row per cell, ix fastest: ix, iy, x, y (the axes' values at the\n"
+      "                  cell's centre), done, incomplete, and per class its count, fraction and\n"
+      "                  95% Wilson interval (CLASS, CLASS_fraction, CLASS_ci95_lo, _hi)\n"
+      "  --json          --cells as one JSON object: the design and the cells\n"
       "  -h, --help\n\n"
       "Exit status: 0 written (also from an incomplete run: its done trials); 1 missing,\n"
       "truncated or foreign file, unknown run, or a run whose settings cannot be reloaded for\n"
@@ -491,12 +496,12 @@ int main(int argc, char **argv) {
     int ri = find_run(&f, o.run);
     if (ri >= 0 && o.cells && !grid_design_of(&f, (size_t)ri))
       fprintf(stderr,
-              "sgema-export: %s: --cells: run %s is not a grid run (its design is %s): --cells is "
-              "for runs with a phase or basins design\n",
+              "sgema-export: %s: --cells: run %s is not a grid run (%s): --cells is for runs with "
+              "a phase or basins design\n",
               o.path, f.runs[ri].name,
-              f.runs[ri].census ? "a census"
-              : f.exp           ? "random"
-                                : "unknown: its experiment did not reload");
+              f.runs[ri].census ? "a census run"
+              : f.exp           ? "its design is random"
+                                : "its experiment did not reload");
     else if (ri >= 0 && o.cells)
       st = export_cells_run(&o, &f, (size_t)ri);
     else if (ri >= 0 && f.runs[ri].census && (o.where || o.commands || !all_classes(&o)))

@@ -49,7 +49,7 @@ $PY "$SRC/tests/analysis/check_tables.py" clear-done partial.h5 phase-sg 0 1 5 2
 check "partial: --cells exit 0" test $? -eq 0
 check "partial: --cells CSV equals h5py's count (partial and empty cells)" \
   $PY "$CHECK" cells partial.csv partial.h5 phase-sg $PHASE
-check "partial: 3 partial cells, 1 of them empty" \
+check "partial: 3 incomplete cells, 1 of them empty" \
   test "$(awk -F, 'NR > 1 && $6 == 1 { p++ } NR > 1 && $5 == 0 { e++ } END { print p + 0, e + 0 }' partial.csv)" = "3 1"
 
 # 3. sgema-summary: the design and the cells by majority class.

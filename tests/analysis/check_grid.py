@@ -4,7 +4,7 @@ the tools' code. The grid's geometry is given on the command line (as the experi
 and each trial's cell computed here from its index: k = (iy * nx + ix) * per_cell + j.
 
   check_grid.py cells CSV H5 RUN NX NY PER_CELL XLO XHI YLO YHI
-      sgema-export --cells's CSV: one row per cell in order, the centres, done, partial, and every
+      sgema-export --cells's CSV: one row per cell in order, the centres, done, incomplete, and every
       class's count, fraction and 95% Wilson interval, against h5py's count of the done rows.
   check_grid.py json JSON CSV
       the --json form holds the same cells as the CSV.
@@ -13,7 +13,8 @@ and each trial's cell computed here from its index: k = (iy * nx + ix) * per_cel
       majority class (ties: the lower class index) against h5py's.
   check_grid.py phase PNG LAYOUT.csv PANELS
       the phase figure: a colour bar inside the image whose colours run from dark (0) to light (1);
-      the heat map's colours in every panel frame; the Delta = 0 curve's red in every frame.
+      the heat map's colours in every panel frame (both ends of the map in one at least); the
+      Delta = 0 curve's red in every frame.
   check_grid.py basins PNG LAYOUT.csv R2 COLOURS...
       the basins figure: each class colour (R,G,B) present in every frame, and the circle |a| = R2
       (in the world window [-1, 1]^2 of the frames) drawn dark at every 30 degrees.
@@ -90,8 +91,9 @@ def check_cells(csv_path, h5, run, nx, ny, per_cell, xlo, xhi, ylo, yhi):
         if not close(float(row["x"]), xlo + (ix + 0.5) * (xhi - xlo) / nx) or \
            not close(float(row["y"]), ylo + (iy + 0.5) * (yhi - ylo) / ny):
             problem(f"{where}: centre ({row['x']}, {row['y']})")
-        if int(row["done"]) != n[iy, ix] or int(row["partial"]) != int(n[iy, ix] < per_cell):
-            problem(f"{where}: done {row['done']} partial {row['partial']}, h5py {n[iy, ix]}")
+        if int(row["done"]) != n[iy, ix] or int(row["incomplete"]) != int(n[iy, ix] < per_cell):
+            problem(f"{where}: done {row['done']} incomplete {row['incomplete']}, "
+                    f"h5py {n[iy, ix]}")
         for k, name in enumerate(CLASSES):
             got = int(row[name])
             if got != c[iy, ix, k]:
@@ -116,7 +118,7 @@ def check_json(json_path, csv_path):
         return
     for cell, row in zip(cells, rows):
         same = cell["ix"] == int(row["ix"]) and cell["iy"] == int(row["iy"]) and \
-            cell["done"] == int(row["done"]) and cell["partial"] == (row["partial"] == "1")
+            cell["done"] == int(row["done"]) and cell["incomplete"] == (row["incomplete"] == "1")
         for name in CLASSES:
             same = same and cell[name]["count"] == int(row[name])
             f = cell[name]["fraction"]
@@ -193,17 +195,20 @@ def check_phase(png, layout_path, panels):
     low, high = px[-1].mean(axis=0), px[0].mean(axis=0)
     if not (low.sum() < 300 and high.sum() > 450):
         problem(f"colour bar from {low} (0) to {high} (1): not dark to light")
+    both = 0
     for f in frames:
         p = pixels(png, f, H)
         if not has_colour(p, (214, 39, 40), tol=10, least=30):
             problem(f"panel {f['text']}: no Delta = 0 curve (red) drawn")
-        # The heat map: at least 3 different colours of the map's purple-to-yellow range.
+        # The heat map's ends: dark purple (fraction 0) and yellow (fraction 1).
         flat = p.reshape(-1, 3)
         dark = ((flat[:, 0] < 90) & (flat[:, 2] > 60) & (flat[:, 1] < 40)).sum()
         light = ((flat[:, 0] > 180) & (flat[:, 1] > 180) & (flat[:, 2] < 100)).sum()
-        if dark < 50 or light < 50:
-            problem(f"panel {f['text']}: heat map without both ends of the map "
-                    f"({dark} dark, {light} light pixels)")
+        if dark < 50 and light < 50:
+            problem(f"panel {f['text']}: no heat map ({dark} dark, {light} light pixels)")
+        both += dark >= 50 and light >= 50
+    if not both:
+        problem("no panel shows both ends of the heat map (fractions 0 and 1)")
 
 
 def check_basins(png, layout_path, r2, colours):
