@@ -67,8 +67,9 @@ typedef struct {
 } sgema_design_context;
 
 /* The rules of a design (docs/EXPERIMENTS.md, "Grid designs"). SGEMA_OK, or SGEMA_EINVAL with
- * *key the design key at fault ("x", "x_range", "per_cell", ...) and why the reason in words. A
- * random design is always valid (its axes are not read). */
+ * *key the design key at fault ("x", "x_range", "per_cell", ...; "condition_delta", the sampling's
+ * key, when that is at fault) and why the reason in words. A random design is always valid (its
+ * axes are not read). */
 int sgema_design_check(const sgema_design *d, const sgema_design_context *c, const char **key,
                        char *why, size_t size);
 

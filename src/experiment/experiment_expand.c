@@ -295,7 +295,7 @@ static void check_design(exp_reader *r, const entry_view *ev, const sgema_run_sp
   if (rep->design++)
     return;
   const layer *from;
-  size_t at = exp_setting_index("design", dk);
+  size_t at = strcmp(dk, "condition_delta") == 0 ? cd : exp_setting_index("design", dk);
   yaml_node_t *node = source_of(ev->run, ev->defs, at, &from);
   if (!node)
     node = source_of(ev->run, ev->defs, at = ki, &from);
@@ -432,7 +432,7 @@ static int check_design_entry(exp_reader *r, const entry_view *ev, sgema_run_spe
   }
   uint64_t cells = (uint64_t)d->x.cells * (uint64_t)d->y.cells;
   if (d->per_cell < 1 || cells > SGEMA_DESIGN_TRIALS_MAX / (uint64_t)d->per_cell)
-    return 0; /* the point's design check says why */
+    return 1; /* no count to derive: the point's design check says why */
   uint32_t count = (uint32_t)(cells * (uint64_t)d->per_cell);
   yaml_node_t *tn = source_of(run, ev->defs, ti, &from);
   if (!tn) {

@@ -141,9 +141,8 @@ int sgema_design_check(const sgema_design *d, const sgema_design_context *c, con
     if (d->x.what == d->y.what)
       return bad(key, "y", why, size, "the same statistic as x (%s)", sgema_axis_name(d->x.what));
     if (c->condition_delta)
-      return bad(
-          key, "kind", why, size,
-          "a phase grid sets the statistics, so sampling.condition_delta cannot redraw them");
+      return bad(key, "condition_delta", why, size,
+                 "true cannot redraw the statistics of a phase grid, which sets them");
   } else {
     if ((st = check_basins_axis(&d->x, c, "x", "x_index", "x_range", key, why, size)) != SGEMA_OK ||
         (st = check_basins_axis(&d->y, c, "y", "y_index", "y_range", key, why, size)) != SGEMA_OK)
