@@ -115,6 +115,10 @@ typedef struct {
  * value cmap1 in [0, 1] of the colour map instead). */
 void plot_rect(double x0, double y0, double x1, double y1, int colour, double cmap1);
 
+/* A filled box of cmap0 colour `colour` under text t of the figure (drawn before plot_texts): a
+ * label over a heat map stays readable. */
+void plot_text_backdrop(const lay_figure *f, int t, int colour);
+
 /* The sequential colour map of heatmaps (cmap1, dark purple to yellow, as viridis). */
 void plot_heat_palette(void);
 /* The figure's colour bar (lay_spec.colorbar): the map's gradient and a frame. */

@@ -355,3 +355,11 @@ void plot_colour_bar(const lay_figure *f) {
     pljoin(b->x1, yy, b->x1 + 0.4 * f->h, yy);
   }
 }
+
+void plot_text_backdrop(const lay_figure *f, int t, int colour) {
+  if (t < 0 || t >= f->ntext)
+    return;
+  const lay_box *b = &f->text[t].box;
+  use_page(f);
+  plot_rect(b->x0, b->y0, b->x1, b->y1, colour, -1);
+}

@@ -208,6 +208,8 @@ static int draw_phase(plot_job *job, void *vdata, char *err, size_t errsize) {
       draw_delta_zero(f, k, &p->g[t->run[k]], t->fixed_what[k], t->fixed[k]);
     plot_axes(f, k);
   }
+  for (size_t k = 0; k < spec.nnote; k++)
+    plot_text_backdrop(f, f->note_text[k], PLOT_WHITE);
   plot_colour_bar(f);
   int st = plot_texts(f, err, errsize);
   free(f);
