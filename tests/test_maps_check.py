@@ -5,7 +5,8 @@ tests/maps/maps-small.yaml run under mpirun, then
   (b) no SG trial with Delta = tau^2 - 4 rho lambda < 0 ends stable (MODEL.md fact 1);
   (c) the file from -np 1 and -np 3 equals -np 2's (h5diff /runs);
   (d) basin cells re-run by sgema-trial --input, from a file built here out of the stored inputs
-      (not through the design code), give the same final state and class bit for bit;
+      (not through the design code), give the same final state and class bit for bit; and
+      sgema-trial --design ... --trial k, with the grid as options, gives row k bit for bit;
   (e) a grid run killed (SIGKILL) mid-way and resumed equals the uninterrupted run.
   test_maps_check.py SGEMA_RUN SGEMA_TRIAL SOURCE_DIR WORK_DIR"""
 import json
@@ -169,6 +170,34 @@ def check_rerun(g, name):
               f"({rec['result']['class']}) bit for bit")
 
 
+def design_options(name):
+    """sgema-trial's options for the grid of run name, from GRIDS (not from the file)."""
+    grid = GRIDS[name]
+    opts = ["--design", grid["kind"], "--design-per-cell", str(grid["per_cell"])]
+    for a in ("x", "y"):
+        what, index, lo, hi, cells = grid[a]
+        opts += [f"--design-{a}", what, f"--design-{a}-index", str(index), f"--design-{a}-range",
+                 f"{lo!r},{hi!r}", f"--design-{a}-cells", str(cells)]
+    return opts
+
+
+def check_trial_option(g, name, alg, sampling, trials):
+    """sgema-trial --design ... --trial k: exactly row k of the run."""
+    for k in trials:
+        args = [TRIAL, "--alg", alg, "--m", "1", "--n", "2", "--seed", str(SEED), "--run",
+                str(GRIDS[name]["stream"]), "--trial", str(k), "--json", "--compact"]
+        out = subprocess.run(args + sampling + design_options(name), stdout=subprocess.PIPE).stdout
+        rec = json.loads(out)
+        ini, fin = rec["initial"], rec["final"]
+        y0 = sum(ini["A"], []) + sum(ini["B"], []) + sum(ini.get("C", []), [])
+        y = sum(fin["A"], []) + sum(fin["B"], []) + sum(fin.get("C", []), [])
+        check(np.array_equal(y0, g["inputs/y0"][k]) and np.array_equal(y, g["outputs/y_end"][k]) and
+              rec["problem"]["Sxx"][0][0] == g["inputs/Sxx"][k, 0, 0] and
+              CLASS.get(rec["result"]["class"], -1) == g["outputs/class"][k],
+              f"{name}: sgema-trial --design {GRIDS[name]['kind']} ... --trial {k} is row {k} "
+              "bit for bit")
+
+
 def kill_and_resume(ref):
     out = os.path.join(WORK, "killed.h5")
     for attempt in range(1, 3):
@@ -212,6 +241,12 @@ def main():
         check_basins(f["runs/basins-ema"], "basins-ema", "ema")
         check_rerun(f["runs/basins-sg"], "basins-sg")
         check_rerun(f["runs/basins-ema"], "basins-ema")
+        fig3 = ["--rho-range", "3,3", "--tau-range", "2,2", "--lambda-range", "0.1,0.1"]
+        check_trial_option(f["runs/basins-sg"], "basins-sg", "sg", fig3, [0, 437, 899])
+        check_trial_option(f["runs/basins-ema"], "basins-ema", "ema",
+                           fig3 + ["--momentum", "linear:0.9,1,300"], [512])
+        check_trial_option(f["runs/phase-sg"], "phase-sg", "sg", ["--lambda-range", "0.1,0.1"],
+                           [0, 601, 1199])
     kill_and_resume(files[2])
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
