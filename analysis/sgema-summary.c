@@ -201,7 +201,7 @@ static void text_grid(const sum_run *r) {
          x, y, g->design.per_cell, g->design.per_cell == 1 ? "" : "s");
   if (g->design.kind == SGEMA_DESIGN_BASINS)
     printf("; data and the rest of y0 from trial %u's draw", g->design.base_trial);
-  printf("\n  %ld cells, %ld partial (fewer done trials than %d), %ld without a done trial\n",
+  printf("\n  %ld cells, %ld incomplete (fewer done trials than %d), %ld without a done trial\n",
          g->cells, g->partial, g->design.per_cell, g->empty);
   if (g->outside)
     printf("  %ld done trials lie past the grid's %ld cells (not counted in any cell)\n",
