@@ -4,6 +4,7 @@
  * (m = 2..8) and on the m = 1 sphere equilibria of Prop. 4.11, whose spectra are known; and that
  * GSL keeps its own CBLAS although OpenBLAS is loaded (the dense path's bits). */
 #define _GNU_SOURCE
+#include "integrate_cvode.h" /* white box: the generic preconditioner solve */
 #include "sgema/classify.h"
 #include "sgema/field.h"
 #include "sgema/trial.h"
@@ -313,6 +314,31 @@ static void test_tiny_horizon(void) {
   sgema_trial_free(t);
 }
 
+/* The preconditioner's compile-time-size solves (kernel_sizes.h) against the generic one, which
+ * runs the same loops with run-time sizes: the same trials must give the same bits. */
+static void test_sized_solves(sgema_alg alg, int m, int n) {
+  sgema_settings s = settings(alg, m, n, SGEMA_METHOD_HYBRID);
+  sgema_record rec;
+  int diff = 0;
+  sgema_trial *sized = sgema_trial_alloc(&s), *generic = sgema_trial_alloc(&s);
+  for (uint32_t i = 0; i < 3; i++) {
+    snap a, b;
+    sgema_trial_run(sized, 4711, 5, i, &rec, NULL);
+    take(&rec, &a);
+    cvode_use_generic_solves(1); /* the solve is chosen as a trial's integration starts */
+    sgema_trial_run(generic, 4711, 5, i, &rec, NULL);
+    cvode_use_generic_solves(0);
+    take(&rec, &b);
+    diff += !same(&a, &b);
+  }
+  sgema_trial_free(sized);
+  sgema_trial_free(generic);
+  CHECK(diff == 0,
+        "%s m=%d n=%d: sized and generic preconditioner solves bit-identical (%d of 3 "
+        "trials differ)",
+        sgema_alg_name(alg), m, n, diff);
+}
+
 int main(void) {
   test_gsl_cblas();
   test_tiny_horizon();
@@ -321,6 +347,8 @@ int main(void) {
   test_order(SGEMA_ALG_SG, 2, 4, SGEMA_METHOD_CVODE);
   test_order(SGEMA_ALG_EMA, 4, 8, SGEMA_METHOD_HYBRID);
   test_arnoldi_history();
+  test_sized_solves(SGEMA_ALG_SG, 4, 8);
+  test_sized_solves(SGEMA_ALG_EMA, 3, 6);
   test_classes(SGEMA_ALG_SG, 2, 4, SGEMA_METHOD_CVODE, 200);
   test_classes(SGEMA_ALG_EMA, 2, 4, SGEMA_METHOD_CVODE, 200);
   test_classes(SGEMA_ALG_SG, 4, 8, SGEMA_METHOD_HYBRID, 60);

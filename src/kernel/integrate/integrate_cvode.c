@@ -281,7 +281,16 @@ SGEMA_CLONES static void block_solve_generic(const cvode_ws *w, const sgema_prob
 }
 
 /* The copy for m x n states. */
+/* Tests compare the compile-time-size copies with the generic one (cvode_use_generic_solves). */
+static int generic_solves_only;
+
+void cvode_use_generic_solves(int on) {
+  generic_solves_only = on;
+}
+
 static block_solve_fn block_solve_for(int m, int n) {
+  if (generic_solves_only)
+    return block_solve_generic;
 #define BLOCK_SOLVE_PICK(M, N)                                                                     \
   if (m == M && n == N)                                                                            \
     return block_solve_##M##_##N;

@@ -18,4 +18,8 @@ void cvode_free(void *impl);
  */
 int cvode_continue(cvode_ws *w, integ_run *r, double t, double *y, double *f);
 
+/* Tests only: on (1), workspaces allocated from then on use the generic preconditioner solve
+ * instead of its compile-time-size copies (kernel_sizes.h), which must give the same bits. */
+void cvode_use_generic_solves(int on);
+
 #endif
