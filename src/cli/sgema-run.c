@@ -55,9 +55,9 @@ static void usage(FILE *out) {
         "  --chunk N             trials per work unit (default 16)\n"
         "  --flush-seconds S     write results at least every S seconds (default 30)\n"
         "  --quiet               no progress reports\n"
-        "  --heartbeat S         while a trial runs longer than S seconds, each process says so\n"
-        "                        every S seconds: run, trial, time in it, integration time t\n"
-        "                        (default 10; 0: never; --quiet alone turns it off)\n"
+        "  --heartbeat S         while a trial or census data set runs longer than S seconds,\n"
+        "                        each process says so every S seconds: run, trial, time in it,\n"
+        "                        integration time t (default 10; 0: never; --quiet alone: off)\n"
         "  --dry-run             print the resolved experiment (every setting of every run) and "
         "stop,\n"
         "                        with the estimated cost of each run and of all (core-seconds, "
@@ -77,8 +77,9 @@ static void usage(FILE *out) {
         "failed, its error code in outputs/status); 1 failure (out of memory, a disk full,\n"
         "read-only or not writable: the file and the reason are named; what was written stays\n"
         "valid); 2 bad command line or experiment file (every problem listed, nothing written);\n"
-        "75 stopped by SIGTERM, SIGUSR1 or SIGINT (within seconds: the trials in flight are\n"
-        "abandoned) after writing its finished trials: run again with --resume.\n",
+        "75 stopped by SIGTERM, SIGUSR1 or SIGINT (within seconds: the trials and census data\n"
+        "sets in flight are abandoned) after writing its finished trials: run again with\n"
+        "--resume.\n",
         out);
 }
 
