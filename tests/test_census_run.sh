@@ -157,6 +157,17 @@ check "SIGUSR1 inside a data set: no row done" \
 check "progress and the last line count data sets" \
   grep -q "^sgema-run: 0 data sets computed in .*incomplete" slow.err
 
+# --dry-run's estimate abandons a data set longer than its share of the ~3 s budget too (before:
+# it timed the first data set whole, minutes).
+start=$(date +%s.%N)
+timeout -k 5 60 "$RUN" "$T/slow.yaml" --dry-run >slow-dry.yaml 2>slow-dry.err
+status=$?
+took=$(echo "$(date +%s.%N) - $start" | bc)
+check "--dry-run of slow data sets: exit 0 within 15 s (status $status, $took s)" \
+  test $status -eq 0 -a "$(echo "$took < 15" | bc)" -eq 1
+check "... their cost given as a lower bound" grep -q "sg-m4: more than .* s per trial (0 timed)" \
+  slow-dry.yaml
+
 # 5. A census file is not resumed as a run of trials, nor the other way round.
 sed 's/kind: census/kind: trials/' "$T/kill.yaml" >trials.yaml
 $MPIRUN -np 1 "$RUN" trials.yaml -o ref.h5 --resume --quiet >kind.out 2>&1
