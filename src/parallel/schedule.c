@@ -100,8 +100,11 @@ enum { FAILURES_SHOWN = 10 };
 
 /* Whether the heartbeat is due now (and then it is reset). */
 static int beat_due(workers_kit *kit) {
-  double every = kit->opt->heartbeat_seconds, time = now();
-  if (every <= 0.0 || time - kit->last_beat < every)
+  double every = kit->opt->heartbeat_seconds;
+  if (every <= 0.0)
+    return 0;
+  double time = now();
+  if (time - kit->last_beat < every)
     return 0;
   kit->last_beat = time;
   return 1;
