@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Whether census equilibrium e is one a limit of class cls and rank `rank` may equal. */
 static int candidate(const sgema_census_equilibrium *e, int cls, int rank, int m) {
@@ -45,9 +46,33 @@ typedef struct {
   double tol;
   sgema_trial *trial;
   sgema_census *census;
-  sgema_census_settings cs;
+  sgema_census_settings cs;    /* the run's census settings: what a partial limit is matched to */
+  sgema_census_settings cs_pd; /* the same without the rank-deficient solve */
   double *y_end;
+  FILE *progress;   /* where a line goes every PROGRESS_SECONDS (NULL: nowhere) */
+  double last_line; /* when the last one went (monotonic seconds) */
+  const char *prog; /* the program's name, for those lines */
 } matcher;
+
+/* A census at m = 3 can take a second: a long run says how far it is, so it is not taken for hung.
+ */
+#define PROGRESS_SECONDS 10.0
+
+static double monotonic_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void progress_line(matcher *w, const match_run *out) {
+  double now = monotonic_seconds();
+  if (!w->progress || now - w->last_line < PROGRESS_SECONDS)
+    return;
+  w->last_line = now;
+  fprintf(w->progress, "%s: run %s: %ld stable and %ld partial limits checked\n", w->prog,
+          w->f->runs[w->run].name, out->limits[0], out->limits[1]);
+  fflush(w->progress);
+}
 
 /* Trial k of class cls and stored rank: its census, the nearest candidate, a miss recorded. */
 static int check_trial(matcher *w, uint32_t k, int cls, int rank, match_run *out, char *err,
@@ -61,8 +86,11 @@ static int check_trial(matcher *w, uint32_t k, int cls, int rank, match_run *out
   sgema_record rec;
   sgema_census_result res;
   int st = sgema_trial_sample(w->trial, w->seed, w->stream, k, &rec);
+  /* A stable limit can only equal a PD solution: Eq. 6 alone finds those, and is much cheaper than
+   * the rank-free system the rank-deficient ones need (docs/CENSUS.md, "Costs"). */
+  const sgema_census_settings *cs = cls == SGEMA_CLASS_STABLE ? &w->cs_pd : &w->cs;
   if (st == SGEMA_OK)
-    st = sgema_census_run(w->census, &w->cs, &rec.problem, w->seed, w->stream, k, &res);
+    st = sgema_census_run(w->census, cs, &rec.problem, w->seed, w->stream, k, &res);
   x.census_status = st;
   for (int i = 0; st == SGEMA_OK && i < res.n_equilibria; i++) {
     const sgema_census_equilibrium *e = &res.equilibria[i];
@@ -76,6 +104,7 @@ static int check_trial(matcher *w, uint32_t k, int cls, int rank, match_run *out
     if (candidate(e, cls, rank, w->m) && !(d >= x.distance))
       x.distance = d;
   }
+  progress_line(w, out);
   if (x.distance <= w->tol) {
     out->matched[c]++;
     return 0;
@@ -106,10 +135,12 @@ static int stream_run(matcher *w, match_run *out, char *err, size_t errsize) {
   return limit_rows_visit(w->f, w->run, visit_limit, &v, err, errsize);
 }
 
-int match_run_check(const sum_file *f, size_t i, double tol, match_run *out, char *err,
-                    size_t errsize) {
+int match_run_check(const sum_file *f, size_t i, double tol, const char *prog, FILE *progress,
+                    match_run *out, char *err, size_t errsize) {
   memset(out, 0, sizeof *out);
-  matcher w = {f, i, f->runs[i].m, f->runs[i].n, 0, 0, 0, tol, NULL, NULL, {0}, NULL};
+  matcher w = {f,    i,    f->runs[i].m, f->runs[i].n, 0,    0,        0, tol,
+               NULL, NULL, {0},          {0},          NULL, progress, 0, prog};
+  w.last_line = monotonic_seconds();
   if (f->runs[i].census) { /* its data sets have equilibria, not limits to match */
     snprintf(out->reason, sizeof out->reason, "a census run (no Monte Carlo limits)");
     out->skipped = out->reason;
@@ -127,6 +158,8 @@ int match_run_check(const sum_file *f, size_t i, double tol, match_run *out, cha
     return 0;
   }
   sgema_settings_census(&s, &w.cs);
+  w.cs_pd = w.cs;
+  w.cs_pd.rank_deficient = 0;
   w.N = sgema_problem_dim_for(s.alg, s.m, s.n);
   w.trial = sgema_trial_alloc(&s);
   w.census = sgema_census_alloc(s.m, s.n);

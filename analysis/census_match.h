@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* A limit matches a census solution S when |A^T A - S|_F <= tol max(1, |S|_F). */
 #define MATCH_TOL_DEFAULT 1e-5
@@ -38,8 +39,10 @@ typedef struct {
  * with the run's reloaded settings, seed and stream). A run the census does not take (GD, a moving
  * or unit momentum, m > 4, discrete time) or whose settings do not reload is skipped with its
  * reason, not an error. -1 and a one-line reason on a read failure or when out of memory. */
-int match_run_check(const sum_file *f, size_t i, double tol, match_run *out, char *err,
-                    size_t errsize);
+/* A line "PROG: run R: K stable and P partial limits checked" goes to progress (when not NULL)
+ * every 10 s, since a run at m = 3 takes minutes. */
+int match_run_check(const sum_file *f, size_t i, double tol, const char *prog, FILE *progress,
+                    match_run *out, char *err, size_t errsize);
 void match_run_free(match_run *r);
 
 #endif

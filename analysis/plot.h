@@ -44,6 +44,8 @@ typedef struct {
   long trajectories; /* at most this many trajectories per run (-1: all) */
   int bins;          /* delta: bins of Delta */
   long trial;        /* trial: the trial to re-integrate */
+  int cls;           /* phase: the class whose fraction is drawn (--class; stable by default) */
+  int panels;        /* phase: one panel per class, stable, origin and partial (--panels) */
   int usage_error;   /* set by check: the failure is the command line's (exit 2) */
   int explicit_runs; /* 1: the runs were named (--run), so each must suit the kind; 0: every run
                       * of the files, and the kind keeps those that suit it */
@@ -71,7 +73,7 @@ int plot_keep_runs(plot_job *job, int (*suits)(const plot_run *r, char *why, siz
 int plot_read_counts(plot_job *job, char *err, size_t errsize);
 
 extern const plot_kind plot_kind_trajectories, plot_kind_ebar, plot_kind_classes, plot_kind_delta,
-    plot_kind_sweep, plot_kind_ranks, plot_kind_trial;
+    plot_kind_sweep, plot_kind_ranks, plot_kind_trial, plot_kind_phase, plot_kind_basins;
 
 /* Palette: cmap0 indices. */
 enum { PLOT_WHITE = 0, PLOT_BLACK = 1, PLOT_GREY = 2, PLOT_LIGHT = 3, PLOT_SERIES = 4 };
@@ -109,6 +111,19 @@ typedef struct {
   const char *symbol; /* NULL: none */
   int box;            /* 1: a filled colour box instead of a line */
 } plot_legend_entry;
+/* A filled rectangle in world coordinates in colour index `colour` of cmap0 (cmap1 >= 0: the
+ * value cmap1 in [0, 1] of the colour map instead). */
+void plot_rect(double x0, double y0, double x1, double y1, int colour, double cmap1);
+
+/* A filled box of cmap0 colour `colour` under text t of the figure (drawn before plot_texts): a
+ * label over a heat map stays readable. */
+void plot_text_backdrop(const lay_figure *f, int t, int colour);
+
+/* The sequential colour map of heatmaps (cmap1, dark purple to yellow, as viridis). */
+void plot_heat_palette(void);
+/* The figure's colour bar (lay_spec.colorbar): the map's gradient and a frame. */
+void plot_colour_bar(const lay_figure *f);
+
 /* The legend's samples in the boxes the layout gave them (the texts are drawn by plot_texts). */
 void plot_legend(const lay_figure *f, const plot_legend_entry *e, int n);
 

@@ -314,3 +314,52 @@ int plot_texts(const lay_figure *f, char *err, size_t errsize) {
   char_height(f->h);
   return 0;
 }
+
+void plot_rect(double x0, double y0, double x1, double y1, int colour, double cmap1) {
+  PLFLT x[4] = {x0, x1, x1, x0}, y[4] = {y0, y0, y1, y1};
+  if (cmap1 >= 0)
+    plcol1(cmap1);
+  else
+    plcol0(colour);
+  plfill(4, x, y);
+}
+
+void plot_heat_palette(void) {
+  /* viridis at five stops, linear in RGB between them: dark where the fraction is 0, light where
+   * it is 1, and readable in grey. */
+  static const PLFLT pos[5] = {0.0, 0.25, 0.5, 0.75, 1.0};
+  static const PLFLT r[5] = {68 / 255.0, 59 / 255.0, 33 / 255.0, 94 / 255.0, 253 / 255.0};
+  static const PLFLT g[5] = {1 / 255.0, 82 / 255.0, 145 / 255.0, 201 / 255.0, 231 / 255.0};
+  static const PLFLT b[5] = {84 / 255.0, 139 / 255.0, 140 / 255.0, 98 / 255.0, 37 / 255.0};
+  plscmap1n(256);
+  plscmap1l(1, 5, pos, r, g, b, NULL);
+}
+
+void plot_colour_bar(const lay_figure *f) {
+  const lay_box *b = &f->colorbar;
+  if (!(b->x1 > b->x0))
+    return;
+  const lay_axis *a = &f->colorbar_axis;
+  use_page(f);
+  enum { STEPS = 128 };
+  double h = (b->y1 - b->y0) / STEPS;
+  for (int k = 0; k < STEPS; k++) /* each step overlaps the next so that no seam shows */
+    plot_rect(b->x0, b->y0 + k * h, b->x1, fmin(b->y1, b->y0 + (k + 1.5) * h), 0,
+              (k + 0.5) / STEPS);
+  plcol0(PLOT_BLACK);
+  plwidth(1.0);
+  PLFLT x[5] = {b->x0, b->x1, b->x1, b->x0, b->x0}, y[5] = {b->y0, b->y0, b->y1, b->y1, b->y0};
+  plline(5, x, y);
+  for (int k = 0; k < a->n; k++) {
+    double yy = b->y0 + (a->v[k] - a->lo) / (a->hi - a->lo) * (b->y1 - b->y0);
+    pljoin(b->x1, yy, b->x1 + 0.4 * f->h, yy);
+  }
+}
+
+void plot_text_backdrop(const lay_figure *f, int t, int colour) {
+  if (t < 0 || t >= f->ntext)
+    return;
+  const lay_box *b = &f->text[t].box;
+  use_page(f);
+  plot_rect(b->x0, b->y0, b->x1, b->y1, colour, -1);
+}

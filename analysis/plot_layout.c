@@ -598,6 +598,31 @@ static void notes(const lay_spec *s, lay_figure *f) {
   }
 }
 
+/* The colour bar's band at the right of area (narrowed by it): the bar, its tick labels to its
+ * right and its label, upright, beyond them. */
+static void colour_bar(const lay_spec *s, lay_figure *f, lay_box *area, double h) {
+  lay_axis a = {s->colorbar_lo, s->colorbar_hi, 0, 0, {0}, 0, 0};
+  double y0 = area->y0 + 4.0 * h, y1 = area->y1 - 3.0 * h;
+  if (y1 - y0 < 4 * h)
+    return;
+  axis_ticks(&a, y1 - y0, h, 0);
+  double bar = 1.5 * h, ticks = widest_label(&a, h);
+  double band = 0.8 * h + bar + 0.7 * h + ticks + 0.3 * h + LABEL_BAND * h;
+  area->x1 -= band;
+  double x0 = area->x1 + 0.8 * h;
+  f->colorbar = (lay_box){x0, y0, x0 + bar, y1};
+  f->colorbar_axis = a;
+  for (int k = 0; k < a.n; k++) {
+    char buf[64];
+    tick_label(&a, k, buf, sizeof buf);
+    add_text(f, LAY_ROLE_TICK, buf, x0 + bar + 0.7 * h,
+             y0 + (a.v[k] - a.lo) / (a.hi - a.lo) * (y1 - y0), 0.0, 0, h, 0);
+  }
+  add_text(f, LAY_ROLE_AXIS_LABEL, s->colorbar,
+           x0 + bar + 0.7 * h + ticks + 0.3 * h + 0.5 * LABEL_BAND * h, (y0 + y1) / 2, 0.5, 1, h,
+           y1 - y0);
+}
+
 static int build_at(const lay_spec *s, lay_figure *f, double h) {
   f->h = h;
   f->ntext = 0;
@@ -614,6 +639,9 @@ static int build_at(const lay_spec *s, lay_figure *f, double h) {
   if (lh > 0)
     bottom += lh + 0.5 * h;
   lay_box area = {M, bottom, f->W - M, top};
+  f->colorbar = (lay_box){0, 0, 0, 0};
+  if (s->colorbar && s->colorbar_hi > s->colorbar_lo)
+    colour_bar(s, f, &area, h);
   if (area.y1 - area.y0 < 8 * h || area.x1 - area.x0 < 10 * h)
     return -1;
   int keep = f->ntext;
@@ -678,6 +706,9 @@ int lay_write(const lay_figure *f, const char *path) {
     if (f->legend_sample[i].x1 > f->legend_sample[i].x0)
       fprintf(out, "sample,legend,%.3f,%.3f,%.3f,%.3f,%d\n", f->legend_sample[i].x0,
               f->legend_sample[i].y0, f->legend_sample[i].x1, f->legend_sample[i].y1, i);
+  if (f->colorbar.x1 > f->colorbar.x0)
+    fprintf(out, "colorbar,colorbar,%.3f,%.3f,%.3f,%.3f,\n", f->colorbar.x0, f->colorbar.y0,
+            f->colorbar.x1, f->colorbar.y1);
   if (f->legend_area.x1 > 0)
     fprintf(out, "legend_area,legend,%.3f,%.3f,%.3f,%.3f,\n", f->legend_area.x0, f->legend_area.y0,
             f->legend_area.x1, f->legend_area.y1);

@@ -108,6 +108,10 @@ typedef struct {
   const char *legend[LAY_MAX_LEGEND];
   size_t nnote;
   const lay_note *note; /* kept only where they fit (inside their frame, over no other text) */
+  /* A colour bar for values in [colorbar_lo, colorbar_hi] at the page's right, labelled by this
+   * text (NULL: none); its ticks and label are texts of the figure. */
+  const char *colorbar;
+  double colorbar_lo, colorbar_hi;
 } lay_spec;
 
 typedef struct {
@@ -121,6 +125,8 @@ typedef struct {
   int legend_text[LAY_MAX_LEGEND];       /* index in text[] of each entry's text */
   int note_text[LAY_MAX_TEXTS];          /* for notes: index in text[] or -1 when dropped */
   int cat_vertical;                      /* the category labels are turned upright */
+  lay_box colorbar;                      /* the colour bar's box (empty when none) */
+  lay_axis colorbar_axis;                /* its values (y) and labelled ticks */
 } lay_figure;
 
 /* Lays the figure out. -1 only when the page is too small for anything legible (err says why). */

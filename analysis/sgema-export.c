@@ -3,10 +3,12 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
+#include "export_cells.h"
 #include "export_census.h"
 #include "export_columns.h"
 #include "export_command.h"
 #include "export_where.h"
+#include "grid_cells.h"
 #include "out_file.h"
 #include "results_format.h"
 #include "run_reload.h"
@@ -39,13 +41,15 @@ typedef struct {
   long chunk_rows;                /* 0: the default (XCOL_CHUNK_BYTES) */
   int commands;
   int equilibria; /* a census run: its equilibria, one row each, instead of its data sets */
+  int cells;      /* a grid run: its cells, one row each, instead of its trials */
+  int json;       /* --cells as JSON */
   where_expr *where;
 } options;
 
 static void usage(FILE *out) {
   fputs(
       "Usage: sgema-export RESULTS.h5 --run NAME [--class C[,C...]] [--where EXPR] [--limit N]\n"
-      "                   [-o FILE] [--commands [--program PATH]]\n"
+      "                   [-o FILE] [--commands [--program PATH]] [--cells [--json]]\n"
       "Writes the done trials of one run of a results file (docs/FORMAT.md) that pass the filters\n"
       "as CSV, one row per trial in trial order: trial, seed, stream; the inputs (lambda, draws,\n"
       "Sxx_I_J, Syx_I_J, Syy_I_J, y0_A_I_J, y0_B_I_J, y0_C_I_J); the outputs (class, end, sphere\n"
@@ -68,6 +72,11 @@ static void usage(FILE *out) {
       "  --equilibria    instead, one row per stored equilibrium: data_set, slot, rank, kind,\n"
       "                  class, mc_class, abscissa, unstable, symmetry_zeros, the residuals, "
       "S_I_J\n"
+      "A grid run (design phase or basins, docs/EXPERIMENTS.md) is written per cell with\n"
+      "  --cells         one row per cell, ix fastest: ix, iy, x, y (the axes' values at the\n"
+      "                  cell's centre), done, incomplete, and per class its count, fraction and\n"
+      "                  95% Wilson interval (CLASS, CLASS_fraction, CLASS_ci95_lo, _hi)\n"
+      "  --json          --cells as one JSON object: the design and the cells\n"
       "  -h, --help\n\n"
       "Exit status: 0 written (also from an incomplete run: its done trials); 1 missing,\n"
       "truncated or foreign file, unknown run, or a run whose settings cannot be reloaded for\n"
@@ -118,6 +127,12 @@ static void parse_option(cli_errors *e, int c, options *o) {
   case 'E':
     o->equilibria = 1;
     break;
+  case 'G':
+    o->cells = 1;
+    break;
+  case 'J':
+    o->json = 1;
+    break;
   case 'p':
     o->program = optarg;
     break;
@@ -139,12 +154,15 @@ static const char *where_shown(const char *text, char *buf, size_t size) {
   return buf;
 }
 
+static int all_classes(const options *o);
+
 static int parse(int argc, char **argv, options *o) {
   static const struct option opts[] = {
       {"run", required_argument, 0, 'r'},     {"class", required_argument, 0, 'c'},
       {"where", required_argument, 0, 'w'},   {"limit", required_argument, 0, 'l'},
       {"commands", no_argument, 0, 'C'},      {"equilibria", no_argument, 0, 'E'},
       {"program", required_argument, 0, 'p'}, {"chunk-rows", required_argument, 0, 'k'},
+      {"cells", no_argument, 0, 'G'},         {"json", no_argument, 0, 'J'},
       {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
   cli_errors e;
   cli_errors_init(&e, "sgema-export", stderr);
@@ -166,6 +184,12 @@ static int parse(int argc, char **argv, options *o) {
     o->path = argv[optind];
   if (!o->run)
     cli_error(&e, "--run NAME is required");
+  if (o->json && !o->cells)
+    cli_error(&e, "--json: only with --cells");
+  if (o->cells &&
+      (o->where_text || o->commands || o->equilibria || o->limit >= 0 || !all_classes(o)))
+    cli_error(&e, "--cells: writes every cell; --class, --where, --limit, --commands and "
+                  "--equilibria are for trials");
   if (o->where_text) {
     char err[256], shown[80];
     o->where = where_parse(o->where_text, err, sizeof err);
@@ -416,6 +440,21 @@ static int export_run(const options *o, sum_file *f, size_t ri) {
   return st;
 }
 
+/* A grid run's cells (--cells) as CSV or JSON. */
+static int export_cells_run(const options *o, sum_file *f, size_t ri) {
+  char tmp[4096] = "", err[512];
+  FILE *out = output_open(o, tmp, sizeof tmp);
+  int st = out ? EXIT_OK : EXIT_FILE;
+  if (out) {
+    if (export_cells(f, ri, o->json, out, err, sizeof err) != 0) {
+      fprintf(stderr, "sgema-export: %s: %s\n", o->path, err);
+      st = EXIT_FILE;
+    }
+    st = output_close(o, out, tmp, st);
+  }
+  return st;
+}
+
 /* A census run: its data sets (or with --equilibria its equilibria) as CSV. */
 static int export_census_run(const options *o, sum_file *f, size_t ri) {
   char tmp[4096] = "", err[512];
@@ -432,7 +471,7 @@ static int export_census_run(const options *o, sum_file *f, size_t ri) {
 }
 
 int main(int argc, char **argv) {
-  options o = {NULL, NULL, NULL, NULL, "sgema-trial", {0}, -1, 0, 0, 0, NULL};
+  options o = {NULL, NULL, NULL, NULL, "sgema-trial", {0}, -1, 0, 0, 0, 0, 0, NULL};
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     o.classes[c] = 1;
   fill_class_names();
@@ -455,7 +494,17 @@ int main(int argc, char **argv) {
     st = EXIT_USAGE;
   } else {
     int ri = find_run(&f, o.run);
-    if (ri >= 0 && f.runs[ri].census && (o.where || o.commands || !all_classes(&o)))
+    if (ri >= 0 && o.cells && !grid_design_of(&f, (size_t)ri))
+      fprintf(stderr,
+              "sgema-export: %s: --cells: run %s is not a grid run (%s): --cells is for runs with "
+              "a phase or basins design\n",
+              o.path, f.runs[ri].name,
+              f.runs[ri].census ? "a census run"
+              : f.exp           ? "its design is random"
+                                : "its experiment did not reload");
+    else if (ri >= 0 && o.cells)
+      st = export_cells_run(&o, &f, (size_t)ri);
+    else if (ri >= 0 && f.runs[ri].census && (o.where || o.commands || !all_classes(&o)))
       fprintf(stderr,
               "sgema-export: %s: run %s is a census run: --class, --where and --commands are "
               "for runs of trials (a census run exports its data sets, or --equilibria)\n",

@@ -246,7 +246,7 @@ int main(int argc, char **argv) {
     code = EXIT_FILE;
   }
   for (size_t i = 0; code == EXIT_OK && i < f.run_count; i++)
-    if (selected[i] && match_run_check(&f, i, o.tol, &m[i], err, sizeof err) != 0) {
+    if (selected[i] && match_run_check(&f, i, o.tol, PROG, stderr, &m[i], err, sizeof err) != 0) {
       fprintf(stderr, "%s: %s: %s\n", PROG, o.path, err);
       code = EXIT_FILE;
     }

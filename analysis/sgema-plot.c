@@ -12,9 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-static const plot_kind *const kinds[] = {
-    &plot_kind_trajectories, &plot_kind_ebar,  &plot_kind_classes, &plot_kind_delta,
-    &plot_kind_sweep,        &plot_kind_ranks, &plot_kind_trial,   NULL};
+static const plot_kind *const kinds[] = {&plot_kind_trajectories, &plot_kind_ebar,
+                                         &plot_kind_classes,      &plot_kind_delta,
+                                         &plot_kind_sweep,        &plot_kind_ranks,
+                                         &plot_kind_trial,        &plot_kind_phase,
+                                         &plot_kind_basins,       NULL};
 
 typedef struct {
   const plot_kind *kind;
@@ -25,11 +27,13 @@ typedef struct {
   long trajectories;
   long trial; /* --trial K (trial), -1 when not given */
   int trial_given;
+  int cls;    /* --class (phase), -1 when not given */
+  int panels; /* --panels (phase) */
 } options;
 
 static void usage(FILE *out) {
   fputs("Usage: sgema-plot KIND RESULTS.h5... -o OUT.png|OUT.svg|OUT.pdf [--run NAME[,NAME...]]\n"
-        "                  [--size WxH] [--trajectories K] [--bins N]\n"
+        "                  [--size WxH] [--trajectories K] [--bins N] [--class C] [--panels]\n"
         "Draws a figure of sgema results files (docs/FORMAT.md; docs/PLOTS.md). KIND is one of\n",
         out);
   for (int i = 0; kinds[i]; i++)
@@ -43,12 +47,22 @@ static void usage(FILE *out) {
       "  --bins N          bins of Delta (delta; default 12)\n"
       "  --trial K         the trial to re-integrate and draw (trial; needs one --run)\n"
       "  --data OUT.csv    also write the numbers drawn as CSV (sweep, ranks, trial)\n"
+      "  --class C         phase: the fraction of class C per cell (default stable)\n"
+      "  --panels          phase: one panel per class (stable, origin, partial) for each run\n"
       "  -h, --help\n\n"
       "Exit status: 0 written; 1 missing, truncated or foreign file, unknown run, or data that do\n"
       "not suit KIND (no output file is left behind); 2 bad command line, including a file given\n"
       "twice, a run named twice, or two runs that hold the same trials (same settings, seed and\n"
       "stream), which would count the same trials twice.\n",
       out);
+}
+
+/* A class by name (sgema_class_name's), -1 when none. */
+static int class_parse(const char *name) {
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    if (strcmp(name, sgema_class_name((sgema_class)c)) == 0)
+      return c;
+  return -1;
 }
 
 static const plot_kind *find_kind(const char *name) {
@@ -96,6 +110,8 @@ static int parse(int argc, char **argv, options *o) {
                                        {"bins", required_argument, 0, 'b'},
                                        {"trial", required_argument, 0, 'k'},
                                        {"data", required_argument, 0, 'd'},
+                                       {"class", required_argument, 0, 'c'},
+                                       {"panels", no_argument, 0, 'p'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   cli_errors e;
@@ -122,6 +138,17 @@ static int parse(int argc, char **argv, options *o) {
     case 'd':
       o->data = optarg;
       break;
+    case 'c':
+      o->cls = class_parse(optarg);
+      if (o->cls < 0)
+        cli_error(&e,
+                  "--class: '%s' is not a class (origin, stable, saddle, partial, "
+                  "not_converged, diverged, failed)",
+                  optarg);
+      break;
+    case 'p':
+      o->panels = 1;
+      break;
     case 's':
       parse_size(&e, optarg, &o->width, &o->height);
       break;
@@ -139,9 +166,12 @@ static int parse(int argc, char **argv, options *o) {
     }
   }
   if (optind >= argc) {
-    cli_error(&e, "no KIND given (trajectories, ebar, classes, delta, sweep, ranks, trial)");
+    cli_error(&e, "no KIND given (trajectories, ebar, classes, delta, sweep, ranks, trial, phase, "
+                  "basins)");
   } else if (!(o->kind = find_kind(argv[optind]))) {
-    cli_error(&e, "unknown KIND '%s' (trajectories, ebar, classes, delta, sweep, ranks, trial)",
+    cli_error(&e,
+              "unknown KIND '%s' (trajectories, ebar, classes, delta, sweep, ranks, trial, "
+              "phase, basins)",
               argv[optind]);
   } else if (optind + 1 >= argc) {
     cli_error(&e, "no results file given");
@@ -161,6 +191,13 @@ static int parse(int argc, char **argv, options *o) {
   } else if (o->trial_given && o->kind) {
     cli_error(&e, "--trial: only for KIND trial");
   }
+  int phase = o->kind && strcmp(o->kind->name, "phase") == 0;
+  if (o->kind && !phase && o->cls >= 0)
+    cli_error(&e, "--class: only for KIND phase");
+  if (o->kind && !phase && o->panels)
+    cli_error(&e, "--panels: only for KIND phase");
+  if (o->cls >= 0 && o->panels)
+    cli_error(&e, "--class and --panels: give one (the panels are stable, origin and partial)");
   if (o->data && o->out && strcmp(o->data, o->out) == 0)
     cli_error(&e, "--data %s: the same file as -o", o->data);
   if (!o->out)
@@ -300,6 +337,8 @@ static int run_job(const options *o, sum_file *files, char *names) {
   job.trajectories = o->trajectories;
   job.bins = o->bins;
   job.trial = o->trial;
+  job.cls = o->cls >= 0 ? o->cls : SGEMA_CLASS_STABLE;
+  job.panels = o->panels;
   job.out = &out;
   void *data = NULL;
   int st = select_runs(&job, o, files, err, sizeof err);
@@ -366,7 +405,7 @@ static int repeated_file(const options *o) {
 }
 
 int main(int argc, char **argv) {
-  options o = {NULL, NULL, 0, NULL, NULL, NULL, 1600, 1000, 12, -1, -1, 0};
+  options o = {NULL, NULL, 0, NULL, NULL, NULL, 1600, 1000, 12, -1, -1, 0, -1, 0};
   int pc = parse(argc, argv, &o);
   if (pc != 0)
     return pc > 0 ? PLOT_EXIT_OK : PLOT_EXIT_USAGE;

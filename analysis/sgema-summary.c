@@ -180,6 +180,39 @@ static void text_count_row(const char *label, long k, long n) {
   putchar('\n');
 }
 
+/* ---- grid runs ---- */
+
+/* "rho [0, 3] in 30 cells" (an entry of the state: "A entry 1 [-2, 2] in 400 cells"). */
+static void axis_text(const sgema_design_axis *a, char *buf, size_t size) {
+  if (a->what >= SGEMA_AXIS_A)
+    snprintf(buf, size, "%s entry %d [%g, %g] in %d cells", sgema_axis_name(a->what), a->index,
+             a->lo, a->hi, a->cells);
+  else
+    snprintf(buf, size, "%s [%g, %g] in %d cells", sgema_axis_name(a->what), a->lo, a->hi,
+             a->cells);
+}
+
+static void text_grid(const sum_run *r) {
+  const sum_grid *g = &r->grid;
+  char x[96], y[96];
+  axis_text(&g->design.x, x, sizeof x);
+  axis_text(&g->design.y, y, sizeof y);
+  printf("  design %s: x = %s, y = %s; %d trial%s per cell", sgema_design_kind_name(g->design.kind),
+         x, y, g->design.per_cell, g->design.per_cell == 1 ? "" : "s");
+  if (g->design.kind == SGEMA_DESIGN_BASINS)
+    printf("; data and the rest of y0 from trial %u's draw", g->design.base_trial);
+  printf("\n  %ld cells, %ld partial (fewer done trials than %d), %ld without a done trial\n",
+         g->cells, g->partial, g->design.per_cell, g->empty);
+  if (g->outside)
+    printf("  %ld done trials lie past the grid's %ld cells (not counted in any cell)\n",
+           g->outside, g->cells);
+  printf("  %-18s %9s %8s  %s\n", "cells by majority", "cells", "fraction",
+         "95% Wilson interval (of cells with a done trial)");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    if (g->majority[c])
+      text_count_row(sgema_class_name((sgema_class)c), g->majority[c], g->cells - g->empty);
+}
+
 /* ---- census runs ---- */
 
 /* Data sets counted by the distribution of their PD solutions and saddles: those whose census
@@ -301,6 +334,8 @@ static void text_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   printf("\n== run %s (index %u): %s, m = %d, n = %d, %s; %ld of %u trials done%s\n", r->name,
          r->index, r->alg ? r->alg : "?", r->m, r->n, r->time ? r->time : "?", r->done, r->trials,
          incomplete(r) ? "  [INCOMPLETE]" : "");
+  if (r->grid.is_grid)
+    text_grid(r);
   printf("  %-18s %9s %8s  %s\n", "class", "count", "fraction", "95% Wilson interval");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     text_count_row(sgema_class_name((sgema_class)c), r->cls[c], r->done);
@@ -466,6 +501,24 @@ static void csv_row(const char *run, const char *quantity, long count, long n, d
   putchar('\n');
 }
 
+/* A grid run's rows: its cells (the note names the design) and the cells by majority class. */
+static void csv_grid(const sum_run *r) {
+  const sum_grid *g = &r->grid;
+  char note[256], x[96], y[96], q[96];
+  axis_text(&g->design.x, x, sizeof x);
+  axis_text(&g->design.y, y, sizeof y);
+  snprintf(note, sizeof note, "%s: x = %s, y = %s, %d per cell",
+           sgema_design_kind_name(g->design.kind), x, y, g->design.per_cell);
+  csv_row(r->name, "grid.cells", g->cells, -1, (double)g->cells, 0, note);
+  csv_row(r->name, "grid.partial_cells", g->partial, g->cells, frac(g->partial, g->cells), 0, NULL);
+  csv_row(r->name, "grid.empty_cells", g->empty, g->cells, frac(g->empty, g->cells), 0, NULL);
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
+    snprintf(q, sizeof q, "grid.majority.%s", sgema_class_name((sgema_class)c));
+    csv_row(r->name, q, g->majority[c], g->cells - g->empty,
+            frac(g->majority[c], g->cells - g->empty), 1, NULL);
+  }
+}
+
 static void csv_census_run(const sum_run *r) {
   const sum_census *c = &r->cen;
   long sets = census_sets(r);
@@ -497,6 +550,8 @@ static void csv_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   }
   csv_row(r->name, "trials_done", r->done, r->trials, frac(r->done, r->trials), 0,
           incomplete(r) ? "incomplete" : "complete");
+  if (r->grid.is_grid)
+    csv_grid(r);
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
     snprintf(q, sizeof q, "class.%s", sgema_class_name((sgema_class)c));
     csv_row(r->name, q, r->cls[c], r->done, frac(r->cls[c], r->done), 1, NULL);
@@ -610,6 +665,35 @@ static void json_count(jw_writer *w, const char *key, long k, long n) {
   jw_object_end(w);
 }
 
+static void json_axis(jw_writer *w, const char *key, const sgema_design_axis *a) {
+  jw_open(w, key, '{', 1);
+  jw_string(w, "what", sgema_axis_name(a->what));
+  jw_long(w, "index", a->index);
+  jw_double(w, "lo", a->lo);
+  jw_double(w, "hi", a->hi);
+  jw_long(w, "cells", a->cells);
+  jw_object_end(w);
+}
+
+static void json_grid(jw_writer *w, const sum_run *r) {
+  const sum_grid *g = &r->grid;
+  jw_object_begin(w, "design");
+  jw_string(w, "kind", sgema_design_kind_name(g->design.kind));
+  json_axis(w, "x", &g->design.x);
+  json_axis(w, "y", &g->design.y);
+  jw_long(w, "per_cell", g->design.per_cell);
+  if (g->design.kind == SGEMA_DESIGN_BASINS)
+    jw_long(w, "base_trial", (long)g->design.base_trial);
+  jw_long(w, "cells", g->cells);
+  jw_long(w, "partial_cells", g->partial);
+  jw_long(w, "empty_cells", g->empty);
+  jw_object_begin(w, "majority");
+  for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
+    json_count(w, sgema_class_name((sgema_class)c), g->majority[c], g->cells - g->empty);
+  jw_object_end(w);
+  jw_object_end(w);
+}
+
 static void json_run(jw_writer *w, const sum_file *f, size_t i, const traj_rise_count *tr) {
   const sum_run *r = &f->runs[i];
   if (r->census) {
@@ -626,6 +710,8 @@ static void json_run(jw_writer *w, const sum_file *f, size_t i, const traj_rise_
   jw_long(w, "trials", (long)r->trials);
   jw_long(w, "done", r->done);
   jw_bool(w, "complete", !incomplete(r));
+  if (r->grid.is_grid)
+    json_grid(w, r);
   jw_object_begin(w, "classes");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++)
     json_count(w, sgema_class_name((sgema_class)c), r->cls[c], r->done);
@@ -790,6 +876,14 @@ static void md_run(const sum_file *f, size_t i, const traj_rise_count *tr) {
   printf("\n## Run `%s`\n\n%s, m = %d, n = %d, %s: %ld of %u trials done%s.\n\n", r->name,
          r->alg ? r->alg : "?", r->m, r->n, r->time ? r->time : "?", r->done, r->trials,
          incomplete(r) ? " (**incomplete**)" : "");
+  if (r->grid.is_grid) {
+    char x[96], y[96];
+    axis_text(&r->grid.design.x, x, sizeof x);
+    axis_text(&r->grid.design.y, y, sizeof y);
+    printf("Design %s: x = %s, y = %s, %d per cell; %ld cells, %ld partial.\n\n",
+           sgema_design_kind_name(r->grid.design.kind), x, y, r->grid.design.per_cell,
+           r->grid.cells, r->grid.partial);
+  }
   printf("| class | count | fraction | 95%% Wilson interval |\n|---|---:|---:|---|\n");
   for (int c = 0; c < SGEMA_CLASS_COUNT; c++) {
     printf("| %s | %ld |", sgema_class_name((sgema_class)c), r->cls[c]);
@@ -945,9 +1039,10 @@ int main(int argc, char **argv) {
    * trajectories. Counted before any printing, handed to the printers. */
   traj_rise_count *rises = calloc(f.run_count, sizeof *rises);
   for (size_t i = 0; i < f.run_count; i++)
-    if (!rises || (selected[i] &&
-                   (sum_read_run(&f, i, err, sizeof err) != 0 ||
-                    traj_count_rises(&f, i, TRAJ_RISE_TOL, &rises[i], err, sizeof err) != 0))) {
+    if (!rises ||
+        (selected[i] &&
+         (sum_read_run(&f, i, err, sizeof err) != 0 || sum_grid_read(&f, i, err, sizeof err) != 0 ||
+          traj_count_rises(&f, i, TRAJ_RISE_TOL, &rises[i], err, sizeof err) != 0))) {
       fprintf(stderr, "sgema-summary: %s: %s\n", o.path, rises ? err : "out of memory");
       free(rises);
       free(selected);

@@ -6,6 +6,7 @@
 #include "results_read.h"
 #include "sgema/census.h"
 #include "sgema/classify.h"
+#include "sgema/design.h"
 #include "sgema/experiment.h"
 #include "sgema/integrate.h"
 
@@ -61,6 +62,17 @@ typedef struct {
   long dropped, duplicates;
 } sum_census;
 
+/* A grid run's cells (issue 14; summary_grid.c): its design and what the grid shows. */
+typedef struct {
+  int is_grid;         /* the run's design is phase or basins (the rest is then filled in) */
+  sgema_design design; /* as the stored experiment resolves it */
+  long cells, partial; /* cells, and those with fewer done trials than per_cell */
+  long empty;          /* cells without a done trial */
+  long outside;        /* done trials past the grid's */
+  long majority[SGEMA_CLASS_COUNT]; /* cells whose done trials are mostly of each class (ties: the
+                                     * lower class) */
+} sum_grid;
+
 typedef struct {
   char *name;
   uint32_t index, trials;
@@ -102,6 +114,7 @@ typedef struct {
   long fell_back;
   double worst_abscissa_error;
   uint32_t worst_abscissa_trial;
+  sum_grid grid; /* filled by sum_grid_read; is_grid 0 otherwise */
 } sum_run;
 
 /* 1 when a limit of run r has C = A, so that the m = 1 spheres and Eq. 6 and 7 describe it: always
@@ -141,6 +154,10 @@ int sum_read_run(sum_file *f, size_t i, char *err, size_t errsize);
  * medians, so memory does not grow with the run (sgema-sweep). */
 int sum_count_run(sum_file *f, size_t i, char *err, size_t errsize);
 void sum_close(sum_file *f);
+
+/* A grid run's pass (phase or basins design): r->grid from its cells, streamed, in memory of the
+ * grid's size. Nothing for other runs. -1 and err on a read failure. */
+int sum_grid_read(sum_file *f, size_t i, char *err, size_t errsize);
 
 /* A census run's pass (sum_read_run calls it for census runs): done and r->cen, streamed. */
 int sum_census_read(sum_file *f, size_t i, char *err, size_t errsize);

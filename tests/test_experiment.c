@@ -66,6 +66,11 @@ static const char *settings_diff(const sgema_settings *a, const sgema_settings *
   SAME(sampling.stats) SAME(sampling.rho_lo) SAME(sampling.rho_hi) SAME(sampling.tau_lo);
   SAME(sampling.tau_hi) SAME(sampling.lambda_lo) SAME(sampling.lambda_hi) SAME(sampling.sigma);
   SAME(sampling.condition_delta) SAME(sampling.max_draws) SAME(sampling.target);
+  SAME(sampling.design.kind) SAME(sampling.design.x.what) SAME(sampling.design.x.index);
+  SAME(sampling.design.x.lo) SAME(sampling.design.x.hi) SAME(sampling.design.x.cells);
+  SAME(sampling.design.y.what) SAME(sampling.design.y.index) SAME(sampling.design.y.lo);
+  SAME(sampling.design.y.hi) SAME(sampling.design.y.cells) SAME(sampling.design.per_cell);
+  SAME(sampling.design.base_trial);
   SAME(integration.method) SAME(integration.rtol) SAME(integration.atol) SAME(integration.h0);
   SAME(integration.t_max) SAME(integration.max_steps) SAME(integration.f_tol);
   SAME(integration.diverge_norm) SAME(integration.tail_f) SAME(integration.tail_rtol);

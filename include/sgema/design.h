@@ -5,7 +5,12 @@
 #ifndef SGEMA_DESIGN_H
 #define SGEMA_DESIGN_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+/* Cells per axis, and the trials of a grid (a run's trial counter is a uint32). */
+#define SGEMA_DESIGN_CELLS_MAX 100000
+#define SGEMA_DESIGN_TRIALS_MAX UINT32_MAX
 
 typedef enum {
   SGEMA_DESIGN_RANDOM, /* every trial drawn by the sampler (the default) */
@@ -52,5 +57,23 @@ const char *sgema_design_kind_name(int kind);
 int sgema_design_kind_parse(const char *name);
 const char *sgema_axis_name(int what);
 int sgema_axis_parse(const char *name);
+
+/* What a design is checked against: the run's algorithm, dimensions and sampling. */
+typedef struct {
+  int ema;                /* alg is EMA (C(0) exists) */
+  int m, n;               /* the blocks' sizes: A, C n x m, B n x n */
+  int target_independent; /* C(0) drawn on its own, not a copy of A(0) */
+  int condition_delta;    /* the sampler redraws until Delta >= 0 */
+} sgema_design_context;
+
+/* The rules of a design (docs/EXPERIMENTS.md, "Grid designs"). SGEMA_OK, or SGEMA_EINVAL with
+ * *key the design key at fault ("x", "x_range", "per_cell", ...; "condition_delta", the sampling's
+ * key, when that is at fault) and why the reason in words. A random design is always valid (its
+ * axes are not read). */
+int sgema_design_check(const sgema_design *d, const sgema_design_context *c, const char **key,
+                       char *why, size_t size);
+
+/* The number of entries of the block an axis A, B or C names (n m or n^2); 0 for the others. */
+int sgema_design_block_size(sgema_axis_kind what, int m, int n);
 
 #endif

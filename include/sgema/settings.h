@@ -39,6 +39,11 @@ void sgema_settings_default(sgema_settings *s);
  * offending setting. */
 int sgema_settings_validate(const sgema_settings *s, const char **what);
 
+/* The grid design's rules (sgema_design_check) for these settings' alg, m, n and sampling:
+ * SGEMA_OK, or SGEMA_EINVAL with the design key at fault in *key and the reason in why (each may be
+ * NULL). */
+int sgema_settings_design_check(const sgema_settings *s, const char **key, char *why, size_t size);
+
 /* The census library's settings these settings give: the census section and the classification's
  * tolerances. With the defaults, exactly sgema_census_settings_default's (tested). */
 void sgema_settings_census(const sgema_settings *s, sgema_census_settings *c);

@@ -161,6 +161,8 @@ static const char *section_heading(const char *section) {
     return "Problem";
   if (strcmp(section, "sampling") == 0)
     return "Sampling";
+  if (strcmp(section, "design") == 0)
+    return "Grid design (--trial K is the grid's trial K)";
   if (strcmp(section, "integration") == 0)
     return "Integration";
   if (strcmp(section, "census") == 0)

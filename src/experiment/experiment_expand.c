@@ -129,7 +129,7 @@ static const axis *axis_of(const layer *run, const layer *defs, int k, axis *fal
 /* The checks that need the whole point (alg, m, n together with the other settings); each is
  * reported for the first point of the entry that fails it. */
 typedef struct {
-  int n_range, condition, sphere, memory, eigenvalues, census;
+  int n_range, condition, sphere, memory, eigenvalues, census, design;
 } reported;
 
 /* The node and key of a record setting, for a problem of the record as a whole: the first of
@@ -262,6 +262,49 @@ static void check_census(exp_reader *r, const entry_view *ev, const sgema_run_sp
              for_run(from ? from : ev->run, ev->run, note, sizeof note));
 }
 
+/* Every design key of a run parsed (or was not given). */
+static int design_keys_ok(const entry_view *ev) {
+  for (size_t i = 0; i < exp_setting_count; i++)
+    if (exp_settings[i].section && strcmp(exp_settings[i].section, "design") == 0 &&
+        !setting_ok(ev->run, ev->defs, i))
+      return 0;
+  return 1;
+}
+
+/* A grid design's rules for the point (sgema_settings_design_check, which names the key at fault),
+ * and census runs: a phase grid is free for them (trial k's data is the sampler's), a basins grid
+ * moves initial states, which a census does not integrate. */
+static void check_design(exp_reader *r, const entry_view *ev, const sgema_run_spec *spec,
+                         reported *rep, int *ok) {
+  const sgema_settings *s = &spec->settings;
+  size_t ki = exp_setting_index("design", "kind"),
+         cd = exp_setting_index("sampling", "condition_delta"),
+         ti = exp_setting_index("sampling", "target");
+  if (s->sampling.design.kind == SGEMA_DESIGN_RANDOM || !design_keys_ok(ev) ||
+      !setting_ok(ev->run, ev->defs, cd) || !setting_ok(ev->run, ev->defs, ti))
+    return;
+  const char *dk = "kind";
+  char why[240];
+  if (spec->kind == SGEMA_RUN_CENSUS && s->sampling.design.kind == SGEMA_DESIGN_BASINS)
+    snprintf(why, sizeof why,
+             "basins designs move initial states, which a census run does not integrate (phase "
+             "designs are allowed)");
+  else if (sgema_settings_design_check(s, &dk, why, sizeof why) == SGEMA_OK)
+    return;
+  *ok = 0;
+  if (rep->design++)
+    return;
+  const layer *from;
+  size_t at = strcmp(dk, "condition_delta") == 0 ? cd : exp_setting_index("design", dk);
+  yaml_node_t *node = source_of(ev->run, ev->defs, at, &from);
+  if (!node)
+    node = source_of(ev->run, ev->defs, at = ki, &from);
+  char key[EXP_KEY_MAX], note[64];
+  setting_key(key, sizeof key, from ? from : ev->run, at);
+  exp_report(r, node ? node : ev->run->map, key, "%s%s", why,
+             for_run(from ? from : ev->run, ev->run, note, sizeof note));
+}
+
 static void check_point(exp_reader *r, const entry_view *ev, const sgema_run_spec *spec, int mi,
                         int ni, reported *rep, int *ok) {
   const layer *run = ev->run, *from;
@@ -317,6 +360,7 @@ static void check_point(exp_reader *r, const entry_view *ev, const sgema_run_spe
   }
   check_eigenvalues(r, ev, spec, rep, ok);
   check_census(r, ev, spec, rep, ok);
+  check_design(r, ev, spec, rep, ok);
   const layer *refs = run->refs_node ? run : ev->defs && ev->defs->refs_node ? ev->defs : NULL;
   for (int k = 0; refs && k < refs->ref_count && m != 1; k++)
     if (refs->refs[k].ref.has_sphere) {
@@ -362,13 +406,60 @@ static int check_record_times(exp_reader *r, const entry_view *ev, const sgema_r
   return -1;
 }
 
-/* The checks that do not depend on the point: trials given, trajectories within trials, the
- * recording times. */
-static int check_entry(exp_reader *r, const entry_view *ev, const sgema_run_spec *base) {
+/* The design keys of a run: a random design reads only kind, so another key given is a mistake (a
+ * typo guard); a grid has x_cells * y_cells * per_cell trials, which `trials` may omit (they are
+ * put in base) and otherwise must equal. 1: the trials were derived; -1: a problem reported. */
+static int check_design_entry(exp_reader *r, const entry_view *ev, sgema_run_spec *base) {
+  const layer *run = ev->run, *from;
+  char key[EXP_KEY_MAX], note[64];
+  size_t ki = exp_setting_index("design", "kind"), ti = exp_setting_index(NULL, "trials");
+  if (!design_keys_ok(ev))
+    return -1;
+  const sgema_design *d = &base->settings.sampling.design;
+  if (d->kind == SGEMA_DESIGN_RANDOM) {
+    int bad = 0;
+    for (size_t i = 0; i < exp_setting_count; i++) {
+      yaml_node_t *n = source_of(run, ev->defs, i, &from);
+      if (i == ki || !n || !exp_settings[i].section ||
+          strcmp(exp_settings[i].section, "design") != 0)
+        continue;
+      setting_key(key, sizeof key, from, i);
+      exp_report(r, n, key, "only for a grid design (kind: phase or basins), but kind is random%s",
+                 for_run(from, run, note, sizeof note));
+      bad = 1;
+    }
+    return bad ? -1 : 0;
+  }
+  uint64_t cells = (uint64_t)d->x.cells * (uint64_t)d->y.cells;
+  if (d->per_cell < 1 || cells > SGEMA_DESIGN_TRIALS_MAX / (uint64_t)d->per_cell)
+    return 1; /* no count to derive: the point's design check says why */
+  uint32_t count = (uint32_t)(cells * (uint64_t)d->per_cell);
+  yaml_node_t *tn = source_of(run, ev->defs, ti, &from);
+  if (!tn) {
+    base->trials = count;
+    return 1;
+  }
+  if (!setting_ok(run, ev->defs, ti) || base->trials == count)
+    return 0;
+  setting_key(key, sizeof key, from, ti);
+  exp_report(r, tn, key,
+             "%u is not the grid's %u trials (x_cells %d * y_cells %d * per_cell %d): give %u or "
+             "omit trials%s",
+             (unsigned)base->trials, (unsigned)count, d->x.cells, d->y.cells, d->per_cell,
+             (unsigned)count, for_run(from, run, note, sizeof note));
+  return -1;
+}
+
+/* The checks that do not depend on the point: trials given (or a grid's), trajectories within
+ * trials, the recording times. */
+static int check_entry(exp_reader *r, const entry_view *ev, sgema_run_spec *base) {
   const layer *run = ev->run, *from;
   char key[EXP_KEY_MAX], note[64];
   size_t ti = exp_setting_index(NULL, "trials"), ri = exp_setting_index("record", "trajectories");
-  if (!source_of(run, ev->defs, ti, &from)) {
+  int design = check_design_entry(r, ev, base);
+  if (design < 0)
+    return -1;
+  if (!design && !source_of(run, ev->defs, ti, &from)) {
     exp_keyf(key, sizeof key, "%s.trials", run->where);
     exp_report(r, run->map, key, "missing (required: give it in the run or in defaults)");
     return -1;
@@ -629,7 +720,7 @@ static void expand_run(exp_reader *r, expansion *x, const layer *run, size_t ent
   size_t first = x->points.count, stream_i = exp_setting_index(NULL, "stream");
   const layer *from;
   int has_stream = source_of(run, defs, stream_i, &from) != NULL;
-  reported rep = {0, 0, 0, 0, 0, 0};
+  reported rep = {0, 0, 0, 0, 0, 0, 0};
   const axis *aa = ev.axes[AXIS_ALG], *am = ev.axes[AXIS_M], *an = ev.axes[AXIS_N];
   for (int ai = 0; ai < aa->count; ai++)
     for (int mi = 0; mi < am->count; mi++)

@@ -61,8 +61,8 @@ const sgema_setting exp_settings[EXP_SETTING_COUNT] = {
 #undef FLAG
 #undef MOMENTUM
 const size_t exp_setting_count = EXP_SETTING_COUNT;
-const char *const exp_sections[] = {"sampling", "integration", "classification",
-                                    "census",   "record",      NULL};
+const char *const exp_sections[] = {"sampling", "design", "integration", "classification",
+                                    "census",   "record", NULL};
 
 /* The kernel's rows follow the three run keys at the top. */
 #define FIRST_SETTING 3

@@ -247,6 +247,13 @@ static void write_references(emitter *e, const sgema_run_spec *r) {
   em_close(e, 1);
 }
 
+/* A random design's axes are not read, and the parser refuses them (a typo guard): only its kind
+ * is written. */
+static int unused_design_key(const sgema_setting *s, const sgema_run_spec *r) {
+  return r->settings.sampling.design.kind == SGEMA_DESIGN_RANDOM &&
+         strcmp(s->section, "design") == 0 && strcmp(s->key, "kind") != 0;
+}
+
 static void write_run(emitter *e, const sgema_run_spec *r) {
   em_open(e, NULL, 0);
   em_string(e, "name", r->name);
@@ -260,7 +267,8 @@ static void write_run(emitter *e, const sgema_run_spec *r) {
   for (int k = 0; exp_sections[k]; k++) {
     em_open(e, exp_sections[k], 0);
     for (size_t i = 0; i < exp_setting_count; i++)
-      if (exp_settings[i].section && strcmp(exp_settings[i].section, exp_sections[k]) == 0)
+      if (exp_settings[i].section && strcmp(exp_settings[i].section, exp_sections[k]) == 0 &&
+          !unused_design_key(&exp_settings[i], r))
         write_setting(e, &exp_settings[i], r);
     em_close(e, 0);
   }

@@ -40,7 +40,7 @@ typedef struct {
 
 extern const sgema_choice SGEMA_CHOICE_ALG, SGEMA_CHOICE_TIME, SGEMA_CHOICE_MOMENTUM_KIND,
     SGEMA_CHOICE_STATS, SGEMA_CHOICE_TARGET, SGEMA_CHOICE_METHOD, SGEMA_CHOICE_PRECONDITIONER,
-    SGEMA_CHOICE_SPECTRUM;
+    SGEMA_CHOICE_SPECTRUM, SGEMA_CHOICE_DESIGN, SGEMA_CHOICE_AXIS;
 /* Value of name, or -1. */
 int sgema_choice_find(const sgema_choice *c, const char *name);
 /* "a|b|c" into buf. */
@@ -100,6 +100,32 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
          1000000, "budget of that redrawing")                                                      \
   X_CHOICE(TARGET, "sampling", "target", "target", sampling.target, SGEMA_CHOICE_TARGET,           \
            SGEMA_TARGET_COPY, "EMA target C(0)")                                                   \
+  /* Grid designs (issue 14, include/sgema/design.h): random draws every trial. The axes' defaults \
+   * make a phase design over rho x tau meaningful with only its kind given. */                    \
+  X_CHOICE(DESIGN, "design", "kind", "design", sampling.design.kind, SGEMA_CHOICE_DESIGN,          \
+           SGEMA_DESIGN_RANDOM, "or a grid of statistics (phase) or of states (basins)")           \
+  X_CHOICE(DESIGN_X, "design", "x", "design-x", sampling.design.x.what, SGEMA_CHOICE_AXIS,         \
+           SGEMA_AXIS_RHO, "x axis: a statistic (phase) or a block of y0 (basins)")                \
+  X_INT(DESIGN_X_INDEX, "design", "x_index", "design-x-index", " I", sampling.design.x.index, 0,   \
+        (SGEMA_MAX_N * SGEMA_MAX_N - 1), 0, "basins: x's entry of its block, row-major")           \
+  X_RANGE(DESIGN_X_RANGE, "design", "x_range", "design-x-range", sampling.design.x.lo,             \
+          sampling.design.x.hi, SGEMA_FINITE, 0, 0.0, 3.0, "x's cells cover [LO, HI]")             \
+  X_INT(DESIGN_X_CELLS, "design", "x_cells", "design-x-cells", " K", sampling.design.x.cells, 1,   \
+        SGEMA_DESIGN_CELLS_MAX, 100, "x's cells, 1.." SGEMA_STR(SGEMA_DESIGN_CELLS_MAX))           \
+  X_CHOICE(DESIGN_Y, "design", "y", "design-y", sampling.design.y.what, SGEMA_CHOICE_AXIS,         \
+           SGEMA_AXIS_TAU, "y axis, as x")                                                         \
+  X_INT(DESIGN_Y_INDEX, "design", "y_index", "design-y-index", " I", sampling.design.y.index, 0,   \
+        (SGEMA_MAX_N * SGEMA_MAX_N - 1), 0, "basins: y's entry of its block, row-major")           \
+  X_RANGE(DESIGN_Y_RANGE, "design", "y_range", "design-y-range", sampling.design.y.lo,             \
+          sampling.design.y.hi, SGEMA_FINITE, 0, -1.0, 1.0, "y's cells cover [LO, HI]")            \
+  X_INT(DESIGN_Y_CELLS, "design", "y_cells", "design-y-cells", " K", sampling.design.y.cells, 1,   \
+        SGEMA_DESIGN_CELLS_MAX, 100, "y's cells, 1.." SGEMA_STR(SGEMA_DESIGN_CELLS_MAX))           \
+  X_INT(DESIGN_PER_CELL, "design", "per_cell", "design-per-cell", " K", sampling.design.per_cell,  \
+        1, INT_MAX, 1, "phase: trials per cell (basins: 1)")                                       \
+  /* An int row over the uint32 member: base trials up to INT_MAX. */                              \
+  X_INT(DESIGN_BASE_TRIAL, "design", "base_trial", "design-base-trial", " K",                      \
+        sampling.design.base_trial, 0, INT_MAX, 0,                                                 \
+        "basins: the trial drawn for the data and the rest of y0")                                 \
   X_CHOICE(METHOD, "integration", "method", "method", integration.method, SGEMA_CHOICE_METHOD,     \
            SGEMA_METHOD_HYBRID, "stepper")                                                         \
   X_REAL(RTOL, "integration", "rtol", "rtol", integration.rtol, SGEMA_POSITIVE, 1e-10,             \

@@ -20,6 +20,11 @@
  *   stream INITIAL: A (n x m, row-major), B (n x n, row-major), then for EMA with an independent
  *     target C (n x m). C comes last so that A and B do not depend on the target setting, and the
  *     separate stream keeps the initial state independent of how many statistics draws were made.
+ *
+ * Grid designs (design.h) draw exactly as above and then overwrite: phase, the gridded statistics
+ * of trial k's draw before Sxx and Syx are built (the rotations stay as drawn); basins, two
+ * coordinates of the draw of trial base_trial (whatever k is), so every cell shares its data and
+ * the rest of its initial state.
  */
 
 struct sgema_sampler {
@@ -221,6 +226,39 @@ static void draw_initial(sgema_sampler *s, const sgema_sampling *c, sgema_proble
     draw_gaussians(s->rng, c->sigma, C, nm);
 }
 
+/* Phase designs: the statistic an axis names takes the value v (every rho_i, every tau_i, or
+ * lambda), after the draw so that the streams are consumed as for a random trial. */
+static void set_statistic(sgema_sampler *s, sgema_axis_kind what, double v, double *lambda) {
+  for (int i = 0; i < s->m; i++) {
+    if (what == SGEMA_AXIS_RHO)
+      s->rho[i] = v;
+    if (what == SGEMA_AXIS_TAU)
+      s->tau[i] = v;
+  }
+  if (what == SGEMA_AXIS_LAMBDA)
+    *lambda = v;
+}
+
+/* Basins designs: the entry an axis names takes the value v; with an EMA target copied from A, an
+ * A entry is C's too, since C(0) = A(0). */
+static void set_coordinate(const sgema_sampling *c, sgema_problem *p, double *y0,
+                           sgema_axis_kind what, int index, double v) {
+  double *block = what == SGEMA_AXIS_A   ? sgema_state_A(p, y0)
+                  : what == SGEMA_AXIS_B ? sgema_state_B(p, y0)
+                                         : sgema_state_C(p, y0);
+  block[index] = v;
+  if (what == SGEMA_AXIS_A && p->alg == SGEMA_ALG_EMA && c->target == SGEMA_TARGET_COPY)
+    sgema_state_C(p, y0)[index] = v;
+}
+
+static int design_valid(const sgema_sampling *c, const sgema_problem *p) {
+  sgema_design_context ctx = {p->alg == SGEMA_ALG_EMA, p->m, p->n,
+                              c->target == SGEMA_TARGET_INDEPENDENT, c->condition_delta};
+  const char *key;
+  char why[160];
+  return sgema_design_check(&c->design, &ctx, &key, why, sizeof why);
+}
+
 int sgema_sampler_draw(sgema_sampler *s, const sgema_sampling *cfg, uint64_t seed, uint32_t run,
                        uint32_t trial, sgema_problem *p, double *y0, long *draws) {
   *draws = 0;
@@ -229,20 +267,39 @@ int sgema_sampler_draw(sgema_sampler *s, const sgema_sampling *cfg, uint64_t see
   if ((unsigned)p->alg > SGEMA_ALG_GD)
     return SGEMA_EINVAL;
   int st = sgema_sampling_validate(cfg, s->m);
+  if (st == SGEMA_OK)
+    st = design_valid(cfg, p);
   if (st != SGEMA_OK)
     return st;
+  const sgema_design *d = &cfg->design;
+  uint32_t ix = 0, iy = 0;
+  if (d->kind != SGEMA_DESIGN_RANDOM) {
+    if (trial >= sgema_design_trials(d))
+      return SGEMA_EINVAL;
+    sgema_design_cell(d, trial, &ix, &iy);
+  }
+  /* A basins trial is base_trial's draw with two coordinates moved. */
+  uint32_t source = d->kind == SGEMA_DESIGN_BASINS ? d->base_trial : trial;
   double lambda;
-  sgema_rng_seek(s->rng, seed, run, trial, SGEMA_STREAM_STATISTICS);
+  sgema_rng_seek(s->rng, seed, run, source, SGEMA_STREAM_STATISTICS);
   st = draw_conditioned_scalars(s, cfg, &lambda, draws);
   if (st != SGEMA_OK)
     return st;
+  if (d->kind == SGEMA_DESIGN_PHASE) {
+    set_statistic(s, d->x.what, sgema_design_value(&d->x, ix), &lambda);
+    set_statistic(s, d->y.what, sgema_design_value(&d->y, iy), &lambda);
+  }
   p->lambda = lambda;
   build_statistics(s, cfg->stats, p);
   st = sgema_problem_default_syy(p);
   if (st != SGEMA_OK)
     return st;
-  sgema_rng_seek(s->rng, seed, run, trial, SGEMA_STREAM_INITIAL);
+  sgema_rng_seek(s->rng, seed, run, source, SGEMA_STREAM_INITIAL);
   draw_initial(s, cfg, p, y0);
+  if (d->kind == SGEMA_DESIGN_BASINS) {
+    set_coordinate(cfg, p, y0, d->x.what, d->x.index, sgema_design_value(&d->x, ix));
+    set_coordinate(cfg, p, y0, d->y.what, d->y.index, sgema_design_value(&d->y, iy));
+  }
   return SGEMA_OK;
 }
 

@@ -4,6 +4,7 @@
 #include "sgema/status.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,8 @@ const sgema_choice SGEMA_CHOICE_TARGET = {SGEMA_TARGET_INDEPENDENT + 1, target_n
 const sgema_choice SGEMA_CHOICE_METHOD = {SGEMA_METHOD_COUNT, method_name};
 const sgema_choice SGEMA_CHOICE_PRECONDITIONER = {SGEMA_PREC_COUNT, preconditioner_name};
 const sgema_choice SGEMA_CHOICE_SPECTRUM = {SGEMA_SPECTRUM_COUNT, spectrum_name};
+const sgema_choice SGEMA_CHOICE_DESIGN = {SGEMA_DESIGN_BASINS + 1, sgema_design_kind_name};
+const sgema_choice SGEMA_CHOICE_AXIS = {SGEMA_AXIS_C + 1, sgema_axis_name};
 
 /* The table stores an enum as an int. */
 _Static_assert(sizeof(sgema_alg) == sizeof(int) && sizeof(sgema_time_kind) == sizeof(int) &&
@@ -66,7 +69,9 @@ _Static_assert(sizeof(sgema_alg) == sizeof(int) && sizeof(sgema_time_kind) == si
                    sizeof(sgema_target_init) == sizeof(int) &&
                    sizeof(sgema_method) == sizeof(int) &&
                    sizeof(sgema_preconditioner) == sizeof(int) &&
-                   sizeof(sgema_spectrum_solver) == sizeof(int),
+                   sizeof(sgema_spectrum_solver) == sizeof(int) &&
+                   sizeof(sgema_design_kind) == sizeof(int) &&
+                   sizeof(sgema_axis_kind) == sizeof(int) && sizeof(uint32_t) == sizeof(int),
                "the settings table stores enums as int");
 
 int sgema_choice_find(const sgema_choice *c, const char *name) {
@@ -221,6 +226,19 @@ void sgema_settings_problem(const sgema_settings *s, sgema_problem *p) {
   p->momentum = s->momentum;
 }
 
+int sgema_settings_design_check(const sgema_settings *s, const char **key, char *why, size_t size) {
+  sgema_design_context c = {s->alg == SGEMA_ALG_EMA, s->m, s->n,
+                            s->sampling.target == SGEMA_TARGET_INDEPENDENT,
+                            s->sampling.condition_delta};
+  const char *k;
+  char buf[200];
+  int st =
+      sgema_design_check(&s->sampling.design, &c, &k, why ? why : buf, why ? size : sizeof buf);
+  if (key)
+    *key = k;
+  return st;
+}
+
 static int fail(const char **what, const char *name, int status) {
   if (what)
     *what = name;
@@ -245,6 +263,9 @@ int sgema_settings_validate(const sgema_settings *s, const char **what) {
     return fail(what, "momentum", SGEMA_EINVAL);
   if (sgema_sampling_validate(&s->sampling, s->m) != SGEMA_OK)
     return fail(what, "sampling", SGEMA_EINVAL);
+  /* The rows' own ranges always (a random design's axes are not read, but they are settings). */
+  if (!section_valid(s, "design") || sgema_settings_design_check(s, NULL, NULL, 0) != SGEMA_OK)
+    return fail(what, "design", SGEMA_EINVAL);
   if (!section_valid(s, "integration"))
     return fail(what, "integration", SGEMA_EINVAL);
   if (!section_valid(s, "classification"))

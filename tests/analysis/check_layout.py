@@ -3,10 +3,11 @@
 wrote (SGEMA_PLOT_LAYOUT) and the PNG itself, read here with PIL:
 
   check_layout.py boxes W H LAYOUT.csv IMAGE.png [LAYOUT.csv IMAGE.png ...]
-      the PNG is W x H; every text box, legend sample and the legend's area lie inside the page; no
-      two texts overlap, nor a text and a legend sample, nor two samples; no text but the notes
-      (values inside a panel) overlaps a panel's frame; the legend sits below every frame; the
-      image's outermost pixels are background (nothing cut at the edge).
+      the PNG is W x H; every text box, legend sample, the legend's area and the colour bar lie
+      inside the page; no two texts overlap, nor a text and a legend sample, nor two samples; no
+      text but the notes (values inside a panel) overlaps a panel's frame or the colour bar; the
+      legend sits below every frame; the image's outermost pixels are background (nothing cut at
+      the edge).
   check_layout.py ink LAYOUT.csv WITH.png WITHOUT.png [LAYOUT.csv WITH.png WITHOUT.png ...]
       the pixels where the two images differ (WITHOUT drawn with SGEMA_PLOT_NO_TEXT=1, i.e. the
       letters) all lie inside the layout's text boxes: the boxes the checks above compare are
@@ -59,9 +60,10 @@ def check_boxes(layout, image, width, height):
     samples = [r for r in rows if r["kind"] == "sample"]
     frames = [r for r in rows if r["kind"] == "frame"]
     areas = [r for r in rows if r["kind"] == "legend_area"]
+    bars = [r for r in rows if r["kind"] == "colorbar"]
     if not texts or not frames:
         problem("no texts or no frames in the layout")
-    for r in texts + samples + areas + frames:
+    for r in texts + samples + areas + frames + bars:
         if r["x0"] < 0 or r["y0"] < 0 or r["x1"] > width or r["y1"] > height:
             problem(f"outside the {width}x{height} page: {name(r)}")
     boxes = texts + samples
@@ -75,6 +77,9 @@ def check_boxes(layout, image, width, height):
         for f in frames:
             if overlap(t, f):
                 problem(f"over panel {f['text']}'s frame: {name(t)}")
+        for b in bars:
+            if overlap(t, b):
+                problem(f"over the colour bar: {name(t)}")
     for a in areas:
         for f in frames:
             if a["y1"] > f["y0"]:
