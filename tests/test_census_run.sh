@@ -4,7 +4,8 @@
 # check in Python on h5dump's text); at m = 2 each data set's counts equal the census library's
 # called directly (census_direct), and so are sgema-summary's; sgema-export writes what the file
 # holds; a run killed at random moments and resumed equals an
-# uninterrupted one; the equilibria that do not fit are counted, not dropped.
+# uninterrupted one; a stop request inside a data set takes effect within seconds; the equilibria
+# that do not fit are counted, not dropped.
 #   test_census_run.sh SGEMA_RUN CENSUS_DIRECT SGEMA_SUMMARY SGEMA_EXPORT SOURCE_DIR WORK_DIR
 set -u
 RUN=$1
@@ -132,6 +133,40 @@ check "SIGTERM: exit 75 (or 0 had it finished first; status $status)" test $stat
 $MPIRUN -np 2 "$RUN" "$T/kill.yaml" -o term.h5 --resume --quiet >>term.out 2>&1
 check "SIGTERM then --resume: exit 0" test $? -eq 0
 check "SIGTERM then --resume: /runs identical to the uninterrupted run" same_runs ref.h5 term.h5
+
+# A stop request inside one data set (slow.yaml: minutes each): a heartbeat names the data set
+# while it runs, SIGUSR1 stops the run within seconds (the census polls it along its paths), exit
+# 75 with no row done; the lines count data sets, not trials.
+setsid $MPIRUN -np 2 "$RUN" "$T/slow.yaml" -o slow.h5 --heartbeat 0.5 >slow.out 2>slow.err &
+pid=$!
+for _ in $(seq 300); do grep -q "running for" slow.err 2>/dev/null && break; sleep 0.1; done
+check "heartbeat inside a data set: 'rank R: run sg-m4 data set K running for S s'" \
+  grep -Eq "^sgema-run: rank [01]: run sg-m4 data set [0-3] running for [0-9]+ s$" slow.err
+start=$(date +%s.%N)
+kill -USR1 "$pid"
+for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+took=$(echo "$(date +%s.%N) - $start" | bc)
+kill -KILL -- -"$pid" 2>/dev/null # not stopped after 30 s: fails below
+wait "$pid"
+status=$?
+check "SIGUSR1 inside a data set: exit 75 (status $status)" test $status -eq 75
+check "SIGUSR1 inside a data set: stopped within 15 s (took $took s)" \
+  test "$(echo "$took < 15" | bc)" -eq 1
+check "SIGUSR1 inside a data set: no row done" \
+  test "$(values slow.h5 /runs/sg-m4/done 2>/dev/null | grep -c '^1$')" -eq 0 -a -s slow.h5
+check "progress and the last line count data sets" \
+  grep -q "^sgema-run: 0 data sets computed in .*incomplete" slow.err
+
+# --dry-run's estimate abandons a data set longer than its share of the ~3 s budget too (before:
+# it timed the first data set whole, minutes).
+start=$(date +%s.%N)
+timeout -k 5 60 "$RUN" "$T/slow.yaml" --dry-run >slow-dry.yaml 2>slow-dry.err
+status=$?
+took=$(echo "$(date +%s.%N) - $start" | bc)
+check "--dry-run of slow data sets: exit 0 within 15 s (status $status, $took s)" \
+  test $status -eq 0 -a "$(echo "$took < 15" | bc)" -eq 1
+check "... their cost given as a lower bound" grep -q "sg-m4: more than .* s per trial (0 timed)" \
+  slow-dry.yaml
 
 # 5. A census file is not resumed as a run of trials, nor the other way round.
 sed 's/kind: census/kind: trials/' "$T/kill.yaml" >trials.yaml

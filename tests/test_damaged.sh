@@ -216,6 +216,14 @@ check "format-version-string: the type named" grep -q "is the string" <(echo "${
 check "done-flag-2: the flag named" grep -q "done row 0 is 2" <(echo "${outcome[sgema-summary,done-flag-2]}")
 
 # --- sgema-run --resume, on a copy ---------------------------------------------------------------
+# An edited attribute's type is named, not HDF5's conversion error (issue 10: format_version as a
+# string; before: "reading the format version ... failed: H5T__path_find_real(): ...").
+for name in format-version-string trials-attr-float; do
+  cp v/$name.h5 resume.h5
+  "$RUN" damaged.yaml -o resume.h5 --resume --quiet >/dev/null 2>resume.err
+  check "sgema-run --resume on $name: the attribute's type named, no HDF5 text" \
+    sh -c "grep -q 'is a .*, not one integer' resume.err && ! grep -q 'H5[A-Z]' resume.err"
+done
 # no_data_lost DAMAGED AFTER [complete]: the copy is unchanged, or h5py reads both and every row the
 # damaged copy had done is still done with the same values, every other row now done equals the
 # reference run's (the resume computed it), and with "complete" every trial is done.

@@ -2,7 +2,8 @@
 # Faults of a run and of its disk: trials that fail are recorded (class failed, their status) and
 # the run goes on, with the other trials as in a normal run and the same file for 1 and 2
 # processes; a disk too small, full or read-only, or a directory not writable, stops sgema-run
-# with status 1 and one line naming the file and the operating system's reason, and loses nothing:
+# with status 1 and one line naming the file and the operating system's reason (a resume that adds
+# trials is checked for their room before it writes anything), and loses nothing:
 # what was flushed stays valid and --resume on a bigger disk completes the file, identical to an
 # uninterrupted run. The disk parts need root (mount -t tmpfs, bind mounts, setpriv); without it
 # they print SKIP.
@@ -184,6 +185,17 @@ check "  (no small/x.csv nor its temporary)" test -z "$(ls small/x.csv* 2>/dev/n
 check "sgema-plot -o on a full disk: exit 1, nothing left behind" \
   fails_with plot small/x.png "" "$PLOT" classes ref.h5 -o small/x.png
 check "  (no small/x.png nor its temporary)" test -z "$(ls small/x.png* 2>/dev/null)"
+umount small
+
+# 2d. A resume that adds trials: the datasets grow at the open, before any trial, so the room for
+# the new rows is checked first, as for a new file: refused, the file byte for byte unchanged.
+mount -t tmpfs -o size=${size}k tmpfs small
+cp ref.h5 small/g.h5
+sed 's/trials: 8000/trials: 400000/' "$FILL" >grow.yaml
+check "resume adding trials without room for them: exit 1, file and 'No space left on device' named" \
+  fails_with grow small/g.h5 "No space left on device" "$RUN" grow.yaml -o small/g.h5 --resume --quiet
+check "... saying what the added trials need" grep -q "the added trials need [0-9.]* MiB" grow.err
+check "... the file unchanged (cmp)" cmp -s ref.h5 small/g.h5
 umount small
 "$RUN" "$FILL" -o big.h5 --resume --quiet >big.out 2>&1
 check "resumed on a bigger disk: exit 0" test $? -eq 0

@@ -98,6 +98,12 @@ void sgema_census_free(sgema_census *c);
 int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                      uint64_t seed, uint32_t run, uint32_t trial, sgema_census_result *out);
 
+/* A stop request for sgema_census_run, polled between paths, every few steps along one and
+ * between the equilibria's classifications: when stop(ctx) returns nonzero the census of the data
+ * set in progress is abandoned with SGEMA_EINTERRUPTED (its result is not one; a census of the same
+ * data set later computes the same result as without the stop). NULL (the default) never stops. */
+void sgema_census_set_stop(sgema_census *c, sgema_stop_fn stop, void *ctx);
+
 /* The number of finite roots of the generic start system of the parameter homotopy for size m
  * (Eq. 6, or the rank-free system when rank_free): the paths one census tracks. The system is
  * solved (total degree, fixed seed) at the first call that needs it and kept in c; the roots are a

@@ -97,4 +97,11 @@ typedef struct {
 
 const sgema_spectrum_info *sgema_classifier_last_spectrum(const sgema_classifier *c);
 
+/* A stop request: polled between the classification's stages and every few products of ARPACK's
+ * iteration; when stop(ctx) returns nonzero, sgema_classify and sgema_classifier_spectrum give up
+ * with SGEMA_EINTERRUPTED (the trial's watch, sgema_trial_set_watch, is passed on this way). One
+ * dense LAPACK or GSL call is not interrupted (docs/FAULTS.md, issue 10). NULL never stops. */
+typedef int (*sgema_stop_fn)(void *ctx);
+void sgema_classifier_set_stop(sgema_classifier *c, sgema_stop_fn stop, void *ctx);
+
 #endif

@@ -121,4 +121,9 @@ size_t sgema_output_row_bytes(const sgema_experiment *e);
  * on its metadata (4 KiB per dataset): what the disk must hold for it. */
 double sgema_output_bytes(const sgema_experiment *e);
 
+/* Serial, before a resume opens the file at path: the bytes its datasets grow by when e has more
+ * trials in a run than the file (0 when none, or when the file cannot be read: the open reports
+ * that). What the disk must hold for the extension, checked before anything is written. */
+double sgema_output_growth_bytes(const char *path, const sgema_experiment *e);
+
 #endif

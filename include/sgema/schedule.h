@@ -13,14 +13,15 @@ typedef struct {
   size_t chunk;            /* trials per work unit handed to a process */
   double flush_seconds;    /* results are written (collectively) at least this often */
   double progress_seconds; /* rank 0 reports progress on stderr this often; 0: never */
-  /* Set asynchronously (SIGTERM, SIGUSR1): abandon the trials in flight (the kernel polls this
-   * flag after every integration step; a resume computes them afresh), write, and stop. */
+  /* Set asynchronously (SIGTERM, SIGUSR1): abandon the trials and data sets in flight (the kernel
+   * polls this flag after every integration step, inside the classification and along a census'
+   * paths; a resume computes them afresh), write, and stop. */
   volatile sig_atomic_t *stop;
   /* Also write once this many trials were computed since the last write (0: no limit): bounds the
    * rows a process holds between writes, its memory, when trials are fast (docs/NUMERICS.md). */
   size_t flush_trials;
-  /* While one trial runs longer than this, its process says so on stderr this often (rank, run,
-   * trial, seconds in the trial, integration time reached); 0: never. */
+  /* While one trial (or census data set) runs longer than this, its process says so on stderr
+   * this often (rank, run, trial, seconds in the trial, integration time reached); 0: never. */
   double heartbeat_seconds;
 } sgema_schedule_options;
 
@@ -39,5 +40,9 @@ typedef struct {
  * is written at its own index. Returns SGEMA_OK or the first error status. */
 int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
                        const sgema_schedule_options *opt, sgema_schedule_result *res);
+
+/* What the experiment's items are called in progress lines: "trials", "data sets" (census runs
+ * only) or "trials and data sets". */
+const char *sgema_schedule_items_name(const sgema_experiment *e);
 
 #endif

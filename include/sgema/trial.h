@@ -67,7 +67,9 @@ int sgema_trial_run(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial,
                     sgema_trajectory *traj);
 
 /* A trial's stop request and heartbeat, polled at t = 0 and after every accepted step of every
- * integration method (no signals or MPI in the kernel: the caller's signal handler sets *stop).
+ * integration method, then between the classification's stages and inside its ARPACK iteration
+ * (given the integration's end time) (no signals or MPI in the kernel: the caller's signal
+ * handler sets *stop).
  * When *stop is nonzero, or poll returns nonzero, the trial is abandoned with SGEMA_EINTERRUPTED
  * (its record is not a result). poll (may be NULL) also serves as a heartbeat: it gets the
  * integration time t reached. The default (all NULL) never stops. */

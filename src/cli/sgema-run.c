@@ -55,9 +55,9 @@ static void usage(FILE *out) {
         "  --chunk N             trials per work unit (default 16)\n"
         "  --flush-seconds S     write results at least every S seconds (default 30)\n"
         "  --quiet               no progress reports\n"
-        "  --heartbeat S         while a trial runs longer than S seconds, each process says so\n"
-        "                        every S seconds: run, trial, time in it, integration time t\n"
-        "                        (default 10; 0: never; --quiet alone turns it off)\n"
+        "  --heartbeat S         while a trial or census data set runs longer than S seconds,\n"
+        "                        each process says so every S seconds: run, trial, time in it,\n"
+        "                        integration time t (default 10; 0: never; --quiet alone: off)\n"
         "  --dry-run             print the resolved experiment (every setting of every run) and "
         "stop,\n"
         "                        with the estimated cost of each run and of all (core-seconds, "
@@ -77,8 +77,9 @@ static void usage(FILE *out) {
         "failed, its error code in outputs/status); 1 failure (out of memory, a disk full,\n"
         "read-only or not writable: the file and the reason are named; what was written stays\n"
         "valid); 2 bad command line or experiment file (every problem listed, nothing written);\n"
-        "75 stopped by SIGTERM, SIGUSR1 or SIGINT (within seconds: the trials in flight are\n"
-        "abandoned) after writing its finished trials: run again with --resume.\n",
+        "75 stopped by SIGTERM, SIGUSR1 or SIGINT (within seconds: the trials and census data\n"
+        "sets in flight are abandoned) after writing its finished trials: run again with\n"
+        "--resume.\n",
         out);
 }
 
@@ -271,6 +272,11 @@ static int past_deadline(void *ctx, double t) {
   return wall_now() > *(const double *)ctx;
 }
 
+/* The census' poll: the same deadline, and a stop request. */
+static int census_past_deadline(void *ctx) {
+  return stop_requested || past_deadline(ctx, 0.0);
+}
+
 typedef struct {
   int timed;        /* trials that finished within the budget */
   double per_trial; /* seconds per trial: the mean of those, or the budget when none finished */
@@ -292,8 +298,8 @@ static int estimate_item(const sgema_experiment *e, const sgema_run_spec *spec, 
                         : st;
 }
 
-/* Times trials 0, 1, ... of the run (without recording) until ESTIMATE_TRIALS or the budget. A
- * census cannot be abandoned: its data sets are timed whole. */
+/* Times trials 0, 1, ... of the run (without recording) until ESTIMATE_TRIALS or the budget; a
+ * trial or census data set longer than what is left of the budget is abandoned. */
 static int estimate_run(const sgema_experiment *e, const sgema_run_spec *spec, double budget,
                         run_estimate *est) {
   sgema_trial *t = sgema_trial_alloc(&spec->settings);
@@ -307,6 +313,8 @@ static int estimate_run(const sgema_experiment *e, const sgema_run_spec *spec, d
   double start = wall_now(), deadline = start + budget;
   sgema_trial_watch watch = {&stop_requested, past_deadline, &deadline};
   sgema_trial_set_watch(t, &watch);
+  if (c)
+    sgema_census_set_stop(c, census_past_deadline, &deadline);
   *est = (run_estimate){0, 0.0, 0};
   double spent = 0.0;
   for (uint32_t k = 0; k < spec->trials && k < ESTIMATE_TRIALS && wall_now() < deadline; k++) {
@@ -464,12 +472,17 @@ static int publish(sgema_output *out, const char *creating, const char *path, in
   return sgema_output_set_path(out, path);
 }
 
-/* Collective: a new file's directory must be writable and hold it (checked by rank 0, which prints
- * why not). An existing file is left to the open, which refuses it or resumes it. */
+/* Collective: a new file's directory must be writable and hold it, and a resume that adds trials
+ * must have room for them (checked by rank 0, which prints why not). Otherwise an existing file is
+ * left to the open, which refuses it or resumes it. */
 static int space_ok(const sgema_experiment *e, const char *path, int resume, int rank) {
   char msg[1024] = "";
-  int ok = rank != 0 || resume || access(path, F_OK) == 0 ||
-           disk_check(path, sgema_output_bytes(e), msg, sizeof msg) == 0;
+  int exists = access(path, F_OK) == 0, ok = 1;
+  if (rank == 0 && !resume && !exists)
+    ok = disk_check(path, sgema_output_bytes(e), msg, sizeof msg) == 0;
+  double grow = rank == 0 && resume && exists ? sgema_output_growth_bytes(path, e) : 0.0;
+  if (grow > 0.0)
+    ok = disk_check_growth(path, grow, msg, sizeof msg) == 0;
   if (!ok)
     fprintf(stderr, "sgema-run: %s\n", msg);
   return sgema_parallel_all(ok);
@@ -606,8 +619,8 @@ int main(int argc, char **argv) {
               sgema_strerror(st != SGEMA_OK    ? st
                              : sst != SGEMA_OK ? sst
                                                : cst));
-    fprintf(stderr, "sgema-run: %ld trials computed in %.1f s (%ld were done before), %s -> %s\n",
-            res.computed, res.seconds, res.before,
+    fprintf(stderr, "sgema-run: %ld %s computed in %.1f s (%ld were done before), %s -> %s\n",
+            res.computed, sgema_schedule_items_name(e), res.seconds, res.before,
             complete ? "complete" : "incomplete: run again with --resume", info.path);
   }
   free(command);

@@ -109,6 +109,36 @@ static const char *storage_precheck(const char *path, sgema_diagnostics *diag) {
 
 /* ---- comparing a resumed file's runs with the experiment's ---- */
 
+/* Whether attribute `name` of loc (`what`: "the file", "run `sg`") is one integer, as sgema-run
+ * wrote it; when it is not (edited: a string, a float, an array), a diagnostic that says what it
+ * is, instead of HDF5's conversion error. A missing attribute is left to the read. */
+static int integer_attr_ok(hid_t loc, const char *name, const char *what, sgema_diagnostics *diag,
+                           const char *path) {
+  if (H5Aexists(loc, name) <= 0)
+    return 1;
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  hid_t type = a < 0 ? -1 : H5Aget_type(a), space = a < 0 ? -1 : H5Aget_space(a);
+  H5T_class_t cls = type < 0 ? H5T_NO_CLASS : H5Tget_class(type);
+  hssize_t n = space < 0 ? -1 : H5Sget_simple_extent_npoints(space);
+  if (type >= 0)
+    H5Tclose(type);
+  if (space >= 0)
+    H5Sclose(space);
+  if (a >= 0)
+    H5Aclose(a);
+  if (cls == H5T_INTEGER && n == 1)
+    return 1;
+  const char *kind = cls == H5T_STRING    ? "a string"
+                     : cls == H5T_FLOAT   ? "a floating-point number"
+                     : cls == H5T_INTEGER ? "integers"
+                                          : "not a number";
+  sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                        "cannot resume: damaged or edited file: attribute %s of %s is %s (%lld "
+                        "value%s), not one integer",
+                        name, what, kind, (long long)n, n == 1 ? "" : "s");
+  return 0;
+}
+
 /* Resume with more trials: every per-trial dataset and done grow to `trials` rows (the new rows
  * hold the fill values, done 0), and the run's `trials` attribute says so. Collective. Files
  * whose datasets cannot grow (written before they were made extendable) are refused. */
@@ -153,6 +183,12 @@ static const char *run_reopen(sgema_output *o, hid_t runs, run_out *r, const sge
     return "opening a run's group";
   uint32_t trials, index;
   int m, n;
+  char what[300];
+  snprintf(what, sizeof what, "run `%s`", r->name);
+  const char *ints[] = {RF_RUN(TRIALS), RF_RUN(INDEX), RF_RUN(M), RF_RUN(N)};
+  for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+    if (!integer_attr_ok(r->group, ints[i], what, diag, path))
+      return "";
   if (output_attr_read_u32(r->group, RF_RUN(TRIALS), &trials) < 0 ||
       output_attr_read_u32(r->group, RF_RUN(INDEX), &index) < 0 ||
       output_attr_read_i32(r->group, RF_RUN(M), &m) < 0 ||
@@ -292,6 +328,9 @@ static const char *selection_check(sgema_output *o, const sgema_experiment *e,
 static const char *root_check(sgema_output *o, const sgema_experiment *e, sgema_diagnostics *diag,
                               const char *path) {
   int version;
+  if (!integer_attr_ok(o->file, RF_ROOT(FORMAT_VERSION), "the file", diag, path) ||
+      !integer_attr_ok(o->file, RF_ROOT(SEED), "the file", diag, path))
+    return "";
   if (output_attr_read_i32(o->file, RF_ROOT(FORMAT_VERSION), &version) < 0)
     return "reading the format version (not an sgema results file?)";
   if (version != RF_FORMAT_VERSION) {

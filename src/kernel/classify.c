@@ -56,6 +56,8 @@ struct sgema_classifier {
   double *xv, *jv; /* two states (N) for the reduced products */
   double *pz;      /* three states (N): a projection, and the shift's power iteration */
   sgema_spectrum_info info;
+  sgema_stop_fn stop; /* the stop request (sgema_classifier_set_stop), or NULL */
+  void *stop_ctx;
 };
 
 void sgema_classifier_free(sgema_classifier *c) {
@@ -115,6 +117,16 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
     return NULL;
   }
   return c;
+}
+
+void sgema_classifier_set_stop(sgema_classifier *c, sgema_stop_fn stop, void *ctx) {
+  c->stop = stop;
+  c->stop_ctx = ctx;
+}
+
+/* Polled between the stages of a classification, each at most one dense LAPACK/GSL call long. */
+static int stopped(const sgema_classifier *c) {
+  return c->stop && c->stop(c->stop_ctx);
 }
 
 /* After the linear momentum schedule reaches alpha = 1 the target C is frozen: a parameter, not a
@@ -407,6 +419,11 @@ static void reduced_product(void *ctx, const double *z, double *out) {
     out[i] = jx[i] - out[i] - o->shift * pz[i] + o->offset * z[i];
 }
 
+/* ARPACK's poll (its context is the operator's). */
+static int reduced_stopped(void *ctx) {
+  return stopped(((reduced_op *)ctx)->c);
+}
+
 /* A shift beyond the spectral radius of (I - P) J (I - P): twice a power iteration's estimate,
  * plus one. */
 static double reduced_shift(reduced_op *o) {
@@ -445,6 +462,8 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
   int st = orbit_factor(c->orbit, p, y, frozen, s->symmetry_tol, k);
   if (st != SGEMA_OK)
     return st;
+  if (stopped(c))
+    return SGEMA_EINTERRUPTED;
   if ((size_t)s->eigenvalues + 2 > N - *k)
     return -1;
   if (!c->arn)
@@ -464,8 +483,10 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
   for (int attempt = 0; attempt < 4; attempt++) {
     o.shift = shift;
     rc = arnoldi_rightmost(c->arn, N, s->eigenvalues, s->arnoldi_tol, s->arnoldi_restarts,
-                           reduced_product, &o, &res);
+                           reduced_product, reduced_stopped, &o, &res);
     products += res.products;
+    if (rc == ARNOLDI_STOPPED)
+      return SGEMA_EINTERRUPTED;
     if (rc != 0 && o.offset == 0.0) {
       o.offset = 1.0;
       continue;
@@ -502,6 +523,8 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
     N = sgema_problem_dim_for(SGEMA_ALG_SG, p->m, p->n); /* the (A, B) block */
   memset(&c->info, 0, sizeof c->info);
   c->info.used = SGEMA_SPECTRUM_DENSE;
+  if (stopped(c))
+    return SGEMA_EINTERRUPTED;
   if (use_arnoldi(s, Nfull)) {
     int st = arnoldi_spectrum(c, s, p, t, y, N, frozen, &k, max_re);
     *symmetry_zeros = (int)k;
@@ -512,6 +535,8 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
       return SGEMA_ELINALG; /* no convergence, and no room for the dense check */
   }
   int st = orbit_basis(c, s, p, y, N, frozen, &k);
+  if (st == SGEMA_OK && stopped(c))
+    st = SGEMA_EINTERRUPTED;
   if (st != SGEMA_OK)
     return st;
   size_t nr = N - k;
@@ -535,6 +560,8 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
     }
   }
   sgema_field_jacobian(c->field, p, t, y, c->J, NULL);
+  if (stopped(c))
+    return SGEMA_EINTERRUPTED;
   /* Jr = the trailing block of Q^T J Q, computed by applying the k reflectors from both sides
    * (O(N^2 k), where forming Q and two products would cost O(N^3)): Q^T J, transposed, Q^T again
    * gives (Q^T J Q)^T. */
@@ -555,6 +582,8 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
                gsl_linalg_QR_QTmat(&U.matrix, &tau.vector, &JQ.matrix) != GSL_SUCCESS)
       return SGEMA_ELINALG;
   }
+  if (stopped(c))
+    return SGEMA_EINTERRUPTED;
   gsl_matrix_view Jr = gsl_matrix_submatrix(c->Jr, 0, 0, nr, nr);
   for (size_t i = 0; i < nr; i++) /* with reflectors, transposed back while copied */
     for (size_t j = 0; j < nr; j++)

@@ -145,7 +145,7 @@ static double ritz_estimate(const arnoldi_ws *w, const a_int *ipntr, size_t ncv,
 }
 
 int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, arnoldi_op op,
-                      void *ctx, arnoldi_result *out) {
+                      arnoldi_stop stop, void *ctx, arnoldi_result *out) {
   memset(out, 0, sizeof *out);
   if (n > w->n_max || k < 1 || k > ARNOLDI_MAX_K || (size_t)k + 2 > n || restarts < 1)
     return -1;
@@ -166,6 +166,10 @@ int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, 
              w->workd, w->workl, (a_int)lworkl, &info);
     if (ido != -1 && ido != 1)
       break;
+    /* Reverse communication returns here between products: the one place a long ARPACK
+     * iteration (thousands of products at m = 64) can be abandoned. */
+    if (stop && out->products % ARNOLDI_POLL_EVERY == 0 && stop(ctx))
+      return ARNOLDI_STOPPED;
     op(ctx, w->workd + ipntr[0] - 1, w->workd + ipntr[1] - 1);
     out->products++;
   }

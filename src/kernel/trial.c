@@ -17,6 +17,7 @@ struct sgema_trial {
   sgema_verifier *verifier;
   sgema_trajectory *traj; /* the recording of the trial in progress, or NULL */
   sgema_trial_watch watch;
+  double watch_time; /* the integration time the watch's poll is given in the classification */
   double *y0, *y;
 };
 
@@ -127,9 +128,20 @@ int sgema_trial_sample(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t tri
   return st == SGEMA_OK ? st : sample_failed(t, rec, st);
 }
 
+/* The watch's verdict at integration time `time`: nonzero to abandon the trial. */
+static int watch_says_stop(sgema_trial *t, double time) {
+  return (t->watch.stop && *t->watch.stop) || (t->watch.poll && t->watch.poll(t->watch.ctx, time));
+}
+
+/* The classifier's stop poll: the same watch, at the time the integration ended. */
+static int classify_stop(void *ctx) {
+  sgema_trial *t = ctx;
+  return watch_says_stop(t, t->watch_time);
+}
+
 static int observe(void *ctx, double time, const double *y, const double *f, sgema_dense *dense) {
   sgema_trial *t = ctx;
-  if ((t->watch.stop && *t->watch.stop) || (t->watch.poll && t->watch.poll(t->watch.ctx, time)))
+  if (watch_says_stop(t, time))
     return SGEMA_EINTERRUPTED;
   sgema_verifier_step(t->verifier, time, y, f);
   return t->traj ? sgema_trajectory_step(t->traj, time, y, dense) : 0;
@@ -189,6 +201,7 @@ int sgema_trial_solve(sgema_trial *t, const double *y0, sgema_record *rec, sgema
   t->traj = NULL;
   if (st != SGEMA_OK)
     return solve_failed(rec, st, 0);
+  t->watch_time = rec->integ.t_end;
   st = sgema_classify(t->classifier, &t->s.classification, p, rec->integ.t_end, t->y,
                       rec->integ.end, &rec->limit);
   if (st != SGEMA_OK)
@@ -217,6 +230,8 @@ int sgema_trial_run(sgema_trial *t, uint64_t seed, uint32_t run, uint32_t trial,
 
 void sgema_trial_set_watch(sgema_trial *t, const sgema_trial_watch *w) {
   t->watch = w ? *w : (sgema_trial_watch){NULL, NULL, NULL};
+  int watched = t->watch.stop || t->watch.poll;
+  sgema_classifier_set_stop(t->classifier, watched ? classify_stop : NULL, t);
 }
 
 const char *sgema_record_solver_name(sgema_spectrum_solver used) {

@@ -98,20 +98,38 @@ typedef struct {
 /* Failed trials named on stderr per process; all of them are in the file (outputs/status). */
 enum { FAILURES_SHOWN = 10 };
 
-/* Polled by the kernel after every integration step of a trial: a line on stderr while a trial
- * takes long, so that a slow run shows life before its first trial ends. The stop flag itself is
- * read by the kernel. */
-static int heartbeat(void *ctx, double t) {
-  workers_kit *kit = ctx;
+/* Whether the heartbeat is due now (and then it is reset). */
+static int beat_due(workers_kit *kit) {
   double every = kit->opt->heartbeat_seconds;
   if (every <= 0.0)
     return 0;
   double time = now();
-  if (time - kit->last_beat >= every) {
-    kit->last_beat = time;
+  if (time - kit->last_beat < every)
+    return 0;
+  kit->last_beat = time;
+  return 1;
+}
+
+/* Polled by the kernel after every integration step of a trial and inside its classification: a
+ * line on stderr while a trial takes long, so that a slow run shows life before its first trial
+ * ends. The stop flag itself is read by the kernel. */
+static int heartbeat(void *ctx, double t) {
+  workers_kit *kit = ctx;
+  if (beat_due(kit))
     fprintf(stderr, "sgema-run: rank %d: run %s trial %u running for %.0f s, t = %.6g\n", kit->rank,
-            kit->run_name, kit->trial_index, time - kit->trial_start, t);
-  }
+            kit->run_name, kit->trial_index, now() - kit->trial_start, t);
+  return 0;
+}
+
+/* The census' poll, between its paths and every few steps along one: the stop flag, and the
+ * heartbeat of a data set. */
+static int census_poll(void *ctx) {
+  workers_kit *kit = ctx;
+  if (kit->opt->stop && *kit->opt->stop)
+    return 1;
+  if (beat_due(kit))
+    fprintf(stderr, "sgema-run: rank %d: run %s data set %u running for %.0f s\n", kit->rank,
+            kit->run_name, kit->trial_index, now() - kit->trial_start);
   return 0;
 }
 
@@ -156,13 +174,17 @@ static int compute(workers_kit *kit, uint32_t run, uint32_t k) {
 
 /* A census run's data set k: the statistics trial k of the run draws (the sampler's stream (seed,
  * stream, k), so the same data as a run of trials with this stream), then their census, staged.
- * The census cannot be abandoned half way: a stop request is seen between data sets. */
+ * SGEMA_EINTERRUPTED: a stop request abandoned the census half way (the census polls it along its
+ * paths), nothing was staged (a resume computes it). */
 static int compute_census(workers_kit *kit, uint32_t run, uint32_t k) {
   const sgema_run_spec *spec = sgema_experiment_run(kit->e, run);
   if (!kit->trial[run] && !(kit->trial[run] = sgema_trial_alloc(&spec->settings)))
     return SGEMA_ENOMEM;
-  if (!kit->census && !(kit->census = sgema_census_alloc(kit->census_m, kit->census_n)))
-    return SGEMA_ENOMEM;
+  if (!kit->census) {
+    if (!(kit->census = sgema_census_alloc(kit->census_m, kit->census_n)))
+      return SGEMA_ENOMEM;
+    sgema_census_set_stop(kit->census, census_poll, kit);
+  }
   kit->run_name = spec->name;
   kit->trial_index = k;
   kit->trial_start = kit->last_beat = now();
@@ -175,6 +197,8 @@ static int compute_census(workers_kit *kit, uint32_t run, uint32_t k) {
     sgema_settings_census(&spec->settings, &cs);
     st = sgema_census_run(kit->census, &cs, &rec.problem, seed, spec->stream, k, &res);
   }
+  if (sgema_status_interrupted(st))
+    return st;
   if (st != SGEMA_OK && sgema_status_fatal(st)) {
     fprintf(stderr, "sgema-run: run %s data set %u: %s\n", spec->name, k, sgema_strerror(st));
     return st;
@@ -250,6 +274,7 @@ typedef struct {
   long total, before;
   double start, last_flush, last_progress;
   int status;
+  const char *items; /* what the progress lines count (sgema_schedule_items_name) */
 } master_state;
 
 static void progress(master_state *m, int final) {
@@ -260,8 +285,10 @@ static void progress(master_state *m, int final) {
   m->last_progress = t;
   double rate = (double)(m->done - m->before) / fmax(t - m->start, 1e-9);
   double eta = rate > 0.0 ? (double)(m->total - m->done) / rate : 0.0;
-  fprintf(stderr, "sgema-run: %ld / %ld trials (%.1f%%), %.0f trials/s, ETA %.0f s\n", m->done,
-          m->total, 100.0 * (double)m->done / (double)(m->total ? m->total : 1), rate, eta);
+  /* Two decimals below 10 a second: a census at m = 3-4 does a few data sets a second at most. */
+  fprintf(stderr, "sgema-run: %ld / %ld %s (%.1f%%), %.*f %s/s, ETA %.0f s\n", m->done, m->total,
+          m->items, 100.0 * (double)m->done / (double)(m->total ? m->total : 1),
+          rate < 10.0 ? 2 : 0, rate, m->items, eta);
 }
 
 static void reply(int rank, int64_t kind, chunk c) {
@@ -415,6 +442,7 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
   double start = now();
   if (rank == 0) {
     m.opt = opt;
+    m.items = sgema_schedule_items_name(e);
     m.workers = size - 1;
     m.waiting = calloc((size_t)size, sizeof(int));
     m.assigned = calloc((size_t)size, sizeof(chunk));
@@ -437,4 +465,11 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
   kit_free(&kit, runs);
   free(m.q.items);
   return st;
+}
+
+const char *sgema_schedule_items_name(const sgema_experiment *e) {
+  size_t runs = sgema_experiment_run_count(e), census = 0;
+  for (size_t r = 0; r < runs; r++)
+    census += sgema_experiment_run(e, r)->kind == SGEMA_RUN_CENSUS;
+  return census == 0 ? "trials" : census == runs ? "data sets" : "trials and data sets";
 }

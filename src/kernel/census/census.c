@@ -71,7 +71,16 @@ struct sgema_census {
    * NU apart), solved at first use from a fixed seed (sgema_census_start_roots). */
   double complex *start[2][SGEMA_CENSUS_M_MAX + 1];
   long n_start[2][SGEMA_CENSUS_M_MAX + 1];
+  sgema_stop_fn stop; /* the stop request (sgema_census_set_stop), or NULL */
+  void *stop_ctx;
 };
+
+void sgema_census_set_stop(sgema_census *c, sgema_stop_fn stop, void *ctx) {
+  c->stop = stop;
+  c->stop_ctx = ctx;
+  sgema_tracker_set_stop(c->tracker, stop, ctx);
+  sgema_classifier_set_stop(c->classifier, stop, ctx);
+}
 
 void sgema_census_free(sgema_census *c) {
   if (!c)
@@ -579,9 +588,11 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
   long bezout = 1;
   for (int k = 0; k < sys.N; k++)
     bezout *= sys.degrees[k];
-  long starts = parameter ? sgema_census_start_roots(c, m, kind == SGEMA_CENSUS_ANYRANK) : 0;
-  if (starts < 0)
-    return SGEMA_ENOMEM;
+  /* The start roots are solved here at first use (not through sgema_census_start_roots) to keep
+   * solve_start's status: a stop request there keeps nothing and says so. */
+  if (parameter && !c->start[kind][m] && (st = solve_start(c, m, kind)) != SGEMA_OK)
+    return st;
+  long starts = parameter ? c->n_start[kind][m] : 0;
   if ((st = ensure_capacity(c, bezout)) != SGEMA_OK)
     return st;
   c->n_cand = 0;
@@ -809,6 +820,8 @@ int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgem
   }
   qsort(c->eq, (size_t)c->n_eq, sizeof *c->eq, by_rank_then_size);
   for (int i = 0; i < c->n_eq; i++) {
+    if (c->stop && c->stop(c->stop_ctx))
+      return SGEMA_EINTERRUPTED;
     if ((st = classify_equilibrium(c, s, p, &c->eq[i])) != SGEMA_OK)
       return st;
     out->count[c->eq[i].kind]++;

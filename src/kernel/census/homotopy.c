@@ -45,7 +45,26 @@ struct sgema_tracker {
   double complex *JF;          /* N x (N + 1): the target's Jacobian */
   double complex *M, *rhs;     /* (N + 1)^2 and N + 1: the linear system of a step */
   int *piv;                    /* N + 1 */
+  int (*stop)(void *ctx);      /* the stop request (sgema_tracker_set_stop), or NULL */
+  void *stop_ctx;
+  int stopped; /* the solve in progress saw a stop request */
 };
+
+/* Steps between two polls of the stop request along a path (a step at m = 4 takes microseconds,
+ * a path hundreds of steps). */
+enum { TRACK_POLL_EVERY = 16 };
+
+void sgema_tracker_set_stop(sgema_tracker *t, int (*stop)(void *ctx), void *ctx) {
+  t->stop = stop;
+  t->stop_ctx = ctx;
+}
+
+/* Polls the stop request; once it was seen, the solve in progress only unwinds. */
+static int tracker_stopped(sgema_tracker *t) {
+  if (!t->stopped && t->stop && t->stop(t->stop_ctx))
+    t->stopped = 1;
+  return t->stopped;
+}
 
 sgema_tracker *sgema_tracker_alloc(int N_max) {
   if (N_max < 1 || N_max > 64)
@@ -299,6 +318,8 @@ static double track(sgema_tracker *tr, const sgema_tracker_settings *s) {
   double t = 0.0, h = s->step_init;
   int successes = 0;
   for (long step = 0; step < s->max_steps && t < 1.0; step++) {
+    if (step % TRACK_POLL_EVERY == TRACK_POLL_EVERY - 1 && tracker_stopped(tr))
+      break;
     h = fmin(h, 1.0 - t);
     int ok = predict(tr, t, h) == 0 &&
              correct(tr, tr->Xs, t + h, s->corrector_iters, s->corrector_tol, NULL) == 0;
@@ -365,6 +386,8 @@ static void draw_constants(sgema_tracker *tr, uint64_t seed, uint32_t run, uint3
 static void run_path(sgema_tracker *tr, const sgema_tracker_settings *s, sgema_hom_endpoint on_end,
                      void *ctx, long *counts) {
   double t = track(tr, s), rcond = 0.0;
+  if (tr->stopped) /* abandoned half way: neither an end nor counted */
+    return;
   sgema_path_end e = finish_path(tr, s, t, &rcond);
   counts[e]++;
   if (on_end) {
@@ -395,11 +418,12 @@ int sgema_tracker_solve(sgema_tracker *tr, const sgema_hom_system *sys,
   draw_constants(tr, seed, run, trial, 0);
   for (int e = 0; e < SGEMA_PATH_COUNT; e++)
     counts[e] = 0;
-  for (long p = 0; p < paths; p++) {
+  tr->stopped = 0;
+  for (long p = 0; p < paths && !tracker_stopped(tr); p++) {
     start_point(tr, sys, p);
     run_path(tr, s, on_end, ctx, counts);
   }
-  return SGEMA_OK;
+  return tr->stopped ? SGEMA_EINTERRUPTED : SGEMA_OK;
 }
 
 int sgema_tracker_solve_parameter(sgema_tracker *tr, const sgema_par_system *sys,
@@ -416,14 +440,15 @@ int sgema_tracker_solve_parameter(sgema_tracker *tr, const sgema_par_system *sys
   draw_constants(tr, seed, run, trial, attempt);
   for (int e = 0; e < SGEMA_PATH_COUNT; e++)
     counts[e] = 0;
-  for (long p = 0; p < n_starts; p++) {
+  tr->stopped = 0;
+  for (long p = 0; p < n_starts && !tracker_stopped(tr); p++) {
     tr->X[0] = 1.0;
     memcpy(tr->X + 1, starts + p * stride, (size_t)N * sizeof *starts);
     onto_patch(tr);
     run_path(tr, s, on_end, ctx, counts);
   }
   tr->psys = NULL;
-  return SGEMA_OK;
+  return tr->stopped ? SGEMA_EINTERRUPTED : SGEMA_OK;
 }
 
 double sgema_tracker_newton(sgema_tracker *tr, const sgema_hom_system *sys, double complex *x,

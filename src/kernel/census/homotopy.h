@@ -68,11 +68,18 @@ typedef struct sgema_tracker sgema_tracker;
 sgema_tracker *sgema_tracker_alloc(int N_max);
 void sgema_tracker_free(sgema_tracker *t);
 
+/* A stop request, polled before every path and every few steps along one: when stop(ctx) returns
+ * nonzero the solve in progress is abandoned and returns SGEMA_EINTERRUPTED (its counts and the
+ * ends reported so far are not a result). NULL (the default) never stops; polling does not change
+ * what a solve that runs to its end computes. */
+void sgema_tracker_set_stop(sgema_tracker *t, int (*stop)(void *ctx), void *ctx);
+
 /* Tracks every path of the total-degree homotopy H = (1 - t) gamma G + t F from the start system
  * G_i = x_i^{d_i} - x0^{d_i}, with gamma and the patch drawn from the Philox stream (seed, run,
  * trial, census stream): the result is a pure function of the inputs. counts[e] (SGEMA_PATH_COUNT
  * entries) receives the number of paths ending as e; their sum is prod d_i. Returns SGEMA_OK,
- * SGEMA_EDIM when N is out of range or the path count overflows max_paths. */
+ * SGEMA_EDIM when N is out of range or the path count overflows max_paths, SGEMA_EINTERRUPTED on a
+ * stop request. */
 int sgema_tracker_solve(sgema_tracker *t, const sgema_hom_system *sys,
                         const sgema_tracker_settings *s, uint64_t seed, uint32_t run,
                         uint32_t trial, long max_paths, sgema_hom_endpoint on_end, void *ctx,
@@ -83,7 +90,7 @@ int sgema_tracker_solve(sgema_tracker *t, const sgema_hom_system *sys,
  * F(.; 1), with gamma and the patch drawn from the stream (seed, run, trial) as
  * sgema_tracker_solve does (attempt a > 0: the stream's (a + 1)-th gamma and patch, for a re-run
  * of a system where a path failed); every path reported to on_end and counted in counts (their sum
- * is n_starts). Returns SGEMA_OK or SGEMA_EDIM. */
+ * is n_starts). Returns SGEMA_OK, SGEMA_EDIM or SGEMA_EINTERRUPTED. */
 int sgema_tracker_solve_parameter(sgema_tracker *t, const sgema_par_system *sys,
                                   const sgema_tracker_settings *s, uint64_t seed, uint32_t run,
                                   uint32_t trial, int attempt, const double complex *starts,
