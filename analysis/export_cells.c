@@ -40,16 +40,6 @@ static void csv_cell(FILE *out, const grid_cells *g, uint32_t ix, uint32_t iy) {
   putc('\n', out);
 }
 
-static void json_axis(jw_writer *w, const char *key, const sgema_design_axis *a) {
-  jw_open(w, key, '{', 1);
-  jw_string(w, "what", sgema_axis_name(a->what));
-  jw_long(w, "index", a->index);
-  jw_double(w, "lo", a->lo);
-  jw_double(w, "hi", a->hi);
-  jw_long(w, "cells", a->cells);
-  jw_object_end(w);
-}
-
 static void json_cell(jw_writer *w, const grid_cells *g, uint32_t ix, uint32_t iy) {
   size_t c = (size_t)iy * g->nx + ix;
   long n = g->done[c];
@@ -96,8 +86,8 @@ int export_cells(const sum_file *f, size_t ri, int json, FILE *out, char *err, s
   jw_string(&w, "run", f->runs[ri].name);
   jw_open(&w, "design", '{', 0);
   jw_string(&w, "kind", sgema_design_kind_name(g.design.kind));
-  json_axis(&w, "x", &g.design.x);
-  json_axis(&w, "y", &g.design.y);
+  grid_axis_json(&w, "x", &g.design.x);
+  grid_axis_json(&w, "y", &g.design.y);
   jw_long(&w, "per_cell", g.design.per_cell);
   if (g.design.kind == SGEMA_DESIGN_BASINS)
     jw_long(&w, "base_trial", (long)g.design.base_trial);

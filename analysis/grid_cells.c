@@ -141,3 +141,13 @@ void grid_axis_label(const sgema_design_axis *a, int m, int n, char *buf, size_t
   else
     snprintf(buf, size, "%s[%d][%d]", name, row, col);
 }
+
+void grid_axis_json(jw_writer *w, const char *key, const sgema_design_axis *a) {
+  jw_open(w, key, '{', 1);
+  jw_string(w, "what", sgema_axis_name(a->what));
+  jw_long(w, "index", a->index);
+  jw_double(w, "lo", a->lo);
+  jw_double(w, "hi", a->hi);
+  jw_long(w, "cells", a->cells);
+  jw_object_end(w);
+}

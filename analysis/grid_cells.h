@@ -3,6 +3,7 @@
 #ifndef SGEMA_GRID_CELLS_H
 #define SGEMA_GRID_CELLS_H
 
+#include "json_writer.h"
 #include "sgema/design.h"
 #include "summary.h"
 
@@ -27,6 +28,9 @@ typedef struct {
 /* Run i's design when it is a grid (phase or basins); NULL for a random design or when the stored
  * experiment did not reload (why in f->exp_problem). */
 const sgema_design *grid_design_of(const sum_file *f, size_t i);
+
+/* A design's axis as the JSON object {what, index, lo, hi, cells} under key (summary, export). */
+void grid_axis_json(jw_writer *w, const char *key, const sgema_design_axis *a);
 
 /* Run i's settings as resolved from the stored experiment (NULL when it did not reload). */
 const sgema_settings *grid_settings_of(const sum_file *f, size_t i);

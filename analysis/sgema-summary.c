@@ -1,6 +1,7 @@
 /* sgema-summary: per run class fractions with Wilson intervals, references and checks of a file. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_args.h"
+#include "grid_cells.h"
 #include "json_writer.h"
 #include "out_file.h"
 #include "summary.h"
@@ -665,22 +666,12 @@ static void json_count(jw_writer *w, const char *key, long k, long n) {
   jw_object_end(w);
 }
 
-static void json_axis(jw_writer *w, const char *key, const sgema_design_axis *a) {
-  jw_open(w, key, '{', 1);
-  jw_string(w, "what", sgema_axis_name(a->what));
-  jw_long(w, "index", a->index);
-  jw_double(w, "lo", a->lo);
-  jw_double(w, "hi", a->hi);
-  jw_long(w, "cells", a->cells);
-  jw_object_end(w);
-}
-
 static void json_grid(jw_writer *w, const sum_run *r) {
   const sum_grid *g = &r->grid;
   jw_object_begin(w, "design");
   jw_string(w, "kind", sgema_design_kind_name(g->design.kind));
-  json_axis(w, "x", &g->design.x);
-  json_axis(w, "y", &g->design.y);
+  grid_axis_json(w, "x", &g->design.x);
+  grid_axis_json(w, "y", &g->design.y);
   jw_long(w, "per_cell", g->design.per_cell);
   if (g->design.kind == SGEMA_DESIGN_BASINS)
     jw_long(w, "base_trial", (long)g->design.base_trial);
