@@ -24,6 +24,12 @@ fails_cleanly() { # status, expected message part, command...
   [ $status -eq "$want" ] && [ "$(wc -l <fail.err)" -eq 1 ] && grep -qF -- "$part" fail.err ||
     { echo "     status $status: $(cut -c1-300 fail.err)"; return 1; }
 }
+# Under the sanitizers (scripts/sanitize.sh sets SGEMA_TEST_QUICK=1) a test runs once what it
+# otherwise repeats with other process counts or kill moments: those repetitions check timing and
+# P-invariance, which the plain run does; the sanitized run looks for memory errors on each path.
+quick_or() { # FULL QUICK: prints the list to loop over
+  if [ -n "${SGEMA_TEST_QUICK:-}" ]; then echo "$2"; else echo "$1"; fi
+}
 finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]

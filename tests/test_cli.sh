@@ -93,6 +93,9 @@ bad 2 "--eigenvalues: '0' is not allowed: must be between 1 and 16" --eigenvalue
 bad 2 "--eigenvalues: '17' is not allowed: must be between 1 and 16" --m 8 --n 16 --eigenvalues 17
 # SG m = 1, n = 2 has a state of N = 6 (A: 2, B: 4): k = 6 runs, k = 7 is refused.
 bad 2 "--eigenvalues: 7 is more than the state length N = 6 of sg m = 1 n = 2" --eigenvalues 7
+# A dense spectrum forced where it would not fit 2 GiB (issue 10): refused before any work.
+bad 2 "--spectrum: lapack needs 28.0 GiB a process for ema m = 64 n = 128" --alg ema --m 64 --n 128 --spectrum lapack
+bad 2 "--spectrum: dense needs" --m 64 --n 128 --spectrum dense
 bad 2 "--arnoldi-tol: '1' is not allowed: must be in (0, 1)" --arnoldi-tol 1
 bad 2 "--arnoldi-tol: '0' is not allowed: must be in (0, 1)" --arnoldi-tol 0
 bad 2 "--arnoldi-restarts: '0' is not allowed" --arnoldi-restarts 0

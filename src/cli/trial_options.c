@@ -436,6 +436,10 @@ static void check_dimensions(const trial_options *o, cli_errors *e) {
     if ((size_t)s->classification.eigenvalues > N)
       cli_error(e, "--eigenvalues: %d is more than the state length N = %zu of %s m = %d n = %d",
                 s->classification.eigenvalues, N, sgema_alg_name(s->alg), s->m, s->n);
+    char why[256];
+    if (sgema_dense_spectrum_check(s->classification.spectrum, s->alg, s->m, s->n, why,
+                                   sizeof why) != SGEMA_OK)
+      cli_error(e, "--spectrum: %s", why);
   }
 }
 

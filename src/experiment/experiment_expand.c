@@ -129,7 +129,7 @@ static const axis *axis_of(const layer *run, const layer *defs, int k, axis *fal
 /* The checks that need the whole point (alg, m, n together with the other settings); each is
  * reported for the first point of the entry that fails it. */
 typedef struct {
-  int n_range, condition, sphere, memory, eigenvalues, census, design;
+  int n_range, condition, sphere, memory, eigenvalues, dense, census, design;
 } reported;
 
 /* The node and key of a record setting, for a problem of the record as a whole: the first of
@@ -211,6 +211,28 @@ static void check_eigenvalues(exp_reader *r, const entry_view *ev, const sgema_r
              "%d is more than the state length N = %zu of %s m = %d n = %d (the spectrum has N "
              "eigenvalues)%s",
              s->classification.eigenvalues, N, sgema_alg_name(s->alg), s->m, s->n,
+             for_run(from ? from : ev->run, ev->run, note, sizeof note));
+}
+
+/* classification.spectrum: dense or lapack only while their matrices fit the bound of
+ * include/sgema/classify.h (issue 10: at m = 64 forced dense asked for 25.8 GB a process). */
+static void check_dense_memory(exp_reader *r, const entry_view *ev, const sgema_run_spec *spec,
+                               reported *rep, int *ok) {
+  const sgema_settings *s = &spec->settings;
+  size_t si = exp_setting_index("classification", "spectrum");
+  char why[256];
+  if (sgema_dense_spectrum_check(s->classification.spectrum, s->alg, s->m, s->n, why, sizeof why) ==
+          SGEMA_OK ||
+      !setting_ok(ev->run, ev->defs, si))
+    return;
+  *ok = 0;
+  if (rep->dense++)
+    return;
+  const layer *from;
+  yaml_node_t *node = source_of(ev->run, ev->defs, si, &from);
+  char key[EXP_KEY_MAX], note[64];
+  setting_key(key, sizeof key, from ? from : ev->run, si);
+  exp_report(r, node ? node : ev->run->map, key, "%s%s", why,
              for_run(from ? from : ev->run, ev->run, note, sizeof note));
 }
 
@@ -359,6 +381,7 @@ static void check_point(exp_reader *r, const entry_view *ev, const sgema_run_spe
     }
   }
   check_eigenvalues(r, ev, spec, rep, ok);
+  check_dense_memory(r, ev, spec, rep, ok);
   check_census(r, ev, spec, rep, ok);
   check_design(r, ev, spec, rep, ok);
   const layer *refs = run->refs_node ? run : ev->defs && ev->defs->refs_node ? ev->defs : NULL;
@@ -720,7 +743,7 @@ static void expand_run(exp_reader *r, expansion *x, const layer *run, size_t ent
   size_t first = x->points.count, stream_i = exp_setting_index(NULL, "stream");
   const layer *from;
   int has_stream = source_of(run, defs, stream_i, &from) != NULL;
-  reported rep = {0, 0, 0, 0, 0, 0, 0};
+  reported rep = {0, 0, 0, 0, 0, 0, 0, 0};
   const axis *aa = ev.axes[AXIS_ALG], *am = ev.axes[AXIS_M], *an = ev.axes[AXIS_N];
   for (int ai = 0; ai < aa->count; ai++)
     for (int mi = 0; mi < am->count; mi++)

@@ -444,14 +444,33 @@ static double reduced_shift(reduced_op *o) {
   return 2.0 * rho + 1.0;
 }
 
-/* The dense path's memory: three N x N matrices and the N x K tangents. Past this bound a trial
- * whose Arnoldi iteration did not converge fails (ELINALG) instead of taking the process's memory
- * (m = 32, n = 64 still falls back, in 1.9 GB; m = 64, n = 128 would need 30 GB). */
-static const double dense_fallback_max = 2.0 * 1024 * 1024 * 1024;
+double sgema_dense_spectrum_bytes(int m, int n, int N) {
+  (void)m;
+  double K = (double)n * (n - 1); /* the frozen target's orbit: twice n(n - 1)/2 tangents */
+  return 8.0 * (3.0 * (double)N * N + (double)N * K);
+}
 
+int sgema_dense_spectrum_check(sgema_spectrum_solver spectrum, int alg, int m, int n, char *why,
+                               size_t size) {
+  if (spectrum != SGEMA_SPECTRUM_DENSE && spectrum != SGEMA_SPECTRUM_LAPACK)
+    return SGEMA_OK;
+  int N = (int)sgema_problem_dim_for((sgema_alg)alg, m, n);
+  double bytes = sgema_dense_spectrum_bytes(m, n, N);
+  if (bytes <= SGEMA_DENSE_SPECTRUM_BYTES_MAX)
+    return SGEMA_OK;
+  if (why)
+    snprintf(why, size,
+             "%s needs %.1f GiB a process for %s m = %d n = %d (three N x N matrices, N = %d, and "
+             "the orbit's tangents): at most %.0f GiB are allowed; use auto or arnoldi",
+             sgema_spectrum_name(spectrum), bytes / 1073741824.0, sgema_alg_name((sgema_alg)alg), m,
+             n, N, SGEMA_DENSE_SPECTRUM_BYTES_MAX / 1073741824.0);
+  return SGEMA_EINVAL;
+}
+
+/* Past SGEMA_DENSE_SPECTRUM_BYTES_MAX a trial whose Arnoldi iteration did not converge fails
+ * (ELINALG) instead of taking the process's memory. */
 static double dense_bytes(const sgema_classifier *c, const sgema_problem *p) {
-  double N = (double)c->N_max, K = (double)p->n * (p->n - 1);
-  return 8.0 * (3.0 * N * N + N * K);
+  return sgema_dense_spectrum_bytes(p->m, p->n, (int)c->N_max);
 }
 
 /* The k rightmost reduced eigenvalues by ARPACK, the orbit's dimension into *k; -1 when it did not
@@ -531,7 +550,7 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
     if (st != -1)
       return st;
     c->info.fell_back = 1;
-    if (dense_bytes(c, p) > dense_fallback_max)
+    if (dense_bytes(c, p) > SGEMA_DENSE_SPECTRUM_BYTES_MAX)
       return SGEMA_ELINALG; /* no convergence, and no room for the dense check */
   }
   int st = orbit_basis(c, s, p, y, N, frozen, &k);

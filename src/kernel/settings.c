@@ -270,6 +270,10 @@ int sgema_settings_validate(const sgema_settings *s, const char **what) {
     return fail(what, "integration", SGEMA_EINVAL);
   if (!section_valid(s, "classification"))
     return fail(what, "classification", SGEMA_EINVAL);
+  /* A dense spectrum asked for where its matrices would not fit (include/sgema/classify.h). */
+  if (sgema_dense_spectrum_check(s->classification.spectrum, s->alg, s->m, s->n, NULL, 0) !=
+      SGEMA_OK)
+    return fail(what, "spectrum", SGEMA_EINVAL);
   /* k rightmost of a spectrum of at most N eigenvalues. */
   if ((size_t)s->classification.eigenvalues > sgema_problem_dim_for(s->alg, s->m, s->n))
     return fail(what, "eigenvalues", SGEMA_EINVAL);
