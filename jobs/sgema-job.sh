@@ -31,6 +31,9 @@ sgema_job_setup() { # DEFAULT_EXPERIMENT
   SGEMA_LAUNCHER=${SGEMA_LAUNCHER:-srun}
   SGEMA_SRUN_MPI=${SGEMA_SRUN_MPI:-pmix}
   SGEMA_REQUEUE=${SGEMA_REQUEUE:-1}
+  # One OpenBLAS thread a rank, as the kernel computes anyway: otherwise each rank starts a pool of
+  # a thread a core at load, which spins until a timeout (scripts/run-paper.sh does the same).
+  export OPENBLAS_NUM_THREADS=1
   case $SGEMA_EXPERIMENT in /*) ;; *) SGEMA_EXPERIMENT=$SGEMA_DIR/$SGEMA_EXPERIMENT ;; esac
   [ -x "$SGEMA_BIN/sgema-run" ] ||
     sgema_job_fail "no $SGEMA_BIN/sgema-run (build it, or set SGEMA_BIN or SGEMA_DIR)"

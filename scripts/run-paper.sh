@@ -11,6 +11,10 @@ mkdir -p "$(dirname "$out")"
 if [ "$(id -u)" -eq 0 ]; then # Open MPI refuses root unless told
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
+# One OpenBLAS thread a process: the kernel computes with one anyway (docs/NUMERICS.md), and the
+# pool OpenBLAS starts at load (a thread a core, spinning until a timeout) only takes CPU from the
+# other ranks.
+export OPENBLAS_NUM_THREADS=1
 resume=""
 [ -e "$out" ] && resume="--resume"
 exec mpirun -np "$(nproc)" "$top/build/sgema-run" "$exp" -o "$out" $resume
