@@ -2,7 +2,7 @@
 # Runs the tests CI runs: the CTest suite in build/ on all cores, then the whole suite again under
 # AddressSanitizer + UndefinedBehaviorSanitizer (scripts/sanitize.sh), then a bounded fuzzing run
 # (scripts/fuzz.sh). Every test that skipped is named at the end, with what it needs.
-#   scripts/test.sh [--quick]     --quick: the CTest suite only (about 2 minutes instead of 10)
+#   scripts/test.sh [--quick]     --quick: the CTest suite only (about 9 minutes of 24 on 2 cores)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 quick=""
