@@ -2,7 +2,9 @@
  * the k-th call abandons the work in progress with SGEMA_EINTERRUPTED wherever that call is (the
  * ARPACK iteration, a dense stage, a census path), and the same workspace then computes bit for
  * bit what a workspace that was never stopped computes (the reference: a run without a watch). */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include "sgema/census.h"
+#include "sgema/classify.h"
 #include "sgema/status.h"
 #include "sgema/trial.h"
 #include "test_util.h"
@@ -94,6 +96,68 @@ static void classification_stops(const char *what, sgema_settings s, uint32_t tr
         "reference",
         what);
   sgema_trial_free(t);
+}
+
+/* ---- a LAPACK spectrum in its own thread ------------------------------------------------------
+ */
+
+typedef struct {
+  int calls, stop_at;
+} nth_call;
+
+static int stop_at_call(void *ctx) {
+  nth_call *n = ctx;
+  return ++n->calls >= n->stop_at;
+}
+
+/* A forced LAPACK spectrum of EMA m = 12, n = 24 (N = 1152: the threaded path). Unstopped, the
+ * caller polls the stop request at least every 0.1 s of it (before the thread, only between the
+ * dense stages: 4 polls, one LAPACK call apart) and gets the reference's bits; stopped at its
+ * second poll it returns SGEMA_EINTERRUPTED, and the same workspace then computes the reference's
+ * bits again; a workspace freed while its abandoned thread still runs is left to the thread (the
+ * sanitizers see any use after free or leak). */
+static void threaded_lapack_stops(void) {
+  sgema_settings s = trial_settings(SGEMA_ALG_EMA, 12, 24, SGEMA_SPECTRUM_LAPACK);
+  static sgema_record rec;
+  sgema_trial *t = sgema_trial_alloc(&s);
+  if (!CHECK(t && sgema_trial_sample(t, 7, 0, 3, &rec) == SGEMA_OK, "threaded: trial sampled"))
+    return;
+  const sgema_problem *p = &rec.problem;
+  sgema_classifier *c = sgema_classifier_alloc(12, 24), *fresh = sgema_classifier_alloc(12, 24);
+  double ref = 0.0, got = 0.0;
+  int ref_zeros = -1, zeros = -2;
+  int st = sgema_classifier_spectrum(fresh, &s.classification, p, 0.0, rec.y0, &ref, &ref_zeros);
+  CHECK(st == SGEMA_OK && ref_zeros > 0, "threaded: reference spectrum (%d zeros)", ref_zeros);
+  nth_call n = {0, 1 << 30};
+  sgema_classifier_set_stop(c, stop_at_call, &n);
+  double t0 = tu_seconds();
+  st = sgema_classifier_spectrum(c, &s.classification, p, 0.0, rec.y0, &got, &zeros);
+  double took = tu_seconds() - t0;
+  CHECK(st == SGEMA_OK && memcmp(&got, &ref, sizeof got) == 0 && zeros == ref_zeros,
+        "threaded: a stop request that never comes changes nothing (%.17g, %d)", got, zeros);
+  CHECK(n.calls >= took / 0.1,
+        "threaded: polled %d times in %.2f s of spectrum (at least every 0.1 s)", n.calls, took);
+  n = (nth_call){0, 2};
+  st = sgema_classifier_spectrum(c, &s.classification, p, 0.0, rec.y0, &got, &zeros);
+  CHECK(st == SGEMA_EINTERRUPTED, "threaded: stopped at the second poll (status %d)", st);
+  sgema_classifier_set_stop(c, NULL, NULL);
+  st = sgema_classifier_spectrum(c, &s.classification, p, 0.0, rec.y0, &got, &zeros);
+  CHECK(st == SGEMA_OK && memcmp(&got, &ref, sizeof got) == 0 && zeros == ref_zeros,
+        "threaded: the same workspace then computes the reference bit for bit (%.17g, %d)", got,
+        zeros);
+  n = (nth_call){0, 2};
+  sgema_classifier_set_stop(c, stop_at_call, &n);
+  st = sgema_classifier_spectrum(c, &s.classification, p, 0.0, rec.y0, &got, &zeros);
+  CHECK(st == SGEMA_EINTERRUPTED, "threaded: stopped again");
+  CHECK(sgema_classifier_jobs_running() == 1, "threaded: its thread still runs");
+  sgema_classifier_free(c); /* its thread frees the workspace when done */
+  sgema_classifier_free(fresh);
+  sgema_trial_free(t);
+  double waited = tu_seconds();
+  while (sgema_classifier_jobs_running() > 0 && tu_seconds() - waited < 60.0)
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+  CHECK(sgema_classifier_jobs_running() == 0,
+        "threaded: the orphaned thread ended on its own (after %.2f s)", tu_seconds() - waited);
 }
 
 /* ---- the census ---------------------------------------------------------------------------- */
@@ -190,6 +254,7 @@ int main(void) {
                        trial_settings(SGEMA_ALG_SG, 4, 8, SGEMA_SPECTRUM_LAPACK), 2);
   classification_stops("sg m = 2, n = 4, dense",
                        trial_settings(SGEMA_ALG_SG, 2, 4, SGEMA_SPECTRUM_AUTO), 0);
+  threaded_lapack_stops();
   census_stops("census sg m = 2 (parameter homotopy)", SGEMA_ALG_SG, 2, 0, 1);
   census_stops("census ema m = 2 (total degree)", SGEMA_ALG_EMA, 2, 1, 1);
   census_stops("census sg m = 3 (Eq. 6 only)", SGEMA_ALG_SG, 3, 0, 0);

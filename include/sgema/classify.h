@@ -110,9 +110,17 @@ const sgema_spectrum_info *sgema_classifier_last_spectrum(const sgema_classifier
 
 /* A stop request: polled between the classification's stages and every few products of ARPACK's
  * iteration; when stop(ctx) returns nonzero, sgema_classify and sgema_classifier_spectrum give up
- * with SGEMA_EINTERRUPTED (the trial's watch, sgema_trial_set_watch, is passed on this way). One
- * dense LAPACK or GSL call is not interrupted (docs/FAULTS.md, issue 10). NULL never stops. */
+ * with SGEMA_EINTERRUPTED (the trial's watch, sgema_trial_set_watch, is passed on this way). A
+ * dense spectrum from a state length of 1024 on (minutes a call at m = 32) runs in a thread of its
+ * own while stop is polled every 20 ms, so that it too gives up at once: the abandoned thread
+ * finishes on its own copies, the next call on the workspace waits for it, and freeing the
+ * workspace leaves it to the thread (docs/FAULTS.md, issue 10). NULL never stops. */
 typedef int (*sgema_stop_fn)(void *ctx);
 void sgema_classifier_set_stop(sgema_classifier *c, sgema_stop_fn stop, void *ctx);
+
+/* How many abandoned dense spectra are still running in their threads, in the whole process. A
+ * program that exits while one runs must _exit: the libraries' exit handlers (OpenBLAS frees its
+ * buffers) would pull memory from under the thread. */
+int sgema_classifier_jobs_running(void);
 
 #endif

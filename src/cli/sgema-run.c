@@ -4,6 +4,7 @@
 #include "cli_args.h"
 #include "disk_check.h"
 #include "run_select.h"
+#include "sgema/classify.h"
 #include "sgema/experiment.h"
 #include "sgema/output.h"
 #include "sgema/schedule.h"
@@ -382,6 +383,10 @@ static int finish(int code) {
     _exit(code);
   }
   sgema_parallel_finalize();
+  if (sgema_classifier_jobs_running() > 0) { /* a stopped spectrum's thread (classify.h) */
+    fflush(NULL);
+    _exit(code);
+  }
   return code;
 }
 

@@ -1,5 +1,6 @@
 /* Classification of a limit: origin, stable, saddle, partial, from |A|, rank(A) and the spectrum.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, pthreads */
 #include "sgema/classify.h"
 #include "classify_arnoldi.h"
 #include "classify_orbit.h"
@@ -12,8 +13,11 @@
 #include <gsl/gsl_linalg.h>
 #include <lapacke.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const class_names[SGEMA_CLASS_COUNT] = {
     "origin", "stable", "saddle", "partial", "not_converged", "diverged", "failed"};
@@ -58,11 +62,20 @@ struct sgema_classifier {
   sgema_spectrum_info info;
   sgema_stop_fn stop; /* the stop request (sgema_classifier_set_stop), or NULL */
   void *stop_ctx;
+  struct dense_job *job; /* a dense spectrum running in its own thread (see dense_job), or NULL */
+  int in_job;            /* the job's thread is the one using c (it alone calls stopped()) */
 };
 
+static void classifier_release(sgema_classifier *c);
+static int job_orphaned(sgema_classifier *c);
+
 void sgema_classifier_free(sgema_classifier *c) {
-  if (!c)
+  if (!c || job_orphaned(c))
     return;
+  classifier_release(c);
+}
+
+static void classifier_release(sgema_classifier *c) {
   sgema_field_free(c->field);
   free(c->J);
   gsl_matrix_free(c->T);
@@ -124,8 +137,41 @@ void sgema_classifier_set_stop(sgema_classifier *c, sgema_stop_fn stop, void *ct
   c->stop_ctx = ctx;
 }
 
+/* A dense spectrum (LAPACK's or GSL's) from DENSE_THREAD_MIN_N on runs in a thread of its own
+ * while the caller's thread polls the stop request every JOB_POLL_NS: one LAPACK call of it takes
+ * up to minutes (the orbit's dgesvd: 33 s at m = 24, 164 s at m = 32), and a stop must take effect
+ * within seconds (issue 10). On a stop the caller returns SGEMA_EINTERRUPTED at once and the job
+ * is left to finish on its own copies of the state and settings: the workspace is the job's until
+ * then (the next call on it waits for the job; freeing it hands it to the job, which frees it when
+ * done). Same computation, same bits, whichever thread runs it. */
+enum { DENSE_THREAD_MIN_N = 1024 };
+static const long JOB_POLL_NS = 20000000;
+static atomic_int jobs_running;
+
+int sgema_classifier_jobs_running(void) {
+  return atomic_load(&jobs_running);
+}
+
+typedef struct dense_job {
+  sgema_classifier *c;
+  sgema_classification s;
+  sgema_problem p;
+  double t, *y;
+  size_t N;
+  int frozen;
+  double max_re; /* the results */
+  int zeros, status;
+  pthread_mutex_t lock;
+  pthread_cond_t finished;
+  pthread_t thread;
+  int done, orphaned; /* under lock */
+  atomic_int abandoned;
+} dense_job;
+
 /* Polled between the stages of a classification, each at most one dense LAPACK/GSL call long. */
 static int stopped(const sgema_classifier *c) {
+  if (c->in_job)
+    return atomic_load(&c->job->abandoned);
   return c->stop && c->stop(c->stop_ctx);
 }
 
@@ -529,9 +575,134 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
   return SGEMA_OK;
 }
 
+static int dense_spectrum(sgema_classifier *c, const sgema_classification *s,
+                          const sgema_problem *p, double t, const double *y, size_t N, int frozen,
+                          double *max_re, int *symmetry_zeros);
+
+static void job_free(dense_job *j) {
+  pthread_mutex_destroy(&j->lock);
+  pthread_cond_destroy(&j->finished);
+  free(j->y);
+  free(j);
+}
+
+/* The finished job's thread joined, the workspace back to its caller. */
+static void job_collect(sgema_classifier *c) {
+  dense_job *j = c->job;
+  pthread_join(j->thread, NULL);
+  c->job = NULL;
+  c->in_job = 0;
+  job_free(j);
+}
+
+/* Before any use of a workspace whose stopped job may still be running: wait for it. */
+static void job_wait(sgema_classifier *c) {
+  if (!c->job)
+    return;
+  pthread_mutex_lock(&c->job->lock);
+  while (!c->job->done)
+    pthread_cond_wait(&c->job->finished, &c->job->lock);
+  pthread_mutex_unlock(&c->job->lock);
+  job_collect(c);
+}
+
+/* sgema_classifier_free on a workspace whose job still runs: 1, and the job frees it when done. */
+static int job_orphaned(sgema_classifier *c) {
+  if (!c->job)
+    return 0;
+  dense_job *j = c->job;
+  pthread_mutex_lock(&j->lock);
+  int running = !j->done;
+  if (running) {
+    j->orphaned = 1;
+    atomic_store(&j->abandoned, 1);
+  }
+  pthread_mutex_unlock(&j->lock);
+  if (!running)
+    job_collect(c);
+  return running;
+}
+
+static void *job_main(void *arg) {
+  dense_job *j = arg;
+  j->status =
+      dense_spectrum(j->c, &j->s, &j->p, j->t, j->y, j->N, j->frozen, &j->max_re, &j->zeros);
+  pthread_mutex_lock(&j->lock);
+  j->done = 1;
+  int orphaned = j->orphaned;
+  pthread_cond_signal(&j->finished);
+  pthread_mutex_unlock(&j->lock);
+  if (orphaned) { /* nobody will join this thread: the workspace and the job are its own */
+    sgema_classifier *c = j->c;
+    pthread_detach(pthread_self());
+    c->job = NULL;
+    c->in_job = 0;
+    job_free(j);
+    classifier_release(c);
+  }
+  atomic_fetch_sub(&jobs_running, 1);
+  return NULL;
+}
+
+/* dense_spectrum in a thread of its own, the caller polling the stop request meanwhile (see
+ * dense_job); where no thread can be had, in the caller's. */
+static int dense_in_thread(sgema_classifier *c, const sgema_classification *s,
+                           const sgema_problem *p, double t, const double *y, size_t N, int frozen,
+                           double *max_re, int *symmetry_zeros) {
+  size_t Nfull = sgema_problem_dim(p);
+  dense_job *j = calloc(1, sizeof *j);
+  double *yc = j ? malloc(Nfull * sizeof(double)) : NULL;
+  if (!j || !yc) {
+    free(j);
+    free(yc);
+    return dense_spectrum(c, s, p, t, y, N, frozen, max_re, symmetry_zeros);
+  }
+  memcpy(yc, y, Nfull * sizeof(double));
+  *j = (dense_job){.c = c, .s = *s, .p = *p, .t = t, .y = yc, .N = N, .frozen = frozen};
+  atomic_init(&j->abandoned, 0);
+  pthread_mutex_init(&j->lock, NULL);
+  pthread_cond_init(&j->finished, NULL);
+  c->job = j;
+  c->in_job = 1;
+  atomic_fetch_add(&jobs_running, 1);
+  if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
+    atomic_fetch_sub(&jobs_running, 1);
+    c->job = NULL;
+    c->in_job = 0;
+    job_free(j);
+    return dense_spectrum(c, s, p, t, y, N, frozen, max_re, symmetry_zeros);
+  }
+  for (;;) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += JOB_POLL_NS;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&j->lock);
+    if (!j->done)
+      pthread_cond_timedwait(&j->finished, &j->lock, &until);
+    int done = j->done;
+    pthread_mutex_unlock(&j->lock);
+    if (done)
+      break;
+    if (c->stop(c->stop_ctx)) { /* the job finishes on its own; the next call waits for it */
+      atomic_store(&j->abandoned, 1);
+      return SGEMA_EINTERRUPTED;
+    }
+  }
+  *max_re = j->max_re;
+  *symmetry_zeros = j->zeros;
+  int st = j->status;
+  job_collect(c);
+  return st;
+}
+
 int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s,
                               const sgema_problem *p, double t, const double *y, double *max_re,
                               int *symmetry_zeros) {
+  job_wait(c);
   size_t N = sgema_problem_dim(p), Nfull = N, k = 0;
   if (p->m > c->m_max || p->n > c->n_max || p->n <= p->m || p->m < 1)
     return SGEMA_EDIM;
@@ -553,6 +724,17 @@ int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s
     if (dense_bytes(c, p) > SGEMA_DENSE_SPECTRUM_BYTES_MAX)
       return SGEMA_ELINALG; /* no convergence, and no room for the dense check */
   }
+  if (Nfull >= DENSE_THREAD_MIN_N && c->stop)
+    return dense_in_thread(c, s, p, t, y, N, frozen, max_re, symmetry_zeros);
+  return dense_spectrum(c, s, p, t, y, N, frozen, max_re, symmetry_zeros);
+}
+
+/* The dense spectrum of the Jacobian on the orbit's complement (N: the state, or the (A, B) block
+ * when the target is frozen): the orbit basis, the reduced Jacobian, its eigenvalues. */
+static int dense_spectrum(sgema_classifier *c, const sgema_classification *s,
+                          const sgema_problem *p, double t, const double *y, size_t N, int frozen,
+                          double *max_re, int *symmetry_zeros) {
+  size_t Nfull = sgema_problem_dim(p), k = 0;
   int st = orbit_basis(c, s, p, y, N, frozen, &k);
   if (st == SGEMA_OK && stopped(c))
     st = SGEMA_EINTERRUPTED;
@@ -695,6 +877,7 @@ static int sphere_agreement(sgema_class cls, sgema_sphere sp) {
 
 int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sgema_problem *p,
                    double t, const double *y, sgema_end end, sgema_limit *out) {
+  job_wait(c);
   if (p->m > c->m_max || p->n > c->n_max || p->n <= p->m || p->m < 1)
     return SGEMA_EDIM;
   size_t nm = (size_t)p->n * p->m;
