@@ -42,11 +42,12 @@ const char *sgema_spectrum_name(sgema_spectrum_solver s); /* "auto", "dense", "l
  * refused (settings, experiment files), and an Arnoldi iteration that did not converge fails the
  * trial instead of falling back (m = 64, n = 128 would need 25.8 GB and hours a trial). */
 #define SGEMA_DENSE_SPECTRUM_BYTES_MAX (2.0 * 1024 * 1024 * 1024)
-double sgema_dense_spectrum_bytes(int m, int n, int N); /* N: the state length */
+/* n: the dimension of B (the orbit's size), N: the state length */
+double sgema_dense_spectrum_bytes(int n, int N);
 /* SGEMA_OK unless spectrum is dense or lapack and the bound is exceeded: then SGEMA_EINVAL and,
  * when why is not NULL, the reason (without a key) in why. */
-int sgema_dense_spectrum_check(sgema_spectrum_solver spectrum, int alg, int m, int n, char *why,
-                               size_t size);
+int sgema_dense_spectrum_check(sgema_spectrum_solver spectrum, sgema_alg alg, int m, int n,
+                               char *why, size_t size);
 
 /* The most rightmost eigenvalues a classification computes and records (its `eigenvalues`). */
 #define SGEMA_SPECTRUM_MAX_K 16

@@ -490,33 +490,32 @@ static double reduced_shift(reduced_op *o) {
   return 2.0 * rho + 1.0;
 }
 
-double sgema_dense_spectrum_bytes(int m, int n, int N) {
-  (void)m;
+double sgema_dense_spectrum_bytes(int n, int N) {
   double K = (double)n * (n - 1); /* the frozen target's orbit: twice n(n - 1)/2 tangents */
   return 8.0 * (3.0 * (double)N * N + (double)N * K);
 }
 
-int sgema_dense_spectrum_check(sgema_spectrum_solver spectrum, int alg, int m, int n, char *why,
-                               size_t size) {
+int sgema_dense_spectrum_check(sgema_spectrum_solver spectrum, sgema_alg alg, int m, int n,
+                               char *why, size_t size) {
   if (spectrum != SGEMA_SPECTRUM_DENSE && spectrum != SGEMA_SPECTRUM_LAPACK)
     return SGEMA_OK;
-  int N = (int)sgema_problem_dim_for((sgema_alg)alg, m, n);
-  double bytes = sgema_dense_spectrum_bytes(m, n, N);
+  int N = (int)sgema_problem_dim_for(alg, m, n);
+  double bytes = sgema_dense_spectrum_bytes(n, N);
   if (bytes <= SGEMA_DENSE_SPECTRUM_BYTES_MAX)
     return SGEMA_OK;
   if (why)
     snprintf(why, size,
              "%s needs %.1f GiB a process for %s m = %d n = %d (three N x N matrices, N = %d, and "
              "the orbit's tangents): at most %.0f GiB are allowed; use auto or arnoldi",
-             sgema_spectrum_name(spectrum), bytes / 1073741824.0, sgema_alg_name((sgema_alg)alg), m,
-             n, N, SGEMA_DENSE_SPECTRUM_BYTES_MAX / 1073741824.0);
+             sgema_spectrum_name(spectrum), bytes / 1073741824.0, sgema_alg_name(alg), m, n, N,
+             SGEMA_DENSE_SPECTRUM_BYTES_MAX / 1073741824.0);
   return SGEMA_EINVAL;
 }
 
 /* Past SGEMA_DENSE_SPECTRUM_BYTES_MAX a trial whose Arnoldi iteration did not converge fails
  * (ELINALG) instead of taking the process's memory. */
 static double dense_bytes(const sgema_classifier *c, const sgema_problem *p) {
-  return sgema_dense_spectrum_bytes(p->m, p->n, (int)c->N_max);
+  return sgema_dense_spectrum_bytes(p->n, (int)c->N_max);
 }
 
 /* The k rightmost reduced eigenvalues by ARPACK, the orbit's dimension into *k; -1 when it did not
