@@ -87,7 +87,7 @@ static int check_trial(matcher *w, uint32_t k, int cls, int rank, match_run *out
   sgema_census_result res;
   int st = sgema_trial_sample(w->trial, w->seed, w->stream, k, &rec);
   /* A stable limit can only equal a PD solution: Eq. 6 alone finds those, and is much cheaper than
-   * the rank-free system the rank-deficient ones need (docs/CENSUS.md, "Costs"). */
+   * the systems the rank-deficient ones need (docs/CENSUS.md, "Costs"). */
   const sgema_census_settings *cs = cls == SGEMA_CLASS_STABLE ? &w->cs_pd : &w->cs;
   if (st == SGEMA_OK)
     st = sgema_census_run(w->census, cs, &rec.problem, w->seed, w->stream, k, &res);

@@ -261,10 +261,11 @@ static void text_census_run(const sum_run *r) {
   }
   text_count_row("sets with a saddle", c->saddle_sets, sets);
   printf("  (a saddle of rank >= 1 among the data set's stored equilibria)\n");
-  printf("  paths: Eq. 6 %ld converged, %ld infinity, %ld singular, %ld failed; rank-free %ld, "
-         "%ld, %ld, %ld; %ld duplicates, %ld dropped\n",
-         c->paths[0][0], c->paths[0][1], c->paths[0][2], c->paths[0][3], c->paths[1][0],
-         c->paths[1][1], c->paths[1][2], c->paths[1][3], c->duplicates, c->dropped);
+  printf(
+      "  paths: Eq. 6 %ld converged, %ld infinity, %ld singular, %ld failed; rank-deficient %ld, "
+      "%ld, %ld, %ld; %ld duplicates, %ld dropped\n",
+      c->paths[0][0], c->paths[0][1], c->paths[0][2], c->paths[0][3], c->paths[1][0],
+      c->paths[1][1], c->paths[1][2], c->paths[1][3], c->duplicates, c->dropped);
   if (c->overflow)
     printf("  NOT STORED: %ld equilibria of %ld data sets beyond census.max_equilibria = %u "
            "(counted in census/overflow; the shares above are of the stored ones)\n",

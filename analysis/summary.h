@@ -57,7 +57,7 @@ typedef struct {
   long saddle_sets;   /* data sets with a saddle of rank >= 1 among their stored equilibria */
   long overflow;      /* equilibria found but not stored (more than E in a data set) */
   long overflow_sets; /* data sets with some */
-  long paths[2][4];   /* path ends, summed: [Eq. 6, rank-free][converged, infinity, singular,
+  long paths[2][4];   /* path ends, summed: [Eq. 6, rank-deficient][converged, infinity, singular,
                        * failed] */
   long dropped, duplicates;
 } sum_census;

@@ -14,7 +14,7 @@
 typedef struct {
   sgema_alg alg;
   int m, n, sets, rank_deficient, verbose;
-  int modes; /* bit 0: parameter homotopy, bit 1: total degree */
+  int modes; /* bit 0: parameter homotopy, bit 1: total degree, bit 2: parameter, rank-free */
   sgema_stats_kind stats;
   uint64_t seed;
 } bench_options;
@@ -24,10 +24,13 @@ static void usage(FILE *out) {
                "                          [--stats diagonal|commuting|generic] [--seed S]\n"
                "                          [--rank-deficient 0|1] [--verbose]\n"
                "                          [--homotopy both|parameter|total-degree]\n"
+               "                          [--compare-rank-free]\n"
                "Runs the census of K sampled data sets (the paper's ranges, EMA alpha = 0.9) on\n"
                "one core with each homotopy (both by default, side by side); prints data sets/s\n"
                "(wall clock and CPU time), every path's outcome, the solutions by kind and, with\n"
-               "both, on how many data sets the two censuses differ.\n");
+               "both, on how many data sets the two censuses differ. --compare-rank-free adds a\n"
+               "parameter run with the rank-free system where the census uses the rank-1 one\n"
+               "(m = 2), compared with the first run the same way.\n");
 }
 
 static int parse(int argc, char **argv, bench_options *o) {
@@ -40,6 +43,7 @@ static int parse(int argc, char **argv, bench_options *o) {
                                        {"rank-deficient", required_argument, NULL, 'r'},
                                        {"verbose", no_argument, NULL, 'v'},
                                        {"homotopy", required_argument, NULL, 'H'},
+                                       {"compare-rank-free", no_argument, NULL, 'R'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   *o = (bench_options){SGEMA_ALG_SG, 2, 0, 1000, 1, 0, 3, SGEMA_STATS_GENERIC, 1};
@@ -76,6 +80,9 @@ static int parse(int argc, char **argv, bench_options *o) {
                  : strcmp(optarg, "total-degree") == 0 ? 2
                                                        : 0;
       break;
+    case 'R':
+      o->modes |= 4;
+      break;
     case 'h':
       usage(stdout);
       exit(0);
@@ -86,7 +93,7 @@ static int parse(int argc, char **argv, bench_options *o) {
   }
   if (o->n == 0)
     o->n = o->m + 1;
-  if ((int)o->alg < 0 || (int)o->stats < 0 || o->sets < 1 || o->m < 1 || o->modes == 0 ||
+  if ((int)o->alg < 0 || (int)o->stats < 0 || o->sets < 1 || o->m < 1 || (o->modes & 3) == 0 ||
       o->m > SGEMA_CENSUS_M_MAX || o->n <= o->m) {
     usage(stderr);
     return 2;
@@ -125,7 +132,8 @@ typedef struct {
 } signature;
 
 /* The census of every data set with one homotopy: throughput, path outcomes, solutions. */
-static int run_mode(const bench_options *o, sgema_census_homotopy mode, signature *sig) {
+static int run_mode(const bench_options *o, sgema_census_homotopy mode, int rank_one,
+                    signature *sig) {
   sgema_census *c = sgema_census_alloc(o->m, o->n);
   sgema_sampler *smp = sgema_sampler_alloc(o->m, o->n);
   double *y0 = malloc(sgema_problem_dim_for(SGEMA_ALG_EMA, o->m, o->n) * sizeof *y0);
@@ -136,18 +144,22 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, signatur
   s.rank_deficient = o->rank_deficient;
   s.rank_deficient_max_m = SGEMA_CENSUS_M_MAX;
   s.homotopy = mode;
-  const char *name = mode == SGEMA_CENSUS_PARAMETER ? "parameter" : "total-degree";
+  s.rank_one_system = rank_one;
+  const char *name = mode == SGEMA_CENSUS_TOTAL_DEGREE ? "total-degree"
+                     : rank_one                        ? "parameter"
+                                                       : "parameter, rank-free";
   /* The generic start system is solved once per workspace: timed apart. */
   double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
   long roots[2] = {0, 0};
   if (mode == SGEMA_CENSUS_PARAMETER) {
-    roots[0] = sgema_census_start_roots(c, o->m, 0);
-    int rf = o->rank_deficient && o->m <= s.parameter_rank_free_max_m;
-    if (rf)
-      roots[1] = sgema_census_start_roots(c, o->m, 1);
+    roots[0] = sgema_census_start_roots(c, o->m, SGEMA_CENSUS_EQ6);
+    int r1 = o->rank_deficient && rank_one && o->m == 2;
+    int rf = o->rank_deficient && !r1 && o->m <= s.parameter_rank_free_max_m;
+    if (r1 || rf)
+      roots[1] = sgema_census_start_roots(c, o->m, r1 ? SGEMA_CENSUS_RANK1 : SGEMA_CENSUS_ANYRANK);
     printf("  [%s] generic start systems: %ld finite roots (Eq. 6)", name, roots[0]);
-    if (rf)
-      printf(", %ld (rank-free)", roots[1]);
+    if (r1 || rf)
+      printf(", %ld (%s)", roots[1], r1 ? "rank 1" : "rank-free");
     printf(", solved once in %.3f s\n", now(CLOCK_MONOTONIC) - w0);
   }
   long paths[2][4] = {{0}}, kinds[SGEMA_SOLUTION_COUNT] = {0}, cls[SGEMA_EQUILIBRIUM_COUNT] = {0};
@@ -190,7 +202,8 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, signatur
     reruns += r.reruns;
     fallbacks += r.total_degree_fallback != 0;
     if (o->verbose)
-      printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, rank-free "
+      printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, "
+             "rank-deficient "
              "%ld %ld %ld %ld\n",
              t, r.count[SGEMA_SOLUTION_PD], r.count[SGEMA_SOLUTION_PSD],
              r.count[SGEMA_SOLUTION_INDEFINITE], r.count[SGEMA_SOLUTION_COMPLEX], r.paths[0][0],
@@ -206,8 +219,8 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, signatur
     long tot = paths[k][0] + paths[k][1] + paths[k][2] + paths[k][3];
     if (tot > 0)
       printf("  %s paths %ld: converged %ld, infinity %ld, singular %ld, failed %ld (%.4f%%)\n",
-             k == 0 ? "Eq. 6    " : "rank-free", tot, paths[k][0], paths[k][1], paths[k][2],
-             paths[k][3], 100.0 * (double)paths[k][3] / (double)tot);
+             k == 0 ? "Eq. 6         " : "rank-deficient", tot, paths[k][0], paths[k][1],
+             paths[k][2], paths[k][3], 100.0 * (double)paths[k][3] / (double)tot);
   }
   if (mode == SGEMA_CENSUS_PARAMETER)
     printf(
@@ -235,24 +248,32 @@ int main(int argc, char **argv) {
   bench_options o;
   if (parse(argc, argv, &o) != 0)
     return 2;
-  signature *sig[2] = {calloc((size_t)o.sets, sizeof(signature)),
-                       calloc((size_t)o.sets, sizeof(signature))};
-  if (!sig[0] || !sig[1])
-    return 1;
+  signature *sig[3];
+  for (int k = 0; k < 3; k++)
+    if (!(sig[k] = calloc((size_t)o.sets, sizeof(signature))))
+      return 1;
   int bad = 0;
   if (o.modes & 1)
-    bad |= run_mode(&o, SGEMA_CENSUS_PARAMETER, sig[0]);
+    bad |= run_mode(&o, SGEMA_CENSUS_PARAMETER, 1, sig[0]);
   if (o.modes & 2)
-    bad |= run_mode(&o, SGEMA_CENSUS_TOTAL_DEGREE, sig[1]);
-  if (o.modes == 3) {
-    int differ = 0;
-    for (int t = 0; t < o.sets; t++)
-      differ += memcmp(&sig[0][t], &sig[1][t], sizeof(signature)) != 0;
-    printf("  parameter vs total degree: real equilibria by rank and class (and indefinite "
-           "counts) differ on %d of %d data sets\n",
-           differ, o.sets);
+    bad |= run_mode(&o, SGEMA_CENSUS_TOTAL_DEGREE, 1, sig[1]);
+  if (o.modes & 4)
+    bad |= run_mode(&o, SGEMA_CENSUS_PARAMETER, 0, sig[2]);
+  static const char *const against[3] = {"", "total degree", "parameter, rank-free"};
+  for (int k = 1; k < 3; k++) {
+    if (!(o.modes & 1) || !(o.modes & (1 << k)))
+      continue;
+    int differ = 0, indefinite = 0;
+    for (int t = 0; t < o.sets; t++) {
+      differ += memcmp(sig[0][t].by_rank_class, sig[k][t].by_rank_class,
+                       sizeof sig[0][t].by_rank_class) != 0;
+      indefinite += sig[0][t].indefinite != sig[k][t].indefinite;
+    }
+    printf("  parameter vs %s: real equilibria by rank and class differ on %d of %d data sets, "
+           "indefinite counts on %d\n",
+           against[k], differ, o.sets, indefinite);
   }
-  free(sig[0]);
-  free(sig[1]);
+  for (int k = 0; k < 3; k++)
+    free(sig[k]);
   return bad;
 }

@@ -48,14 +48,17 @@ static long ipow(long b, int e) {
 /* Path accounting: every path tracked ends as one of the outcomes; the paths are the total-degree
  * ones, or the generic start system's finite roots for a parameter homotopy. */
 static int accounted(sgema_census *c, const sgema_census_settings *s, const sgema_census_result *r,
-                     int m, int rank_free) {
+                     int m, int rank_deficient) {
   int N = m * (m + 1) / 2, par = s->homotopy == SGEMA_CENSUS_PARAMETER;
-  int fb = r->total_degree_fallback;
-  long eq6 = par && !(fb & 1) ? sgema_census_start_roots(c, m, 0) : ipow(2, N);
-  long rf = par && m <= s->parameter_rank_free_max_m && !(fb & 2)
-                ? sgema_census_start_roots(c, m, 1)
-                : ipow(3, N);
-  return total_paths(r, 0) == eq6 && (!rank_free || total_paths(r, 1) == rf);
+  int fb = r->total_degree_fallback, one = s->rank_one_system && m == 2;
+  long eq6 = par && !(fb & 1) ? sgema_census_start_roots(c, m, SGEMA_CENSUS_EQ6) : ipow(2, N);
+  long low =
+      one ? r->charts * (par && !(fb & 2) ? sgema_census_start_roots(c, m, SGEMA_CENSUS_RANK1)
+                                          : ipow(4, m + 1))
+          : (par && m <= s->parameter_rank_free_max_m && !(fb & 2)
+                 ? sgema_census_start_roots(c, m, SGEMA_CENSUS_ANYRANK)
+                 : ipow(3, N));
+  return total_paths(r, 0) == eq6 && (!rank_deficient || total_paths(r, 1) == low);
 }
 
 static double worst_residual(const sgema_census_result *r) {
@@ -83,12 +86,12 @@ static void collect(void *ctx, sgema_path_end end, const double complex *x, doub
 static void test_jacobians(void) {
   gsl_rng *g = tu_rng(2385);
   double worst = 0.0;
-  for (int t = 0; t < 12; t++) {
+  for (int t = 0; t < 24; t++) {
     sgema_problem p;
     int m = 1 + t % 4;
     tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
     sgema_census_system sys;
-    sgema_census_system_init(&sys, &p, t % 2 ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6);
+    sgema_census_system_init(&sys, &p, (sgema_census_system_kind)(t % SGEMA_CENSUS_SYSTEMS));
     int N = sys.N, L = N + 1;
     double complex X[NUMAX + 1], Xh[NUMAX + 1], F[NUMAX], Fp[NUMAX], Fm[NUMAX];
     double complex J[NUMAX * (NUMAX + 1)], Jd[NUMAX * (NUMAX + 1)];
@@ -109,7 +112,8 @@ static void test_jacobians(void) {
     }
     worst = fmax(worst, err / scale);
   }
-  CHECK(worst < 1e-7, "Eq. 6 and rank-free Jacobians, m = 1..4: central differences agree to %.2g",
+  CHECK(worst < 1e-7,
+        "Eq. 6, rank-free and rank-1 Jacobians, m = 1..4: central differences agree to %.2g",
         worst);
   gsl_rng_free(g);
 }
@@ -327,12 +331,12 @@ static void test_classes(sgema_census *c, const sgema_census_settings *s, int m,
 static void test_parameter_derivative(void) {
   gsl_rng *g = tu_rng(2386);
   double worst = 0.0;
-  for (int t = 0; t < 8; t++) {
+  for (int t = 0; t < 24; t++) {
     sgema_problem p;
     int m = 1 + t % 4;
     tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
     sgema_census_system sys;
-    sgema_census_system_init(&sys, &p, t % 2 ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6);
+    sgema_census_system_init(&sys, &p, (sgema_census_system_kind)(t % SGEMA_CENSUS_SYSTEMS));
     sgema_census_params start;
     sgema_census_generic_params(m, &start);
     sgema_par_system ps;
@@ -353,7 +357,10 @@ static void test_parameter_derivative(void) {
     }
     worst = fmax(worst, err / scale);
   }
-  CHECK(worst < 1e-7, "parameter family dF/ds, m = 1..4: central differences agree to %.2g", worst);
+  CHECK(worst < 1e-7,
+        "parameter family dF/ds (the three systems), m = 1..4: central differences "
+        "agree to %.2g",
+        worst);
   gsl_rng_free(g);
 }
 
@@ -366,7 +373,7 @@ static long generic_count_independent(int m, sgema_census_system_kind kind, uint
   sgema_census_system_init_params(&sys, m, &prm, kind);
   sgema_hom_system hs;
   sgema_census_system_hom(&sys, &hs);
-  long paths = ipow(kind == SGEMA_CENSUS_EQ6 ? 2 : 3, sys.N), n = 0;
+  long paths = ipow(sys.degrees[0], sys.N), n = 0;
   static double complex ends[729 * NUMAX], roots[729 * NUMAX];
   end_store l = {ends, 0};
   sgema_tracker *tr = sgema_tracker_alloc(NUMAX);
@@ -398,24 +405,34 @@ static long generic_count_independent(int m, sgema_census_system_kind kind, uint
 static void test_generic_roots(sgema_census *c) {
   /* m = 1: Eq. 6 is a quadratic in s with a nonzero leading coefficient (2 roots), the rank-free
    * system 2 s F(s), a cubic (3) */
-  CHECK(sgema_census_start_roots(c, 1, 0) == 2 && sgema_census_start_roots(c, 1, 1) == 3,
+  CHECK(sgema_census_start_roots(c, 1, SGEMA_CENSUS_EQ6) == 2 &&
+            sgema_census_start_roots(c, 1, SGEMA_CENSUS_ANYRANK) == 3,
         "m = 1: the generic systems have 2 (Eq. 6) and 3 (rank-free) finite roots");
+  static const char *const names[SGEMA_CENSUS_SYSTEMS] = {"Eq. 6", "rank-free", "rank-1"};
   for (int m = 2; m <= 3; m++)
-    for (int rf = 0; rf <= (m == 2); rf++) {
-      long ours = sgema_census_start_roots(c, m, rf);
-      long a = generic_count_independent(m, rf ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6, 101);
-      long b = generic_count_independent(m, rf ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6, 202);
+    for (int k = 0; k < SGEMA_CENSUS_SYSTEMS; k++) {
+      if (k == SGEMA_CENSUS_ANYRANK && m == 3)
+        continue; /* 729 paths; solved by total degree at m = 3 anyway */
+      sgema_census_system_kind kind = (sgema_census_system_kind)k;
+      long ours = sgema_census_start_roots(c, m, kind);
+      long a = generic_count_independent(m, kind, 101);
+      long b = generic_count_independent(m, kind, 202);
       CHECK(ours > 0 && ours == a && ours == b,
             "m = %d %s: the generic start system's %ld finite roots, total degree with two other "
             "gammas: %ld and %ld",
-            m, rf ? "rank-free" : "Eq. 6", ours, a, b);
+            m, names[k], ours, a, b);
     }
+  /* phc -b on the rank-1 system of random real data (bench/census_rank_systems.py M 1): 6 regular
+   * roots at m = 2 and 12 at m = 3, the rest at infinity, none singular */
+  CHECK(sgema_census_start_roots(c, 2, SGEMA_CENSUS_RANK1) == 6 &&
+            sgema_census_start_roots(c, 3, SGEMA_CENSUS_RANK1) == 12,
+        "rank-1 system: 6 (m = 2) and 12 (m = 3) generic roots, as PHCpack counts them");
 }
 
-/* Two censuses of one data set agree: the same real equilibria (rank, kind, class, S to 1e-7
- * relative) and the same indefinite count. */
-static int same_census(const sgema_census_result *a, const sgema_census_result *b, int m) {
-  if (a->n_equilibria != b->n_equilibria || a->n_indefinite != b->n_indefinite)
+/* Two censuses of one data set agree on their real equilibria (rank, kind, class, S to 1e-7
+ * relative). */
+static int same_equilibria(const sgema_census_result *a, const sgema_census_result *b, int m) {
+  if (a->n_equilibria != b->n_equilibria)
     return 0;
   for (int i = 0; i < a->n_equilibria; i++) {
     const sgema_census_equilibrium *e = &a->equilibria[i];
@@ -436,10 +453,82 @@ static int same_census(const sgema_census_result *a, const sgema_census_result *
   return 1;
 }
 
+/* ... and on their indefinite count. */
+static int same_census(const sgema_census_result *a, const sgema_census_result *b, int m) {
+  return a->n_indefinite == b->n_indefinite && same_equilibria(a, b, m);
+}
+
+/* |S F(S)| / (|S| (|Sxx S| |S Sxx| + l |Sxx S + S Sxx| + l^2 + |Sxy S Syx|)) for a real S, computed
+ * here from p's data without the census module: how well S solves the rank-free condition. */
+static double sf_residual(const sgema_problem *p, const double *S) {
+  int m = p->m;
+  double P[16], Q[16], F[16], U[16], nP = 0, nQ = 0, nU = 0, nS = 0, nG = 0, nPQ = 0;
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double a = 0, b = 0, u = 0;
+      for (int k = 0; k < m; k++) {
+        a += p->Sxx[i * m + k] * S[k * m + j];
+        b += S[i * m + k] * p->Sxx[k * m + j];
+        for (int l = 0; l < m; l++)
+          u += p->Syx[k * m + i] * S[k * m + l] * p->Syx[l * m + j];
+      }
+      P[i * m + j] = a + (i == j) * p->lambda;
+      Q[i * m + j] = b + (i == j) * p->lambda;
+      U[i * m + j] = u;
+      nP += a * a;
+      nQ += b * b;
+      nPQ += (a + b) * (a + b);
+      nU += u * u;
+      nS += S[i * m + j] * S[i * m + j];
+    }
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double v = -U[i * m + j];
+      for (int k = 0; k < m; k++)
+        v += P[i * m + k] * Q[k * m + j];
+      F[i * m + j] = v;
+    }
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double v = 0;
+      for (int k = 0; k < m; k++)
+        v += S[i * m + k] * F[k * m + j];
+      nG += v * v;
+    }
+  double scale = sqrt(nP * nQ) + p->lambda * sqrt(nPQ) + p->lambda * p->lambda + sqrt(nU);
+  return sqrt(nG) / (sqrt(nS) * scale + 1e-300);
+}
+
+/* Every solution in b's list (n_b of them) is in a's (S to 1e-7 relative, and the same rank, kind
+ * and class for equilibria), and every one of a's solves S F(S) = 0 (sf_residual < 1e-9). */
+static int solutions_within(const sgema_census_equilibrium *a, int n_a,
+                            const sgema_census_equilibrium *b, int n_b, const sgema_problem *p) {
+  int m = p->m;
+  for (int i = 0; i < n_a; i++)
+    if (!(sf_residual(p, a[i].S) < 1e-9))
+      return 0;
+  for (int j = 0; j < n_b; j++) {
+    int found = 0;
+    for (int i = 0; i < n_a && !found; i++) {
+      double d = 0.0, n = 0.0;
+      for (int k = 0; k < m * m; k++) {
+        d += pow(a[i].S[k] - b[j].S[k], 2);
+        n += pow(b[j].S[k], 2);
+      }
+      found = sqrt(d) <= 1e-7 * (1.0 + sqrt(n)) && a[i].rank == b[j].rank &&
+              a[i].kind == b[j].kind && a[i].cls == b[j].cls;
+    }
+    if (!found)
+      return 0;
+  }
+  return 1;
+}
+
 /* The parameter homotopy against total degree on the same data sets (SG and EMA, n = m + 1 and 2m):
- * the rank-free system too at m = 2 (at m = 3 both solve it by total degree, so only Eq. 6 is
- * compared). Differences are allowed on at most 2% of the data sets (as phc's lost paths are):
- * each is printed, with which side has more equilibria (a path lost by one of the trackers). */
+ * the rank-1 system too at m = 2 (at m = 3 both solve the rank-free one by total degree, so only
+ * Eq. 6 is compared). Differences are allowed on at most 2% of the data sets (as phc's lost paths
+ * are): each is printed, with which side has more equilibria (a path lost by one of the trackers).
+ */
 static void test_parameter_vs_total(sgema_census *c, int m, int count) {
   sgema_census_settings par, td;
   sgema_census_settings_default(&par);
@@ -485,13 +574,73 @@ static void test_parameter_vs_total(sgema_census *c, int m, int count) {
         "m = %d: parameter homotopy vs total degree on %d data sets (SG, EMA; %s): %d equilibria, "
         "the same (rank, kind, class, S) on all but %d (%d where the parameter homotopy has more), "
         "at most 2%%",
-        m, count, m == 2 ? "Eq. 6 and rank-free" : "Eq. 6", eq, differ, more_par);
+        m, count, m == 2 ? "Eq. 6 and rank-1" : "Eq. 6", eq, differ, more_par);
   CHECK(bad_paths == 0 && fails * 1000 < paths,
         "m = %d parameter homotopy: every path accounted for, %ld failed of %ld (< 0.1%%); %d data "
         "sets fell back to total degree (paths failing or jumping twice)",
         m, fails, paths, fallbacks);
   sgema_sampler_free(smp1);
   sgema_sampler_free(smp2);
+}
+
+/* At m = 2 the rank-1 system against the rank-free one (parameter homotopy both), on the same data
+ * sets (SG and EMA, n = 3 and 4): every equilibrium and indefinite solution of the rank-free run is
+ * among the rank-1 run's, and every one the rank-1 run has in addition solves S F(S) = 0 (checked
+ * here, sf_residual). The rank-1 run finds more: the negative semidefinite S = t u u^T (t < 0) and
+ * very large rank-1 equilibria are singular or infinite ends of the rank-free system. The rank-1
+ * system's paths are all accounted for and none failed. */
+static void test_rank_one_vs_free(sgema_census *c, int count) {
+  sgema_census_settings one, free_;
+  sgema_census_settings_default(&one);
+  one.rank_one_system = 1;
+  free_ = one;
+  free_.rank_one_system = 0;
+  sgema_sampler *smp3 = sgema_sampler_alloc(2, 3), *smp4 = sgema_sampler_alloc(2, 4);
+  static sgema_census_equilibrium saved[64], saved_indef[64];
+  int differ = 0, errors = 0, bad_paths = 0, eq[2] = {0, 0}, indef[2] = {0, 0}, charts = 0;
+  long fails = 0;
+  for (int t = 0; t < count; t++) {
+    sgema_problem p;
+    int n = t % 2 ? 3 : 4;
+    draw(t % 2 ? smp3 : smp4, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, 2, n, (uint32_t)(3100 + t),
+         &p);
+    sgema_census_result a, b;
+    if (sgema_census_run(c, &one, &p, 23, 0, (uint32_t)t, &a) != SGEMA_OK || a.n_equilibria > 64) {
+      errors++;
+      continue;
+    }
+    bad_paths += !accounted(c, &one, &a, 2, 1);
+    fails += a.paths[1][3];
+    memcpy(saved, a.equilibria, (size_t)a.n_equilibria * sizeof *saved);
+    a.equilibria = saved;
+    memcpy(saved_indef, a.indefinite, (size_t)a.n_indefinite * sizeof *saved_indef);
+    a.indefinite = saved_indef;
+    if (sgema_census_run(c, &free_, &p, 23, 0, (uint32_t)t, &b) != SGEMA_OK ||
+        b.n_indefinite > 64) {
+      errors++;
+      continue;
+    }
+    eq[0] += a.n_equilibria;
+    eq[1] += b.n_equilibria;
+    indef[0] += a.n_indefinite;
+    indef[1] += b.n_indefinite;
+    charts += a.charts > 1;
+    if (!solutions_within(a.equilibria, a.n_equilibria, b.equilibria, b.n_equilibria, &p) ||
+        !solutions_within(a.indefinite, a.n_indefinite, b.indefinite, b.n_indefinite, &p)) {
+      differ++;
+      printf("  m=2 %s n=%d set %d: rank-1 system %d equilibria (%d rank 1, %d indefinite), "
+             "rank-free %d (%d, %d)\n",
+             sgema_alg_name(p.alg), n, t, a.n_equilibria, a.psd_rank[1], a.n_indefinite,
+             b.n_equilibria, b.psd_rank[1], b.n_indefinite);
+    }
+  }
+  CHECK(errors == 0 && differ == 0 && bad_paths == 0 && fails == 0,
+        "m = 2, %d data sets: the rank-free system's %d equilibria and %d indefinite solutions are "
+        "among the rank-1 system's %d and %d, whose others solve S F(S) = 0: %d sets differ; "
+        "rank-1 paths unaccounted %d, failed %ld; a second chart on %d sets",
+        count, eq[1], indef[1], eq[0], indef[0], differ, bad_paths, fails, charts);
+  sgema_sampler_free(smp3);
+  sgema_sampler_free(smp4);
 }
 
 /* The census of a data set does not depend on what the workspace did before: a fresh workspace
@@ -760,6 +909,7 @@ int main(int argc, char **argv) {
   test_parameter_derivative();
   test_generic_roots(c3);
   test_parameter_vs_total(c3, 2, sets(240));
+  test_rank_one_vs_free(c3, sets(400));
   test_parameter_vs_total(c3, 3, sets(120));
   test_fresh_workspace(c3, &s);
   test_tiny_origin();

@@ -30,6 +30,14 @@ typedef enum {
 const char *sgema_solution_kind_name(sgema_solution_kind k);         /* "complex", ..., "pd" */
 const char *sgema_equilibrium_class_name(sgema_equilibrium_class c); /* "stable", ... */
 
+/* The census' polynomial systems (docs/CENSUS.md, "The equations"). */
+typedef enum {
+  SGEMA_CENSUS_EQ6,     /* F(S) = 0 in the entries of a symmetric S, degree 2: the full-rank ones */
+  SGEMA_CENSUS_ANYRANK, /* S F(S) + F(S) S = 0, degree 3: every rank (equivalent for PSD S) */
+  SGEMA_CENSUS_RANK1, /* S = t u u^T, F(S) u = 0 with K = t R / (t P + lambda), degree 4: rank 1 */
+  SGEMA_CENSUS_SYSTEMS
+} sgema_census_system_kind;
+
 /* How the census' systems are solved (docs/CENSUS.md, "The tracker"). */
 typedef enum {
   SGEMA_CENSUS_PARAMETER,   /* parameter homotopy from a generic system's finite roots (default) */
@@ -46,6 +54,7 @@ typedef struct {
   sgema_classification classification; /* the Monte Carlo classifier's tolerances */
   sgema_census_homotopy homotopy;      /* how Eq. 6 is solved, and the rank-free system ... */
   int parameter_rank_free_max_m;       /* ... but by total degree above this m (docs/CENSUS.md) */
+  int rank_one_system; /* 1: at m = 2 the rank-deficient equilibria from the rank-1 system */
 } sgema_census_settings;
 
 void sgema_census_settings_default(sgema_census_settings *s);
@@ -66,12 +75,15 @@ typedef struct {
 } sgema_census_equilibrium;
 
 typedef struct {
-  long paths[2][4]; /* [system][converged, infinity, singular, failed]: Eq. 6, then rank-free */
+  /* [system][converged, infinity, singular, failed]: Eq. 6, then the rank-deficient system (the
+   * rank-free one, or at m = 2 the rank-1 one when rank_one_system is set, its charts summed) */
+  long paths[2][4];
   int complex_solutions; /* Eq. 6's finite non-real solutions (distinct) */
   int eq6_real;          /* Eq. 6's real solutions (distinct) */
   int duplicates;        /* paths ending on a solution already found: path jumping */
   int conjugates_added;  /* Eq. 6's complex roots added as the conjugate of one found */
-  int origin_added; /* 1: the rank-free solve missed the origin, which was added in closed form */
+  int origin_added;      /* 1: the rank-free solve missed the origin, which was added in closed form
+                          * (the rank-1 system has no root there: the origin is added without this) */
   int dropped; /* finite path ends where Newton does not converge (singular roots), both systems */
   int count[SGEMA_SOLUTION_COUNT];      /* real solutions by kind (complex: Eq. 6's count) */
   int psd_rank[SGEMA_CENSUS_M_MAX + 1]; /* real PSD / PD solutions by rank (m: PD) */
@@ -81,8 +93,10 @@ typedef struct {
   const sgema_census_equilibrium *indefinite; /* real indefinite solutions (kind and S only) */
   int reruns; /* parameter homotopy: systems tracked again with a new gamma after a path failed
                * or two converged to one regular root (paths[] holds the last attempt's) */
-  int total_degree_fallback; /* bit k set: system k (0: Eq. 6, 1: rank-free) still failed or
-                              * jumped after the re-run and was solved by total degree */
+  int total_degree_fallback; /* bit k set: system k (0: Eq. 6, 1: rank-deficient) still failed
+                              * or jumped after the re-run and was solved by total degree */
+  int charts; /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path
+               * of the first did not converge to a regular root (docs/CENSUS.md, "Rank 1") */
 } sgema_census_result;
 
 typedef struct sgema_census sgema_census;
@@ -105,10 +119,10 @@ int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgem
 void sgema_census_set_stop(sgema_census *c, sgema_stop_fn stop, void *ctx);
 
 /* The number of finite roots of the generic start system of the parameter homotopy for size m
- * (Eq. 6, or the rank-free system when rank_free): the paths one census tracks. The system is
- * solved (total degree, fixed seed) at the first call that needs it and kept in c; the roots are a
- * pure function of (m, rank_free). Returns < 0 on a bad m or no memory. */
-long sgema_census_start_roots(sgema_census *c, int m, int rank_free);
+ * and the system kind: the paths one census tracks. The system is solved (total degree, fixed
+ * seed) at the first call that needs it and kept in c; the roots are a pure function of (m, kind).
+ * Returns < 0 on a bad m or kind, or no memory. */
+long sgema_census_start_roots(sgema_census *c, int m, sgema_census_system_kind kind);
 
 /* The state y (sgema_problem_dim(p)) of an equilibrium with A^T A = S (S PSD, m x m): A = Q S^{1/2}
  * with Q = the first m columns of the n x n identity, B from Eq. 7, C = A for EMA. Eigenvalues of

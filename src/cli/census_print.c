@@ -4,8 +4,13 @@
 #include "format_double.h"
 
 static const char *const outcome_names[4] = {"converged", "infinity", "singular", "failed"};
-static const char *const system_names[2] = {"Eq. 6", "rank-free"};
-static const char *const system_keys[2] = {"eq6", "rank_free"};
+static const char *const system_names[2] = {"Eq. 6", "rank-deficient"};
+static const char *const system_keys[2] = {"eq6", "rank_deficient"};
+
+/* Which system found the rank-deficient equilibria: the rank-1 one reports its charts. */
+static const char *rank_deficient_system(const sgema_census_result *r) {
+  return r->charts > 0 ? "rank-1" : "rank-free";
+}
 
 void census_print_matrix(FILE *out, const double *a, int rows, int cols) {
   char buf[SGEMA_DOUBLE_CHARS];
@@ -46,6 +51,9 @@ void census_print_text(FILE *out, const sgema_problem *p, const sgema_census_res
   fputs("paths:", out);
   for (int s = 0; s < 2; s++) {
     fprintf(out, "%s %s", s ? ";" : "", system_names[s]);
+    if (s == 1)
+      fprintf(out, " (%s, %d chart%s)", rank_deficient_system(r), r->charts > 1 ? r->charts : 1,
+              r->charts > 1 ? "s" : "");
     for (int k = 0; k < 4; k++)
       fprintf(out, " %s %ld", outcome_names[k], r->paths[s][k]);
   }
@@ -113,6 +121,10 @@ void census_print_json(jw_writer *w, const sgema_problem *p, const sgema_census_
   jw_object_begin(w, "paths");
   for (int s = 0; s < 2; s++) {
     jw_object_begin(w, system_keys[s]);
+    if (s == 1) {
+      jw_string(w, "system", rank_deficient_system(r));
+      jw_long(w, "charts", r->charts > 1 ? r->charts : 1);
+    }
     for (int k = 0; k < 4; k++)
       jw_long(w, outcome_names[k], r->paths[s][k]);
     jw_object_end(w);

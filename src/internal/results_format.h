@@ -174,7 +174,7 @@ static inline const rf_attr *rf_run_attr_info(rf_run_attr a) {
   X(CENSUS_COUNTS, CENSUS, "counts", I32, KINDS, 3, "solutions: complex, indefinite, psd, pd")     \
   X(CENSUS_PSD_RANK, CENSUS, "psd_rank", I32, RANKS, 3, "PSD / PD solutions of rank 0 .. m")       \
   X(CENSUS_PATHS, CENSUS, "paths", I64, PATHS, 3,                                                  \
-    "[Eq. 6, rank-free][converged, infinity, singular, failed]")                                   \
+    "[Eq. 6, rank-deficient][converged, infinity, singular, failed]")                              \
   X(CENSUS_DUPLICATES, CENSUS, "duplicates", I32, ONE, 3, "paths ending on a solution found")      \
   X(CENSUS_DROPPED, CENSUS, "dropped", I32, ONE, 3, "finite path ends Newton did not converge")    \
   X(CENSUS_CONJUGATES, CENSUS, "conjugates_added", I32, ONE, 3,                                    \

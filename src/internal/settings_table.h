@@ -206,7 +206,9 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
   X_INT(CENSUS_PARAMETER_RANK_FREE_MAX_M, "census", "parameter_rank_free_max_m",                   \
         "parameter-rank-free-max-m", " M", census.parameter_rank_free_max_m, 0,                    \
         SGEMA_CENSUS_M_MAX, 2,                                                                     \
-        "the rank-free system by parameter homotopy up to this m, total degree above")
+        "the rank-free system by parameter homotopy up to this m, total degree above")             \
+  X_FLAG(CENSUS_RANK_ONE_SYSTEM, "census", "rank_one_system", "rank-one-system",                   \
+         census.rank_one_system, 1, "at m = 2 the rank-1 system instead of the rank-free one")
 
 /* The momentum schedule's parts, wherever one is read: alpha, a0 and a1 in [0, 1], T > 0. */
 #define SGEMA_MOMENTUM_ALPHA SGEMA_UNIT

@@ -44,6 +44,9 @@ void sgema_census_settings_default(sgema_census_settings *s) {
    * converging on them fail or jump (about 1% of paths, a rank-2 root lost in 1 data set of 10),
    * and they are no faster than the total-degree ones (docs/CENSUS.md). */
   s->parameter_rank_free_max_m = 2;
+  /* At m = 2 the rank-1 system's 6 regular roots replace the rank-free system's 15 start roots
+   * and its singular ends (docs/CENSUS.md, "Rank 1"). */
+  s->rank_one_system = 1;
 }
 
 struct sgema_census {
@@ -69,8 +72,8 @@ struct sgema_census {
   gsl_matrix *Jm;
   /* The parameter homotopy's start: the generic system's finite roots by [system][m] (N each,
    * NU apart), solved at first use from a fixed seed (sgema_census_start_roots). */
-  double complex *start[2][SGEMA_CENSUS_M_MAX + 1];
-  long n_start[2][SGEMA_CENSUS_M_MAX + 1];
+  double complex *start[SGEMA_CENSUS_SYSTEMS][SGEMA_CENSUS_M_MAX + 1];
+  long n_start[SGEMA_CENSUS_SYSTEMS][SGEMA_CENSUS_M_MAX + 1];
   sgema_stop_fn stop; /* the stop request (sgema_census_set_stop), or NULL */
   void *stop_ctx;
 };
@@ -107,7 +110,7 @@ void sgema_census_free(sgema_census *c) {
     gsl_vector_complex_free(c->eval);
   if (c->Jm)
     gsl_matrix_free(c->Jm);
-  for (int k = 0; k < 2; k++)
+  for (int k = 0; k < SGEMA_CENSUS_SYSTEMS; k++)
     for (int m = 0; m <= SGEMA_CENSUS_M_MAX; m++)
       free(c->start[k][m]);
   free(c);
@@ -431,9 +434,9 @@ static void sort_candidates(sgema_census *c, const sgema_census_settings *s,
     }
     sgema_census_unpack(sys, xr, S);
     /* The rank-free system has spurious real roots (S F + F S = 0 but S F != 0, possible only
-     * for indefinite S): kept out. */
+     * for indefinite S): kept out; the rank-1 system's are checked the same way. */
     double res = sgema_census_residual_anyrank(sys, S);
-    if (sys->kind == SGEMA_CENSUS_ANYRANK && !(res < 1e-8))
+    if (sys->kind != SGEMA_CENSUS_EQ6 && !(res < 1e-8))
       continue;
     int at = find_real(c, m, S, s->dedup_tol);
     if (at != -1) {
@@ -547,9 +550,8 @@ static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
   return SGEMA_OK;
 }
 
-long sgema_census_start_roots(sgema_census *c, int m, int rank_free) {
-  sgema_census_system_kind kind = rank_free ? SGEMA_CENSUS_ANYRANK : SGEMA_CENSUS_EQ6;
-  if (m < 1 || m > c->m_max)
+long sgema_census_start_roots(sgema_census *c, int m, sgema_census_system_kind kind) {
+  if (m < 1 || m > c->m_max || (unsigned)kind >= SGEMA_CENSUS_SYSTEMS)
     return -1;
   if (!c->start[kind][m] && solve_start(c, m, kind) != SGEMA_OK)
     return -1;
@@ -576,6 +578,56 @@ static int paths_jumped(const sgema_census *c, int N) {
   return 0;
 }
 
+/* Tracks sys (kind, into out->paths[slot], added) into c's candidates: the parameter homotopy
+ * when parameter, re-run with a new gamma, then total degree when paths still fail or jump. Sets
+ * *complete when every parameter path converged to its own regular root (all the target's
+ * isolated roots are then known). */
+static int track_system(sgema_census *c, sgema_census_system *sys, int parameter, int slot,
+                        uint64_t seed, uint32_t run, uint32_t trial, sgema_census_result *out,
+                        int *complete) {
+  int m = sys->m, st = SGEMA_OK, solved = 0;
+  sgema_census_system_kind kind = sys->kind;
+  long starts = parameter ? c->n_start[kind][m] : 0, counts[SGEMA_PATH_COUNT] = {0};
+  long bezout = 1;
+  for (int k = 0; k < sys->N; k++)
+    bezout *= sys->degrees[k];
+  if ((st = ensure_capacity(c, bezout)) != SGEMA_OK)
+    return st;
+  c->n_cand = 0;
+  *complete = 0;
+  if (parameter) {
+    sgema_census_params start;
+    sgema_census_generic_params(m, &start);
+    sgema_par_system ps;
+    sgema_census_system_par(sys, &start, &ps);
+    /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
+     * root; re-tracking one path alone on another arc could end on a root another path already
+     * reached: the whole system is tracked again instead, with a new gamma. */
+    for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK && !solved; attempt++) {
+      c->n_cand = 0;
+      out->reruns += attempt > 0;
+      st = sgema_tracker_solve_parameter(c->tracker, &ps, &c->track, seed, run, trial, attempt,
+                                         c->start[kind][m], starts, NU, on_end, c, counts);
+      solved = counts[SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, sys->N);
+    }
+    sgema_census_system_at_target(sys);
+    /* Still failing or jumping (two roots nearly one: 1e-4 apart relative, both paths end on
+     * one): total degree, whose singular ends the census resolves (sort_candidates). */
+    out->total_degree_fallback |= solved ? 0 : 1 << slot;
+    *complete = solved && counts[SGEMA_PATH_CONVERGED] == starts;
+  }
+  if (!solved && st == SGEMA_OK) {
+    c->n_cand = 0;
+    sgema_hom_system hs;
+    sgema_census_system_hom(sys, &hs);
+    st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, bezout, on_end, c,
+                             counts);
+  }
+  for (int e = 0; e < SGEMA_PATH_COUNT; e++)
+    out->paths[slot][e] += counts[e];
+  return st;
+}
+
 static int solve_system(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                         sgema_census_system_kind kind, uint64_t seed, uint32_t run, uint32_t trial,
                         sgema_census_result *out) {
@@ -584,50 +636,25 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
   if (st != SGEMA_OK)
     return st;
   int m = p->m, parameter = s->homotopy == SGEMA_CENSUS_PARAMETER &&
-                            (kind == SGEMA_CENSUS_EQ6 || m <= s->parameter_rank_free_max_m);
-  long bezout = 1;
-  for (int k = 0; k < sys.N; k++)
-    bezout *= sys.degrees[k];
+                            (kind != SGEMA_CENSUS_ANYRANK || m <= s->parameter_rank_free_max_m);
+  int slot = kind == SGEMA_CENSUS_EQ6 ? 0 : 1; /* out's: Eq. 6, or the rank-deficient system */
   /* The start roots are solved here at first use (not through sgema_census_start_roots) to keep
    * solve_start's status: a stop request there keeps nothing and says so. */
   if (parameter && !c->start[kind][m] && (st = solve_start(c, m, kind)) != SGEMA_OK)
     return st;
-  long starts = parameter ? c->n_start[kind][m] : 0;
-  if ((st = ensure_capacity(c, bezout)) != SGEMA_OK)
-    return st;
-  c->n_cand = 0;
-  int solved = 0;
-  if (parameter) {
-    sgema_census_params start;
-    sgema_census_generic_params(m, &start);
-    sgema_par_system ps;
-    sgema_census_system_par(&sys, &start, &ps);
-    /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
-     * root; re-tracking one path alone on another arc could end on a root another path already
-     * reached: the whole system is tracked again instead, with a new gamma. */
-    for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK && !solved; attempt++) {
-      c->n_cand = 0;
-      out->reruns += attempt > 0;
-      st =
-          sgema_tracker_solve_parameter(c->tracker, &ps, &c->track, seed, run, trial, attempt,
-                                        c->start[kind][m], starts, NU, on_end, c, out->paths[kind]);
-      solved = out->paths[kind][SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, sys.N);
-    }
-    sgema_census_system_at_target(&sys);
-    /* Still failing or jumping (two roots nearly one: 1e-4 apart relative, both paths end on
-     * one): total degree, whose singular ends the census resolves (sort_candidates). */
-    out->total_degree_fallback |= solved ? 0 : 1 << kind;
-  }
-  if (!solved && st == SGEMA_OK) {
-    c->n_cand = 0;
-    sgema_hom_system hs;
-    sgema_census_system_hom(&sys, &hs);
-    st = sgema_tracker_solve(c->tracker, &hs, &c->track, seed, run, trial, bezout, on_end, c,
-                             out->paths[kind]);
+  /* The rank-1 system's chart misses directions near u_1 = 0: the next chart is solved too unless
+   * every root of this one was found regular (sgema_census_system_set_chart). */
+  int charts = kind == SGEMA_CENSUS_RANK1 ? m : 1, complete = 0;
+  for (int k = 0; k < charts && !complete && st == SGEMA_OK; k++) {
+    if (k > 0)
+      sgema_census_system_set_chart(&sys, k);
+    st = track_system(c, &sys, parameter, slot, seed, run, trial, out, &complete);
+    out->charts += kind == SGEMA_CENSUS_RANK1;
+    if (st == SGEMA_OK)
+      sort_candidates(c, s, &sys, out);
   }
   if (st != SGEMA_OK)
     return st;
-  sort_candidates(c, s, &sys, out);
   if (kind == SGEMA_CENSUS_EQ6)
     add_conjugates(c, s, &sys, out);
   return SGEMA_OK;
@@ -796,6 +823,11 @@ static int check_problem(const sgema_census *c, const sgema_problem *p) {
   return sgema_problem_validate(p);
 }
 
+/* The system of the rank-deficient equilibria at m: at m = 2 they are rank 1 (or the origin). */
+static sgema_census_system_kind rank_deficient_system(const sgema_census_settings *s, int m) {
+  return s->rank_one_system && m == 2 ? SGEMA_CENSUS_RANK1 : SGEMA_CENSUS_ANYRANK;
+}
+
 int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                      uint64_t seed, uint32_t run, uint32_t trial, sgema_census_result *out) {
   memset(out, 0, sizeof *out);
@@ -806,15 +838,16 @@ int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgem
   c->n_eq = c->n_indef = c->n_cplx = 0;
   if ((st = solve_system(c, s, p, SGEMA_CENSUS_EQ6, seed, run, trial, out)) != SGEMA_OK)
     return st;
-  if (s->rank_deficient && m <= s->rank_deficient_max_m) {
-    if ((st = solve_system(c, s, p, SGEMA_CENSUS_ANYRANK, seed, run, trial, out)) != SGEMA_OK)
-      return st;
-  }
+  int deficient = s->rank_deficient && m <= s->rank_deficient_max_m;
+  sgema_census_system_kind lowrank = rank_deficient_system(s, m);
+  if (deficient && (st = solve_system(c, s, p, lowrank, seed, run, trial, out)) != SGEMA_OK)
+    return st;
   double zero[MM] = {0};
   if (find_real(c, m, zero, s->dedup_tol) == -1) {
     /* The origin is always an equilibrium: added in closed form when the rank-free system was not
-     * solved, or when its path jumped to a nearby root (a small S1-like solution). */
-    out->origin_added = s->rank_deficient && m <= s->rank_deficient_max_m;
+     * solved, or when its path jumped to a nearby root (a small S1-like solution); the rank-1
+     * system has no root there. */
+    out->origin_added = deficient && lowrank == SGEMA_CENSUS_ANYRANK;
     memset(&c->eq[c->n_eq], 0, sizeof c->eq[0]);
     c->eq[c->n_eq++].kind = SGEMA_SOLUTION_PSD;
   }

@@ -1,9 +1,11 @@
-/* Eq. 6 and its rank-free form as homogeneous polynomial systems with analytic Jacobians. */
+/* Eq. 6, its rank-free form and the rank-1 system as homogeneous polynomial systems with analytic
+ * Jacobians. */
 #include "census_system.h"
 
 #include "sgema/rng.h"
 #include "sgema/status.h"
 
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 
 #include <math.h>
@@ -13,10 +15,13 @@
 
 static void set_layout(sgema_census_system *s, int m, sgema_census_system_kind kind);
 static void use_params(sgema_census_system *s, const sgema_census_params *prm);
+static int generic_rotation(int m, double *Q);
+static void set_own_data(sgema_census_system *s);
+static void rotate(int m, const double *Q, const double *A, double complex *out);
 
 int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
                              sgema_census_system_kind kind) {
-  if (p->m < 1 || p->m > SGEMA_CENSUS_MAX_M)
+  if (p->m < 1 || p->m > SGEMA_CENSUS_MAX_M || (unsigned)kind >= SGEMA_CENSUS_SYSTEMS)
     return SGEMA_EDIM;
   int m = p->m;
   memset(s, 0, sizeof *s);
@@ -27,12 +32,15 @@ int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
     for (int j = 0; j < m; j++) {
       s->Sxx[i * m + j] = p->Sxx[i * m + j];
       s->Syx[i * m + j] = p->Syx[i * m + j];
+      s->Q[i * m + j] = i == j;
     }
-  for (int i = 0; i < m * m; i++) {
-    s->target.Sxx[i] = s->Sxx[i];
-    s->target.Syx[i] = s->Syx[i];
-  }
+  if (kind == SGEMA_CENSUS_RANK1 && generic_rotation(m, s->Q) != SGEMA_OK)
+    return SGEMA_ENOMEM;
+  memcpy(s->Q0, s->Q, sizeof s->Q);
+  rotate(m, s->Q, s->Sxx, s->target.Sxx);
+  rotate(m, s->Q, s->Syx, s->target.Syx);
   s->target.lambda = s->lambda;
+  set_own_data(s);
   set_layout(s, m, kind);
   sgema_census_system_at_target(s);
   return SGEMA_OK;
@@ -56,15 +64,79 @@ void sgema_census_system_at_target(sgema_census_system *s) {
 
 int sgema_census_system_init_params(sgema_census_system *s, int m, const sgema_census_params *prm,
                                     sgema_census_system_kind kind) {
-  if (m < 1 || m > SGEMA_CENSUS_MAX_M)
+  if (m < 1 || m > SGEMA_CENSUS_MAX_M || (unsigned)kind >= SGEMA_CENSUS_SYSTEMS)
     return SGEMA_EDIM;
   memset(s, 0, sizeof *s);
   s->kind = kind;
   s->m = m;
   s->target = *prm;
+  for (int i = 0; i < m; i++)
+    s->Q[i * m + i] = 1.0;
   set_layout(s, m, kind);
   sgema_census_system_at_target(s);
   return SGEMA_OK;
+}
+
+/* out = Q^T A Q (m x m, complex copy). */
+static void rotate(int m, const double *Q, const double *A, double complex *out) {
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double v = 0.0;
+      for (int k = 0; k < m; k++)
+        for (int l = 0; l < m; l++)
+          v += Q[k * m + i] * A[k * m + l] * Q[l * m + j];
+      out[i * m + j] = v;
+    }
+}
+
+void sgema_census_system_set_chart(sgema_census_system *s, int k) {
+  int m = s->m;
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++)
+      s->Q[i * m + j] = s->Q0[i * m + (j + k) % m];
+  rotate(m, s->Q, s->Sxx, s->target.Sxx);
+  rotate(m, s->Q, s->Syx, s->target.Syx);
+  sgema_census_system_at_target(s);
+}
+
+/* The data's complex copies in its own coordinates, for the residuals. */
+static void set_own_data(sgema_census_system *s) {
+  int m = s->m;
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      s->dSxx[i * m + j] = s->Sxx[i * m + j];
+      s->dSyx[i * m + j] = s->Syx[i * m + j];
+      s->dSyxT[i * m + j] = s->Syx[j * m + i];
+    }
+}
+
+/* The Q factor of a Gaussian m x m matrix drawn from a fixed stream (the generic seed, run 100 +
+ * m): the same generic rotation on every call. */
+static int generic_rotation(int m, double *Q) {
+  gsl_rng *g = sgema_rng_alloc();
+  gsl_matrix *A = gsl_matrix_alloc((size_t)m, (size_t)m),
+             *Qm = gsl_matrix_alloc((size_t)m, (size_t)m),
+             *R = gsl_matrix_alloc((size_t)m, (size_t)m);
+  gsl_vector *tau = gsl_vector_alloc((size_t)m);
+  int st = g && A && Qm && R && tau ? SGEMA_OK : SGEMA_ENOMEM;
+  if (st == SGEMA_OK) {
+    sgema_rng_seek(g, SGEMA_CENSUS_GENERIC_SEED, (uint32_t)(100 + m), 0, SGEMA_STREAM_CENSUS);
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < m; j++)
+        gsl_matrix_set(A, (size_t)i, (size_t)j, gsl_ran_gaussian_ziggurat(g, 1.0));
+    gsl_linalg_QR_decomp(A, tau);
+    gsl_linalg_QR_unpack(A, tau, Qm, R);
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < m; j++)
+        Q[i * m + j] = gsl_matrix_get(Qm, (size_t)i, (size_t)j);
+  }
+  if (g)
+    sgema_rng_free(g);
+  gsl_matrix_free(A);
+  gsl_matrix_free(Qm);
+  gsl_matrix_free(R);
+  gsl_vector_free(tau);
+  return st;
 }
 
 void sgema_census_generic_params(int m, sgema_census_params *out) {
@@ -105,6 +177,12 @@ void sgema_census_system_par(sgema_census_system *s, const sgema_census_params *
 
 /* The unknowns' layout (the upper triangle, row by row) and the degrees. */
 static void set_layout(sgema_census_system *s, int m, sgema_census_system_kind kind) {
+  if (kind == SGEMA_CENSUS_RANK1) { /* row / col unused */
+    s->N = m + 1;
+    for (int k = 0; k < s->N; k++)
+      s->degrees[k] = 4;
+    return;
+  }
   s->N = m * (m + 1) / 2;
   int k = 0;
   for (int i = 0; i < m; i++)
@@ -155,6 +233,7 @@ static void cmul(int m, const double complex *A, const double complex *B, double
 
 typedef struct {
   const double complex *Sxx, *Syx, *SyxT;            /* the system's complex copies */
+  double complex l;                                  /* and lambda */
   double complex S[MM], P[MM], Q[MM], F[MM], F0[MM]; /* P = Sxx S, Q = S Sxx, F0 = dF/dx0 */
   double complex Pt[MM], Qt[MM], Z[MM];              /* for the directions (eq6_direction) */
 } eval_work;
@@ -162,7 +241,7 @@ typedef struct {
 /* F(S, x0) (homogeneous of degree 2) and dF/dx0. */
 static void eq6_value(const sgema_census_system *s, eval_work *w, double complex x0) {
   int m = s->m;
-  double complex l = s->clambda;
+  double complex l = w->l;
   double complex T[MM], U[MM];
   cmul(m, w->Sxx, w->S, w->P);
   cmul(m, w->S, w->Sxx, w->Q);
@@ -213,6 +292,7 @@ static void load(const sgema_census_system *s, eval_work *w, const double comple
   w->Sxx = s->cSxx;
   w->Syx = s->cSyx;
   w->SyxT = s->cSyxT;
+  w->l = s->clambda;
   for (int k = 0; k < s->N; k++) {
     w->S[s->row[k] * m + s->col[k]] = X[k + 1];
     w->S[s->col[k] * m + s->row[k]] = X[k + 1];
@@ -259,10 +339,107 @@ static void eq6_parameter_derivative(const sgema_census_system *s, const eval_wo
     Fs[r] = D[s->row[r] * m + s->col[r]];
 }
 
+/* The rank-1 system's vectors at u = (x0, z): a = Sxx u, b = Sxy u, c = Syx u, and the forms
+ * P = u.a, R = u.c, g = u.u (bilinear: complex u is not conjugated). */
+typedef struct {
+  double complex u[SGEMA_CENSUS_MAX_M], a[SGEMA_CENSUS_MAX_M], b[SGEMA_CENSUS_MAX_M],
+      c[SGEMA_CENSUS_MAX_M];
+  double complex P, R, g;
+} rank1_work;
+
+static void rank1_vectors(int m, const double complex *Sxx, const double complex *Syx,
+                          const double complex *u, double complex *a, double complex *b,
+                          double complex *c) {
+  for (int i = 0; i < m; i++) {
+    double complex va = 0.0, vb = 0.0, vc = 0.0;
+    for (int k = 0; k < m; k++) {
+      va += Sxx[i * m + k] * u[k];
+      vb += Syx[k * m + i] * u[k];
+      vc += Syx[i * m + k] * u[k];
+    }
+    a[i] = va;
+    b[i] = vb;
+    c[i] = vc;
+  }
+}
+
+static double complex dot(int m, const double complex *x, const double complex *y) {
+  double complex v = 0.0;
+  for (int i = 0; i < m; i++)
+    v += x[i] * y[i];
+  return v;
+}
+
+static void rank1_load(const sgema_census_system *s, const double complex *X, rank1_work *w) {
+  int m = s->m;
+  w->u[0] = X[0];
+  for (int i = 1; i < m; i++)
+    w->u[i] = X[1 + i];
+  rank1_vectors(m, s->cSxx, s->cSyx, w->u, w->a, w->b, w->c);
+  w->P = dot(m, w->u, w->a);
+  w->R = dot(m, w->u, w->c);
+  w->g = dot(m, w->u, w->u);
+}
+
+/* The rank-1 system (docs/CENSUS.md): with S = t u u^T, F(S) u = (t P + l)(t g a + l u) - t R b.
+ * Dividing by t P + l (never 0 at a real PSD solution) with K = t R / (t P + l):
+ *   e0 = K (t P + l x0^3) - t R x0,   e_i = t g a_i + l x0^3 u_i - K x0^2 b_i   (degree 4).
+ * Unknowns X = (x0, t, z_1 .. z_{m-1}, K); u = (x0, z). J's column 0 is d/dx0, through u_0 too. */
+static void rank1_eval(const sgema_census_system *s, const double complex *X, double complex *F,
+                       double complex *J, double complex *Fs) {
+  int m = s->m, N = s->N, L = N + 1;
+  rank1_work w;
+  rank1_load(s, X, &w);
+  double complex x0 = X[0], t = X[1], K = X[m + 1], l = s->clambda;
+  double complex x02 = x0 * x0, x03 = x02 * x0;
+  const double complex *Sxx = s->cSxx, *Syx = s->cSyx;
+  F[0] = K * (t * w.P + l * x03) - t * w.R * x0;
+  for (int i = 0; i < m; i++)
+    F[1 + i] = t * w.g * w.a[i] + l * x03 * w.u[i] - K * x02 * w.b[i];
+  for (int r = 0; r < N * L; r++)
+    J[r] = 0.0;
+  /* d/du_j, added to u_j's column: 0 for j = 0 (x0), 1 + j otherwise */
+  for (int j = 0; j < m; j++) {
+    int col = j == 0 ? 0 : 1 + j;
+    J[col] += 2.0 * K * t * w.a[j] - t * x0 * (w.c[j] + w.b[j]);
+    for (int i = 0; i < m; i++)
+      J[(1 + i) * L + col] += t * (2.0 * w.u[j] * w.a[i] + w.g * Sxx[i * m + j]) +
+                              (i == j ? l * x03 : 0.0) - K * x02 * Syx[j * m + i];
+  }
+  J[0] += 3.0 * l * K * x02 - t * w.R; /* x0's explicit powers */
+  J[1] = K * w.P - w.R * x0;
+  J[m + 1] = t * w.P + l * x03;
+  for (int i = 0; i < m; i++) {
+    double complex *row = J + (1 + i) * L;
+    row[0] += 3.0 * l * x02 * w.u[i] - 2.0 * K * x0 * w.b[i];
+    row[1] = w.g * w.a[i];
+    row[m + 1] = -x02 * w.b[i];
+  }
+  if (!Fs)
+    return;
+  /* along the parameter path: the same forms with d = target - start in place of the data */
+  double complex dX[MM], dY[MM], da[SGEMA_CENSUS_MAX_M], db[SGEMA_CENSUS_MAX_M],
+      dc[SGEMA_CENSUS_MAX_M];
+  for (int i = 0; i < m * m; i++) {
+    dX[i] = s->target.Sxx[i] - s->start.Sxx[i];
+    dY[i] = s->target.Syx[i] - s->start.Syx[i];
+  }
+  double complex dl = s->target.lambda - s->start.lambda;
+  rank1_vectors(m, dX, dY, w.u, da, db, dc);
+  double complex dP = dot(m, w.u, da), dR = dot(m, w.u, dc);
+  Fs[0] = K * (t * dP + dl * x03) - t * dR * x0;
+  for (int i = 0; i < m; i++)
+    Fs[1 + i] = t * w.g * da[i] + dl * x03 * w.u[i] - K * x02 * db[i];
+}
+
 /* F, J and (when Fs is not NULL) dF/ds at X with the current coefficients. */
 static int eval_all(const sgema_census_system *s, const double complex *X, double complex *F,
                     double complex *J, double complex *Fs) {
   int m = s->m, N = s->N, L = N + 1;
+  if (s->kind == SGEMA_CENSUS_RANK1) {
+    rank1_eval(s, X, F, J, Fs);
+    return 0;
+  }
   eval_work w;
   double complex D[MM], E[MM], G[MM];
   load(s, &w, X);
@@ -325,7 +502,41 @@ int sgema_census_system_par_eval(void *ctx, const double complex *X, double comp
   return eval_all(s, X, F, J, Fs);
 }
 
+/* Rank 1: S = Q (t u u^T) Q^T with u = (1, z). */
+static void rank1_unpack(const sgema_census_system *s, const double *x, double *S) {
+  int m = s->m;
+  double v[SGEMA_CENSUS_MAX_M]; /* Q u */
+  for (int i = 0; i < m; i++) {
+    v[i] = s->Q[i * m];
+    for (int k = 1; k < m; k++)
+      v[i] += s->Q[i * m + k] * x[k];
+  }
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++)
+      S[i * m + j] = x[0] * v[i] * v[j];
+}
+
+/* Rank 1: t and z from the first row of Q^T S Q, K from them. */
+static void rank1_pack(const sgema_census_system *s, const double *S, double *x) {
+  int m = s->m;
+  double complex R[MM], u[SGEMA_CENSUS_MAX_M], a[SGEMA_CENSUS_MAX_M], b[SGEMA_CENSUS_MAX_M],
+      c[SGEMA_CENSUS_MAX_M];
+  rotate(m, s->Q, S, R);
+  double t = creal(R[0]);
+  x[0] = t;
+  u[0] = 1.0;
+  for (int k = 1; k < m; k++)
+    u[k] = x[k] = t != 0.0 ? creal(R[k]) / t : 0.0;
+  rank1_vectors(m, s->target.Sxx, s->target.Syx, u, a, b, c);
+  double complex den = t * dot(m, u, a) + s->lambda;
+  x[m] = cabs(den) > 0.0 ? creal(t * dot(m, u, c) / den) : 0.0;
+}
+
 void sgema_census_unpack(const sgema_census_system *s, const double *x, double *S) {
+  if (s->kind == SGEMA_CENSUS_RANK1) {
+    rank1_unpack(s, x, S);
+    return;
+  }
   int m = s->m;
   for (int k = 0; k < s->N; k++) {
     S[s->row[k] * m + s->col[k]] = x[k];
@@ -334,6 +545,10 @@ void sgema_census_unpack(const sgema_census_system *s, const double *x, double *
 }
 
 void sgema_census_pack(const sgema_census_system *s, const double *S, double *x) {
+  if (s->kind == SGEMA_CENSUS_RANK1) {
+    rank1_pack(s, S, x);
+    return;
+  }
   for (int k = 0; k < s->N; k++)
     x[k] = S[s->row[k] * s->m + s->col[k]];
 }
@@ -345,16 +560,17 @@ static double fro(int m, const double complex *A) {
   return sqrt(v);
 }
 
-/* F(S) at x0 = 1 and the sum of its terms' norms (the scale a residual is relative to). */
+/* F(S) at x0 = 1 with the data in its own coordinates, and the sum of its terms' norms (the scale
+ * a residual is relative to). */
 static double eq6_real(const sgema_census_system *s, const double *S, eval_work *w) {
   int m = s->m;
-  double complex X[1 + SGEMA_CENSUS_MAX_UNKNOWNS], T[MM], U[MM];
-  X[0] = 1.0;
-  double x[SGEMA_CENSUS_MAX_UNKNOWNS];
-  sgema_census_pack(s, S, x);
-  for (int k = 0; k < s->N; k++)
-    X[k + 1] = x[k];
-  load(s, w, X);
+  double complex T[MM], U[MM];
+  w->Sxx = s->dSxx;
+  w->Syx = s->dSyx;
+  w->SyxT = s->dSyxT;
+  w->l = s->lambda;
+  for (int i = 0; i < m * m; i++)
+    w->S[i] = S[i];
   eq6_value(s, w, 1.0);
   cmul(m, w->P, w->Q, T);
   cmul(m, w->SyxT, w->S, U);

@@ -1,18 +1,14 @@
-/* The polynomial systems of the census: Eq. 6 in the entries of a symmetric S, and its rank-free
- * form S F(S) + F(S) S = 0 (docs/CENSUS.md). */
+/* The polynomial systems of the census: Eq. 6 in the entries of a symmetric S, its rank-free form
+ * S F(S) + F(S) S = 0 and the rank-1 system in S = t u u^T (docs/CENSUS.md). */
 #ifndef SGEMA_CENSUS_SYSTEM_H
 #define SGEMA_CENSUS_SYSTEM_H
 
 #include "homotopy.h"
+#include "sgema/census.h"
 #include "sgema/problem.h"
 
 #define SGEMA_CENSUS_MAX_M 4
 #define SGEMA_CENSUS_MAX_UNKNOWNS (SGEMA_CENSUS_MAX_M * (SGEMA_CENSUS_MAX_M + 1) / 2)
-
-typedef enum {
-  SGEMA_CENSUS_EQ6,    /* F(S) = (Sxx S + l I)(S Sxx + l I) - Sxy S Syx = 0, degree 2: full rank */
-  SGEMA_CENSUS_ANYRANK /* S F(S) + F(S) S = 0, degree 3: every rank (equivalent for PSD S) */
-} sgema_census_system_kind;
 
 /* The coefficients of the census' systems, complex for the generic start system of the parameter
  * homotopy (Sxx complex symmetric, Syx and lambda any complex numbers). */
@@ -24,10 +20,20 @@ typedef struct {
 
 typedef struct {
   sgema_census_system_kind kind;
-  int m, N; /* N = m (m + 1) / 2 unknowns: the upper triangle of S, row by row */
+  /* N unknowns: Eq. 6 and rank-free, m (m + 1) / 2, the upper triangle of S row by row; rank 1,
+   * m + 1: t, z_1 .. z_{m-1} and K, with S = Q (t u u^T) Q^T and u = (1, z) */
+  int m, N;
   double lambda;
-  double Sxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double Sxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M]; /* the data, in its own coordinates */
   double Syx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double complex dSxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M]; /* complex copies for residuals */
+  double complex dSyx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double complex dSyxT[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  /* rank 1: a fixed generic rotation; the system is solved for Q^T Sxx Q, Q^T Syx Q, so that the
+   * chart u_1 = 1 misses no real rank-1 equilibrium of special data (diagonal statistics); the
+   * identity for the other systems and the generic start system */
+  double Q[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
+  double Q0[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M]; /* chart 0's, Q's columns turned from */
   /* the coefficients the evaluations use (complex copies: Sxx, Syx, Syx^T, lambda): the target's,
    * or a point on the parameter homotopy's path */
   double complex cSxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
@@ -42,6 +48,12 @@ typedef struct {
 /* Sets the system of kind for p's statistics (p->m <= SGEMA_CENSUS_MAX_M). */
 int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
                              sgema_census_system_kind kind);
+
+/* Rank 1: solves in chart k (0 <= k < m) instead, the rotation's columns turned by k, u's first
+ * coordinate the data's component along Q's column k: every direction is well inside one of the m
+ * charts (its largest component is at least 1/sqrt(m) of it), while one chart's solutions with
+ * u_1 near 0 have large z and end as singular or infinite paths. */
+void sgema_census_system_set_chart(sgema_census_system *s, int k);
 
 /* The system of kind with the complex coefficients prm (m <= SGEMA_CENSUS_MAX_M): the generic
  * start system of the parameter homotopy. Only the complex evaluations apply to it. */
@@ -71,7 +83,8 @@ void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out);
 int sgema_census_system_eval(void *ctx, const double complex *X, double complex *F,
                              double complex *J);
 
-/* S (m x m, symmetric, row-major) from the N unknowns, and back. */
+/* S (m x m, symmetric, row-major) from the N unknowns, and back (rank 1: S's rank-1 part along
+ * its first rotated coordinate; only for S = t u u^T with u_1 != 0 is that S itself). */
 void sgema_census_unpack(const sgema_census_system *s, const double *x, double *S);
 void sgema_census_pack(const sgema_census_system *s, const double *S, double *x);
 
