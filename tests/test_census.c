@@ -816,6 +816,77 @@ static int phc_mode(const char *dir, int count, int m) {
   return 0;
 }
 
+/* One monomial c * t^et * z^ez * K^ek in PHCpack's syntax. */
+static void monomial(FILE *f, double c, int et, int ez, int ek) {
+  fprintf(f, "%+.17e", c);
+  if (et)
+    fprintf(f, "*t");
+  if (ez)
+    fprintf(f, "*z^%d", ez);
+  if (ek)
+    fprintf(f, "*K");
+  fputc('\n', f);
+}
+
+/* The rank-1 system at m = 2 in the data's own coordinates, expanded by hand from docs/CENSUS.md
+ * ("Rank 1"): u = (1, z), a = Sxx u, b = Syx^T u, P = u.a, R = u.Syx u, g = 1 + z^2;
+ * e0 = K (t P + l) - t R, e_i = t g a_i + l u_i - K b_i. Written here, apart from the census' own
+ * evaluation, as PHCpack's input. */
+static void write_rank1(FILE *f, const sgema_problem *p) {
+  const double *X = p->Sxx, *Y = p->Syx;
+  double l = p->lambda;
+  fprintf(f, "3\n");
+  monomial(f, X[0], 1, 0, 1); /* K t P */
+  monomial(f, X[1] + X[2], 1, 1, 1);
+  monomial(f, X[3], 1, 2, 1);
+  monomial(f, l, 0, 0, 1);
+  monomial(f, -Y[0], 1, 0, 0); /* - t R */
+  monomial(f, -(Y[1] + Y[2]), 1, 1, 0);
+  monomial(f, -Y[3], 1, 2, 0);
+  fprintf(f, ";\n");
+  for (int i = 0; i < 2; i++) {
+    double a0 = X[i * 2], a1 = X[i * 2 + 1]; /* a_i = a0 + a1 z */
+    monomial(f, a0, 1, 0, 0);                /* t (1 + z^2)(a0 + a1 z) */
+    monomial(f, a1, 1, 1, 0);
+    monomial(f, a0, 1, 2, 0);
+    monomial(f, a1, 1, 3, 0);
+    monomial(f, l, 0, i, 0);     /* l u_i: u_0 = 1, u_1 = z */
+    monomial(f, -Y[i], 0, 0, 1); /* - K b_i, b_i = Syx_0i + Syx_1i z */
+    monomial(f, -Y[2 + i], 0, 1, 1);
+    fprintf(f, "+0;\n");
+  }
+}
+
+/* --phc-rank1 DIR COUNT: COUNT m = 2 data sets' rank-1 systems for phc, one line each: the file
+ * and the census' real rank-1 solutions (PSD equilibria and negative semidefinite ones). */
+static int phc_rank1_mode(const char *dir, int count) {
+  sgema_census *c = sgema_census_alloc(2, 3);
+  sgema_census_settings s;
+  sgema_census_settings_default(&s);
+  sgema_sampler *smp = sgema_sampler_alloc(2, 3);
+  for (int t = 0; t < count && c && smp; t++) {
+    sgema_problem p;
+    draw(smp, SGEMA_ALG_SG, 2, 3, (uint32_t)(5000 + t), &p);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rank1_%d", dir, t);
+    FILE *f = fopen(path, "w");
+    if (!f)
+      return 2;
+    write_rank1(f, &p);
+    fclose(f);
+    sgema_census_result r;
+    if (sgema_census_run(c, &s, &p, 3, 0, (uint32_t)t, &r) != SGEMA_OK)
+      return 2;
+    int real = r.psd_rank[1];
+    for (int i = 0; i < r.n_indefinite; i++)
+      real += r.indefinite[i].rank == 1;
+    printf("%s %d %d\n", path, real, r.psd_rank[1]);
+  }
+  sgema_sampler_free(smp);
+  sgema_census_free(c);
+  return 0;
+}
+
 /* --census M N LAMBDA SXX(M*M) SYX(M*M): every equilibrium of SG for these statistics, one line
  * each (rank, class, S row by row), for the Monte Carlo cross-check of docs/CENSUS.md. */
 static int census_mode(int argc, char **argv) {
@@ -895,6 +966,8 @@ int main(int argc, char **argv) {
     return phc_generic_mode(argv[2], atoi(argv[3]));
   if (argc == 5 && strcmp(argv[1], "--phc") == 0)
     return phc_mode(argv[2], atoi(argv[3]), atoi(argv[4]));
+  if (argc == 4 && strcmp(argv[1], "--phc-rank1") == 0)
+    return phc_rank1_mode(argv[2], atoi(argv[3]));
   gsl_set_error_handler_off();
   sgema_census_settings s;
   sgema_census_settings_default(&s);

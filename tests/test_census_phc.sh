@@ -7,7 +7,11 @@
 # where phc still finds fewer (never more) roots than the census, the system is counted apart (at
 # most 2% of them): the census' roots are Newton-refined and distinct. phc finding more fails.
 # The parameter homotopy's generic start systems (m = 2, 3) are checked too: their finite roots,
-# which every census tracks, must be exactly phc's regular solutions.
+# which every census tracks, must be exactly phc's regular solutions. And at m = 2 the rank-1
+# system (docs/CENSUS.md "Rank 1", written by test_census from its own expansion): the census'
+# real rank-1 solutions (PSD equilibria and negative semidefinite ones) against phc's finite real
+# roots, counted from its solution list (phc's own "real" tag misses ill-conditioned real roots it
+# refines too little), on as many systems as m = 2's Eq. 6.
 # Usage: test_census_phc.sh TEST_CENSUS WORKDIR [COUNT_M2 [COUNT_M3]]
 set -u
 census=$1
@@ -81,4 +85,45 @@ for m in 2 3; do
     fail=1
   fi
 done
+# phc's finite real roots in its last solution list: every imaginary part within 1e-6 (1 + the
+# largest real part); roots at infinity and failures left out.
+phc_real() {
+  awk '/THE SOLUTIONS/ { on = 1; n = 0; big = 0; imag = 0; next }
+    on && /^ [A-Za-z][A-Za-z0-9_]* : / { re = $3 + 0; im = $4 + 0; if (re < 0) re = -re;
+      if (im < 0) im = -im; if (re > big) big = re; if (im > imag) imag = im; next }
+    on && /== err/ { if ($0 !~ /infinity|failure/ && imag <= 1e-6 * (1 + big)) n++; big = 0; imag = 0 }
+    END { print n + 0 }' "$1"
+}
+"$census" --phc-rank1 "$work" "$count2" >"$work/ours_rank1.txt" || { echo "FAIL: test_census --phc-rank1"; exit 1; }
+cut -d' ' -f1 "$work/ours_rank1.txt" |
+  xargs -P 2 -I{} sh -c 'cd "$(dirname "$1")" && phc -b "$1" "$1.out" </dev/null >/dev/null 2>&1' _ {}
+bad=0
+lost=0
+n=0
+equilibria=0
+while read -r sys real psd; do
+  n=$((n + 1))
+  equilibria=$((equilibria + psd))
+  preal=$(phc_real "$sys.out")
+  for again in 1 2; do
+    [ "$preal" -lt "$real" ] || break
+    (cd "$work" && phc -b "$sys" "$sys.out$again" </dev/null >/dev/null 2>&1)
+    p2=$(phc_real "$sys.out$again")
+    echo "  rank 1 $sys: phc found $preal of the census' $real real roots, run again: $p2"
+    [ "$p2" -gt "$preal" ] && preal=$p2
+  done
+  if [ "$preal" -lt "$real" ] && grep -q "= failure ==" "$sys.out"; then
+    lost=$((lost + 1))
+    echo "  rank 1 $sys: phc finds $preal of the census' $real real roots (phc path failures), counted apart"
+  elif [ "$preal" -ne "$real" ]; then
+    bad=$((bad + 1))
+    [ $bad -le 5 ] && echo "  rank 1 $sys: census $real real rank-1 solutions, phc $preal"
+  fi
+done <"$work/ours_rank1.txt"
+if [ "$bad" -eq 0 ] && [ "$n" -eq "$count2" ] && [ $((lost * 50)) -le "$n" ]; then
+  echo "ok   m = 2 rank-1 system: $n systems, the census' real rank-1 solutions ($equilibria of them equilibria) equal phc -b's real roots ($lost where phc lost paths, at most 2%)"
+else
+  echo "FAIL m = 2 rank-1 system: $bad of $n systems differ from phc -b, $lost where phc lost paths"
+  fail=1
+fi
 exit $fail
