@@ -516,22 +516,6 @@ static void rank1_unpack(const sgema_census_system *s, const double *x, double *
       S[i * m + j] = x[0] * v[i] * v[j];
 }
 
-/* Rank 1: t and z from the first row of Q^T S Q, K from them. */
-static void rank1_pack(const sgema_census_system *s, const double *S, double *x) {
-  int m = s->m;
-  double complex R[MM], u[SGEMA_CENSUS_MAX_M], a[SGEMA_CENSUS_MAX_M], b[SGEMA_CENSUS_MAX_M],
-      c[SGEMA_CENSUS_MAX_M];
-  rotate(m, s->Q, S, R);
-  double t = creal(R[0]);
-  x[0] = t;
-  u[0] = 1.0;
-  for (int k = 1; k < m; k++)
-    u[k] = x[k] = t != 0.0 ? creal(R[k]) / t : 0.0;
-  rank1_vectors(m, s->target.Sxx, s->target.Syx, u, a, b, c);
-  double complex den = t * dot(m, u, a) + s->lambda;
-  x[m] = cabs(den) > 0.0 ? creal(t * dot(m, u, c) / den) : 0.0;
-}
-
 void sgema_census_unpack(const sgema_census_system *s, const double *x, double *S) {
   if (s->kind == SGEMA_CENSUS_RANK1) {
     rank1_unpack(s, x, S);
@@ -545,10 +529,6 @@ void sgema_census_unpack(const sgema_census_system *s, const double *x, double *
 }
 
 void sgema_census_pack(const sgema_census_system *s, const double *S, double *x) {
-  if (s->kind == SGEMA_CENSUS_RANK1) {
-    rank1_pack(s, S, x);
-    return;
-  }
   for (int k = 0; k < s->N; k++)
     x[k] = S[s->row[k] * s->m + s->col[k]];
 }

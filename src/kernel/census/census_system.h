@@ -83,8 +83,8 @@ void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out);
 int sgema_census_system_eval(void *ctx, const double complex *X, double complex *F,
                              double complex *J);
 
-/* S (m x m, symmetric, row-major) from the N unknowns, and back (rank 1: S's rank-1 part along
- * its first rotated coordinate; only for S = t u u^T with u_1 != 0 is that S itself). */
+/* S (m x m, symmetric, row-major) from the N unknowns (rank 1: S = Q (t u u^T) Q^T), and back
+ * (Eq. 6 and the rank-free system only: the census never packs a rank-1 S). */
 void sgema_census_unpack(const sgema_census_system *s, const double *x, double *S);
 void sgema_census_pack(const sgema_census_system *s, const double *S, double *x);
 
