@@ -51,9 +51,10 @@ void census_print_text(FILE *out, const sgema_problem *p, const sgema_census_res
   fputs("paths:", out);
   for (int s = 0; s < 2; s++) {
     fprintf(out, "%s %s", s ? ";" : "", system_names[s]);
-    if (s == 1)
-      fprintf(out, " (%s, %d chart%s)", rank_deficient_system(r), r->charts > 1 ? r->charts : 1,
-              r->charts > 1 ? "s" : "");
+    if (s == 1 && r->charts > 0)
+      fprintf(out, " (rank-1, %d chart%s)", r->charts, r->charts > 1 ? "s" : "");
+    else if (s == 1)
+      fputs(" (rank-free)", out);
     for (int k = 0; k < 4; k++)
       fprintf(out, " %s %ld", outcome_names[k], r->paths[s][k]);
   }
