@@ -159,8 +159,9 @@ static void check_validation_ends(void) {
 }
 
 /* The large-state path's settings (issue 12) default to the values docs/NUMERICS.md gives with
- * their reasons (arnoldi_tol 1e-6: a partial limit at m = 24 stalls at 1e-7; lapack_min_n 64: the
- * matrix-free classification from the state length where the integrator's is). */
+ * their reasons (arnoldi_tol 1e-6: a partial limit at m = 24 stalls at 1e-7; arnoldi_restarts 400:
+ * m = 24 and 32 partial limits need thousands of products; lapack_min_n 64: the matrix-free
+ * classification from the state length where the integrator's is). */
 static void check_large_state_defaults(void) {
   sgema_settings d;
   sgema_settings_default(&d);
@@ -168,9 +169,9 @@ static void check_large_state_defaults(void) {
             d.integration.krylov_min_n == 64,
         "integration: krylov_dim 10, preconditioner block, krylov_min_n 64");
   CHECK(d.classification.spectrum == SGEMA_SPECTRUM_AUTO && d.classification.eigenvalues == 1 &&
-            d.classification.arnoldi_tol == 1e-6 && d.classification.arnoldi_restarts == 60 &&
+            d.classification.arnoldi_tol == 1e-6 && d.classification.arnoldi_restarts == 400 &&
             d.classification.lapack_min_n == 64,
-        "classification: spectrum auto, eigenvalues 1, arnoldi_tol 1e-6, arnoldi_restarts 60, "
+        "classification: spectrum auto, eigenvalues 1, arnoldi_tol 1e-6, arnoldi_restarts 400, "
         "lapack_min_n 64");
   const char *want[] = {"auto", "dense", "lapack", "arnoldi"};
   for (int i = 0; i < 4; i++)
@@ -250,10 +251,10 @@ static void check_complete(void) {
   /* The line an older build wrote: the issue-12 keys cut out by hand. */
   char old[4096];
   size_t n = 0;
-  static const char *const gone[] = {",\"krylov_dim\":10",       ",\"preconditioner\":\"block\"",
-                                     ",\"krylov_min_n\":64",     ",\"spectrum\":\"auto\"",
-                                     ",\"eigenvalues\":1",       ",\"arnoldi_tol\":1e-06",
-                                     ",\"arnoldi_restarts\":60", ",\"lapack_min_n\":64"};
+  static const char *const gone[] = {",\"krylov_dim\":10",        ",\"preconditioner\":\"block\"",
+                                     ",\"krylov_min_n\":64",      ",\"spectrum\":\"auto\"",
+                                     ",\"eigenvalues\":1",        ",\"arnoldi_tol\":1e-06",
+                                     ",\"arnoldi_restarts\":400", ",\"lapack_min_n\":64"};
   int cut = 0;
   for (const char *p = now; now && *p && n + 1 < sizeof old;) {
     size_t skip = 0;

@@ -176,7 +176,7 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
   X_REAL(ARNOLDI_TOL, "classification", "arnoldi_tol", "arnoldi-tol", classification.arnoldi_tol,  \
          SGEMA_OPEN_UNIT, 1e-6, "arnoldi: relative accuracy of the Ritz values")                   \
   X_INT(ARNOLDI_RESTARTS, "classification", "arnoldi_restarts", "arnoldi-restarts", " R",          \
-        classification.arnoldi_restarts, 1, INT_MAX, 60, "arnoldi: restart budget, then lapack")   \
+        classification.arnoldi_restarts, 1, INT_MAX, 400, "arnoldi: restart budget, then lapack")  \
   X_INT(LAPACK_MIN_N, "classification", "lapack_min_n", "lapack-min-n", " N",                      \
         classification.lapack_min_n, 1, INT_MAX, 64,                                               \
         "auto: GSL dense below this state length, arnoldi from it on")                             \

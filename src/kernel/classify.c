@@ -2,6 +2,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, pthreads */
 #include "sgema/classify.h"
+#include "blas_matrix.h"
 #include "classify_arnoldi.h"
 #include "classify_orbit.h"
 #include "sgema/field.h"
@@ -104,7 +105,7 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
   if (m < 1 || n <= m || m > SGEMA_MAX_M || n > SGEMA_MAX_N)
     return NULL;
   gsl_set_error_handler_off();
-  arnoldi_blas_single_thread();
+  blas_single_thread();
   sgema_classifier *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;

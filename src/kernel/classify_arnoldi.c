@@ -1,5 +1,6 @@
 /* The k rightmost eigenvalues of a matrix-free operator: ARPACK's dnaupd/dneupd in regular mode. */
 #include "classify_arnoldi.h"
+#include "blas_matrix.h"
 
 #include <arpack/arpack.h>
 #include <math.h>
@@ -25,18 +26,7 @@
 /* Krylov basis sizes: 30 to 40 vectors, and twice that from LARGE_N on, where the clusters of
  * eigenvalues next to the abscissa grow with n (a partial limit has about n - rank(A) equal ones)
  * and 30 vectors stalled at m = 64, n = 128 (ARPACK did not converge on an SG limit). */
-enum { NCV_MIN = 30, NCV_MAX = 40, LARGE_N = 5000, NCV_LARGE = 80 };
-
-/* OpenBLAS (under ARPACK) would otherwise start one thread per core in every process, and split its
- * sums by the machine's core count. One thread: results depend on the CPU's kernels only. Weak, so
- * that a build against another BLAS (reference BLAS, BLIS: single-threaded as linked) still links;
- * the results file's provenance names the BLAS either way. */
-void openblas_set_num_threads(int num_threads) __attribute__((weak));
-
-void arnoldi_blas_single_thread(void) {
-  if (openblas_set_num_threads)
-    openblas_set_num_threads(1);
-}
+enum { NCV_MIN = 30, NCV_MAX = 40, LARGE_N = 1000, NCV_LARGE = 80 };
 
 struct arnoldi_ws {
   size_t n_max;
@@ -62,7 +52,7 @@ static size_t ncv_for(size_t n, int k) {
 }
 
 arnoldi_ws *arnoldi_alloc(size_t n_max) {
-  arnoldi_blas_single_thread();
+  blas_single_thread();
   arnoldi_ws *w = calloc(1, sizeof *w);
   if (!w)
     return NULL;

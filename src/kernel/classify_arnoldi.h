@@ -12,9 +12,6 @@ typedef void (*arnoldi_op)(void *ctx, const double *x, double *y);
 
 typedef struct arnoldi_ws arnoldi_ws;
 
-/* One OpenBLAS thread per process (ARPACK's and LAPACK's BLAS): see classify_arnoldi.c. */
-void arnoldi_blas_single_thread(void);
-
 /* Workspace for operators of size up to n_max: O(n_max x ncv) doubles, ncv <= 40. */
 arnoldi_ws *arnoldi_alloc(size_t n_max);
 void arnoldi_free(arnoldi_ws *w);

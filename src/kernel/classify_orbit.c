@@ -1,8 +1,9 @@
 /* The orbit's tangent space from the Gram matrix of its tangents, in closed form (no N x K matrix).
  */
 #include "classify_orbit.h"
+#include "blas_matrix.h"
+#include "kernel_sizes.h"
 #include "sgema/status.h"
-#include "small_matrix.h"
 
 #include <lapacke.h>
 #include <math.h>
@@ -268,20 +269,20 @@ int orbit_factor(orbit_ws *o, const sgema_problem *p, const double *y, int froze
 /* coef = T^T z (see the top). */
 static void tangents_t(orbit_ws *o, const double *z, double *coef) {
   const sgema_problem *p = o->p;
-  int n = o->n, m = o->m;
+  int n = o->n, m = o->m, blas = m >= SGEMA_BLAS_MIN_M;
   double *zz = (double *)z, *V = o->W, *T1 = o->X;
   const double *D = sgema_state_A(p, zz), *E = sgema_state_B(p, zz);
-  sm_mul_nt(n, m, n, D, o->A, V);
-  sm_mul_tn(n, n, n, o->B, E, T1);
+  mat_mul_nt(blas, n, m, n, D, o->A, V);
+  mat_mul_tn(blas, n, n, n, o->B, E, T1);
   for (int q = 0; q < n * n; q++)
     V[q] -= T1[q];
   if (!o->frozen) {
-    sm_mul_nt(n, n, n, E, o->B, T1);
+    mat_mul_nt(blas, n, n, n, E, o->B, T1);
     for (int q = 0; q < n * n; q++)
       V[q] += T1[q];
   }
   if (o->C) {
-    sm_mul_nt(n, m, n, sgema_state_C(p, zz), o->C, T1);
+    mat_mul_nt(blas, n, m, n, sgema_state_C(p, zz), o->C, T1);
     for (int q = 0; q < n * n; q++)
       V[q] += T1[q];
   }
@@ -293,9 +294,9 @@ static void tangents_t(orbit_ws *o, const double *z, double *coef) {
     return;
   int d = n - o->r; /* the Y family: U^T (E B^T) U */
   double *EBt = o->X, *UtEBt = o->Y, *S = o->S;
-  sm_mul_nt(n, n, n, E, o->B, EBt);
-  sm_mul_tn(d, n, n, o->U, EBt, UtEBt);
-  sm_mul(d, n, d, UtEBt, o->U, S);
+  mat_mul_nt(blas, n, n, n, E, o->B, EBt);
+  mat_mul_tn(blas, d, n, n, o->U, EBt, UtEBt);
+  mat_mul(blas, d, n, d, UtEBt, o->U, S);
   for (int a = 0; a < d; a++)
     for (int b = a + 1; b < d; b++)
       coef[q++] = S[a * d + b] - S[b * d + a];
@@ -304,7 +305,7 @@ static void tangents_t(orbit_ws *o, const double *z, double *coef) {
 /* out = T coef (see the top). */
 static void tangents(orbit_ws *o, const double *coef, double *out) {
   const sgema_problem *p = o->p;
-  int n = o->n, m = o->m;
+  int n = o->n, m = o->m, blas = m >= SGEMA_BLAS_MIN_M;
   double *W = o->W, *T1 = o->X;
   double *oA = sgema_state_A(p, out), *oB = sgema_state_B(p, out);
   size_t q = 0;
@@ -315,16 +316,16 @@ static void tangents(orbit_ws *o, const double *coef, double *out) {
       W[j * n + i] = -coef[q];
     }
   }
-  sm_mul(n, n, m, W, o->A, oA);
-  sm_mul(n, n, n, o->B, W, oB);
+  mat_mul(blas, n, n, m, W, o->A, oA);
+  mat_mul(blas, n, n, n, o->B, W, oB);
   for (int k = 0; k < n * n; k++)
     oB[k] = -oB[k];
   if (!o->frozen) {
-    sm_mul(n, n, n, W, o->B, T1);
+    mat_mul(blas, n, n, n, W, o->B, T1);
     for (int k = 0; k < n * n; k++)
       oB[k] += T1[k];
     if (o->C)
-      sm_mul(n, n, m, W, o->C, sgema_state_C(p, out));
+      mat_mul(blas, n, n, m, W, o->C, sgema_state_C(p, out));
     return;
   }
   int d = n - o->r; /* Y = U S U^T, S from the Y family's coefficients; oB += Y B */
@@ -336,9 +337,9 @@ static void tangents(orbit_ws *o, const double *coef, double *out) {
       S[b * d + a] = -coef[q];
     }
   }
-  sm_mul(n, d, d, o->U, S, US);
-  sm_mul_nt(n, d, n, US, o->U, W); /* Y = U S U^T into W, then oB += W B */
-  sm_mul(n, n, n, W, o->B, T1);
+  mat_mul(blas, n, d, d, o->U, S, US);
+  mat_mul_nt(blas, n, d, n, US, o->U, W); /* Y = U S U^T into W, then oB += W B */
+  mat_mul(blas, n, n, n, W, o->B, T1);
   for (int k = 0; k < n * n; k++)
     oB[k] += T1[k];
 }
@@ -355,10 +356,10 @@ void orbit_project(orbit_ws *o, const double *z, double *out) {
   for (size_t s = 0; s < k; s++) /* the independent generators, in pivot order */
     x[s] = c[o->piv[s] - 1];
   /* G_SS = R^T R (column-major R, orbit_factor): R^T w = c, then R x = w */
-  LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'T', 'N', (lapack_int)k, 1, o->G, (lapack_int)K, x,
-                 (lapack_int)k);
-  LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'N', 'N', (lapack_int)k, 1, o->G, (lapack_int)K, x,
-                 (lapack_int)k);
+  LAPACKE_dtrtrs_work(LAPACK_COL_MAJOR, 'U', 'T', 'N', (lapack_int)k, 1, o->G, (lapack_int)K, x,
+                      (lapack_int)k);
+  LAPACKE_dtrtrs_work(LAPACK_COL_MAJOR, 'U', 'N', 'N', (lapack_int)k, 1, o->G, (lapack_int)K, x,
+                      (lapack_int)k);
   memset(c, 0, K * sizeof(double));
   for (size_t s = 0; s < k; s++)
     c[o->piv[s] - 1] = x[s];

@@ -1,8 +1,8 @@
 /* The SG, EMA and GD vector fields, their directional derivatives and dense Jacobians. */
 #include "sgema/field.h"
+#include "blas_matrix.h"
 #include "kernel_sizes.h"
 #include "simd_clones.h"
-#include "small_matrix.h"
 
 #include <float.h>
 #include <math.h>
@@ -34,6 +34,7 @@ sgema_field *sgema_field_alloc(int m, int n) {
   sgema_field *w = calloc(1, sizeof *w);
   if (!w)
     return NULL;
+  blas_single_thread();
   size_t nm = (size_t)n * m;
   double *block = calloc(8 * nm + 2 * (size_t)n * n, sizeof(double));
   if (!block) {
@@ -97,17 +98,17 @@ static void transpose(int m, const double *S, double *St) {
 
 /* P = A Sxx and R = B P - C Syx at y; for GD also A Sxy. Shared by eval, jvp and jacobian. */
 static inline ALWAYS_INLINE void prepare(sgema_field *w, const sgema_problem *p, const double *y,
-                                         int m, int n) {
+                                         int m, int n, int blas) {
   double *yy = (double *)y; /* the accessors do not write */
   const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy), *C = sgema_state_C(p, yy);
-  sm_mul(n, m, m, A, p->Sxx, w->P);
-  sm_mul(n, n, m, B, w->P, w->R);
-  sm_mul(n, m, m, C, p->Syx, w->T1);
+  mat_mul(blas, n, m, m, A, p->Sxx, w->P);
+  mat_mul(blas, n, n, m, B, w->P, w->R);
+  mat_mul(blas, n, m, m, C, p->Syx, w->T1);
   for (int i = 0; i < n * m; i++)
     w->R[i] -= w->T1[i];
   if (p->alg == SGEMA_ALG_GD) {
     transpose(m, p->Syx, w->Sxy);
-    sm_mul(n, m, m, A, w->Sxy, w->ASxy);
+    mat_mul(blas, n, m, m, A, w->Sxy, w->ASxy);
   }
 }
 
@@ -118,31 +119,31 @@ static inline ALWAYS_INLINE void prepare(sgema_field *w, const sgema_problem *p,
  * copies they are a few doubles that live in registers. The operations and their order are those
  * of prepare() and the workspace code, so all paths agree bit for bit. */
 static inline ALWAYS_INLINE void eval_mn(sgema_field *w, const sgema_problem *p, double t,
-                                         const double *y, double *f, int m, int n) {
+                                         const double *y, double *f, int m, int n, int blas) {
   int nm = n * m;
   double *yy = (double *)y;
   const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy), *C = sgema_state_C(p, yy);
   double *fA = sgema_state_A(p, f), *fB = sgema_state_B(p, f);
   double P[nm], R[nm], T1[nm];
-  sm_mul(n, m, m, A, p->Sxx, P);
-  sm_mul(n, n, m, B, P, R);
-  sm_mul(n, m, m, C, p->Syx, T1);
+  mat_mul(blas, n, m, m, A, p->Sxx, P);
+  mat_mul(blas, n, n, m, B, P, R);
+  mat_mul(blas, n, m, m, C, p->Syx, T1);
   for (int i = 0; i < nm; i++)
     R[i] -= T1[i];
-  sm_mul_tn(n, n, m, B, R, fA); /* B^T R */
+  mat_mul_tn(blas, n, n, m, B, R, fA); /* B^T R */
   if (p->alg == SGEMA_ALG_GD) {
     /* dA = -(B^T R - (B A Sxy - A Syy) + lambda A) */
     double ASxy[nm], T2[nm];
     transpose(m, p->Syx, w->Sxy);
-    sm_mul(n, m, m, A, w->Sxy, ASxy);
-    sm_mul(n, n, m, B, ASxy, T1);
-    sm_mul(n, m, m, A, p->Syy, T2);
+    mat_mul(blas, n, m, m, A, w->Sxy, ASxy);
+    mat_mul(blas, n, n, m, B, ASxy, T1);
+    mat_mul(blas, n, m, m, A, p->Syy, T2);
     for (int i = 0; i < nm; i++)
       fA[i] -= T1[i] - T2[i];
   }
   for (int i = 0; i < nm; i++)
     fA[i] = -(fA[i] + p->lambda * A[i]);
-  sm_mul_nt(n, m, n, R, A, fB); /* R A^T */
+  mat_mul_nt(blas, n, m, n, R, A, fB); /* R A^T */
   for (int i = 0; i < n * n; i++)
     fB[i] = -(fB[i] + p->lambda * B[i]);
   if (p->alg == SGEMA_ALG_EMA) {
@@ -161,41 +162,41 @@ static inline ALWAYS_INLINE void eval_mn(sgema_field *w, const sgema_problem *p,
  *   dfB = -(dR A^T + R D^T + lambda E)
  *   dfC = (1 - alpha)(D - F)                                                   */
 static inline ALWAYS_INLINE void jvp_mn(sgema_field *w, const sgema_problem *p, double t,
-                                        const double *y, const double *v, double *jv, int m,
-                                        int n) {
+                                        const double *y, const double *v, double *jv, int m, int n,
+                                        int blas) {
   int nm = n * m;
-  prepare(w, p, y, m, n);
+  prepare(w, p, y, m, n, blas);
   double *yy = (double *)y, *vv = (double *)v;
   const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy);
   const double *D = sgema_state_A(p, vv), *E = sgema_state_B(p, vv), *F = sgema_state_C(p, vv);
   double *jA = sgema_state_A(p, jv), *jB = sgema_state_B(p, jv);
 
-  sm_mul(n, m, m, D, p->Sxx, w->T1); /* D Sxx */
-  sm_mul(n, n, m, B, w->T1, w->dR);  /* B D Sxx */
-  sm_mul(n, n, m, E, w->P, w->T1);   /* E A Sxx */
-  sm_mul(n, m, m, F, p->Syx, w->T2); /* F Syx */
+  mat_mul(blas, n, m, m, D, p->Sxx, w->T1); /* D Sxx */
+  mat_mul(blas, n, n, m, B, w->T1, w->dR);  /* B D Sxx */
+  mat_mul(blas, n, n, m, E, w->P, w->T1);   /* E A Sxx */
+  mat_mul(blas, n, m, m, F, p->Syx, w->T2); /* F Syx */
   for (int i = 0; i < nm; i++)
     w->dR[i] += w->T1[i] - w->T2[i];
 
-  sm_mul_tn(n, n, m, E, w->R, jA);     /* E^T R */
-  sm_mul_tn(n, n, m, B, w->dR, w->T1); /* B^T dR */
+  mat_mul_tn(blas, n, n, m, E, w->R, jA);     /* E^T R */
+  mat_mul_tn(blas, n, n, m, B, w->dR, w->T1); /* B^T dR */
   for (int i = 0; i < nm; i++)
     jA[i] = -(jA[i] + w->T1[i] + p->lambda * D[i]);
   if (p->alg == SGEMA_ALG_GD) {
-    sm_mul(n, n, m, E, w->ASxy, w->T1); /* E A Sxy */
+    mat_mul(blas, n, n, m, E, w->ASxy, w->T1); /* E A Sxy */
     for (int i = 0; i < nm; i++)
       jA[i] += w->T1[i];
-    sm_mul(n, m, m, D, w->Sxy, w->T1); /* D Sxy */
-    sm_mul(n, n, m, B, w->T1, w->T2);  /* B D Sxy */
+    mat_mul(blas, n, m, m, D, w->Sxy, w->T1); /* D Sxy */
+    mat_mul(blas, n, n, m, B, w->T1, w->T2);  /* B D Sxy */
     for (int i = 0; i < nm; i++)
       jA[i] += w->T2[i];
-    sm_mul(n, m, m, D, p->Syy, w->T1); /* D Syy */
+    mat_mul(blas, n, m, m, D, p->Syy, w->T1); /* D Syy */
     for (int i = 0; i < nm; i++)
       jA[i] -= w->T1[i];
   }
 
-  sm_mul_nt(n, m, n, w->dR, A, jB);    /* dR A^T */
-  sm_mul_nt(n, m, n, w->R, D, w->BtB); /* R D^T (BtB is scratch here) */
+  mat_mul_nt(blas, n, m, n, w->dR, A, jB);    /* dR A^T */
+  mat_mul_nt(blas, n, m, n, w->R, D, w->BtB); /* R D^T (BtB is scratch here) */
   for (int i = 0; i < n * n; i++)
     jB[i] = -(jB[i] + w->BtB[i] + p->lambda * E[i]);
   if (p->alg == SGEMA_ALG_EMA) {
@@ -221,7 +222,7 @@ static inline ALWAYS_INLINE void jvp_mn(sgema_field *w, const sgema_problem *p, 
 static inline ALWAYS_INLINE void jacobian_mn(sgema_field *w, const sgema_problem *p, double t,
                                              const double *y, double *J, int m, int n) {
   int nm = n * m, ema = p->alg == SGEMA_ALG_EMA, gd = p->alg == SGEMA_ALG_GD;
-  prepare(w, p, y, m, n);
+  prepare(w, p, y, m, n, 0);
   size_t N = sgema_problem_dim(p);
   double *yy = (double *)y;
   const double *A = sgema_state_A(p, yy), *B = sgema_state_B(p, yy);
@@ -303,11 +304,11 @@ typedef void (*jacobian_fn)(sgema_field *, const sgema_problem *, double, const 
 #define SGEMA_FIELD_FLOW(M, N, CLONES)                                                             \
   CLONES static void eval_##M##_##N(sgema_field *w, const sgema_problem *p, double t,              \
                                     const double *y, double *f) {                                  \
-    eval_mn(w, p, t, y, f, M, N);                                                                  \
+    eval_mn(w, p, t, y, f, M, N, 0);                                                               \
   }                                                                                                \
   CLONES static void jvp_##M##_##N(sgema_field *w, const sgema_problem *p, double t,               \
                                    const double *y, const double *v, double *jv) {                 \
-    jvp_mn(w, p, t, y, v, jv, M, N);                                                               \
+    jvp_mn(w, p, t, y, v, jv, M, N, 0);                                                            \
   }
 #define SGEMA_FIELD_FULL(M, N)                                                                     \
   SGEMA_FIELD_FLOW(M, N, )                                                                         \
@@ -326,11 +327,21 @@ SGEMA_LARGE_STATE_SIZES(SGEMA_FIELD_FLOW_CLONED)
 /* The generic copies, for every other size. */
 SGEMA_CLONES static void eval_generic(sgema_field *w, const sgema_problem *p, double t,
                                       const double *y, double *f) {
-  eval_mn(w, p, t, y, f, p->m, p->n);
+  eval_mn(w, p, t, y, f, p->m, p->n, 0);
 }
 SGEMA_CLONES static void jvp_generic(sgema_field *w, const sgema_problem *p, double t,
                                      const double *y, const double *v, double *jv) {
-  jvp_mn(w, p, t, y, v, jv, p->m, p->n);
+  jvp_mn(w, p, t, y, v, jv, p->m, p->n, 0);
+}
+/* The copies for states from m = SGEMA_BLAS_MIN_M on (kernel_sizes.h): products through the BLAS.
+ */
+static void eval_blas(sgema_field *w, const sgema_problem *p, double t, const double *y,
+                      double *f) {
+  eval_mn(w, p, t, y, f, p->m, p->n, 1);
+}
+static void jvp_blas(sgema_field *w, const sgema_problem *p, double t, const double *y,
+                     const double *v, double *jv) {
+  jvp_mn(w, p, t, y, v, jv, p->m, p->n, 1);
 }
 static void jacobian_generic(sgema_field *w, const sgema_problem *p, double t, const double *y,
                              double *J) {
@@ -350,6 +361,7 @@ typedef struct field_kernel_ {
 static const field_kernel kernels[] = {FULL(1, 2), FULL(1, 3), FULL(2, 3), FULL(2, 4),
                                        SGEMA_LARGE_STATE_SIZES(FLOW)};
 static const field_kernel generic_kernel = {0, 0, eval_generic, jvp_generic, jacobian_generic};
+static const field_kernel blas_kernel = {0, 0, eval_blas, jvp_blas, jacobian_generic};
 #undef FULL
 #undef FLOW
 
@@ -358,6 +370,8 @@ static inline const field_kernel *kernel_for(sgema_field *w, const sgema_problem
   if (w->kernel && w->kernel_m == p->m && w->kernel_n == p->n)
     return w->kernel;
   const field_kernel *k = &generic_kernel;
+  if (!w->generic_only && p->m >= SGEMA_BLAS_MIN_M)
+    k = &blas_kernel;
   for (size_t i = 0; !w->generic_only && i < sizeof kernels / sizeof *kernels; i++)
     if (kernels[i].m == p->m && kernels[i].n == p->n)
       k = &kernels[i];

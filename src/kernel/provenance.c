@@ -1,7 +1,7 @@
 /* The facts that decide a trial's bits across machines: library versions, BLAS kernel, CPU. */
 #define _GNU_SOURCE /* gnu_get_libc_version */
 #include "sgema/provenance.h"
-#include "classify_arnoldi.h"
+#include "blas_matrix.h"
 
 #include <gnu/libc-version.h>
 #include <gsl/gsl_version.h>
@@ -88,7 +88,7 @@ size_t sgema_provenance_numerics(char *buf, size_t size) {
     return 0;
   buf[0] = '\0';
   text t = {buf, size, 0};
-  arnoldi_blas_single_thread();
+  blas_single_thread();
   int openblas = openblas_get_config && openblas_get_corename && openblas_get_num_threads;
   if (openblas) {
     line(&t, "blas", "%s", openblas_get_config());

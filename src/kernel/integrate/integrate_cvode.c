@@ -1,6 +1,7 @@
 /* The cvode method: CVODE's BDF with SPGMR on the analytic Jacobian-vector product (no N x N
  * matrix), optionally preconditioned by the Jacobian's block-diagonal structure. */
 #include "integrate_cvode.h"
+#include "blas_matrix.h"
 #include "cvode_vector.h"
 #include "integ_control.h"
 #include "integ_evolve.h"
@@ -199,8 +200,14 @@ static int prec_setup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok
 
 /* X (rows x k) = Y (rows x k) M (k x k). Rows of X as axpys over the rows of M, contiguous and
  * vectorised (src/kernel/small_matrix.h says why the rounding is that of dot products). */
-static inline __attribute__((always_inline)) void
-mul_right(int rows, int k, const double *restrict Y, const double *restrict M, double *restrict X) {
+static inline __attribute__((always_inline)) void mul_right(int blas, int rows, int k,
+                                                            const double *restrict Y,
+                                                            const double *restrict M,
+                                                            double *restrict X) {
+  if (blas) {
+    bm_gemm_nn(rows, k, k, 1.0, Y, M, 0.0, X);
+    return;
+  }
   for (int i = 0; i < rows; i++) {
     const double *restrict y = Y + (size_t)i * k;
     double *restrict x = X + (size_t)i * k;
@@ -213,9 +220,17 @@ mul_right(int rows, int k, const double *restrict Y, const double *restrict M, d
 }
 
 /* X (n x m) = Q^T Y (n x m), or Q Y when !trans, as axpys over Y's rows. */
-static inline __attribute__((always_inline)) void mul_left(int n, int m, const double *restrict Q,
+static inline __attribute__((always_inline)) void mul_left(int blas, int n, int m,
+                                                           const double *restrict Q,
                                                            const double *restrict Y, int trans,
                                                            double *restrict X) {
+  if (blas) {
+    if (trans)
+      bm_gemm_tn(n, n, m, 1.0, Q, Y, 0.0, X);
+    else
+      bm_gemm_nn(n, n, m, 1.0, Q, Y, 0.0, X);
+    return;
+  }
   for (int i = 0; i < n; i++) {
     double *restrict x = X + (size_t)i * m;
     for (int j = 0; j < m; j++)
@@ -230,29 +245,28 @@ static inline __attribute__((always_inline)) void mul_left(int n, int m, const d
 }
 
 /* z = P^-1 r for the block diagonal P of I - gamma J (the comment at the top). */
-static inline __attribute__((always_inline)) void block_solve_mn(const cvode_ws *w,
-                                                                 const sgema_problem *p, double t,
-                                                                 double gamma, const double *r,
-                                                                 double *z, int m, int n) {
+static inline __attribute__((always_inline)) void
+block_solve_mn(const cvode_ws *w, const sgema_problem *p, double t, double gamma, const double *r,
+               double *z, int m, int n, int blas) {
   double c = 1.0 + gamma * p->lambda, *T1 = w->tmp, *T2 = w->tmp2;
   /* A block: D = Q [(Q^T R V) ./ (c + gamma g_i s_j)] V^T */
   const double *RA = sgema_state_A(p, (double *)r);
   double *DA = sgema_state_A(p, z);
-  mul_left(n, m, w->Q, RA, 1, T1);
-  mul_right(n, m, T1, w->V, T2);
+  mul_left(blas, n, m, w->Q, RA, 1, T1);
+  mul_right(blas, n, m, T1, w->V, T2);
   for (int i = 0; i < n; i++)
     for (int j = 0; j < m; j++)
       T2[i * m + j] /= c + gamma * w->g[i] * w->sv[j];
-  mul_right(n, m, T2, w->Vt, T1);
-  mul_left(n, m, w->Q, T1, 0, DA);
+  mul_right(blas, n, m, T2, w->Vt, T1);
+  mul_left(blas, n, m, w->Q, T1, 0, DA);
   /* B block: E = R U diag(1 / (c + gamma w_j)) U^T */
   const double *RB = sgema_state_B(p, (double *)r);
   double *EB = sgema_state_B(p, z);
-  mul_right(n, n, RB, w->U, T1);
+  mul_right(blas, n, n, RB, w->U, T1);
   for (int i = 0; i < n; i++)
     for (int j = 0; j < n; j++)
       T1[i * n + j] /= c + gamma * w->wv[j];
-  mul_right(n, n, T1, w->Ut, EB);
+  mul_right(blas, n, n, T1, w->Ut, EB);
   if (p->alg == SGEMA_ALG_EMA) {
     size_t nm = (size_t)n * m;
     double k = 1.0 + gamma * (1.0 - sgema_momentum_alpha(&p->momentum, t));
@@ -271,13 +285,17 @@ static inline __attribute__((always_inline)) void block_solve_mn(const cvode_ws 
   SGEMA_CLONES static void block_solve_##M##_##N(const cvode_ws *w, const sgema_problem *p,        \
                                                  double t, double gamma, const double *r,          \
                                                  double *z) {                                      \
-    block_solve_mn(w, p, t, gamma, r, z, M, N);                                                    \
+    block_solve_mn(w, p, t, gamma, r, z, M, N, 0);                                                 \
   }
 SGEMA_LARGE_STATE_SIZES(BLOCK_SOLVE_COPY)
 #undef BLOCK_SOLVE_COPY
 SGEMA_CLONES static void block_solve_generic(const cvode_ws *w, const sgema_problem *p, double t,
                                              double gamma, const double *r, double *z) {
-  block_solve_mn(w, p, t, gamma, r, z, p->m, p->n);
+  block_solve_mn(w, p, t, gamma, r, z, p->m, p->n, 0);
+}
+static void block_solve_blas(const cvode_ws *w, const sgema_problem *p, double t, double gamma,
+                             const double *r, double *z) {
+  block_solve_mn(w, p, t, gamma, r, z, p->m, p->n, 1);
 }
 
 /* The copy for m x n states. */
@@ -296,7 +314,7 @@ static block_solve_fn block_solve_for(int m, int n) {
     return block_solve_##M##_##N;
   SGEMA_LARGE_STATE_SIZES(BLOCK_SOLVE_PICK)
 #undef BLOCK_SOLVE_PICK
-  return block_solve_generic;
+  return m >= SGEMA_BLAS_MIN_M ? block_solve_blas : block_solve_generic;
 }
 
 static int prec_solve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vector zv,
