@@ -372,7 +372,8 @@ static inline const field_kernel *kernel_for(sgema_field *w, const sgema_problem
   const field_kernel *k = &generic_kernel;
   if (!w->generic_only && p->m >= SGEMA_BLAS_MIN_M)
     k = &blas_kernel;
-  for (size_t i = 0; !w->generic_only && i < sizeof kernels / sizeof *kernels; i++)
+  for (size_t i = 0;
+       !w->generic_only && p->m < SGEMA_BLAS_MIN_M && i < sizeof kernels / sizeof *kernels; i++)
     if (kernels[i].m == p->m && kernels[i].n == p->n)
       k = &kernels[i];
   w->kernel = k;

@@ -309,12 +309,14 @@ void cvode_use_generic_solves(int on) {
 static block_solve_fn block_solve_for(int m, int n) {
   if (generic_solves_only)
     return block_solve_generic;
+  if (m >= SGEMA_BLAS_MIN_M)
+    return block_solve_blas;
 #define BLOCK_SOLVE_PICK(M, N)                                                                     \
   if (m == M && n == N)                                                                            \
     return block_solve_##M##_##N;
   SGEMA_LARGE_STATE_SIZES(BLOCK_SOLVE_PICK)
 #undef BLOCK_SOLVE_PICK
-  return m >= SGEMA_BLAS_MIN_M ? block_solve_blas : block_solve_generic;
+  return block_solve_generic;
 }
 
 static int prec_solve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector rv, N_Vector zv,

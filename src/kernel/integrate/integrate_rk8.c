@@ -1,5 +1,6 @@
 /* Prince & Dormand's embedded Runge-Kutta 8(7) pair (J. Comp. Appl. Math. 7, 1981), 13 stages. */
 #include "integrate_rk8.h"
+#include "simd_clones.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,13 @@ RK8_SPECIALISE(15)
 RK8_SPECIALISE(24)
 RK8_SPECIALISE(32)
 
+/* Every other length (the large states' explicit phase) is also compiled for AVX2, chosen at load
+ * time: wider vectors, the same operations on each component, so the same bits (simd_clones.h). */
+SGEMA_CLONES static void step_any(rk8_ws *w, integ_run *r, double t, double h, const double *y,
+                                  const double *f, double *ynew, double *yerr, double *fnew) {
+  step_n(w, r, t, h, y, f, ynew, yerr, fnew, w->N);
+}
+
 void rk8_step(rk8_ws *w, integ_run *r, double t, double h, const double *y, const double *f,
               double *ynew, double *yerr, double *fnew) {
   switch (w->N) {
@@ -191,6 +199,6 @@ void rk8_step(rk8_ws *w, integ_run *r, double t, double h, const double *y, cons
     step_32(w, r, t, h, y, f, ynew, yerr, fnew);
     break;
   default:
-    step_n(w, r, t, h, y, f, ynew, yerr, fnew, w->N);
+    step_any(w, r, t, h, y, f, ynew, yerr, fnew);
   }
 }
