@@ -193,6 +193,13 @@ for opt in --seed --run --trial --rho --tau --lambda --input --alg --m --n --tim
   grep -qF -- "$opt" help.txt || fail "--help does not mention $opt"
 done
 "$BIN" --version | grep -q '^sgema-trial (sgema) [0-9]' || fail "--version"
+# The version names the commit the binary was built from, even when CMake last configured at an
+# older one (the stamp is rewritten at build time): checked where the sources are a git clone.
+SRC=$(dirname "$0")/..
+if commit=$(git -C "$SRC" describe --always --dirty 2>/dev/null); then
+  checks=$((checks + 1))
+  "$BIN" --version | grep -qF "($commit)" || fail "--version does not name the build's commit $commit"
+fi
 
 # json_check FILE: parses, and the class is one of the six.
 json_check() {

@@ -20,9 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef SGEMA_VERSION
-#define SGEMA_VERSION "0.1.0"
-#endif
+#include "build_info.h"
 
 #define PROG "sgema-census"
 
