@@ -33,12 +33,14 @@ check "summary text: a spectrum line per run" test "$(grep -c '^  spectrum solve
 check "summary text: the diverged run's trials have no spectrum" \
   grep -q "dense 0, lapack 0, arnoldi 0, none 6; fell back 0; largest abscissa error nan" s.txt
 
-# A resume under other numerics (here: the file's attribute edited) says so and records both.
+# A resume under other numerics or by another build (here: the file's attributes edited) says so
+# and records both.
 cp s.h5 other.h5
 $PY - other.h5 <<'PY'
 import sys, h5py
 with h5py.File(sys.argv[1], "r+") as f:
     f.attrs["numerics"] = "blas: another\n"
+    f.attrs["program_version"] = "0.0.0 (another)"
 PY
 $MPIRUN -np 1 "$RUN" "$SRC/tests/runner/spectrum.yaml" -o other.h5 --resume --quiet >other.out 2>&1
 check "resume under other numerics: exit 0" test $? -eq 0
@@ -46,6 +48,13 @@ check "resume under other numerics: a note" grep -q "note: resumed under other n
 check "resume under other numerics: both recorded" \
   $PY -c 'import sys, h5py; t = h5py.File(sys.argv[1], "r").attrs["numerics"]; \
 sys.exit(not (t.startswith("blas: another\nresumed with:\nblas: ") and "\nmpi: " in t))' other.h5
+check "resume by another build: a note" grep -q "note: resumed under another build" other.out
+check "resume by another build: both versions recorded" \
+  $PY -c 'import sys, h5py; t = h5py.File(sys.argv[1], "r").attrs["program_version"]; \
+sys.exit(not (t.startswith("0.0.0 (another)\nresumed with:\n") and t.count("\n") == 2))' other.h5
+check "resume by the same build: flags unchanged" \
+  $PY -c 'import sys, h5py; a = [h5py.File(f, "r").attrs["build_flags"] for f in sys.argv[1:]]; \
+sys.exit(a[0] != a[1])' s.h5 other.h5
 
 # Format 2 (before the spectrum's columns): read by every analysis tool, refused by --resume.
 cp s.h5 v2.h5

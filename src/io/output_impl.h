@@ -135,10 +135,11 @@ const char *output_create_file(sgema_output *o, const sgema_experiment *e,
 
 /* ---- output_resume.c ---- */
 
-/* Reopens path (through fapl) for e and checks that it holds e's runs; NULL, "" (reason in diag)
+/* Reopens path (through fapl) for e and checks that it holds e's runs, adding info's build and
+ * numerics to the provenance when they differ; NULL, "" (reason in diag)
  * or what failed. Collective. */
 const char *output_reopen(sgema_output *o, const sgema_experiment *e, const char *path, hid_t fapl,
-                          const char *numerics, sgema_diagnostics *diag);
+                          const sgema_output_info *info, sgema_diagnostics *diag);
 
 /* ---- output_compare.c ---- */
 

@@ -20,7 +20,7 @@ int sgema_output_open(sgema_output **out, MPI_Comm comm, const sgema_experiment 
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   const char *failed = output_types(o, fapl, comm);
   if (!failed)
-    failed = info->resume ? output_reopen(o, e, path, fapl, info->numerics, diag)
+    failed = info->resume ? output_reopen(o, e, path, fapl, info, diag)
                           : output_create_file(o, e, info, fapl, diag);
   /* The new file's metadata on disk before any raw data: from here on only raw data is written. */
   if (!failed && H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)

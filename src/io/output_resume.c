@@ -389,39 +389,54 @@ static const char *root_update(sgema_output *o, const sgema_experiment *e) {
   return bad ? "updating the stored experiment" : NULL;
 }
 
-/* The rows computed now are computed under these numerics (NULL: this process's): when they are
- * not the ones the file records (another CPU, BLAS kernel or library), a note says so and the
- * attribute gains them after a "resumed with:" line, so that it describes every row. Unchanged:
- * nothing written. */
-static const char *numerics_update(sgema_output *o, const char *numerics, sgema_diagnostics *diag,
-                                   const char *path) {
-  char own[SGEMA_OUTPUT_NUMERICS_SIZE], *stored = NULL;
+/* Attribute `name` describes every row: when the rows computed now are made under another value
+ * (`now`: another build, CPU, BLAS kernel or library), a note says so and the attribute gains it
+ * after a "resumed with:" line. Unchanged: nothing written. */
+static const char *provenance_update(sgema_output *o, const char *name, const char *now,
+                                     const char *what, sgema_diagnostics *diag, const char *path) {
+  char *stored = NULL;
   size_t len = 0;
-  const char *now = numerics;
-  if (!now) {
-    sgema_output_numerics(own, sizeof own);
-    now = own;
-  }
-  if (output_attr_read_str(o, o->file, RF_ROOT(NUMERICS), &stored, &len) < 0)
-    return "reading the stored numerics";
+  if (output_attr_read_str(o, o->file, name, &stored, &len) < 0)
+    return "reading the stored provenance";
   const char *failed = NULL;
   if (!strstr(stored, now)) { /* the first, or one already added by a resume */
     sgema_diagnostics_add(diag, path, 1, 1, NULL,
-                          "note: resumed under other numerics than the file records (attribute "
-                          "numerics): the rows computed now may differ from the others in the "
-                          "last bits");
+                          "note: resumed under %s than the file records (attribute %s): the rows "
+                          "computed now may differ from the others in the last bits",
+                          what, name);
     size_t size = len + strlen(now) + 32;
     char *both = malloc(size);
     if (!both)
-      failed = "updating the numerics (out of memory)";
+      failed = "updating the provenance (out of memory)";
     else {
-      snprintf(both, size, "%sresumed with:\n%s", stored, now);
-      if (output_attr_str(o, o->file, RF_ROOT(NUMERICS), both) < 0)
-        failed = "updating the numerics";
+      const char *sep = len && stored[len - 1] != '\n' ? "\n" : "";
+      snprintf(both, size, "%s%sresumed with:\n%s", stored, sep, now);
+      if (output_attr_str(o, o->file, name, both) < 0)
+        failed = "updating the provenance";
       free(both);
     }
   }
   free(stored);
+  return failed;
+}
+
+/* The build and numerics the rows computed now are made under, added to the file's when they
+ * differ (info->numerics NULL: this process's). */
+static const char *provenance_resume(sgema_output *o, const sgema_output_info *info,
+                                     sgema_diagnostics *diag, const char *path) {
+  char own[SGEMA_OUTPUT_NUMERICS_SIZE];
+  const char *numerics = info->numerics;
+  if (!numerics) {
+    sgema_output_numerics(own, sizeof own);
+    numerics = own;
+  }
+  const char *failed =
+      provenance_update(o, RF_ROOT(PROGRAM_VERSION), info->version, "another build", diag, path);
+  if (!failed)
+    failed = provenance_update(o, RF_ROOT(BUILD_FLAGS), info->build_flags, "other build flags",
+                               diag, path);
+  if (!failed)
+    failed = provenance_update(o, RF_ROOT(NUMERICS), numerics, "other numerics", diag, path);
   return failed;
 }
 
@@ -435,7 +450,7 @@ static const char *resume_count(sgema_output *o) {
 }
 
 const char *output_reopen(sgema_output *o, const sgema_experiment *e, const char *path, hid_t fapl,
-                          const char *numerics, sgema_diagnostics *diag) {
+                          const sgema_output_info *info, sgema_diagnostics *diag) {
   /* Not HDF5 at all (empty, cut before its superblock, another kind of file): refused before
    * opening it for writing, which would otherwise write a superblock into it. */
   if (access(path, F_OK) == 0 && H5Fis_hdf5(path) <= 0) {
@@ -467,7 +482,7 @@ const char *output_reopen(sgema_output *o, const sgema_experiment *e, const char
   if (!failed)
     failed = root_update(o, e);
   if (!failed)
-    failed = numerics_update(o, numerics, diag, path);
+    failed = provenance_resume(o, info, diag, path);
   if (!failed)
     failed = output_runs_verify_done(o, diag, path);
   if (!failed)
