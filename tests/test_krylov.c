@@ -158,6 +158,34 @@ static void test_arnoldi_history(void) {
   sgema_trial_free(t2);
 }
 
+/* An SG m = 8 partial limit (rank 5; sweep-m.yaml's seed 1, run 11, trial 1089) where ARPACK,
+ * asked for the rightmost eigenvalue only, converged on a complex pair at -0.0599 and missed
+ * -lambda = -0.0535, an eigenvalue of multiplicity 55: the abscissa it gives must be LAPACK's, and
+ * never left of -lambda. */
+static void test_arnoldi_missed_cluster(void) {
+  sgema_settings s = settings(SGEMA_ALG_SG, 8, 16, SGEMA_METHOD_HYBRID);
+  sgema_trial *t = sgema_trial_alloc(&s);
+  sgema_classifier *cl = sgema_classifier_alloc(8, 16), *ca = sgema_classifier_alloc(8, 16);
+  sgema_classification sl = s.classification, sa = s.classification;
+  sl.spectrum = SGEMA_SPECTRUM_LAPACK;
+  sa.spectrum = SGEMA_SPECTRUM_ARNOLDI;
+  sgema_record r;
+  int st = sgema_trial_run(t, 1, 11, 1089, &r, NULL);
+  sgema_limit ll, la;
+  const sgema_problem *p = &r.problem;
+  st = st || sgema_classify(cl, &sl, p, r.integ.t_end, r.y_end, r.integ.end, &ll);
+  st = st || sgema_classify(ca, &sa, p, r.integ.t_end, r.y_end, r.integ.end, &la);
+  const sgema_spectrum_info *in = sgema_classifier_last_spectrum(ca);
+  CHECK(st == 0 && la.cls == SGEMA_CLASS_PARTIAL && fabs(la.max_re - ll.max_re) < 1e-6 &&
+            fabs(ll.max_re + p->lambda) < 1e-6 && in->used == SGEMA_SPECTRUM_ARNOLDI,
+        "sg m=8 n=16 trial 1089: arnoldi's abscissa %.12g (%ld products) is LAPACK's %.12g = "
+        "-lambda (%.12g)",
+        la.max_re, in->products, ll.max_re, -p->lambda);
+  sgema_trial_free(t);
+  sgema_classifier_free(cl);
+  sgema_classifier_free(ca);
+}
+
 /* ---- spectra: LAPACK and Arnoldi against GSL's dense eigensolver ---------------------------- */
 
 /* On sampled limits: arnoldi (default k) and lapack give the same class and abscissae within 1e-6;
@@ -175,7 +203,7 @@ static void test_spectra(sgema_alg alg, int m, int n, int trials) {
   sl.spectrum = SGEMA_SPECTRUM_LAPACK;
   sa.spectrum = SGEMA_SPECTRUM_ARNOLDI;
   int same_cls = 0, compared = 0, converged = 0, errors = 0, gsl_same = 0, gsl_compared = 0;
-  double worst_a = 0.0, worst_g = 0.0, worst_est = 0.0;
+  double worst_a = 0.0, worst_g = 0.0, worst_est = 0.0, below = -INFINITY;
   for (int i = 0; i < trials; i++) {
     sgema_record r;
     if (sgema_trial_run(t, 7, 1, (uint32_t)i, &r, NULL) != 0 || r.integ.end != SGEMA_END_CONVERGED)
@@ -187,6 +215,9 @@ static void test_spectra(sgema_alg alg, int m, int n, int trials) {
     errors += sgema_classify(ca, &sa, p, r.integ.t_end, r.y_end, r.integ.end, &la);
     const sgema_spectrum_info *in = sgema_classifier_last_spectrum(ca);
     compared++;
+    /* -lambda is an eigenvalue off the orbit at every state (docs/NUMERICS.md): the abscissa
+     * is never left of it, whichever solver computed it. */
+    below = fmax(below, -p->lambda - fmin(fmin(ld.max_re, ll.max_re), la.max_re));
     same_cls += ll.cls == la.cls && ll.symmetry_zeros == la.symmetry_zeros;
     worst_a = fmax(worst_a, fabs(ll.max_re - la.max_re));
     converged += !in->fell_back;
@@ -202,6 +233,8 @@ static void test_spectra(sgema_alg alg, int m, int n, int trials) {
         "%s m=%d n=%d: %d limits, arnoldi and lapack same class and orbit dimension on %d, "
         "abscissae within 1e-6 (max %.1e; arnoldi converged on %d, max Ritz estimate %.1e)",
         sgema_alg_name(alg), m, n, compared, same_cls, worst_a, converged, worst_est);
+  CHECK(below < 1e-6, "%s m=%d n=%d: no abscissa left of -lambda (furthest %.1e)",
+        sgema_alg_name(alg), m, n, below);
   CHECK(gsl_same == gsl_compared && worst_g < 1e-6,
         "%s m=%d n=%d: GSL's dense path agrees (class, abscissa within 1e-6, max %.1e) on the %d "
         "limits where its orbit dimension is LAPACK's (%d others)",
@@ -347,6 +380,7 @@ int main(void) {
   test_order(SGEMA_ALG_SG, 2, 4, SGEMA_METHOD_CVODE);
   test_order(SGEMA_ALG_EMA, 4, 8, SGEMA_METHOD_HYBRID);
   test_arnoldi_history();
+  test_arnoldi_missed_cluster();
   test_sized_solves(SGEMA_ALG_SG, 4, 8);
   test_sized_solves(SGEMA_ALG_EMA, 3, 6);
   test_classes(SGEMA_ALG_SG, 2, 4, SGEMA_METHOD_CVODE, 200);

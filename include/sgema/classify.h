@@ -88,7 +88,8 @@ int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sge
                    double t, const double *y, sgema_end end, sgema_limit *out);
 
 /* The reduced spectrum at (t, y): largest real part of the eigenvalues of the Jacobian restricted
- * to the complement of the O(n) orbit's tangent space, and that space's dimension. */
+ * to the complement of the O(n) orbit's tangent space, and that space's dimension. y is taken for
+ * an equilibrium: an Arnoldi result left of -lambda is a miss (docs/NUMERICS.md). */
 int sgema_classifier_spectrum(sgema_classifier *c, const sgema_classification *s,
                               const sgema_problem *p, double t, const double *y, double *max_re,
                               int *symmetry_zeros);

@@ -65,6 +65,9 @@ struct sgema_classifier {
   void *stop_ctx;
   struct dense_job *job; /* a dense spectrum running in its own thread (see dense_job), or NULL */
   int in_job;            /* the job's thread is the one using c (it alone calls stopped()) */
+  /* 0 while sgema_classify diagnoses a state that is not a converged limit: the -lambda bound
+   * (arnoldi_missed) holds at equilibria only. */
+  int at_equilibrium;
 };
 
 static void classifier_release(sgema_classifier *c);
@@ -111,6 +114,7 @@ sgema_classifier *sgema_classifier_alloc(int m, int n) {
     return NULL;
   size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n);
   c->N_max = N;
+  c->at_equilibrium = 1;
   c->m_max = m;
   c->n_max = n;
   c->field = sgema_field_alloc(m, n);
@@ -519,8 +523,50 @@ static double dense_bytes(const sgema_classifier *c, const sgema_problem *p) {
   return sgema_dense_spectrum_bytes(p->n, (int)c->N_max);
 }
 
+/* ARPACK on the reduced operator for the k rightmost eigenvalues: 0 and *res, -1 when it did not
+ * converge, or ARNOLDI_STOPPED. *products accumulates the operator applications. */
+static int arnoldi_attempts(sgema_classifier *c, const sgema_classification *s, reduced_op *o,
+                            int k, size_t korbit, arnoldi_result *res, long *products) {
+  o->offset = 0.0;
+  double shift = reduced_shift(o);
+  int rc = 0;
+  /* The tangent space's eigenvalue -shift must not be among the rightmost: when it is, every
+   * reduced eigenvalue lies left of it, and a larger shift shows them. And ARPACK's test is
+   * relative, |residual| <= tol |theta|: next to a critical abscissa (theta near 0, a trial not
+   * converged at t_max) it asks for 1e-12 and more and stalls (m = 64, n = 128); the operator
+   * shifted by the identity makes the test absolute, tol itself, and is tried second. */
+  for (int attempt = 0; attempt < 4; attempt++) {
+    o->shift = shift;
+    rc = arnoldi_rightmost(c->arn, o->N, k, s->arnoldi_tol, s->arnoldi_restarts, reduced_product,
+                           reduced_stopped, o, res);
+    *products += res->products;
+    if (rc == ARNOLDI_STOPPED)
+      return rc;
+    if (rc != 0 && o->offset == 0.0) {
+      o->offset = 1.0;
+      continue;
+    }
+    if (rc != 0 || korbit == 0 || fabs(res->re[res->k - 1] - o->offset + shift) > 1e-6 * shift)
+      break;
+    shift *= 8.0;
+  }
+  return rc;
+}
+
+/* -lambda is an eigenvalue of the Jacobian off the orbit at every state, for every algorithm
+ * (docs/NUMERICS.md, "A lower bound on the abscissa"): a rightmost Ritz value left of it means
+ * ARPACK converged without seeing eigenvalues further right. The slack is the abscissa's accuracy
+ * target. */
+enum { ARNOLDI_RETRY_K = 4 };
+static const double ARNOLDI_BOUND_SLACK = 1e-6;
+
+static int arnoldi_missed(const sgema_problem *p, const reduced_op *o, const arnoldi_result *res) {
+  return o->c->at_equilibrium && res->abscissa - o->offset < -p->lambda - ARNOLDI_BOUND_SLACK;
+}
+
 /* The k rightmost reduced eigenvalues by ARPACK, the orbit's dimension into *k; -1 when it did not
- * converge (the caller then computes the dense spectrum), else a status. */
+ * converge or missed the bound twice (the caller then computes the dense spectrum), else a
+ * status. */
 static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
                             const sgema_problem *p, double t, const double *y, size_t N, int frozen,
                             size_t *k, double *max_re) {
@@ -537,31 +583,21 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
     return SGEMA_ENOMEM;
   reduced_op o = {c, p, t, y, N, sgema_problem_dim(p), 0.0, 0.0};
   arnoldi_result res;
-  int rc = 0;
   long products = 0;
-  double shift = reduced_shift(&o);
-  /* The tangent space's eigenvalue -shift must not be among the rightmost: when it is, every
-   * reduced eigenvalue lies left of it, and a larger shift shows them. And ARPACK's test is
-   * relative, |residual| <= tol |theta|: next to a critical abscissa (theta near 0, a trial not
-   * converged at t_max) it asks for 1e-12 and more and stalls (m = 64, n = 128); the operator
-   * shifted by the identity makes the test absolute, tol itself, and is tried second. */
-  for (int attempt = 0; attempt < 4; attempt++) {
-    o.shift = shift;
-    rc = arnoldi_rightmost(c->arn, N, s->eigenvalues, s->arnoldi_tol, s->arnoldi_restarts,
-                           reduced_product, reduced_stopped, &o, &res);
-    products += res.products;
-    if (rc == ARNOLDI_STOPPED)
-      return SGEMA_EINTERRUPTED;
-    if (rc != 0 && o.offset == 0.0) {
-      o.offset = 1.0;
-      continue;
-    }
-    if (rc != 0 || *k == 0 || fabs(res.re[res.k - 1] - o.offset + shift) > 1e-6 * shift)
-      break;
-    shift *= 8.0;
+  int rc = arnoldi_attempts(c, s, &o, s->eigenvalues, *k, &res, &products);
+  /* A miss is a cluster ARPACK's few wanted Ritz values did not catch (seen: k = 1 at an SG m = 8
+   * partial limit, -lambda with multiplicity 55 next to a complex pair; asking for 4 finds it):
+   * asked again for more, then the dense solver. */
+  int retry_k = s->eigenvalues + ARNOLDI_RETRY_K;
+  if (rc == 0 && arnoldi_missed(p, &o, &res) && retry_k <= ARNOLDI_MAX_K &&
+      (size_t)retry_k + 2 <= N - *k) {
+    rc = arnoldi_attempts(c, s, &o, retry_k, *k, &res, &products);
+    res.k = s->eigenvalues;
   }
   c->info.products = products;
-  if (rc != 0)
+  if (rc == ARNOLDI_STOPPED)
+    return SGEMA_EINTERRUPTED;
+  if (rc != 0 || arnoldi_missed(p, &o, &res))
     return -1;
   c->info.used = SGEMA_SPECTRUM_ARNOLDI;
   c->info.k = res.k;
@@ -894,8 +930,11 @@ int sgema_classify(sgema_classifier *c, const sgema_classification *s, const sge
     return SGEMA_OK;
   }
   int st = rank_of_A(c, s, p, y, &out->rank);
-  if (st == SGEMA_OK)
+  if (st == SGEMA_OK) {
+    c->at_equilibrium = end == SGEMA_END_CONVERGED;
     st = sgema_classifier_spectrum(c, s, p, t, y, &out->max_re, &out->symmetry_zeros);
+    c->at_equilibrium = 1;
+  }
   if (st == SGEMA_ELINALG && end != SGEMA_END_CONVERGED) {
     /* Only the diagnosis failed (at m = 64 an Arnoldi iteration that does not converge has no
      * dense fallback): the trial is still not converged, with its largest real part unknown. */
