@@ -54,12 +54,13 @@ struct sgema_classifier {
   gsl_eigen_nonsymm_workspace **eig; /* one per reduced size, made on first use */
   gsl_matrix *Asv, *Asv_V;           /* SVD of A: n x m, m x m */
   gsl_vector *Asv_s;
-  double *tv;      /* one tangent (N) */
-  double *P;       /* n x n projector */
-  arnoldi_ws *arn; /* made on first use */
-  orbit_ws *orbit; /* the tangent space without its N x K matrix, for the Arnoldi path */
-  double *xv, *jv; /* two states (N) for the reduced products */
-  double *pz;      /* three states (N): a projection, and the shift's power iteration */
+  double *tv;           /* one tangent (N) */
+  double *P;            /* n x n projector */
+  arnoldi_ws *arn;      /* made on first use */
+  arnoldi_ws *arn_wide; /* a larger basis, made when arn failed with no room for dgeev */
+  orbit_ws *orbit;      /* the tangent space without its N x K matrix, for the Arnoldi path */
+  double *xv, *jv;      /* two states (N) for the reduced products */
+  double *pz;           /* three states (N): a projection, and the shift's power iteration */
   sgema_spectrum_info info;
   sgema_stop_fn stop; /* the stop request (sgema_classifier_set_stop), or NULL */
   void *stop_ctx;
@@ -97,6 +98,7 @@ static void classifier_release(sgema_classifier *c) {
   free(c->tv);
   free(c->xv);
   arnoldi_free(c->arn);
+  arnoldi_free(c->arn_wide);
   orbit_free(c->orbit);
   gsl_matrix_free(c->Asv);
   gsl_matrix_free(c->Asv_V);
@@ -525,8 +527,8 @@ static double dense_bytes(const sgema_classifier *c, const sgema_problem *p) {
 
 /* ARPACK on the reduced operator for the k rightmost eigenvalues: 0 and *res, -1 when it did not
  * converge, or ARNOLDI_STOPPED. *products accumulates the operator applications. */
-static int arnoldi_attempts(sgema_classifier *c, const sgema_classification *s, reduced_op *o,
-                            int k, size_t korbit, arnoldi_result *res, long *products) {
+static int arnoldi_attempts(arnoldi_ws *arn, const sgema_classification *s, reduced_op *o, int k,
+                            size_t korbit, arnoldi_result *res, long *products) {
   o->offset = 0.0;
   double shift = reduced_shift(o);
   int rc = 0;
@@ -537,7 +539,7 @@ static int arnoldi_attempts(sgema_classifier *c, const sgema_classification *s, 
    * shifted by the identity makes the test absolute, tol itself, and is tried second. */
   for (int attempt = 0; attempt < 4; attempt++) {
     o->shift = shift;
-    rc = arnoldi_rightmost(c->arn, o->N, k, s->arnoldi_tol, s->arnoldi_restarts, reduced_product,
+    rc = arnoldi_rightmost(arn, o->N, k, s->arnoldi_tol, s->arnoldi_restarts, reduced_product,
                            reduced_stopped, o, res);
     *products += res->products;
     if (rc == ARNOLDI_STOPPED)
@@ -564,6 +566,19 @@ static int arnoldi_missed(const sgema_problem *p, const reduced_op *o, const arn
   return o->c->at_equilibrium && res->abscissa - o->offset < -p->lambda - ARNOLDI_BOUND_SLACK;
 }
 
+/* Where dgeev cannot follow (m = 64), a basis of ARNOLDI_WIDE_NCV vectors is the last attempt:
+ * 80 vectors did not converge in 400 restarts on 3 of 100 SG m = 64, n = 128 limits (s23). */
+enum { ARNOLDI_WIDE_NCV = 160 };
+
+static int arnoldi_wide(sgema_classifier *c, const sgema_classification *s, reduced_op *o,
+                        size_t korbit, arnoldi_result *res, long *products) {
+  if (!c->arn_wide)
+    c->arn_wide = arnoldi_alloc_basis(c->N_max, ARNOLDI_WIDE_NCV);
+  if (!c->arn_wide)
+    return SGEMA_ENOMEM;
+  return arnoldi_attempts(c->arn_wide, s, o, s->eigenvalues, korbit, res, products);
+}
+
 /* The k rightmost reduced eigenvalues by ARPACK, the orbit's dimension into *k; -1 when it did not
  * converge or missed the bound twice (the caller then computes the dense spectrum), else a
  * status. */
@@ -584,19 +599,23 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
   reduced_op o = {c, p, t, y, N, sgema_problem_dim(p), 0.0, 0.0};
   arnoldi_result res;
   long products = 0;
-  int rc = arnoldi_attempts(c, s, &o, s->eigenvalues, *k, &res, &products);
+  int rc = arnoldi_attempts(c->arn, s, &o, s->eigenvalues, *k, &res, &products);
   /* A miss is a cluster ARPACK's few wanted Ritz values did not catch (seen: k = 1 at an SG m = 8
    * partial limit, -lambda with multiplicity 55 next to a complex pair; asking for 4 finds it):
    * asked again for more, then the dense solver. */
   int retry_k = s->eigenvalues + ARNOLDI_RETRY_K;
   if (rc == 0 && arnoldi_missed(p, &o, &res) && retry_k <= ARNOLDI_MAX_K &&
       (size_t)retry_k + 2 <= N - *k) {
-    rc = arnoldi_attempts(c, s, &o, retry_k, *k, &res, &products);
+    rc = arnoldi_attempts(c->arn, s, &o, retry_k, *k, &res, &products);
     res.k = s->eigenvalues;
   }
+  if (rc == -1 && dense_bytes(c, p) > SGEMA_DENSE_SPECTRUM_BYTES_MAX)
+    rc = arnoldi_wide(c, s, &o, *k, &res, &products);
   c->info.products = products;
   if (rc == ARNOLDI_STOPPED)
     return SGEMA_EINTERRUPTED;
+  if (rc == SGEMA_ENOMEM)
+    return rc;
   if (rc != 0 || arnoldi_missed(p, &o, &res))
     return -1;
   c->info.used = SGEMA_SPECTRUM_ARNOLDI;

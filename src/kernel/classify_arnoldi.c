@@ -29,7 +29,7 @@
 enum { NCV_MIN = 30, NCV_MAX = 40, LARGE_N = 1000, NCV_LARGE = 80 };
 
 struct arnoldi_ws {
-  size_t n_max;
+  size_t n_max, ncv_large; /* the basis from LARGE_N on */
   double *resid, *V, *workd, *workl, *workev, *dr, *di;
   a_int *select;
 };
@@ -42,24 +42,31 @@ void arnoldi_free(arnoldi_ws *w) {
   free(w);
 }
 
-static size_t ncv_for(size_t n, int k) {
+static size_t ncv_for(const arnoldi_ws *w, size_t n, int k) {
   size_t ncv = (size_t)(2 * k + 1) > NCV_MIN ? (size_t)(2 * k + 1) : NCV_MIN;
   if (ncv > NCV_MAX)
     ncv = NCV_MAX;
   if (n >= LARGE_N)
-    ncv = NCV_LARGE;
+    ncv = w->ncv_large;
   return ncv < n ? ncv : n;
 }
 
 arnoldi_ws *arnoldi_alloc(size_t n_max) {
+  return arnoldi_alloc_basis(n_max, NCV_LARGE);
+}
+
+arnoldi_ws *arnoldi_alloc_basis(size_t n_max, size_t ncv_large) {
   blas_single_thread();
+  if (ncv_large < NCV_MAX)
+    return NULL;
   arnoldi_ws *w = calloc(1, sizeof *w);
   if (!w)
     return NULL;
+  w->ncv_large = ncv_large;
   /* Every array 64-byte aligned: OpenBLAS's kernels split their sums by the alignment of the
    * data, so two workspaces aligned differently would give different last bits (and a trial's
    * result would depend on the process that computed it). */
-  size_t ncv = n_max >= LARGE_N ? NCV_LARGE : NCV_MAX, lworkl = 3 * ncv * ncv + 6 * ncv,
+  size_t ncv = n_max >= LARGE_N ? ncv_large : NCV_MAX, lworkl = 3 * ncv * ncv + 6 * ncv,
          stride = (n_max + 7) / 8 * 8;
   size_t len = stride + stride * ncv + 3 * stride + (lworkl + 7) / 8 * 8 + 8 * ncv;
   w->n_max = n_max;
@@ -139,7 +146,7 @@ int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, 
   memset(out, 0, sizeof *out);
   if (n > w->n_max || k < 1 || k > ARNOLDI_MAX_K || (size_t)k + 2 > n || restarts < 1)
     return -1;
-  size_t ncv = ncv_for(n, k), lworkl = 3 * ncv * ncv + 6 * ncv;
+  size_t ncv = ncv_for(w, n, k), lworkl = 3 * ncv * ncv + 6 * ncv;
   a_int ido = 0, info = 1, iparam[11] = {0}, ipntr[14] = {0};
   iparam[0] = 1; /* exact shifts */
   iparam[2] = restarts;

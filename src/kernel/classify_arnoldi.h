@@ -12,8 +12,11 @@ typedef void (*arnoldi_op)(void *ctx, const double *x, double *y);
 
 typedef struct arnoldi_ws arnoldi_ws;
 
-/* Workspace for operators of size up to n_max: O(n_max x ncv) doubles, ncv <= 40. */
+/* Workspace for operators of size up to n_max: O(n_max x ncv) doubles, a basis of 30 to 40
+ * vectors below n = 1,000 and 80 from there on. */
 arnoldi_ws *arnoldi_alloc(size_t n_max);
+/* The same with a basis of ncv_large (>= 40) vectors from n = 1,000 on; NULL if smaller. */
+arnoldi_ws *arnoldi_alloc_basis(size_t n_max, size_t ncv_large);
 void arnoldi_free(arnoldi_ws *w);
 
 typedef struct {
