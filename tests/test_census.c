@@ -921,28 +921,35 @@ static int census_mode(int argc, char **argv) {
   return st != SGEMA_OK;
 }
 
+/* Data set (run, trial) of experiments/match.yaml (seed 13, n = m + 1, generic statistics, EMA
+ * with a constant alpha = 0.9), drawn as sgema-run draws it. */
+static void draw_match(sgema_alg alg, int m, uint32_t run, uint32_t trial, sgema_problem *p) {
+  static double y0[4096];
+  sgema_sampler *smp = sgema_sampler_alloc(m, m + 1);
+  sgema_sampling cfg;
+  sgema_sampling_default(&cfg);
+  cfg.stats = SGEMA_STATS_GENERIC;
+  memset(p, 0, sizeof *p);
+  p->alg = alg;
+  p->m = m;
+  p->n = m + 1;
+  p->momentum.kind = SGEMA_MOMENTUM_CONSTANT;
+  p->momentum.a0 = 0.9;
+  p->momentum.a1 = 1.0;
+  p->momentum.T = 300.0;
+  p->time = SGEMA_TIME_FLOW;
+  long draws = 0;
+  sgema_sampler_draw(smp, &cfg, 13u, run, trial, p, y0, &draws);
+  sgema_sampler_free(smp);
+}
+
 /* A data set whose rank-free solve finds the origin as an S of entries near 1e-130: GSL's symmetric
  * eigensolver never returned on that S (sgema-match hung on it), so the census scales it first. A
  * hang fails the test by CTest's timeout; the counts are those printed by sgema-census once fixed,
  * cross-checked by the rank of each S (one origin, four rank-1, two rank-2 PSD solutions). */
 static void test_tiny_origin(void) {
-  static double y0[4096];
-  sgema_sampler *smp = sgema_sampler_alloc(3, 4);
-  sgema_sampling cfg;
-  sgema_sampling_default(&cfg);
-  cfg.stats = SGEMA_STATS_GENERIC;
   sgema_problem p;
-  memset(&p, 0, sizeof p);
-  p.alg = SGEMA_ALG_EMA;
-  p.m = 3;
-  p.n = 4;
-  p.momentum.kind = SGEMA_MOMENTUM_CONSTANT;
-  p.momentum.a0 = 0.9;
-  p.momentum.a1 = 1.0;
-  p.momentum.T = 300.0;
-  p.time = SGEMA_TIME_FLOW;
-  long draws = 0;
-  sgema_sampler_draw(smp, &cfg, 13u, 3u, 177u, &p, y0, &draws);
+  draw_match(SGEMA_ALG_EMA, 3, 3u, 177u, &p);
   sgema_census_settings s;
   sgema_census_settings_default(&s);
   sgema_census *c = sgema_census_alloc(3, 4);
@@ -956,7 +963,61 @@ static void test_tiny_origin(void) {
         "census of a data set with a tiny origin: status %d, ranks 0..3: %d %d %d %d", st,
         by_rank[0], by_rank[1], by_rank[2], by_rank[3]);
   sgema_census_free(c);
-  sgema_sampler_free(smp);
+}
+
+/* The census of data set (run, trial) of experiments/match.yaml, p, holds the Monte Carlo limit
+ * S_mc (A^T A, m x m) as a stable equilibrium of the given rank, and S_mc solves S F(S) = 0. */
+static void census_holds(const sgema_problem *p, uint32_t run, uint32_t trial, const double *S_mc,
+                         int rank, const char *what) {
+  int m = p->m;
+  double limit_res = sf_residual(p, S_mc);
+  CHECK(limit_res < 1e-12, "the Monte Carlo limit of %s solves S F(S) = 0: %.2e", what, limit_res);
+  sgema_census_settings s;
+  sgema_census_settings_default(&s);
+  sgema_census *c = sgema_census_alloc(m, m + 1);
+  sgema_census_result r;
+  int st = sgema_census_run(c, &s, p, 13, run, trial, &r);
+  int found = 0;
+  for (int i = 0; st == SGEMA_OK && i < r.n_equilibria; i++) {
+    const sgema_census_equilibrium *e = &r.equilibria[i];
+    double d = 0.0, n = 0.0;
+    for (int q = 0; q < m * m; q++) {
+      d += (e->S[q] - S_mc[q]) * (e->S[q] - S_mc[q]);
+      n += S_mc[q] * S_mc[q];
+    }
+    found += sqrt(d) <= 1e-9 * sqrt(n) && e->rank == rank && e->cls == SGEMA_EQUILIBRIUM_STABLE;
+  }
+  CHECK(st == SGEMA_OK && found == 1,
+        "the census of %s holds its limit as a stable rank-%d equilibrium: status %d, %d found",
+        what, rank, st, found);
+  sgema_census_free(c);
+}
+
+/* A rank-2 equilibrium with eigenvalues 374 and 0.028 (experiments/match.yaml, sg-m3-n4 trial
+ * 509): S below is A^T A of that trial's Monte Carlo limit, integrated on to t = 1e6 with f_tol
+ * 1e-14 (sgema-trial --input, the limit as initial state): its second singular value stayed at
+ * 0.16727584, and S F(S) = 0 holds to rounding (checked here with this file's own arithmetic).
+ * The census lost it until s26: the singular end was refined as rank 1, onto a rank-1
+ * equilibrium, because 0.028 / 374 < 1e-3. */
+static void test_large_rank2(void) {
+  static const double S_mc[9] = {62.523042593374676,  124.62232211949932,  -62.765631125321356,
+                                 124.62232211949932,  248.5364438383063,   -125.15124885585681,
+                                 -62.765631125321356, -125.15124885585681, 63.024262025728397};
+  sgema_problem p;
+  draw_match(SGEMA_ALG_SG, 3, 2u, 509u, &p);
+  census_holds(&p, 2u, 509u, S_mc, 2, "sg-m3-n4 trial 509");
+}
+
+/* A stable PD equilibrium with |S| ~ 3.7e6 (experiments/match.yaml, sg-m2-n3 trial 417, Sxx
+ * nearly singular): S below is A^T A of that trial's Monte Carlo limit (it stays there to 15 digits
+ * when integrated on to t = 1e6). The census lost it until s26: its parameter path's x0 fell below
+ * the tracker's early cut at infinity (1e-6 of |X|) past t = 0.99. */
+static void test_large_pd(void) {
+  static const double S_mc[4] = {1044287.257672498, -1668772.6047082655, -1668772.6047082655,
+                                 2666702.3838404487};
+  sgema_problem p;
+  draw_match(SGEMA_ALG_SG, 2, 0u, 417u, &p);
+  census_holds(&p, 0u, 417u, S_mc, 2, "sg-m2-n3 trial 417");
 }
 
 int main(int argc, char **argv) {
@@ -986,6 +1047,8 @@ int main(int argc, char **argv) {
   test_parameter_vs_total(c3, 3, sets(120));
   test_fresh_workspace(c3, &s);
   test_tiny_origin();
+  test_large_rank2();
+  test_large_pd();
   sgema_census_free(c1);
   sgema_census_free(c3);
   return tu_finish();

@@ -321,30 +321,13 @@ static void lowrank_residual(const sgema_census_system *sys, int k, const double
   sm_mul(m, m, k, F, L, R);
 }
 
-/* Gauss-Newton on the factor L of S = L L^T (rank k from the real part of x), minimum-norm steps
- * through an SVD since L is defined up to O(k); 0 when it converges to a solution of S F(S) = 0.
- * Rare (singular ends only): its small GSL objects are allocated here. */
-static int refine_lowrank(const sgema_census_system *sys, const double complex *x, double *S) {
-  int m = sys->m;
-  double xr[NU], S0[MM], e[SGEMA_CENSUS_M_MAX], V[MM];
-  for (int q = 0; q < sys->N; q++)
-    xr[q] = creal(x[q]);
-  sgema_census_unpack(sys, xr, S0);
-  gsl_matrix_view Sv = gsl_matrix_view_array(S0, (size_t)m, (size_t)m);
-  gsl_matrix_view Vv = gsl_matrix_view_array(V, (size_t)m, (size_t)m);
-  gsl_vector_view ev = gsl_vector_view_array(e, (size_t)m);
-  gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc((size_t)m);
-  int ok = ws && gsl_eigen_symmv(&Sv.matrix, &ev.vector, &Vv.matrix, ws) == GSL_SUCCESS;
-  gsl_eigen_symmv_free(ws);
-  if (!ok)
-    return 1;
-  gsl_eigen_symmv_sort(&ev.vector, &Vv.matrix, GSL_EIGEN_SORT_VAL_DESC);
-  int k = 0;
-  while (k < m && e[k] > 1e-3 * e[0])
-    k++;
-  if (k == 0 || k == m)
-    return 1;
-  int P = m * k;
+/* Gauss-Newton on the factor L (m x k) of S = L L^T from the k leading eigenpairs (e, V) of the
+ * end's real part, minimum-norm steps through an SVD since L is defined up to O(k); 0 when it
+ * converges to a solution of S F(S) = 0. Rare (singular ends only): its small GSL objects are
+ * allocated here. */
+static int lowrank_gauss_newton(const sgema_census_system *sys, int k, const double *e,
+                                const double *V, double *S) {
+  int m = sys->m, P = m * k;
   double L[MM], R[MM], Rp[MM];
   for (int i = 0; i < m; i++)
     for (int q = 0; q < k; q++)
@@ -392,6 +375,42 @@ static int refine_lowrank(const sgema_census_system *sys, const double complex *
   gsl_vector_free(d);
   sm_mul_nt(m, k, m, L, L, S);
   return sgema_census_residual_anyrank(sys, S) < 1e-12 ? 0 : 1;
+}
+
+/* Eigenvalues of a singular end's real part above this share of the largest count towards its
+ * rank. Rank-deficient roots of the rank-free system are multiple, so their zero eigenvalues come
+ * out near sqrt(eps) of the largest, while a genuine one can be far smaller than 1e-3 of it
+ * (seen: a stable rank-2 equilibrium at m = 3 with eigenvalues 374 and 0.028, which the former
+ * threshold 1e-3 refined as rank 1 onto a rank-1 equilibrium already found, and so lost). */
+#define LOWRANK_EIG_SHARE 1e-6
+
+/* A singular end of the rank-free system refined as a rank-deficient real solution into S: on
+ * the factor of the rank its eigenvalues suggest (below m), else of the next lower ranks; 0 when
+ * one converged. */
+static int refine_lowrank(const sgema_census_system *sys, const double complex *x, double *S) {
+  int m = sys->m;
+  double xr[NU], S0[MM], e[SGEMA_CENSUS_M_MAX], V[MM];
+  for (int q = 0; q < sys->N; q++)
+    xr[q] = creal(x[q]);
+  sgema_census_unpack(sys, xr, S0);
+  gsl_matrix_view Sv = gsl_matrix_view_array(S0, (size_t)m, (size_t)m);
+  gsl_matrix_view Vv = gsl_matrix_view_array(V, (size_t)m, (size_t)m);
+  gsl_vector_view ev = gsl_vector_view_array(e, (size_t)m);
+  gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc((size_t)m);
+  int ok = ws && gsl_eigen_symmv(&Sv.matrix, &ev.vector, &Vv.matrix, ws) == GSL_SUCCESS;
+  gsl_eigen_symmv_free(ws);
+  if (!ok)
+    return 1;
+  gsl_eigen_symmv_sort(&ev.vector, &Vv.matrix, GSL_EIGEN_SORT_VAL_DESC);
+  if (!(e[0] > 0.0))
+    return 1;
+  int k = 0;
+  while (k < m - 1 && e[k] > LOWRANK_EIG_SHARE * e[0])
+    k++;
+  for (; k >= 1; k--)
+    if (lowrank_gauss_newton(sys, k, e, V, S) == 0)
+      return 0;
+  return 1;
 }
 
 /* Sorts the candidates of one system into complex (counted for Eq. 6) and real solutions. */
@@ -603,10 +622,15 @@ static int track_system(sgema_census *c, sgema_census_system *sys, int parameter
     /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
      * root; re-tracking one path alone on another arc could end on a root another path already
      * reached: the whole system is tracked again instead, with a new gamma. */
+    /* Parameter paths are tracked to t = 1 even when x0 is already small: few of them end at
+     * infinity, and a finite root with |S| ~ 1e6 passes below the early cut (seen: the stable PD
+     * equilibrium of sg-m2-n3 trial 417 in experiments/match.yaml, |A| = 1926). */
+    sgema_tracker_settings track = c->track;
+    track.infinity_early = 0.0;
     for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK && !solved; attempt++) {
       c->n_cand = 0;
       out->reruns += attempt > 0;
-      st = sgema_tracker_solve_parameter(c->tracker, &ps, &c->track, seed, run, trial, attempt,
+      st = sgema_tracker_solve_parameter(c->tracker, &ps, &track, seed, run, trial, attempt,
                                          c->start[kind][m], starts, NU, on_end, c, counts);
       solved = counts[SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, sys->N);
     }
