@@ -12,8 +12,10 @@
 
 #define NUMAX SGEMA_CENSUS_MAX_UNKNOWNS
 
-static void draw(sgema_sampler *smp, sgema_alg alg, int m, int n, uint32_t trial,
-                 sgema_problem *p) {
+/* Data set (seed, run, trial) as sgema-run draws it (generic statistics from m = 2 on), with a
+ * constant EMA momentum 0.9. */
+static void draw_seeded(sgema_sampler *smp, sgema_alg alg, int m, int n, uint64_t seed,
+                        uint32_t run, uint32_t trial, sgema_problem *p) {
   static double y0[4096];
   sgema_sampling cfg;
   sgema_sampling_default(&cfg);
@@ -28,7 +30,12 @@ static void draw(sgema_sampler *smp, sgema_alg alg, int m, int n, uint32_t trial
   p->momentum.T = 300.0;
   p->time = SGEMA_TIME_FLOW;
   long draws = 0;
-  sgema_sampler_draw(smp, &cfg, 2385u, (uint32_t)m, trial, p, y0, &draws);
+  sgema_sampler_draw(smp, &cfg, seed, run, trial, p, y0, &draws);
+}
+
+static void draw(sgema_sampler *smp, sgema_alg alg, int m, int n, uint32_t trial,
+                 sgema_problem *p) {
+  draw_seeded(smp, alg, m, n, 2385u, (uint32_t)m, trial, p);
 }
 
 static long total_paths(const sgema_census_result *r, int sys) {
@@ -924,22 +931,8 @@ static int census_mode(int argc, char **argv) {
 /* Data set (run, trial) of experiments/match.yaml (seed 13, n = m + 1, generic statistics, EMA
  * with a constant alpha = 0.9), drawn as sgema-run draws it. */
 static void draw_match(sgema_alg alg, int m, uint32_t run, uint32_t trial, sgema_problem *p) {
-  static double y0[4096];
   sgema_sampler *smp = sgema_sampler_alloc(m, m + 1);
-  sgema_sampling cfg;
-  sgema_sampling_default(&cfg);
-  cfg.stats = SGEMA_STATS_GENERIC;
-  memset(p, 0, sizeof *p);
-  p->alg = alg;
-  p->m = m;
-  p->n = m + 1;
-  p->momentum.kind = SGEMA_MOMENTUM_CONSTANT;
-  p->momentum.a0 = 0.9;
-  p->momentum.a1 = 1.0;
-  p->momentum.T = 300.0;
-  p->time = SGEMA_TIME_FLOW;
-  long draws = 0;
-  sgema_sampler_draw(smp, &cfg, 13u, run, trial, p, y0, &draws);
+  draw_seeded(smp, alg, m, m + 1, 13u, run, trial, p);
   sgema_sampler_free(smp);
 }
 
