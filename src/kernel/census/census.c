@@ -619,14 +619,14 @@ static int track_system(sgema_census *c, sgema_census_system *sys, int parameter
     sgema_census_generic_params(m, &start);
     sgema_par_system ps;
     sgema_census_system_par(sys, &start, &ps);
-    /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
-     * root; re-tracking one path alone on another arc could end on a root another path already
-     * reached: the whole system is tracked again instead, with a new gamma. */
     /* Parameter paths are tracked to t = 1 even when x0 is already small: few of them end at
      * infinity, and a finite root with |S| ~ 1e6 passes below the early cut (seen: the stable PD
      * equilibrium of sg-m2-n3 trial 417 in experiments/match.yaml, |A| = 1926). */
     sgema_tracker_settings track = c->track;
     track.infinity_early = 0.0;
+    /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
+     * root; re-tracking one path alone on another arc could end on a root another path already
+     * reached: the whole system is tracked again instead, with a new gamma. */
     for (int attempt = 0; attempt < SGEMA_CENSUS_ATTEMPTS && st == SGEMA_OK && !solved; attempt++) {
       c->n_cand = 0;
       out->reruns += attempt > 0;
