@@ -14,7 +14,7 @@
 typedef struct {
   sgema_alg alg;
   int m, n, sets, rank_deficient, verbose;
-  int modes; /* bit 0: parameter homotopy, bit 1: total degree, bit 2: parameter, rank-free */
+  int modes; /* bit k: the census variant k (variants below) */
   sgema_stats_kind stats;
   uint64_t seed;
 } bench_options;
@@ -24,13 +24,15 @@ static void usage(FILE *out) {
                "                          [--stats diagonal|commuting|generic] [--seed S]\n"
                "                          [--rank-deficient 0|1] [--verbose]\n"
                "                          [--homotopy both|parameter|total-degree]\n"
-               "                          [--compare-rank-free]\n"
+               "                          [--compare-rank-free] [--compare-tracked]\n"
                "Runs the census of K sampled data sets (the paper's ranges, EMA alpha = 0.9) on\n"
                "one core with each homotopy (both by default, side by side); prints data sets/s\n"
                "(wall clock and CPU time), every path's outcome, the solutions by kind and, with\n"
                "both, on how many data sets the two censuses differ. --compare-rank-free adds a\n"
                "parameter run with the rank-free system where the census uses the rank-1 one\n"
-               "(m = 2), compared with the first run the same way.\n");
+               "(m = 2), --compare-tracked one with the rank-1 system tracked by the parameter\n"
+               "homotopy instead of solved by elimination (m = 2), each compared with the first\n"
+               "run the same way.\n");
 }
 
 static int parse(int argc, char **argv, bench_options *o) {
@@ -44,6 +46,7 @@ static int parse(int argc, char **argv, bench_options *o) {
                                        {"verbose", no_argument, NULL, 'v'},
                                        {"homotopy", required_argument, NULL, 'H'},
                                        {"compare-rank-free", no_argument, NULL, 'R'},
+                                       {"compare-tracked", no_argument, NULL, 'T'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   *o = (bench_options){SGEMA_ALG_SG, 2, 0, 1000, 1, 0, 3, SGEMA_STATS_GENERIC, 1};
@@ -82,6 +85,9 @@ static int parse(int argc, char **argv, bench_options *o) {
       break;
     case 'R':
       o->modes |= 4;
+      break;
+    case 'T':
+      o->modes |= 8;
       break;
     case 'h':
       usage(stdout);
@@ -131,9 +137,23 @@ typedef struct {
   int indefinite;
 } signature;
 
-/* The census of every data set with one homotopy: throughput, path outcomes, solutions. */
-static int run_mode(const bench_options *o, sgema_census_homotopy mode, int rank_one,
-                    signature *sig) {
+/* The census variants the bench runs: how each solves its systems. */
+typedef struct {
+  const char *name;
+  sgema_census_homotopy homotopy;
+  int rank_one_system, rank_one_elimination;
+} variant;
+
+static const variant variants[] = {
+    {"parameter", SGEMA_CENSUS_PARAMETER, 1, 1},
+    {"total-degree", SGEMA_CENSUS_TOTAL_DEGREE, 1, 1},
+    {"parameter, rank-free", SGEMA_CENSUS_PARAMETER, 0, 1},
+    {"parameter, rank 1 tracked", SGEMA_CENSUS_PARAMETER, 1, 0},
+};
+#define VARIANTS ((int)(sizeof variants / sizeof variants[0]))
+
+/* The census of every data set with one variant: throughput, path outcomes, solutions. */
+static int run_mode(const bench_options *o, const variant *v, signature *sig) {
   sgema_census *c = sgema_census_alloc(o->m, o->n);
   sgema_sampler *smp = sgema_sampler_alloc(o->m, o->n);
   double *y0 = malloc(sgema_problem_dim_for(SGEMA_ALG_EMA, o->m, o->n) * sizeof *y0);
@@ -143,11 +163,12 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, int rank
   sgema_census_settings_default(&s);
   s.rank_deficient = o->rank_deficient;
   s.rank_deficient_max_m = SGEMA_CENSUS_M_MAX;
-  s.homotopy = mode;
-  s.rank_one_system = rank_one;
-  const char *name = mode == SGEMA_CENSUS_TOTAL_DEGREE ? "total-degree"
-                     : rank_one                        ? "parameter"
-                                                       : "parameter, rank-free";
+  s.homotopy = v->homotopy;
+  s.rank_one_system = v->rank_one_system;
+  s.rank_one_elimination = v->rank_one_elimination;
+  sgema_census_homotopy mode = v->homotopy;
+  int rank_one = v->rank_one_system;
+  const char *name = v->name;
   /* The generic start system is solved once per workspace: timed apart. */
   double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
   long roots[2] = {0, 0};
@@ -164,7 +185,7 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, int rank
   }
   long paths[2][4] = {{0}}, kinds[SGEMA_SOLUTION_COUNT] = {0}, cls[SGEMA_EQUILIBRIUM_COUNT] = {0};
   long ranks[SGEMA_CENSUS_M_MAX + 1] = {0}, dup = 0, errors = 0, saddle_sets = 0, dropped = 0;
-  long origin_added = 0, conj_added = 0, reruns = 0, fallbacks = 0;
+  long origin_added = 0, conj_added = 0, reruns = 0, fallbacks = 0, charts = 0, eliminated = 0;
   double worst = 0.0;
   w0 = now(CLOCK_MONOTONIC);
   c0 = now(CLOCK_PROCESS_CPUTIME_ID);
@@ -201,6 +222,8 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, int rank
     conj_added += r.conjugates_added;
     reruns += r.reruns;
     fallbacks += r.total_degree_fallback != 0;
+    charts += r.charts;
+    eliminated += r.eliminated;
     if (o->verbose)
       printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, "
              "rank-deficient "
@@ -227,6 +250,8 @@ static int run_mode(const bench_options *o, sgema_census_homotopy mode, int rank
         "  systems tracked again (a path failed or jumped): %ld; data sets where one fell back to "
         "total degree (failed or jumped twice): %ld\n",
         reruns, fallbacks);
+  if (charts > 0)
+    printf("  rank-1 system: %ld charts solved, %ld of them by elimination\n", charts, eliminated);
   printf("  real solutions: pd %ld, psd %ld (by rank:", kinds[SGEMA_SOLUTION_PD],
          kinds[SGEMA_SOLUTION_PSD]);
   for (int k = 0; k <= o->m; k++)
@@ -248,32 +273,31 @@ int main(int argc, char **argv) {
   bench_options o;
   if (parse(argc, argv, &o) != 0)
     return 2;
-  signature *sig[3];
-  for (int k = 0; k < 3; k++)
+  signature *sig[VARIANTS];
+  for (int k = 0; k < VARIANTS; k++)
     if (!(sig[k] = calloc((size_t)o.sets, sizeof(signature))))
       return 1;
   int bad = 0;
-  if (o.modes & 1)
-    bad |= run_mode(&o, SGEMA_CENSUS_PARAMETER, 1, sig[0]);
-  if (o.modes & 2)
-    bad |= run_mode(&o, SGEMA_CENSUS_TOTAL_DEGREE, 1, sig[1]);
-  if (o.modes & 4)
-    bad |= run_mode(&o, SGEMA_CENSUS_PARAMETER, 0, sig[2]);
-  static const char *const against[3] = {"", "total degree", "parameter, rank-free"};
-  for (int k = 1; k < 3; k++) {
+  for (int k = 0; k < VARIANTS; k++)
+    if (o.modes & (1 << k))
+      bad |= run_mode(&o, &variants[k], sig[k]);
+  for (int k = 1; k < VARIANTS; k++) {
     if (!(o.modes & 1) || !(o.modes & (1 << k)))
       continue;
     int differ = 0, indefinite = 0;
     for (int t = 0; t < o.sets; t++) {
-      differ += memcmp(sig[0][t].by_rank_class, sig[k][t].by_rank_class,
-                       sizeof sig[0][t].by_rank_class) != 0;
+      int d = memcmp(sig[0][t].by_rank_class, sig[k][t].by_rank_class,
+                     sizeof sig[0][t].by_rank_class) != 0;
+      differ += d;
       indefinite += sig[0][t].indefinite != sig[k][t].indefinite;
+      if (d && o.verbose)
+        printf("  differs from %s: data set %d\n", variants[k].name, t);
     }
     printf("  parameter vs %s: real equilibria by rank and class differ on %d of %d data sets, "
            "indefinite counts on %d\n",
-           against[k], differ, o.sets, indefinite);
+           variants[k].name, differ, o.sets, indefinite);
   }
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < VARIANTS; k++)
     free(sig[k]);
   return bad;
 }

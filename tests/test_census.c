@@ -650,6 +650,66 @@ static void test_rank_one_vs_free(sgema_census *c, int count) {
   sgema_sampler_free(smp4);
 }
 
+/* m = 2's rank-1 system by elimination (the default) against the same system tracked by the
+ * parameter homotopy, on the same data sets (SG and EMA, n = 3 and 4): every equilibrium and
+ * indefinite solution the tracked census finds is among the eliminated census', whose solutions all
+ * solve S F(S) = 0 (its own arithmetic, sf_residual). The eliminated census may find more (a root
+ * a path lost, e.g. a stable rank-1 equilibrium with |S| ~ 3e6): allowed on at most 1% of the
+ * data sets, each printed. Most charts must be solved by elimination (else this tests tracking). */
+static void test_elimination_vs_tracked(sgema_census *c, int count) {
+  sgema_census_settings elim, tracked;
+  sgema_census_settings_default(&elim);
+  tracked = elim;
+  tracked.rank_one_elimination = 0;
+  sgema_sampler *smp3 = sgema_sampler_alloc(2, 3), *smp4 = sgema_sampler_alloc(2, 4);
+  static sgema_census_equilibrium saved[64], saved_indef[64];
+  int errors = 0, missing = 0, extra = 0, bad_paths = 0, charts = 0, eliminated = 0;
+  int eq[2] = {0, 0};
+  for (int t = 0; t < count; t++) {
+    sgema_problem p;
+    int n = t % 2 ? 3 : 4;
+    draw(t % 2 ? smp3 : smp4, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, 2, n, (uint32_t)(5200 + t),
+         &p);
+    sgema_census_result a, b;
+    if (sgema_census_run(c, &elim, &p, 29, 0, (uint32_t)t, &a) != SGEMA_OK || a.n_equilibria > 64 ||
+        a.n_indefinite > 64) {
+      errors++;
+      continue;
+    }
+    bad_paths += !accounted(c, &elim, &a, 2, 1);
+    charts += a.charts;
+    eliminated += a.eliminated;
+    memcpy(saved, a.equilibria, (size_t)a.n_equilibria * sizeof *saved);
+    a.equilibria = saved;
+    memcpy(saved_indef, a.indefinite, (size_t)a.n_indefinite * sizeof *saved_indef);
+    a.indefinite = saved_indef;
+    if (sgema_census_run(c, &tracked, &p, 29, 0, (uint32_t)t, &b) != SGEMA_OK) {
+      errors++;
+      continue;
+    }
+    eq[0] += a.n_equilibria;
+    eq[1] += b.n_equilibria;
+    int within = solutions_within(a.equilibria, a.n_equilibria, b.equilibria, b.n_equilibria, &p) &&
+                 solutions_within(a.indefinite, a.n_indefinite, b.indefinite, b.n_indefinite, &p);
+    int same = within && a.n_equilibria == b.n_equilibria && a.n_indefinite == b.n_indefinite;
+    missing += !within;
+    extra += within && !same;
+    if (!same)
+      printf("  m=2 %s n=%d set %d: eliminated %d equilibria (%d rank 1, %d indefinite), tracked "
+             "%d (%d, %d)\n",
+             sgema_alg_name(p.alg), n, t, a.n_equilibria, a.psd_rank[1], a.n_indefinite,
+             b.n_equilibria, b.psd_rank[1], b.n_indefinite);
+  }
+  CHECK(errors == 0 && missing == 0 && bad_paths == 0 && extra * 100 <= count &&
+            eliminated * 100 >= 95 * charts,
+        "m = 2, %d data sets: the tracked rank-1 census' %d equilibria are among the eliminated "
+        "one's %d, all solving S F(S) = 0 (missing on %d sets, more on %d); paths unaccounted %d; "
+        "%d of %d charts by elimination",
+        count, eq[1], eq[0], missing, extra, bad_paths, eliminated, charts);
+  sgema_sampler_free(smp3);
+  sgema_sampler_free(smp4);
+}
+
 /* The census of a data set does not depend on what the workspace did before: a fresh workspace
  * (of the data set's size, or larger) and one that has run other data sets and sizes give
  * bit-identical results. */
@@ -1037,6 +1097,7 @@ int main(int argc, char **argv) {
   test_generic_roots(c3);
   test_parameter_vs_total(c3, 2, sets(240));
   test_rank_one_vs_free(c3, sets(400));
+  test_elimination_vs_tracked(c3, sets(400));
   test_parameter_vs_total(c3, 3, sets(120));
   test_fresh_workspace(c3, &s);
   test_tiny_origin();

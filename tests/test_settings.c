@@ -197,16 +197,19 @@ static void check_census_defaults(void) {
             got.homotopy == want.homotopy &&
             got.parameter_rank_free_max_m == want.parameter_rank_free_max_m &&
             got.rank_one_system == want.rank_one_system &&
+            got.rank_one_elimination == want.rank_one_elimination &&
             memcmp(&got.classification, &want.classification, sizeof want.classification) == 0,
         "census defaults = sgema_census_settings_default's");
   d.census.rank_deficient = 0;
   d.census.zero_tol = 3e-7;
   d.census.total_degree = 1;
   d.census.rank_one_system = 0;
+  d.census.rank_one_elimination = 0;
   d.classification.saddle_tol = 2e-5;
   sgema_settings_census(&d, &got);
   CHECK(got.rank_deficient == 0 && got.zero_tol == 3e-7 && got.classification.saddle_tol == 2e-5 &&
-            got.homotopy == SGEMA_CENSUS_TOTAL_DEGREE && got.rank_one_system == 0,
+            got.homotopy == SGEMA_CENSUS_TOTAL_DEGREE && got.rank_one_system == 0 &&
+            got.rank_one_elimination == 0,
         "census settings follow the census and classification sections");
   CHECK(d.census.max_equilibria == 64, "census.max_equilibria defaults to 64");
 }

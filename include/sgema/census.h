@@ -54,7 +54,8 @@ typedef struct {
   sgema_classification classification; /* the Monte Carlo classifier's tolerances */
   sgema_census_homotopy homotopy;      /* how Eq. 6 is solved, and the rank-free system ... */
   int parameter_rank_free_max_m;       /* ... but by total degree above this m (docs/CENSUS.md) */
-  int rank_one_system; /* 1: at m = 2 the rank-deficient equilibria from the rank-1 system */
+  int rank_one_system;      /* 1: at m = 2 the rank-deficient equilibria from the rank-1 system */
+  int rank_one_elimination; /* 1: ... solved by elimination to one polynomial (parameter only) */
 } sgema_census_settings;
 
 void sgema_census_settings_default(sgema_census_settings *s);
@@ -95,8 +96,10 @@ typedef struct {
                * or two converged to one regular root (paths[] holds the last attempt's) */
   int total_degree_fallback; /* bit k set: system k (0: Eq. 6, 1: rank-deficient) still failed
                               * or jumped after the re-run and was solved by total degree */
-  int charts; /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path
-               * of the first did not converge to a regular root (docs/CENSUS.md, "Rank 1") */
+  int charts;     /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path
+                   * of the first did not converge to a regular root (docs/CENSUS.md, "Rank 1") */
+  int eliminated; /* of these, solved by elimination (rank_one_elimination): their 6 roots count
+                   * as converged paths; the others were tracked */
 } sgema_census_result;
 
 typedef struct sgema_census sgema_census;

@@ -19,6 +19,7 @@ typedef struct {
   int total_degree;              /* 1: the total-degree homotopy throughout (the cross-check) */
   int parameter_rank_free_max_m; /* the rank-free system by parameter homotopy up to this m */
   int rank_one_system;           /* at m = 2 the rank-1 system instead of the rank-free one */
+  int rank_one_elimination;      /* ... solved by elimination to one polynomial */
 } sgema_census_options;
 
 /* Every setting of a run of trials, with the defaults of sgema_settings_default(). */

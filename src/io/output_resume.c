@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "output_impl.h"
+#include "results_read.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,10 +54,12 @@ static const char *traj_misfit(const run_out *r, size_t k, const char *name,
   return "";
 }
 
-/* What storage_visit found: the first dataset whose shape claims more than the file stores. */
+/* What storage_visit found: the first dataset whose shape claims more than the file stores, or
+ * one of whose row chunks has no storage (missing_row, else -1). */
 typedef struct {
   char name[256];
   unsigned long long elements, stored;
+  long long missing_row;
 } storage_misfit;
 
 /* H5Ovisit callback: 1 (stop) at a dataset that stores fewer bytes than its shape needs. */
@@ -74,10 +77,13 @@ static herr_t storage_visit(hid_t obj, const char *name, const H5O_info_t *info,
   hsize_t stored = H5Dget_storage_size(d);
   int misfit = !compact && n > 0 && size > 0 &&
                (double)stored < (double)n * (double)size; /* double: a claim may overflow */
+  long long missing = misfit || n <= 0 ? -1 : results_missing_chunk_row(d);
+  misfit = misfit || missing >= 0;
   if (misfit) {
     snprintf(m->name, sizeof m->name, "%s", name);
     m->elements = (unsigned long long)n;
     m->stored = (unsigned long long)stored;
+    m->missing_row = missing;
   }
   H5Pclose(dcpl);
   H5Tclose(ft);
@@ -94,9 +100,16 @@ static const char *storage_precheck(const char *path, sgema_diagnostics *diag) {
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0)
     return "opening the file to check it";
-  storage_misfit m = {"", 0, 0};
+  storage_misfit m = {"", 0, 0, -1};
   herr_t st = H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_NATIVE, storage_visit, &m, H5O_INFO_BASIC);
   H5Fclose(f);
+  if (st > 0 && m.missing_row >= 0) {
+    sgema_diagnostics_add(diag, path, 1, 1, NULL,
+                          "cannot resume: damaged file: dataset /%s has no storage for its rows "
+                          "from %lld on (a damaged chunk index)",
+                          m.name, m.missing_row);
+    return "";
+  }
   if (st > 0) {
     sgema_diagnostics_add(diag, path, 1, 1, NULL,
                           "cannot resume: damaged file: dataset /%s claims %llu values but stores "

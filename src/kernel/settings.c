@@ -214,6 +214,7 @@ void sgema_settings_census(const sgema_settings *s, sgema_census_settings *c) {
   c->homotopy = s->census.total_degree ? SGEMA_CENSUS_TOTAL_DEGREE : SGEMA_CENSUS_PARAMETER;
   c->parameter_rank_free_max_m = s->census.parameter_rank_free_max_m;
   c->rank_one_system = s->census.rank_one_system;
+  c->rank_one_elimination = s->census.rank_one_elimination;
   c->classification = s->classification;
 }
 

@@ -314,6 +314,28 @@ static int read_run_attrs(hid_t file, results_run *r, char *err, size_t errsize)
   return 0;
 }
 
+long long results_missing_chunk_row(long long dataset) {
+  hid_t d = (hid_t)dataset, sp = H5Dget_space(d), dcpl = H5Dget_create_plist(d);
+  hsize_t dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], offset[H5S_MAX_RANK] = {0};
+  int rank = sp >= 0 ? H5Sget_simple_extent_dims(sp, dims, NULL) : -1;
+  long long missing = -1;
+  if (dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED && rank >= 1 &&
+      H5Pget_chunk(dcpl, rank, chunk) == rank && chunk[0] > 0)
+    for (hsize_t row = 0; row < dims[0] && missing < 0; row += chunk[0]) {
+      offset[0] = row;
+      unsigned mask = 0;
+      haddr_t addr = HADDR_UNDEF;
+      hsize_t size = 0;
+      if (H5Dget_chunk_info_by_coord(d, offset, &mask, &addr, &size) < 0 || addr == HADDR_UNDEF)
+        missing = (long long)row;
+    }
+  if (sp >= 0)
+    H5Sclose(sp);
+  if (dcpl >= 0)
+    H5Pclose(dcpl);
+  return missing;
+}
+
 int results_check_storage(long long dataset, const char *path, char *err, size_t errsize) {
   hid_t ds = (hid_t)dataset, sp = H5Dget_space(ds), ft = H5Dget_type(ds),
         dcpl = H5Dget_create_plist(ds);
@@ -344,6 +366,12 @@ int results_check_storage(long long dataset, const char *path, char *err, size_t
                           "only %llu bytes",
                           path, nd > 0 ? (unsigned long long)dims[0] : 1ULL, claimed,
                           (unsigned long long)stored);
+  long long missing = fixed && !filtered ? results_missing_chunk_row(dataset) : -1;
+  if (missing >= 0)
+    return results_errorf(err, errsize,
+                          "damaged file: %s has no storage for its rows from %lld on (a damaged "
+                          "chunk index)",
+                          path, missing);
   return 0;
 }
 

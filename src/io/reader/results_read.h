@@ -63,6 +63,13 @@ void results_close(results_file *f);
  * whose shapes claim more rows than it holds (sgema-run allocates all storage at creation). */
 int results_check_storage(long long dataset, const char *path, char *err, size_t errsize);
 
+/* The first row of the chunked dataset (an hid_t) whose chunk the file's index does not hold, or
+ * -1 (also for an unchunked dataset). sgema-run allocates every chunk when it creates or extends a
+ * dataset, so a missing one is damage that the byte count alone does not show: seen, one flipped
+ * byte in a chunk's recorded offset moved rows 0-39 out of the extent, and they read as fill
+ * values. results_check_storage checks it; so does sgema-run --resume. */
+long long results_missing_chunk_row(long long dataset);
+
 /* Rows [r0, r0 + len) of a per-trial dataset (an hid_t), every value of each row, into buf as
  * mtype (an hid_t); -1 unless the dataset's rows hold exactly `width` values. */
 int results_read_rows(long long dataset, long long mtype, uint64_t r0, size_t len, size_t width,

@@ -4,6 +4,7 @@
 
 #include "census_system.h"
 #include "homotopy.h"
+#include "rank1_elimination.h"
 #include "sgema/field.h"
 #include "sgema/settings.h"
 #include "sgema/status.h"
@@ -47,6 +48,8 @@ void sgema_census_settings_default(sgema_census_settings *s) {
   /* At m = 2 the rank-1 system's 6 regular roots replace the rank-free system's 15 start roots
    * and its singular ends (docs/CENSUS.md, "Rank 1"). */
   s->rank_one_system = 1;
+  /* ... and solved as one polynomial of degree 6 (a companion matrix) instead of 6 to 12 paths. */
+  s->rank_one_elimination = 1;
 }
 
 struct sgema_census {
@@ -70,6 +73,7 @@ struct sgema_census {
   size_t nonsym_n;
   gsl_vector_complex *eval;
   gsl_matrix *Jm;
+  gsl_poly_complex_workspace *poly; /* the m = 2 rank-1 system's polynomial */
   /* The parameter homotopy's start: the generic system's finite roots by [system][m] (N each,
    * NU apart), solved at first use from a fixed seed (sgema_census_start_roots). */
   double complex *start[SGEMA_CENSUS_SYSTEMS][SGEMA_CENSUS_M_MAX + 1];
@@ -110,6 +114,8 @@ void sgema_census_free(sgema_census *c) {
     gsl_vector_complex_free(c->eval);
   if (c->Jm)
     gsl_matrix_free(c->Jm);
+  if (c->poly)
+    gsl_poly_complex_workspace_free(c->poly);
   for (int k = 0; k < SGEMA_CENSUS_SYSTEMS; k++)
     for (int m = 0; m <= SGEMA_CENSUS_M_MAX; m++)
       free(c->start[k][m]);
@@ -163,10 +169,11 @@ sgema_census *sgema_census_alloc(int m, int n) {
     symm_ok = symm_ok && (c->symm[k] = gsl_eigen_symm_alloc((size_t)k)) != NULL;
   c->eval = gsl_vector_complex_alloc(N);
   c->Jm = gsl_matrix_alloc(N, N);
+  c->poly = gsl_poly_complex_workspace_alloc(SGEMA_RANK1_DEGREE + 1);
   int nu = m * (m + 1) / 2;
   long paths = 1L << nu;
   if (!c->tracker || !c->classifier || !c->field || !c->y || !c->f || !c->J || !c->sym ||
-      !symm_ok || !c->eval || !c->Jm || ensure_capacity(c, paths) != SGEMA_OK) {
+      !symm_ok || !c->eval || !c->Jm || !c->poly || ensure_capacity(c, paths) != SGEMA_OK) {
     sgema_census_free(c);
     return NULL;
   }
@@ -652,6 +659,30 @@ static int track_system(sgema_census *c, sgema_census_system *sys, int parameter
   return st;
 }
 
+/* The m = 2 rank-1 system in sys's current chart by elimination (rank1_elimination.h): its roots
+ * become candidates as path ends would, each refined by Newton, and count in out->paths[1] as
+ * converged paths. Returns 0 when all of them are distinct regular roots (every root of the chart
+ * is then known), or -1 with nothing kept or counted: the chart is then tracked. */
+static int eliminate_rank1(sgema_census *c, sgema_census_system *sys, sgema_census_result *out) {
+  double complex roots[SGEMA_RANK1_DEGREE * NU];
+  int n = sgema_rank1_eliminate(sys, c->poly, roots, NU);
+  if (n < 0 || ensure_capacity(c, n) != SGEMA_OK)
+    return -1;
+  c->n_cand = 0;
+  for (int r = 0; r < n; r++) {
+    double complex *x = c->cand + r * NU;
+    memcpy(x, roots + r * NU, NU * sizeof *x);
+    if (!refine_complex(c, sys, x))
+      return -1;
+    c->cand_regular[c->n_cand++] = 1;
+  }
+  if (paths_jumped(c, sys->N))
+    return -1;
+  out->paths[1][SGEMA_PATH_CONVERGED] += n;
+  out->eliminated++;
+  return 0;
+}
+
 static int solve_system(sgema_census *c, const sgema_census_settings *s, const sgema_problem *p,
                         sgema_census_system_kind kind, uint64_t seed, uint32_t run, uint32_t trial,
                         sgema_census_result *out) {
@@ -669,10 +700,14 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
   /* The rank-1 system's chart misses directions near u_1 = 0: the next chart is solved too unless
    * every root of this one was found regular (sgema_census_system_set_chart). */
   int charts = kind == SGEMA_CENSUS_RANK1 ? m : 1, complete = 0;
+  int eliminate = kind == SGEMA_CENSUS_RANK1 && parameter && s->rank_one_elimination && m == 2;
   for (int k = 0; k < charts && !complete && st == SGEMA_OK; k++) {
     if (k > 0)
       sgema_census_system_set_chart(&sys, k);
-    st = track_system(c, &sys, parameter, slot, seed, run, trial, out, &complete);
+    if (eliminate && eliminate_rank1(c, &sys, out) == 0)
+      complete = 1;
+    else
+      st = track_system(c, &sys, parameter, slot, seed, run, trial, out, &complete);
     out->charts += kind == SGEMA_CENSUS_RANK1;
     if (st == SGEMA_OK)
       sort_candidates(c, s, &sys, out);
@@ -805,6 +840,27 @@ static double field_scale(const sgema_problem *p, double *y) {
   return b * b * a * sxx + 2.0 * b * a * syx + b * a * a * sxx + a * a * syx + p->lambda * (a + b);
 }
 
+/* Whether the classifier takes a dense path (every eigenvalue computed) for a state of length N:
+ * the census then asks it to keep the SGEMA_SPECTRUM_MAX_K rightmost, at no cost. */
+static int dense_classification(const sgema_classification *s, size_t N) {
+  return s->spectrum == SGEMA_SPECTRUM_DENSE || s->spectrum == SGEMA_SPECTRUM_LAPACK ||
+         (s->spectrum == SGEMA_SPECTRUM_AUTO && N < (size_t)s->lapack_min_n);
+}
+
+/* The number of unstable eigenvalues from the classifier's reduced spectrum when it holds them
+ * all (fewer of its rightmost eigenvalues are above tol than it kept), -1 otherwise. The orbit's
+ * tangents span an invariant subspace of J at an equilibrium (they are J's null vectors), so J's
+ * spectrum is the reduced one and the orbit's zeros, which are never unstable. */
+static int unstable_from_spectrum(const sgema_classifier *cl, double tol) {
+  const sgema_spectrum_info *info = sgema_classifier_last_spectrum(cl);
+  if (info->used == SGEMA_SPECTRUM_ARNOLDI)
+    return -1;
+  int above = 0;
+  while (above < info->k && info->re[above] > tol)
+    above++;
+  return above < info->k ? above : -1;
+}
+
 static int classify_equilibrium(sgema_census *c, const sgema_census_settings *s,
                                 const sgema_problem *p, sgema_census_equilibrium *e) {
   int st = sgema_census_equilibrium_state(c, p, e->S, c->y);
@@ -815,7 +871,10 @@ static int classify_equilibrium(sgema_census *c, const sgema_census_settings *s,
   e->field_residual = field_scale(p, c->y);
   e->field_residual = e->field_residual > 0.0 ? sgema_norm2(c->f, N) / e->field_residual : 0.0;
   sgema_limit lim;
-  st = sgema_classify(c->classifier, &s->classification, p, 0.0, c->y, SGEMA_END_CONVERGED, &lim);
+  sgema_classification cls = s->classification;
+  if (dense_classification(&cls, N))
+    cls.eigenvalues = SGEMA_SPECTRUM_MAX_K;
+  st = sgema_classify(c->classifier, &cls, p, 0.0, c->y, SGEMA_END_CONVERGED, &lim);
   if (st != SGEMA_OK)
     return st;
   e->mc_class = lim.cls;
@@ -825,7 +884,8 @@ static int classify_equilibrium(sgema_census *c, const sgema_census_settings *s,
   e->cls = lim.max_re > saddle         ? SGEMA_EQUILIBRIUM_SADDLE
            : lim.max_re < -s->zero_tol ? SGEMA_EQUILIBRIUM_STABLE
                                        : SGEMA_EQUILIBRIUM_DEGENERATE;
-  return count_unstable(c, p, c->y, saddle, &e->unstable);
+  e->unstable = unstable_from_spectrum(c->classifier, saddle);
+  return e->unstable >= 0 ? SGEMA_OK : count_unstable(c, p, c->y, saddle, &e->unstable);
 }
 
 static int by_rank_then_size(const void *a, const void *b) {
