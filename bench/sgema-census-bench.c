@@ -171,21 +171,23 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
   const char *name = v->name;
   /* The generic start system is solved once per workspace: timed apart. */
   double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-  long roots[2] = {0, 0};
   if (mode == SGEMA_CENSUS_PARAMETER) {
-    roots[0] = sgema_census_start_roots(c, o->m, SGEMA_CENSUS_EQ6);
-    int r1 = o->rank_deficient && rank_one && o->m == 2;
+    printf("  [%s] generic start systems: %ld finite roots (Eq. 6)", name,
+           sgema_census_start_roots(c, o->m, SGEMA_CENSUS_EQ6));
+    int r1 = o->rank_deficient && rank_one && (o->m == 2 || o->m == 3);
     int rf = o->rank_deficient && !r1 && o->m <= s.parameter_rank_free_max_m;
-    if (r1 || rf)
-      roots[1] = sgema_census_start_roots(c, o->m, r1 ? SGEMA_CENSUS_RANK1 : SGEMA_CENSUS_ANYRANK);
-    printf("  [%s] generic start systems: %ld finite roots (Eq. 6)", name, roots[0]);
-    if (r1 || rf)
-      printf(", %ld (%s)", roots[1], r1 ? "rank 1" : "rank-free");
+    if (r1)
+      printf(", %ld (rank 1)", sgema_census_start_roots(c, o->m, SGEMA_CENSUS_RANK1));
+    if (r1 && o->m == 3)
+      printf(", %ld (corank 1)", sgema_census_start_roots(c, o->m, SGEMA_CENSUS_CORANK1));
+    if (rf)
+      printf(", %ld (rank-free)", sgema_census_start_roots(c, o->m, SGEMA_CENSUS_ANYRANK));
     printf(", solved once in %.3f s\n", now(CLOCK_MONOTONIC) - w0);
   }
   long paths[2][4] = {{0}}, kinds[SGEMA_SOLUTION_COUNT] = {0}, cls[SGEMA_EQUILIBRIUM_COUNT] = {0};
   long ranks[SGEMA_CENSUS_M_MAX + 1] = {0}, dup = 0, errors = 0, saddle_sets = 0, dropped = 0;
   long origin_added = 0, conj_added = 0, reruns = 0, fallbacks = 0, charts = 0, eliminated = 0;
+  long corank_charts = 0;
   double worst = 0.0;
   w0 = now(CLOCK_MONOTONIC);
   c0 = now(CLOCK_PROCESS_CPUTIME_ID);
@@ -223,6 +225,7 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
     reruns += r.reruns;
     fallbacks += r.total_degree_fallback != 0;
     charts += r.charts;
+    corank_charts += r.corank_charts;
     eliminated += r.eliminated;
     if (o->verbose)
       printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, "
@@ -251,7 +254,9 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
         "total degree (failed or jumped twice): %ld\n",
         reruns, fallbacks);
   if (charts > 0)
-    printf("  rank-1 system: %ld charts solved, %ld of them by elimination\n", charts, eliminated);
+    printf("  rank-1 system: %ld charts solved, %ld of them by elimination; corank-1 system: %ld "
+           "charts\n",
+           charts, eliminated, corank_charts);
   printf("  real solutions: pd %ld, psd %ld (by rank:", kinds[SGEMA_SOLUTION_PD],
          kinds[SGEMA_SOLUTION_PSD]);
   for (int k = 0; k <= o->m; k++)

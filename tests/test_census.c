@@ -59,6 +59,16 @@ static int accounted(sgema_census *c, const sgema_census_settings *s, const sgem
   int N = m * (m + 1) / 2, par = s->homotopy == SGEMA_CENSUS_PARAMETER;
   int fb = r->total_degree_fallback, one = s->rank_one_system && m == 2;
   long eq6 = par && !(fb & 1) ? sgema_census_start_roots(c, m, SGEMA_CENSUS_EQ6) : ipow(2, N);
+  if (s->rank_one_system && m == 3 && rank_deficient) {
+    /* the rank-1 and corank-1 systems' charts; after a fallback to total degree (5,832 paths a
+     * corank-1 chart) only that every path was counted somewhere */
+    long low = par && !(fb & 2) ? r->charts * sgema_census_start_roots(c, 3, SGEMA_CENSUS_RANK1) +
+                                      r->corank_charts * SGEMA_CENSUS_CORANK1_PASSES *
+                                          sgema_census_start_roots(c, 3, SGEMA_CENSUS_CORANK1)
+                                : total_paths(r, 1);
+    return total_paths(r, 0) == eq6 && total_paths(r, 1) == low && r->charts >= 1 &&
+           r->corank_charts >= 1;
+  }
   long low =
       one ? r->charts * (par && !(fb & 2) ? sgema_census_start_roots(c, m, SGEMA_CENSUS_RANK1)
                                           : ipow(4, m + 1))
@@ -93,12 +103,12 @@ static void collect(void *ctx, sgema_path_end end, const double complex *x, doub
 static void test_jacobians(void) {
   gsl_rng *g = tu_rng(2385);
   double worst = 0.0;
-  for (int t = 0; t < 24; t++) {
+  for (int t = 0; t < 8 * SGEMA_CENSUS_SYSTEMS; t++) { /* every system at every m, twice */
     sgema_problem p;
     int m = 1 + t % 4;
     tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
     sgema_census_system sys;
-    sgema_census_system_init(&sys, &p, (sgema_census_system_kind)(t % SGEMA_CENSUS_SYSTEMS));
+    sgema_census_system_init(&sys, &p, (sgema_census_system_kind)(t / 4 % SGEMA_CENSUS_SYSTEMS));
     int N = sys.N, L = N + 1;
     double complex X[NUMAX + 1], Xh[NUMAX + 1], F[NUMAX], Fp[NUMAX], Fm[NUMAX];
     double complex J[NUMAX * (NUMAX + 1)], Jd[NUMAX * (NUMAX + 1)];
@@ -338,12 +348,12 @@ static void test_classes(sgema_census *c, const sgema_census_settings *s, int m,
 static void test_parameter_derivative(void) {
   gsl_rng *g = tu_rng(2386);
   double worst = 0.0;
-  for (int t = 0; t < 24; t++) {
+  for (int t = 0; t < 8 * SGEMA_CENSUS_SYSTEMS; t++) { /* every system at every m, twice */
     sgema_problem p;
     int m = 1 + t % 4;
     tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
     sgema_census_system sys;
-    sgema_census_system_init(&sys, &p, (sgema_census_system_kind)(t % SGEMA_CENSUS_SYSTEMS));
+    sgema_census_system_init(&sys, &p, (sgema_census_system_kind)(t / 4 % SGEMA_CENSUS_SYSTEMS));
     sgema_census_params start;
     sgema_census_generic_params(m, &start);
     sgema_par_system ps;
@@ -373,21 +383,31 @@ static void test_parameter_derivative(void) {
 
 /* Distinct finite regular roots of the generic system found by an independent total-degree solve
  * (other gammas and patches than the census' own start solve). */
-static long generic_count_independent(int m, sgema_census_system_kind kind, uint32_t seed) {
+static long generic_count_independent(int m, sgema_census_system_kind kind, uint32_t seed,
+                                      int runs) {
   sgema_census_params prm;
   sgema_census_generic_params(m, &prm);
   sgema_census_system sys;
   sgema_census_system_init_params(&sys, m, &prm, kind);
   sgema_hom_system hs;
   sgema_census_system_hom(&sys, &hs);
-  long paths = ipow(sys.degrees[0], sys.N), n = 0;
-  static double complex ends[729 * NUMAX], roots[729 * NUMAX];
+  long paths = 1, n = 0;
+  for (int k = 0; k < sys.N; k++)
+    paths *= sys.degrees[k];
+  double complex *ends = malloc((size_t)(runs * paths) * NUMAX * sizeof *ends),
+                 *roots = malloc((size_t)paths * NUMAX * sizeof *roots);
+  if (!ends || !roots) {
+    free(ends);
+    free(roots);
+    return -1;
+  }
   end_store l = {ends, 0};
   sgema_tracker *tr = sgema_tracker_alloc(NUMAX);
   sgema_tracker_settings ts;
   sgema_tracker_settings_default(&ts);
   long counts[SGEMA_PATH_COUNT];
-  sgema_tracker_solve(tr, &hs, &ts, seed, 77, 5, paths, collect, &l, counts);
+  for (int r = 0; r < runs; r++)
+    sgema_tracker_solve(tr, &hs, &ts, seed, 77, 5 + (uint32_t)r, paths, collect, &l, counts);
   for (long i = 0; i < l.n; i++) {
     double complex *x = ends + i * NUMAX;
     double rc = 0.0;
@@ -406,6 +426,8 @@ static long generic_count_independent(int m, sgema_census_system_kind kind, uint
       memcpy(roots + n++ * NUMAX, x, sizeof(double complex) * NUMAX);
   }
   sgema_tracker_free(tr);
+  free(ends);
+  free(roots);
   return n;
 }
 
@@ -415,25 +437,36 @@ static void test_generic_roots(sgema_census *c) {
   CHECK(sgema_census_start_roots(c, 1, SGEMA_CENSUS_EQ6) == 2 &&
             sgema_census_start_roots(c, 1, SGEMA_CENSUS_ANYRANK) == 3,
         "m = 1: the generic systems have 2 (Eq. 6) and 3 (rank-free) finite roots");
-  static const char *const names[SGEMA_CENSUS_SYSTEMS] = {"Eq. 6", "rank-free", "rank-1"};
+  static const char *const names[SGEMA_CENSUS_SYSTEMS] = {"Eq. 6", "rank-free", "rank-1",
+                                                          "corank-1"};
   for (int m = 2; m <= 3; m++)
     for (int k = 0; k < SGEMA_CENSUS_SYSTEMS; k++) {
       if (k == SGEMA_CENSUS_ANYRANK && m == 3)
         continue; /* 729 paths; solved by total degree at m = 3 anyway */
       sgema_census_system_kind kind = (sgema_census_system_kind)k;
       long ours = sgema_census_start_roots(c, m, kind);
-      long a = generic_count_independent(m, kind, 101);
-      long b = generic_count_independent(m, kind, 202);
-      CHECK(ours > 0 && ours == a && ours == b,
+      /* The corank-1 system at m = 3 has one large root (|x| ~ 630, pivot ratio 1e-7) that the
+       * census' two runs reach and these (and phc -b: 36 regular roots) do not: at most that one
+       * may be missing here. */
+      int runs = kind == SGEMA_CENSUS_CORANK1 ? 2 : 1;
+      long a = generic_count_independent(m, kind, 101, runs);
+      long b = generic_count_independent(m, kind, 202, runs);
+      long slack = kind == SGEMA_CENSUS_CORANK1 && m == 3;
+      CHECK(ours > 0 && a <= ours && a >= ours - slack && b <= ours && b >= ours - slack,
             "m = %d %s: the generic start system's %ld finite roots, total degree with two other "
-            "gammas: %ld and %ld",
-            m, names[k], ours, a, b);
+            "gammas (runs of %d): %ld and %ld",
+            m, names[k], ours, runs, a, b);
     }
   /* phc -b on the rank-1 system of random real data (bench/census_rank_systems.py M 1): 6 regular
    * roots at m = 2 and 12 at m = 3, the rest at infinity, none singular */
   CHECK(sgema_census_start_roots(c, 2, SGEMA_CENSUS_RANK1) == 6 &&
             sgema_census_start_roots(c, 3, SGEMA_CENSUS_RANK1) == 12,
         "rank-1 system: 6 (m = 2) and 12 (m = 3) generic roots, as PHCpack counts them");
+  /* The corank-1 system at m = 3: 37 generic roots (two other total-degree runs agree, above; a
+   * regression guard). phc -b on sampled real data (seed 1 trial 0; mixed volume 224) finds 34
+   * regular roots, its 2 rank-2 equilibria among them, and 36 singular ones (docs/CENSUS.md). */
+  CHECK(sgema_census_start_roots(c, 3, SGEMA_CENSUS_CORANK1) == 37,
+        "corank-1 system: 37 generic roots at m = 3");
 }
 
 /* Two censuses of one data set agree on their real equilibria (rank, kind, class, S to 1e-7
@@ -708,6 +741,56 @@ static void test_elimination_vs_tracked(sgema_census *c, int count) {
         count, eq[1], eq[0], missing, extra, bad_paths, eliminated, charts);
   sgema_sampler_free(smp3);
   sgema_sampler_free(smp4);
+}
+
+/* m = 3's rank-deficient equilibria from the rank-1 and corank-1 systems (the default) against the
+ * rank-free system by total degree (729 paths, an independent formulation), on the same data sets
+ * (SG and EMA, n = 4 and 6): the same equilibria (rank, kind, class, S to 1e-7), every one solving
+ * S F(S) = 0; paths accounted for. */
+static void test_corank_vs_free(sgema_census *c, int count) {
+  sgema_census_settings sys, free_;
+  sgema_census_settings_default(&sys);
+  free_ = sys;
+  free_.rank_one_system = 0;
+  sgema_sampler *smp4 = sgema_sampler_alloc(3, 4), *smp6 = sgema_sampler_alloc(3, 6);
+  static sgema_census_equilibrium saved[64];
+  int errors = 0, differ = 0, bad_paths = 0, eq[2] = {0, 0}, ranks[4] = {0};
+  for (int t = 0; t < count; t++) {
+    sgema_problem p;
+    int n = t % 2 ? 4 : 6;
+    draw(t % 2 ? smp4 : smp6, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, 3, n, (uint32_t)(7300 + t),
+         &p);
+    sgema_census_result a, b;
+    if (sgema_census_run(c, &sys, &p, 31, 0, (uint32_t)t, &a) != SGEMA_OK || a.n_equilibria > 64) {
+      errors++;
+      continue;
+    }
+    bad_paths += !accounted(c, &sys, &a, 3, 1);
+    for (int k = 0; k <= 3; k++)
+      ranks[k] += a.psd_rank[k];
+    memcpy(saved, a.equilibria, (size_t)a.n_equilibria * sizeof *saved);
+    a.equilibria = saved;
+    if (sgema_census_run(c, &free_, &p, 31, 0, (uint32_t)t, &b) != SGEMA_OK) {
+      errors++;
+      continue;
+    }
+    eq[0] += a.n_equilibria;
+    eq[1] += b.n_equilibria;
+    if (!solutions_within(a.equilibria, a.n_equilibria, b.equilibria, b.n_equilibria, &p) ||
+        !solutions_within(b.equilibria, b.n_equilibria, a.equilibria, a.n_equilibria, &p)) {
+      differ++;
+      printf("  m=3 %s n=%d set %d: rank-1 + corank-1 %d equilibria (ranks 1, 2: %d, %d), "
+             "rank-free %d (%d, %d)\n",
+             sgema_alg_name(p.alg), n, t, a.n_equilibria, a.psd_rank[1], a.psd_rank[2],
+             b.n_equilibria, b.psd_rank[1], b.psd_rank[2]);
+    }
+  }
+  CHECK(errors == 0 && differ == 0 && bad_paths == 0 && ranks[2] > 0,
+        "m = 3, %d data sets: the rank-1 and corank-1 systems' %d equilibria (rank 0..3: %d %d %d "
+        "%d) are the rank-free total-degree census' %d: %d sets differ; paths unaccounted %d",
+        count, eq[0], ranks[0], ranks[1], ranks[2], ranks[3], eq[1], differ, bad_paths);
+  sgema_sampler_free(smp4);
+  sgema_sampler_free(smp6);
 }
 
 /* The census of a data set does not depend on what the workspace did before: a fresh workspace
@@ -1098,6 +1181,7 @@ int main(int argc, char **argv) {
   test_parameter_vs_total(c3, 2, sets(240));
   test_rank_one_vs_free(c3, sets(400));
   test_elimination_vs_tracked(c3, sets(400));
+  test_corank_vs_free(c3, sets(24));
   test_parameter_vs_total(c3, 3, sets(120));
   test_fresh_workspace(c3, &s);
   test_tiny_origin();

@@ -9,6 +9,9 @@
 #include <stdint.h>
 
 #define SGEMA_CENSUS_M_MAX 4 /* total-degree homotopy: 2^(m(m+1)/2) paths for Eq. 6 */
+/* The corank-1 system (rank m - 1 at m = 3) is tracked this many times with different gammas and
+ * the ends united (docs/CENSUS.md): its paths per chart are this many times its generic roots. */
+#define SGEMA_CENSUS_CORANK1_PASSES 3
 
 /* What a real solution S of the census' systems is. */
 typedef enum {
@@ -35,6 +38,7 @@ typedef enum {
   SGEMA_CENSUS_EQ6,     /* F(S) = 0 in the entries of a symmetric S, degree 2: the full-rank ones */
   SGEMA_CENSUS_ANYRANK, /* S F(S) + F(S) S = 0, degree 3: every rank (equivalent for PSD S) */
   SGEMA_CENSUS_RANK1, /* S = t u u^T, F(S) u = 0 with K = t R / (t P + lambda), degree 4: rank 1 */
+  SGEMA_CENSUS_CORANK1, /* S v = 0, F(S) = phi v v^T (v = (1, z)), degrees 3 and 2: rank m - 1 */
   SGEMA_CENSUS_SYSTEMS
 } sgema_census_system_kind;
 
@@ -96,10 +100,11 @@ typedef struct {
                * or two converged to one regular root (paths[] holds the last attempt's) */
   int total_degree_fallback; /* bit k set: system k (0: Eq. 6, 1: rank-deficient) still failed
                               * or jumped after the re-run and was solved by total degree */
-  int charts;     /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path
-                   * of the first did not converge to a regular root (docs/CENSUS.md, "Rank 1") */
-  int eliminated; /* of these, solved by elimination (rank_one_elimination): their 6 roots count
-                   * as converged paths; the others were tracked */
+  int charts; /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path
+               * of the first did not converge to a regular root (docs/CENSUS.md, "Rank 1") */
+  int corank_charts; /* the corank-1 system's charts solved (m = 3, rank 2), likewise */
+  int eliminated;    /* of these, solved by elimination (rank_one_elimination): their 6 roots count
+                      * as converged paths; the others were tracked */
 } sgema_census_result;
 
 typedef struct sgema_census sgema_census;

@@ -208,7 +208,8 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
         SGEMA_CENSUS_M_MAX, 2,                                                                     \
         "the rank-free system by parameter homotopy up to this m, total degree above")             \
   X_FLAG(CENSUS_RANK_ONE_SYSTEM, "census", "rank_one_system", "rank-one-system",                   \
-         census.rank_one_system, 1, "at m = 2 the rank-1 system instead of the rank-free one")     \
+         census.rank_one_system, 1,                                                                \
+         "at m = 2, 3 the rank-1 (and corank-1) systems, not the rank-free one")                   \
   X_FLAG(CENSUS_RANK_ONE_ELIMINATION, "census", "rank_one_elimination", "rank-one-elimination",    \
          census.rank_one_elimination, 1,                                                           \
          "... solved by elimination to one polynomial instead of the parameter homotopy")

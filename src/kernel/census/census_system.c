@@ -34,7 +34,8 @@ int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
       s->Syx[i * m + j] = p->Syx[i * m + j];
       s->Q[i * m + j] = i == j;
     }
-  if (kind == SGEMA_CENSUS_RANK1 && generic_rotation(m, s->Q) != SGEMA_OK)
+  if ((kind == SGEMA_CENSUS_RANK1 || kind == SGEMA_CENSUS_CORANK1) &&
+      generic_rotation(m, s->Q) != SGEMA_OK)
     return SGEMA_ENOMEM;
   memcpy(s->Q0, s->Q, sizeof s->Q);
   rotate(m, s->Q, s->Sxx, s->target.Sxx);
@@ -179,11 +180,13 @@ void sgema_census_system_par(sgema_census_system *s, const sgema_census_params *
 static void set_layout(sgema_census_system *s, int m, sgema_census_system_kind kind) {
   if (kind == SGEMA_CENSUS_RANK1) { /* row / col unused */
     s->N = m + 1;
+    s->nS = 0;
     for (int k = 0; k < s->N; k++)
       s->degrees[k] = 4;
     return;
   }
-  s->N = m * (m + 1) / 2;
+  s->nS = m * (m + 1) / 2;
+  s->N = s->nS;
   int k = 0;
   for (int i = 0; i < m; i++)
     for (int j = i; j < m; j++) {
@@ -192,6 +195,11 @@ static void set_layout(sgema_census_system *s, int m, sgema_census_system_kind k
       s->degrees[k] = kind == SGEMA_CENSUS_EQ6 ? 2 : 3;
       k++;
     }
+  if (kind == SGEMA_CENSUS_CORANK1) { /* then z_1 .. z_{m-1} and phi; S v = 0 has degree 2 */
+    s->N += m;
+    for (int i = 0; i < m; i++)
+      s->degrees[s->nS + i] = 2;
+  }
 }
 
 void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out) {
@@ -293,7 +301,7 @@ static void load(const sgema_census_system *s, eval_work *w, const double comple
   w->Syx = s->cSyx;
   w->SyxT = s->cSyxT;
   w->l = s->clambda;
-  for (int k = 0; k < s->N; k++) {
+  for (int k = 0; k < s->nS; k++) {
     w->S[s->row[k] * m + s->col[k]] = X[k + 1];
     w->S[s->col[k] * m + s->row[k]] = X[k + 1];
   }
@@ -335,7 +343,7 @@ static void eq6_parameter_derivative(const sgema_census_system *s, const eval_wo
     anticommute(m, w->S, D, A);
     memcpy(D, A, sizeof A);
   }
-  for (int r = 0; r < s->N; r++)
+  for (int r = 0; r < s->nS; r++)
     Fs[r] = D[s->row[r] * m + s->col[r]];
 }
 
@@ -432,10 +440,56 @@ static void rank1_eval(const sgema_census_system *s, const double complex *X, do
     Fs[1 + i] = t * w.g * da[i] + dl * x03 * w.u[i] - K * x02 * db[i];
 }
 
+/* The corank-1 system (docs/CENSUS.md) from Eq. 6's block, which eval_all has put in the first nS
+ * rows (F_ij, dF_ij/dx0 and dF_ij/dS_k; Fs_ij): with v = (x0, z) and the unknowns X = (x0, S's
+ * upper triangle, z_1 .. z_{m-1}, phi),
+ *   G_ij = x0 F_ij - phi v_i v_j   (degree 3),   H_i = (S v)_i   (degree 2). */
+static void corank1_finish(const sgema_census_system *s, const double complex *X, double complex *F,
+                           double complex *J, double complex *Fs) {
+  int m = s->m, N = s->N, L = N + 1, nS = s->nS;
+  double complex x0 = X[0], phi = X[N], v[SGEMA_CENSUS_MAX_M], S[MM];
+  v[0] = x0;
+  for (int q = 1; q < m; q++)
+    v[q] = X[nS + q];
+  for (int k = 0; k < nS; k++) {
+    S[s->row[k] * m + s->col[k]] = X[k + 1];
+    S[s->col[k] * m + s->row[k]] = X[k + 1];
+  }
+  for (int r = 0; r < nS; r++) {
+    int i = s->row[r], j = s->col[r];
+    double complex *row = J + r * L, Fij = F[r];
+    F[r] = x0 * Fij - phi * v[i] * v[j];
+    row[0] = Fij + x0 * row[0] - phi * ((i == 0 ? v[j] : 0.0) + (j == 0 ? v[i] : 0.0));
+    for (int k = 0; k < nS; k++)
+      row[k + 1] *= x0;
+    for (int q = 1; q < m; q++)
+      row[nS + q] = -phi * ((i == q ? v[j] : 0.0) + (j == q ? v[i] : 0.0));
+    row[N] = -v[i] * v[j];
+    if (Fs)
+      Fs[r] *= x0;
+  }
+  for (int i = 0; i < m; i++) {
+    double complex *row = J + (nS + i) * L, h = 0.0;
+    for (int j = 0; j < m; j++)
+      h += S[i * m + j] * v[j];
+    F[nS + i] = h;
+    row[0] = S[i * m];
+    for (int k = 0; k < nS; k++) {
+      int a = s->row[k], b = s->col[k];
+      row[k + 1] = (i == a ? v[b] : 0.0) + (i == b && a != b ? v[a] : 0.0);
+    }
+    for (int q = 1; q < m; q++)
+      row[nS + q] = S[i * m + q];
+    row[N] = 0.0;
+    if (Fs)
+      Fs[nS + i] = 0.0;
+  }
+}
+
 /* F, J and (when Fs is not NULL) dF/ds at X with the current coefficients. */
 static int eval_all(const sgema_census_system *s, const double complex *X, double complex *F,
                     double complex *J, double complex *Fs) {
-  int m = s->m, N = s->N, L = N + 1;
+  int m = s->m, N = s->N, L = N + 1, nS = s->nS;
   if (s->kind == SGEMA_CENSUS_RANK1) {
     rank1_eval(s, X, F, J, Fs);
     return 0;
@@ -449,7 +503,7 @@ static int eval_all(const sgema_census_system *s, const double complex *X, doubl
     anticommute(m, w.S, w.F, G);
     anticommute(m, w.S, w.F0, E);
   }
-  for (int r = 0; r < N; r++) { /* value and d/dx0 */
+  for (int r = 0; r < nS; r++) { /* value and d/dx0 */
     int ij = s->row[r] * m + s->col[r];
     F[r] = rankfree ? G[ij] : w.F[ij];
     J[r * L] = rankfree ? E[ij] : w.F0[ij];
@@ -465,7 +519,7 @@ static int eval_all(const sgema_census_system *s, const double complex *X, doubl
   }
   if (Fs)
     eq6_parameter_derivative(s, &w, X[0], Fs);
-  for (int k = 0; k < N; k++) {
+  for (int k = 0; k < nS; k++) {
     int a = s->row[k], b = s->col[k];
     eq6_direction(s, &w, a, b, D);
     if (rankfree) { /* d(S F + F S) = E F + F E + S dF + dF S */
@@ -477,9 +531,11 @@ static int eval_all(const sgema_census_system *s, const double complex *X, doubl
       for (int i = 0; i < m * m; i++)
         D[i] = E[i] + G[i];
     }
-    for (int r = 0; r < N; r++)
+    for (int r = 0; r < nS; r++)
       J[r * L + k + 1] = D[s->row[r] * m + s->col[r]];
   }
+  if (s->kind == SGEMA_CENSUS_CORANK1)
+    corank1_finish(s, X, F, J, Fs);
   return 0;
 }
 
@@ -522,10 +578,21 @@ void sgema_census_unpack(const sgema_census_system *s, const double *x, double *
     return;
   }
   int m = s->m;
-  for (int k = 0; k < s->N; k++) {
-    S[s->row[k] * m + s->col[k]] = x[k];
-    S[s->col[k] * m + s->row[k]] = x[k];
+  double R[MM];
+  for (int k = 0; k < s->nS; k++) {
+    R[s->row[k] * m + s->col[k]] = x[k];
+    R[s->col[k] * m + s->row[k]] = x[k];
   }
+  /* S = Q R Q^T: the identity but for the corank-1 system, which is solved in rotated
+   * coordinates */
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < m; j++) {
+      double v = 0.0;
+      for (int k = 0; k < m; k++)
+        for (int l = 0; l < m; l++)
+          v += s->Q[i * m + k] * R[k * m + l] * s->Q[j * m + l];
+      S[i * m + j] = s->kind == SGEMA_CENSUS_CORANK1 ? v : R[i * m + j];
+    }
 }
 
 void sgema_census_pack(const sgema_census_system *s, const double *S, double *x) {

@@ -8,7 +8,9 @@
 #include "sgema/problem.h"
 
 #define SGEMA_CENSUS_MAX_M 4
-#define SGEMA_CENSUS_MAX_UNKNOWNS (SGEMA_CENSUS_MAX_M * (SGEMA_CENSUS_MAX_M + 1) / 2)
+/* the corank-1 system's: S's upper triangle, z and phi */
+#define SGEMA_CENSUS_MAX_UNKNOWNS                                                                  \
+  (SGEMA_CENSUS_MAX_M * (SGEMA_CENSUS_MAX_M + 1) / 2 + SGEMA_CENSUS_MAX_M)
 
 /* The coefficients of the census' systems, complex for the generic start system of the parameter
  * homotopy (Sxx complex symmetric, Syx and lambda any complex numbers). */
@@ -21,8 +23,11 @@ typedef struct {
 typedef struct {
   sgema_census_system_kind kind;
   /* N unknowns: Eq. 6 and rank-free, m (m + 1) / 2, the upper triangle of S row by row; rank 1,
-   * m + 1: t, z_1 .. z_{m-1} and K, with S = Q (t u u^T) Q^T and u = (1, z) */
+   * m + 1: t, z_1 .. z_{m-1} and K, with S = Q (t u u^T) Q^T and u = (1, z); corank 1,
+   * m (m + 1) / 2 + m: the upper triangle of R, z_1 .. z_{m-1} and phi, with S = Q R Q^T,
+   * R v = 0 and F(R) = phi v v^T for v = (1, z) (in the rotated data) */
   int m, N;
+  int nS; /* of the N, the entries of S's upper triangle (the first ones; 0 for rank 1) */
   double lambda;
   double Sxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M]; /* the data, in its own coordinates */
   double Syx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
@@ -83,8 +88,9 @@ void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out);
 int sgema_census_system_eval(void *ctx, const double complex *X, double complex *F,
                              double complex *J);
 
-/* S (m x m, symmetric, row-major) from the N unknowns (rank 1: S = Q (t u u^T) Q^T), and back
- * (Eq. 6 and the rank-free system only: the census never packs a rank-1 S). */
+/* S (m x m, symmetric, row-major) from the N unknowns (rank 1: S = Q (t u u^T) Q^T; corank 1:
+ * S = Q R Q^T), and back (Eq. 6 and the rank-free system only: the census never packs the
+ * others). */
 void sgema_census_unpack(const sgema_census_system *s, const double *x, double *S);
 void sgema_census_pack(const sgema_census_system *s, const double *S, double *x);
 
