@@ -623,6 +623,29 @@ static void test_parameter_vs_total(sgema_census *c, int m, int count) {
   sgema_sampler_free(smp2);
 }
 
+/* Two censuses of data set (trial) drawn from smp: a with sa, then b with sb (a's lists copied
+ * to storage of their own, valid until the next call). 0 when both ran and a's lists fit. */
+typedef struct {
+  sgema_problem p;
+  sgema_census_result a, b;
+} census_pair;
+
+static int run_pair(sgema_census *c, const sgema_census_settings *sa,
+                    const sgema_census_settings *sb, sgema_sampler *smp, sgema_alg alg, int m,
+                    int n, uint32_t trial, uint64_t seed, census_pair *out) {
+  static sgema_census_equilibrium eq[64], indef[64];
+  draw(smp, alg, m, n, trial, &out->p);
+  sgema_census_result *a = &out->a;
+  if (sgema_census_run(c, sa, &out->p, seed, 0, trial, a) != SGEMA_OK || a->n_equilibria > 64 ||
+      a->n_indefinite > 64)
+    return -1;
+  memcpy(eq, a->equilibria, (size_t)a->n_equilibria * sizeof *eq);
+  a->equilibria = eq;
+  memcpy(indef, a->indefinite, (size_t)a->n_indefinite * sizeof *indef);
+  a->indefinite = indef;
+  return sgema_census_run(c, sb, &out->p, seed, 0, trial, &out->b) == SGEMA_OK ? 0 : -1;
+}
+
 /* At m = 2 the rank-1 system against the rank-free one (parameter homotopy both), on the same data
  * sets (SG and EMA, n = 3 and 4): every equilibrium and indefinite solution of the rank-free run is
  * among the rank-1 run's, and every one the rank-1 run has in addition solves S F(S) = 0 (checked
@@ -636,42 +659,31 @@ static void test_rank_one_vs_free(sgema_census *c, int count) {
   free_ = one;
   free_.rank_one_system = 0;
   sgema_sampler *smp3 = sgema_sampler_alloc(2, 3), *smp4 = sgema_sampler_alloc(2, 4);
-  static sgema_census_equilibrium saved[64], saved_indef[64];
   int differ = 0, errors = 0, bad_paths = 0, eq[2] = {0, 0}, indef[2] = {0, 0}, charts = 0;
   long fails = 0;
   for (int t = 0; t < count; t++) {
-    sgema_problem p;
     int n = t % 2 ? 3 : 4;
-    draw(t % 2 ? smp3 : smp4, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, 2, n, (uint32_t)(3100 + t),
-         &p);
-    sgema_census_result a, b;
-    if (sgema_census_run(c, &one, &p, 23, 0, (uint32_t)t, &a) != SGEMA_OK || a.n_equilibria > 64) {
+    census_pair r;
+    if (run_pair(c, &one, &free_, t % 2 ? smp3 : smp4, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, 2,
+                 n, (uint32_t)(3100 + t), 23, &r) != 0) {
       errors++;
       continue;
     }
-    bad_paths += !accounted(c, &one, &a, 2, 1);
-    fails += a.paths[1][3];
-    memcpy(saved, a.equilibria, (size_t)a.n_equilibria * sizeof *saved);
-    a.equilibria = saved;
-    memcpy(saved_indef, a.indefinite, (size_t)a.n_indefinite * sizeof *saved_indef);
-    a.indefinite = saved_indef;
-    if (sgema_census_run(c, &free_, &p, 23, 0, (uint32_t)t, &b) != SGEMA_OK ||
-        b.n_indefinite > 64) {
-      errors++;
-      continue;
-    }
-    eq[0] += a.n_equilibria;
-    eq[1] += b.n_equilibria;
-    indef[0] += a.n_indefinite;
-    indef[1] += b.n_indefinite;
-    charts += a.charts > 1;
-    if (!solutions_within(a.equilibria, a.n_equilibria, b.equilibria, b.n_equilibria, &p) ||
-        !solutions_within(a.indefinite, a.n_indefinite, b.indefinite, b.n_indefinite, &p)) {
+    const sgema_census_result *a = &r.a, *b = &r.b;
+    bad_paths += !accounted(c, &one, a, 2, 1);
+    fails += a->paths[1][3];
+    eq[0] += a->n_equilibria;
+    eq[1] += b->n_equilibria;
+    indef[0] += a->n_indefinite;
+    indef[1] += b->n_indefinite;
+    charts += a->charts > 1;
+    if (!solutions_within(a->equilibria, a->n_equilibria, b->equilibria, b->n_equilibria, &r.p) ||
+        !solutions_within(a->indefinite, a->n_indefinite, b->indefinite, b->n_indefinite, &r.p)) {
       differ++;
       printf("  m=2 %s n=%d set %d: rank-1 system %d equilibria (%d rank 1, %d indefinite), "
              "rank-free %d (%d, %d)\n",
-             sgema_alg_name(p.alg), n, t, a.n_equilibria, a.psd_rank[1], a.n_indefinite,
-             b.n_equilibria, b.psd_rank[1], b.n_indefinite);
+             sgema_alg_name(r.p.alg), n, t, a->n_equilibria, a->psd_rank[1], a->n_indefinite,
+             b->n_equilibria, b->psd_rank[1], b->n_indefinite);
     }
   }
   CHECK(errors == 0 && differ == 0 && bad_paths == 0 && fails == 0,
@@ -695,43 +707,33 @@ static void test_elimination_vs_tracked(sgema_census *c, int count) {
   tracked = elim;
   tracked.rank_one_elimination = 0;
   sgema_sampler *smp3 = sgema_sampler_alloc(2, 3), *smp4 = sgema_sampler_alloc(2, 4);
-  static sgema_census_equilibrium saved[64], saved_indef[64];
   int errors = 0, missing = 0, extra = 0, bad_paths = 0, charts = 0, eliminated = 0;
   int eq[2] = {0, 0};
   for (int t = 0; t < count; t++) {
-    sgema_problem p;
     int n = t % 2 ? 3 : 4;
-    draw(t % 2 ? smp3 : smp4, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, 2, n, (uint32_t)(5200 + t),
-         &p);
-    sgema_census_result a, b;
-    if (sgema_census_run(c, &elim, &p, 29, 0, (uint32_t)t, &a) != SGEMA_OK || a.n_equilibria > 64 ||
-        a.n_indefinite > 64) {
+    census_pair r;
+    if (run_pair(c, &elim, &tracked, t % 2 ? smp3 : smp4, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA,
+                 2, n, (uint32_t)(5200 + t), 29, &r) != 0) {
       errors++;
       continue;
     }
-    bad_paths += !accounted(c, &elim, &a, 2, 1);
-    charts += a.charts;
-    eliminated += a.eliminated;
-    memcpy(saved, a.equilibria, (size_t)a.n_equilibria * sizeof *saved);
-    a.equilibria = saved;
-    memcpy(saved_indef, a.indefinite, (size_t)a.n_indefinite * sizeof *saved_indef);
-    a.indefinite = saved_indef;
-    if (sgema_census_run(c, &tracked, &p, 29, 0, (uint32_t)t, &b) != SGEMA_OK) {
-      errors++;
-      continue;
-    }
-    eq[0] += a.n_equilibria;
-    eq[1] += b.n_equilibria;
-    int within = solutions_within(a.equilibria, a.n_equilibria, b.equilibria, b.n_equilibria, &p) &&
-                 solutions_within(a.indefinite, a.n_indefinite, b.indefinite, b.n_indefinite, &p);
-    int same = within && a.n_equilibria == b.n_equilibria && a.n_indefinite == b.n_indefinite;
+    const sgema_census_result *a = &r.a, *b = &r.b;
+    bad_paths += !accounted(c, &elim, a, 2, 1);
+    charts += a->charts;
+    eliminated += a->eliminated;
+    eq[0] += a->n_equilibria;
+    eq[1] += b->n_equilibria;
+    int within =
+        solutions_within(a->equilibria, a->n_equilibria, b->equilibria, b->n_equilibria, &r.p) &&
+        solutions_within(a->indefinite, a->n_indefinite, b->indefinite, b->n_indefinite, &r.p);
+    int same = within && a->n_equilibria == b->n_equilibria && a->n_indefinite == b->n_indefinite;
     missing += !within;
     extra += within && !same;
     if (!same)
       printf("  m=2 %s n=%d set %d: eliminated %d equilibria (%d rank 1, %d indefinite), tracked "
              "%d (%d, %d)\n",
-             sgema_alg_name(p.alg), n, t, a.n_equilibria, a.psd_rank[1], a.n_indefinite,
-             b.n_equilibria, b.psd_rank[1], b.n_indefinite);
+             sgema_alg_name(r.p.alg), n, t, a->n_equilibria, a->psd_rank[1], a->n_indefinite,
+             b->n_equilibria, b->psd_rank[1], b->n_indefinite);
   }
   CHECK(errors == 0 && missing == 0 && bad_paths == 0 && extra * 100 <= count &&
             eliminated * 100 >= 95 * charts,
@@ -753,36 +755,28 @@ static void test_corank_vs_free(sgema_census *c, int count) {
   free_ = sys;
   free_.rank_one_system = 0;
   sgema_sampler *smp4 = sgema_sampler_alloc(3, 4), *smp6 = sgema_sampler_alloc(3, 6);
-  static sgema_census_equilibrium saved[64];
   int errors = 0, differ = 0, bad_paths = 0, eq[2] = {0, 0}, ranks[4] = {0};
   for (int t = 0; t < count; t++) {
-    sgema_problem p;
     int n = t % 2 ? 4 : 6;
-    draw(t % 2 ? smp4 : smp6, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, 3, n, (uint32_t)(7300 + t),
-         &p);
-    sgema_census_result a, b;
-    if (sgema_census_run(c, &sys, &p, 31, 0, (uint32_t)t, &a) != SGEMA_OK || a.n_equilibria > 64) {
+    census_pair r;
+    if (run_pair(c, &sys, &free_, t % 2 ? smp4 : smp6, t % 4 < 2 ? SGEMA_ALG_SG : SGEMA_ALG_EMA, 3,
+                 n, (uint32_t)(7300 + t), 31, &r) != 0) {
       errors++;
       continue;
     }
-    bad_paths += !accounted(c, &sys, &a, 3, 1);
+    const sgema_census_result *a = &r.a, *b = &r.b;
+    bad_paths += !accounted(c, &sys, a, 3, 1);
     for (int k = 0; k <= 3; k++)
-      ranks[k] += a.psd_rank[k];
-    memcpy(saved, a.equilibria, (size_t)a.n_equilibria * sizeof *saved);
-    a.equilibria = saved;
-    if (sgema_census_run(c, &free_, &p, 31, 0, (uint32_t)t, &b) != SGEMA_OK) {
-      errors++;
-      continue;
-    }
-    eq[0] += a.n_equilibria;
-    eq[1] += b.n_equilibria;
-    if (!solutions_within(a.equilibria, a.n_equilibria, b.equilibria, b.n_equilibria, &p) ||
-        !solutions_within(b.equilibria, b.n_equilibria, a.equilibria, a.n_equilibria, &p)) {
+      ranks[k] += a->psd_rank[k];
+    eq[0] += a->n_equilibria;
+    eq[1] += b->n_equilibria;
+    if (!solutions_within(a->equilibria, a->n_equilibria, b->equilibria, b->n_equilibria, &r.p) ||
+        !solutions_within(b->equilibria, b->n_equilibria, a->equilibria, a->n_equilibria, &r.p)) {
       differ++;
       printf("  m=3 %s n=%d set %d: rank-1 + corank-1 %d equilibria (ranks 1, 2: %d, %d), "
              "rank-free %d (%d, %d)\n",
-             sgema_alg_name(p.alg), n, t, a.n_equilibria, a.psd_rank[1], a.psd_rank[2],
-             b.n_equilibria, b.psd_rank[1], b.psd_rank[2]);
+             sgema_alg_name(r.p.alg), n, t, a->n_equilibria, a->psd_rank[1], a->psd_rank[2],
+             b->n_equilibria, b->psd_rank[1], b->psd_rank[2]);
     }
   }
   CHECK(errors == 0 && differ == 0 && bad_paths == 0 && ranks[2] > 0,
