@@ -444,17 +444,14 @@ static void rank1_eval(const sgema_census_system *s, const double complex *X, do
  * rows (F_ij, dF_ij/dx0 and dF_ij/dS_k; Fs_ij): with v = (x0, z) and the unknowns X = (x0, S's
  * upper triangle, z_1 .. z_{m-1}, phi),
  *   G_ij = x0 F_ij - phi v_i v_j   (degree 3),   H_i = (S v)_i   (degree 2). */
-static void corank1_finish(const sgema_census_system *s, const double complex *X, double complex *F,
-                           double complex *J, double complex *Fs) {
+static void corank1_finish(const sgema_census_system *s, const double complex *X,
+                           const double complex *S, double complex *F, double complex *J,
+                           double complex *Fs) {
   int m = s->m, N = s->N, L = N + 1, nS = s->nS;
-  double complex x0 = X[0], phi = X[N], v[SGEMA_CENSUS_MAX_M], S[MM];
+  double complex x0 = X[0], phi = X[N], v[SGEMA_CENSUS_MAX_M];
   v[0] = x0;
   for (int q = 1; q < m; q++)
     v[q] = X[nS + q];
-  for (int k = 0; k < nS; k++) {
-    S[s->row[k] * m + s->col[k]] = X[k + 1];
-    S[s->col[k] * m + s->row[k]] = X[k + 1];
-  }
   for (int r = 0; r < nS; r++) {
     int i = s->row[r], j = s->col[r];
     double complex *row = J + r * L, Fij = F[r];
@@ -535,7 +532,7 @@ static int eval_all(const sgema_census_system *s, const double complex *X, doubl
       J[r * L + k + 1] = D[s->row[r] * m + s->col[r]];
   }
   if (s->kind == SGEMA_CENSUS_CORANK1)
-    corank1_finish(s, X, F, J, Fs);
+    corank1_finish(s, X, w.S, F, J, Fs);
   return 0;
 }
 
@@ -583,15 +580,18 @@ void sgema_census_unpack(const sgema_census_system *s, const double *x, double *
     R[s->row[k] * m + s->col[k]] = x[k];
     R[s->col[k] * m + s->row[k]] = x[k];
   }
-  /* S = Q R Q^T: the identity but for the corank-1 system, which is solved in rotated
-   * coordinates */
+  if (s->kind != SGEMA_CENSUS_CORANK1) {
+    memcpy(S, R, (size_t)m * m * sizeof *S);
+    return;
+  }
+  /* S = Q R Q^T: the corank-1 system is solved in rotated coordinates */
   for (int i = 0; i < m; i++)
     for (int j = 0; j < m; j++) {
       double v = 0.0;
       for (int k = 0; k < m; k++)
         for (int l = 0; l < m; l++)
           v += s->Q[i * m + k] * R[k * m + l] * s->Q[j * m + l];
-      S[i * m + j] = s->kind == SGEMA_CENSUS_CORANK1 ? v : R[i * m + j];
+      S[i * m + j] = v;
     }
 }
 

@@ -50,9 +50,8 @@ static void forms(const sgema_census_system *s, rank1_forms *f) {
  * t g a + lambda u = K b gives t = -lambda d_ub / (g d_ab), K = lambda d_au / d_ab, and e_0 =
  * K (t P + lambda) - t R = 0 times g d_ab^2 / lambda is
  *   lambda d_au (g d_ab - P d_ub) + R d_ab d_ub = 0   (docs/CENSUS.md). */
-void sgema_rank1_polynomial(const sgema_census_system *s, double *coef) {
-  rank1_forms f;
-  forms(s, &f);
+static void polynomial(const rank1_forms *fp, double lambda, double *coef) {
+  const rank1_forms f = *fp;
   double g_ab[5], P_ub[5], inner[5], outer[7], ab_ub[5], right[7];
   poly_mul(f.g, 2, f.d_ab, 2, g_ab);
   poly_mul(f.P, 2, f.d_ub, 2, P_ub);
@@ -62,7 +61,13 @@ void sgema_rank1_polynomial(const sgema_census_system *s, double *coef) {
   poly_mul(f.d_ab, 2, f.d_ub, 2, ab_ub);
   poly_mul(f.R, 2, ab_ub, 4, right);
   for (int i = 0; i <= SGEMA_RANK1_DEGREE; i++)
-    coef[i] = s->lambda * outer[i] + right[i];
+    coef[i] = lambda * outer[i] + right[i];
+}
+
+void sgema_rank1_polynomial(const sgema_census_system *s, double *coef) {
+  rank1_forms f;
+  forms(s, &f);
+  polynomial(&f, s->lambda, coef);
 }
 
 static double complex horner(const double *p, int degree, double complex z) {
@@ -88,7 +93,9 @@ static double ab_size(const sgema_census_system *s, double complex z) {
 int sgema_rank1_eliminate(const sgema_census_system *s, gsl_poly_complex_workspace *w,
                           double complex *x, int stride) {
   double coef[SGEMA_RANK1_DEGREE + 1], big = 0.0;
-  sgema_rank1_polynomial(s, coef);
+  rank1_forms f;
+  forms(s, &f);
+  polynomial(&f, s->lambda, coef);
   for (int i = 0; i <= SGEMA_RANK1_DEGREE; i++)
     big = fmax(big, fabs(coef[i]));
   if (!(fabs(coef[SGEMA_RANK1_DEGREE]) > 1e-12 * big))
@@ -96,8 +103,6 @@ int sgema_rank1_eliminate(const sgema_census_system *s, gsl_poly_complex_workspa
   double z[2 * SGEMA_RANK1_DEGREE];
   if (gsl_poly_complex_solve(coef, SGEMA_RANK1_DEGREE + 1, w, z) != 0)
     return -1;
-  rank1_forms f;
-  forms(s, &f);
   for (int r = 0; r < SGEMA_RANK1_DEGREE; r++) {
     double complex zr = z[2 * r] + I * z[2 * r + 1];
     for (int q = 0; q < r; q++) /* a multiple root: t is not a function of z there */
