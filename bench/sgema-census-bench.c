@@ -174,11 +174,13 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
   if (mode == SGEMA_CENSUS_PARAMETER) {
     printf("  [%s] generic start systems: %ld finite roots (Eq. 6)", name,
            sgema_census_start_roots(c, o->m, SGEMA_CENSUS_EQ6));
-    int r1 = o->rank_deficient && rank_one && (o->m == 2 || o->m == 3);
+    int r1 = o->rank_deficient && rank_one && o->m >= 2;
     int rf = o->rank_deficient && !r1 && o->m <= s.parameter_rank_free_max_m;
     if (r1)
       printf(", %ld (rank 1)", sgema_census_start_roots(c, o->m, SGEMA_CENSUS_RANK1));
-    if (r1 && o->m == 3)
+    if (r1 && o->m == 4)
+      printf(", %ld (corank 2)", sgema_census_start_roots(c, o->m, SGEMA_CENSUS_CORANK2));
+    if (r1 && o->m >= 3)
       printf(", %ld (corank 1)", sgema_census_start_roots(c, o->m, SGEMA_CENSUS_CORANK1));
     if (rf)
       printf(", %ld (rank-free)", sgema_census_start_roots(c, o->m, SGEMA_CENSUS_ANYRANK));
@@ -230,11 +232,11 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
     if (o->verbose)
       printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, "
              "rank-deficient "
-             "%ld %ld %ld %ld\n",
+             "%ld %ld %ld %ld; reruns %d\n",
              t, r.count[SGEMA_SOLUTION_PD], r.count[SGEMA_SOLUTION_PSD],
              r.count[SGEMA_SOLUTION_INDEFINITE], r.count[SGEMA_SOLUTION_COMPLEX], r.paths[0][0],
              r.paths[0][1], r.paths[0][2], r.paths[0][3], r.paths[1][0], r.paths[1][1],
-             r.paths[1][2], r.paths[1][3]);
+             r.paths[1][2], r.paths[1][3], r.reruns);
   }
   double wall = now(CLOCK_MONOTONIC) - w0, cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
   printf("census %s m=%d n=%d stats=%s rank-deficient=%d homotopy=%s: %d data sets in %.3f s = "
@@ -254,8 +256,8 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
         "total degree (failed or jumped twice): %ld\n",
         reruns, fallbacks);
   if (charts > 0)
-    printf("  rank-1 system: %ld charts solved, %ld of them by elimination; corank-1 system: %ld "
-           "charts\n",
+    printf("  rank-1 system: %ld charts solved, %ld of them by elimination; corank-1 and corank-2 "
+           "systems: %ld charts\n",
            charts, eliminated, corank_charts);
   printf("  real solutions: pd %ld, psd %ld (by rank:", kinds[SGEMA_SOLUTION_PD],
          kinds[SGEMA_SOLUTION_PSD]);

@@ -8,7 +8,8 @@
 #include "sgema/status.h"
 #include "test_util.h"
 
-#include "census_system.h" /* white box: the systems' Jacobians (after GSL: complex.h) */
+#include "census_monodromy.h" /* white box: monodromy against total degree */
+#include "census_system.h"    /* white box: the systems' Jacobians (after GSL: complex.h) */
 
 #define NUMAX SGEMA_CENSUS_MAX_UNKNOWNS
 
@@ -69,6 +70,18 @@ static int accounted(sgema_census *c, const sgema_census_settings *s, const sgem
     return total_paths(r, 0) == eq6 && total_paths(r, 1) == low && r->charts >= 1 &&
            r->corank_charts >= 1;
   }
+  if (s->rank_one_system && m == 4 && rank_deficient && par && !(fb & 2)) {
+    /* the rank-1 system's charts, then the corank-2 and corank-1 systems' (a + b charts, three
+     * passes each, no total-degree fallback) */
+    long r1 = r->charts * sgema_census_start_roots(c, 4, SGEMA_CENSUS_RANK1);
+    long c1 = sgema_census_start_roots(c, 4, SGEMA_CENSUS_CORANK1);
+    long c2 = sgema_census_start_roots(c, 4, SGEMA_CENSUS_CORANK2);
+    int split = 0;
+    for (int a = 1; a < r->corank_charts; a++)
+      split |= total_paths(r, 1) ==
+               r1 + SGEMA_CENSUS_CORANK1_PASSES * (a * c2 + (r->corank_charts - a) * c1);
+    return total_paths(r, 0) == eq6 && split && r->charts >= 1;
+  }
   long low =
       one ? r->charts * (par && !(fb & 2) ? sgema_census_start_roots(c, m, SGEMA_CENSUS_RANK1)
                                           : ipow(4, m + 1))
@@ -108,7 +121,9 @@ static void test_jacobians(void) {
     int m = 1 + t % 4;
     tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
     sgema_census_system sys;
-    sgema_census_system_init(&sys, &p, (sgema_census_system_kind)(t / 4 % SGEMA_CENSUS_SYSTEMS));
+    if (sgema_census_system_init(
+            &sys, &p, (sgema_census_system_kind)(t / 4 % SGEMA_CENSUS_SYSTEMS)) != SGEMA_OK)
+      continue; /* the corank-2 system at m = 1 */
     int N = sys.N, L = N + 1;
     double complex X[NUMAX + 1], Xh[NUMAX + 1], F[NUMAX], Fp[NUMAX], Fm[NUMAX];
     double complex J[NUMAX * (NUMAX + 1)], Jd[NUMAX * (NUMAX + 1)];
@@ -130,7 +145,8 @@ static void test_jacobians(void) {
     worst = fmax(worst, err / scale);
   }
   CHECK(worst < 1e-7,
-        "Eq. 6, rank-free and rank-1 Jacobians, m = 1..4: central differences agree to %.2g",
+        "Jacobians of every system (Eq. 6, rank-free, rank-1, corank-1, corank-2), m = 1..4: "
+        "central differences agree to %.2g",
         worst);
   gsl_rng_free(g);
 }
@@ -196,57 +212,68 @@ static void test_m1(sgema_census *c, const sgema_census_settings *s, sgema_alg a
 /* With Sxx = diag(rho), Syx = diag(tau) every equilibrium is S = diag(s_i) with each s_i either 0
  * or one of coordinate i's two m = 1 radii squared (when Delta_i >= 0): the product set, ranks
  * included. */
+/* One data set with diagonal statistics (EMA for odd t): its census must be the product of the
+ * m coordinates' m = 1 censuses, every rank counted. */
+static int diagonal_ok(sgema_census *c, const sgema_census_settings *s, gsl_rng *g, int t, int m,
+                       int *found, int *expected) {
+  sgema_problem p;
+  memset(&p, 0, sizeof p);
+  p.alg = t % 2 ? SGEMA_ALG_EMA : SGEMA_ALG_SG;
+  p.m = m;
+  p.n = p.m + 1;
+  p.momentum.kind = SGEMA_MOMENTUM_CONSTANT;
+  p.momentum.a0 = 0.83;
+  p.lambda = 0.013 + 0.05 * gsl_rng_uniform(g);
+  int expect = 1, expect_rank[5] = {0};
+  for (int i = 0; i < m; i++) {
+    p.Sxx[i * m + i] = 0.37 + 2.34 * gsl_rng_uniform(g);
+    p.Syx[i * m + i] = -1.0 + 2.0 * gsl_rng_uniform(g);
+    p.Syy[i * m + i] = p.Syx[i * m + i] * p.Syx[i * m + i] / p.Sxx[i * m + i] + p.Sxx[i * m + i];
+  }
+  int choices[SGEMA_CENSUS_M_MAX];
+  for (int i = 0; i < m; i++) {
+    double d = p.Syx[i * m + i] * p.Syx[i * m + i] - 4 * p.Sxx[i * m + i] * p.lambda;
+    choices[i] = d > 0 ? 3 : 1;
+    expect *= choices[i];
+  }
+  for (int code = 0; code < expect; code++) { /* count the product set by rank */
+    int k = 0, rest = code;
+    for (int i = 0; i < m; i++) {
+      k += rest % choices[i] != 0;
+      rest /= choices[i];
+    }
+    expect_rank[k]++;
+  }
+  sgema_census_result r;
+  int ok = sgema_census_run(c, s, &p, 11, 0, (uint32_t)t, &r) == SGEMA_OK &&
+           r.n_equilibria == expect && accounted(c, s, &r, m, 1) && worst_residual(&r) < 1e-10;
+  for (int k = 0; k <= m && ok; k++)
+    ok = r.psd_rank[k] == expect_rank[k];
+  for (int i = 0; ok && i < r.n_equilibria; i++) { /* diagonal, and s_i a root or 0 */
+    const double *S = r.equilibria[i].S;
+    for (int a = 0; a < m; a++)
+      for (int b = 0; b < m; b++)
+        if (a != b)
+          ok = ok && fabs(S[a * m + b]) < 1e-10;
+    for (int a = 0; a < m; a++) {
+      double rho = p.Sxx[a * m + a], tau = p.Syx[a * m + a], x = sqrt(fmax(S[a * m + a], 0));
+      ok = ok && (S[a * m + a] == 0.0 || fabs(rho * x * x - fabs(tau) * x + p.lambda) < 1e-10 ||
+                  fabs(S[a * m + a]) < 1e-12);
+    }
+  }
+  *found = r.n_equilibria;
+  *expected = expect;
+  return ok;
+}
+
 static void test_diagonal(sgema_census *c, const sgema_census_settings *s) {
   gsl_rng *g = tu_rng(4711);
   int bad = 0;
   for (int t = 0; t < 24; t++) {
-    sgema_problem p;
-    memset(&p, 0, sizeof p);
-    p.alg = t % 2 ? SGEMA_ALG_EMA : SGEMA_ALG_SG;
-    p.m = 2 + t % 2;
-    p.n = p.m + 1;
-    p.momentum.kind = SGEMA_MOMENTUM_CONSTANT;
-    p.momentum.a0 = 0.83;
-    p.lambda = 0.013 + 0.05 * gsl_rng_uniform(g);
-    int m = p.m, expect = 1, expect_rank[5] = {0};
-    for (int i = 0; i < m; i++) {
-      p.Sxx[i * m + i] = 0.37 + 2.34 * gsl_rng_uniform(g);
-      p.Syx[i * m + i] = -1.0 + 2.0 * gsl_rng_uniform(g);
-      p.Syy[i * m + i] = p.Syx[i * m + i] * p.Syx[i * m + i] / p.Sxx[i * m + i] + p.Sxx[i * m + i];
-    }
-    int choices[SGEMA_CENSUS_M_MAX];
-    for (int i = 0; i < m; i++) {
-      double d = p.Syx[i * m + i] * p.Syx[i * m + i] - 4 * p.Sxx[i * m + i] * p.lambda;
-      choices[i] = d > 0 ? 3 : 1;
-      expect *= choices[i];
-    }
-    for (int code = 0; code < expect; code++) { /* count the product set by rank */
-      int k = 0, rest = code;
-      for (int i = 0; i < m; i++) {
-        k += rest % choices[i] != 0;
-        rest /= choices[i];
-      }
-      expect_rank[k]++;
-    }
-    sgema_census_result r;
-    int ok = sgema_census_run(c, s, &p, 11, 0, (uint32_t)t, &r) == SGEMA_OK &&
-             r.n_equilibria == expect && accounted(c, s, &r, m, 1) && worst_residual(&r) < 1e-10;
-    for (int k = 0; k <= m && ok; k++)
-      ok = r.psd_rank[k] == expect_rank[k];
-    for (int i = 0; ok && i < r.n_equilibria; i++) { /* diagonal, and s_i a root or 0 */
-      const double *S = r.equilibria[i].S;
-      for (int a = 0; a < m; a++)
-        for (int b = 0; b < m; b++)
-          if (a != b)
-            ok = ok && fabs(S[a * m + b]) < 1e-10;
-      for (int a = 0; a < m; a++) {
-        double rho = p.Sxx[a * m + a], tau = p.Syx[a * m + a], x = sqrt(fmax(S[a * m + a], 0));
-        ok = ok && (S[a * m + a] == 0.0 || fabs(rho * x * x - fabs(tau) * x + p.lambda) < 1e-10 ||
-                    fabs(S[a * m + a]) < 1e-12);
-      }
-    }
+    int m = 2 + t % 2, found = 0, expect = 0;
+    int ok = diagonal_ok(c, s, g, t, m, &found, &expect);
     if (!ok && bad < 5)
-      printf("  diagonal %d (m = %d): %d equilibria, expected %d\n", t, m, r.n_equilibria, expect);
+      printf("  diagonal %d (m = %d): %d equilibria, expected %d\n", t, m, found, expect);
     bad += !ok;
   }
   CHECK(bad == 0,
@@ -353,7 +380,9 @@ static void test_parameter_derivative(void) {
     int m = 1 + t % 4;
     tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
     sgema_census_system sys;
-    sgema_census_system_init(&sys, &p, (sgema_census_system_kind)(t / 4 % SGEMA_CENSUS_SYSTEMS));
+    if (sgema_census_system_init(
+            &sys, &p, (sgema_census_system_kind)(t / 4 % SGEMA_CENSUS_SYSTEMS)) != SGEMA_OK)
+      continue; /* the corank-2 system at m = 1 */
     sgema_census_params start;
     sgema_census_generic_params(m, &start);
     sgema_par_system ps;
@@ -375,7 +404,7 @@ static void test_parameter_derivative(void) {
     worst = fmax(worst, err / scale);
   }
   CHECK(worst < 1e-7,
-        "parameter family dF/ds (the three systems), m = 1..4: central differences "
+        "parameter family dF/ds (every system), m = 1..4: central differences "
         "agree to %.2g",
         worst);
   gsl_rng_free(g);
@@ -438,11 +467,11 @@ static void test_generic_roots(sgema_census *c) {
             sgema_census_start_roots(c, 1, SGEMA_CENSUS_ANYRANK) == 3,
         "m = 1: the generic systems have 2 (Eq. 6) and 3 (rank-free) finite roots");
   static const char *const names[SGEMA_CENSUS_SYSTEMS] = {"Eq. 6", "rank-free", "rank-1",
-                                                          "corank-1"};
+                                                          "corank-1", "corank-2"};
   for (int m = 2; m <= 3; m++)
     for (int k = 0; k < SGEMA_CENSUS_SYSTEMS; k++) {
-      if (k == SGEMA_CENSUS_ANYRANK && m == 3)
-        continue; /* 729 paths; solved by total degree at m = 3 anyway */
+      if ((k == SGEMA_CENSUS_ANYRANK || k == SGEMA_CENSUS_CORANK2) && m == 3)
+        continue; /* 729 and 23,328 paths; rank 1 at m = 3 is the rank-1 system's */
       sgema_census_system_kind kind = (sgema_census_system_kind)k;
       long ours = sgema_census_start_roots(c, m, kind);
       /* The corank-1 system at m = 3 has one large root (|x| ~ 630, pivot ratio 1e-7) that the
@@ -562,6 +591,40 @@ static int solutions_within(const sgema_census_equilibrium *a, int n_a,
       return 0;
   }
   return 1;
+}
+
+/* The monodromy solver (census_monodromy.h) finds the same number of distinct regular generic
+ * roots as the census' total-degree start solve: two independent homotopies (loops through random
+ * coefficients from random seeds, against total-degree paths from x^d - 1). */
+static void test_monodromy(sgema_census *c, int m_max) {
+  sgema_tracker *tr = sgema_tracker_alloc(NUMAX);
+  sgema_tracker_settings ts;
+  sgema_tracker_settings_default(&ts);
+  ts.infinity_early = 0.0;
+  static const sgema_census_system_kind kinds[] = {SGEMA_CENSUS_EQ6, SGEMA_CENSUS_RANK1,
+                                                   SGEMA_CENSUS_CORANK1};
+  int bad = 0, tried = 0;
+  for (int m = 2; m <= m_max; m++)
+    for (int k = 0; k < 3; k++) {
+      if (m == 4 && kinds[k] != SGEMA_CENSUS_RANK1)
+        continue; /* total degree: 1,024 paths for Eq. 6, 944,784 for the corank-1 system */
+      double complex *roots = NULL;
+      long n = -1, td = sgema_census_start_roots(c, m, kinds[k]);
+      int st = sgema_census_monodromy(tr, &ts, m, kinds[k], NUMAX, &roots, &n);
+      tried++;
+      if (st != SGEMA_OK || n != td) {
+        printf("  m = %d system %d: monodromy %ld roots (status %d), total degree %ld\n", m,
+               (int)kinds[k], n, st, td);
+        bad++;
+      }
+      free(roots);
+    }
+  sgema_tracker_free(tr);
+  CHECK(
+      bad == 0 && tried > 0,
+      "monodromy finds as many generic roots as total degree (Eq. 6, rank-1, corank-1; m = 2..%d): "
+      "%d of %d differ",
+      m_max, bad, tried);
 }
 
 /* The parameter homotopy against total degree on the same data sets (SG and EMA, n = m + 1 and 2m):
@@ -1150,7 +1213,42 @@ static void test_large_pd(void) {
   census_holds(&p, 0u, 417u, S_mc, 2, "sg-m2-n3 trial 417");
 }
 
+/* m = 4, every rank (test census_m4, apart: its start systems take about two minutes): monodromy
+ * against total degree for the rank-1 system, and data sets with diagonal statistics, whose
+ * equilibria of every rank are products of m = 1 censuses (up to 81). */
+static int m4_mode(void) {
+  if (sets(10) < 10) {
+    printf("census_m4: skipped under SGEMA_CENSUS_QUICK (the plain suite runs it)\n");
+    return 0;
+  }
+  gsl_set_error_handler_off();
+  sgema_census_settings s;
+  sgema_census_settings_default(&s);
+  s.rank_deficient_max_m = 4;
+  sgema_census *c = sgema_census_alloc(4, 5);
+  test_monodromy(c, 4);
+  gsl_rng *g = tu_rng(4712);
+  int bad = 0, equilibria = 0, count = 3;
+  for (int t = 0; t < count; t++) {
+    int found = 0, expect = 0;
+    int ok = diagonal_ok(c, &s, g, t, 4, &found, &expect);
+    equilibria += found;
+    if (!ok)
+      printf("  diagonal %d (m = 4): %d equilibria, expected %d\n", t, found, expect);
+    bad += !ok;
+  }
+  CHECK(bad == 0,
+        "diagonal statistics, m = 4: the census is the product of the m = 1 censuses (every "
+        "rank, %d equilibria): %d of %d wrong",
+        equilibria, bad, count);
+  gsl_rng_free(g);
+  sgema_census_free(c);
+  return tu_finish();
+}
+
 int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--m4") == 0)
+    return m4_mode();
   if (argc > 4 && strcmp(argv[1], "--census") == 0)
     return census_mode(argc, argv);
   if (argc == 4 && strcmp(argv[1], "--phc-generic") == 0)
@@ -1172,6 +1270,7 @@ int main(int argc, char **argv) {
   test_determinism(c3, &s);
   test_parameter_derivative();
   test_generic_roots(c3);
+  test_monodromy(c3, 3);
   test_parameter_vs_total(c3, 2, sets(240));
   test_rank_one_vs_free(c3, sets(400));
   test_elimination_vs_tracked(c3, sets(400));

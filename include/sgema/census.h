@@ -9,8 +9,9 @@
 #include <stdint.h>
 
 #define SGEMA_CENSUS_M_MAX 4 /* total-degree homotopy: 2^(m(m+1)/2) paths for Eq. 6 */
-/* The corank-1 system (rank m - 1 at m = 3) is tracked this many times with different gammas and
- * the ends united (docs/CENSUS.md): its paths per chart are this many times its generic roots. */
+/* The corank-1 and corank-2 systems (ranks m - 1, m - 2) are tracked this many times with
+ * different gammas and the ends united (docs/CENSUS.md): their paths per chart are this many times
+ * their generic roots. */
 #define SGEMA_CENSUS_CORANK1_PASSES 3
 
 /* What a real solution S of the census' systems is. */
@@ -39,6 +40,7 @@ typedef enum {
   SGEMA_CENSUS_ANYRANK, /* S F(S) + F(S) S = 0, degree 3: every rank (equivalent for PSD S) */
   SGEMA_CENSUS_RANK1, /* S = t u u^T, F(S) u = 0 with K = t R / (t P + lambda), degree 4: rank 1 */
   SGEMA_CENSUS_CORANK1, /* S v = 0, F(S) = phi v v^T (v = (1, z)), degrees 3 and 2: rank m - 1 */
+  SGEMA_CENSUS_CORANK2, /* S V = 0, F(S) = V Phi V^T (V = [I_2; Z]), likewise: rank m - 2 */
   SGEMA_CENSUS_SYSTEMS
 } sgema_census_system_kind;
 
@@ -58,7 +60,8 @@ typedef struct {
   sgema_classification classification; /* the Monte Carlo classifier's tolerances */
   sgema_census_homotopy homotopy;      /* how Eq. 6 is solved, and the rank-free system ... */
   int parameter_rank_free_max_m;       /* ... but by total degree above this m (docs/CENSUS.md) */
-  int rank_one_system;      /* 1: at m = 2 the rank-deficient equilibria from the rank-1 system */
+  int rank_one_system; /* 1: the rank-deficient equilibria from the rank-1 system, at m = 3, 4 also
+                        * the corank-1 system and at m = 4 the corank-2 one (not the rank-free) */
   int rank_one_elimination; /* 1: ... solved by elimination to one polynomial (parameter only) */
 } sgema_census_settings;
 
@@ -102,7 +105,7 @@ typedef struct {
                               * or jumped after the re-run and was solved by total degree */
   int charts; /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path
                * of the first did not converge to a regular root (docs/CENSUS.md, "Rank 1") */
-  int corank_charts; /* the corank-1 system's charts solved (m = 3, rank 2), likewise */
+  int corank_charts; /* the corank-1 and corank-2 systems' charts solved (rank m - 1, m - 2) */
   int eliminated;    /* of these, solved by elimination (rank_one_elimination): their 6 roots count
                       * as converged paths; the others were tracked */
 } sgema_census_result;

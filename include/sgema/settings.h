@@ -18,7 +18,7 @@ typedef struct {
   int max_equilibria;            /* a census run stores at most this many equilibria per data set */
   int total_degree;              /* 1: the total-degree homotopy throughout (the cross-check) */
   int parameter_rank_free_max_m; /* the rank-free system by parameter homotopy up to this m */
-  int rank_one_system;           /* at m = 2, 3 the rank-1 (and corank-1) systems, not rank-free */
+  int rank_one_system;           /* the rank-1 and corank systems (m = 2..4), not rank-free */
   int rank_one_elimination;      /* ... solved by elimination to one polynomial */
 } sgema_census_options;
 

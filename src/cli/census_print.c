@@ -51,7 +51,10 @@ void census_print_text(FILE *out, const sgema_problem *p, const sgema_census_res
   fputs("paths:", out);
   for (int s = 0; s < 2; s++) {
     fprintf(out, "%s %s", s ? ";" : "", system_names[s]);
-    if (s == 1 && r->charts > 0)
+    if (s == 1 && r->charts > 0 && r->corank_charts > 0)
+      fprintf(out, " (rank-1, %d chart%s; corank systems, %d chart%s)", r->charts,
+              r->charts > 1 ? "s" : "", r->corank_charts, r->corank_charts > 1 ? "s" : "");
+    else if (s == 1 && r->charts > 0)
       fprintf(out, " (rank-1, %d chart%s)", r->charts, r->charts > 1 ? "s" : "");
     else if (s == 1)
       fputs(" (rank-free)", out);
@@ -125,6 +128,8 @@ void census_print_json(jw_writer *w, const sgema_problem *p, const sgema_census_
     if (s == 1) {
       jw_string(w, "system", rank_deficient_system(r));
       jw_long(w, "charts", r->charts > 1 ? r->charts : 1);
+      if (r->corank_charts > 0) /* m >= 3: the corank-1 (and at m = 4 corank-2) systems' */
+        jw_long(w, "corank_charts", r->corank_charts);
     }
     for (int k = 0; k < 4; k++)
       jw_long(w, outcome_names[k], r->paths[s][k]);

@@ -188,7 +188,7 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
   X_FLAG(CENSUS_RANK_DEFICIENT, "census", "rank_deficient", "rank-deficient",                      \
          census.rank_deficient, 1, "also the rank-deficient equilibria")                           \
   X_INT(CENSUS_RANK_DEFICIENT_MAX_M, "census", "rank_deficient_max_m", "rank-deficient-max-m",     \
-        " M", census.rank_deficient_max_m, 1, SGEMA_CENSUS_M_MAX, 3,                               \
+        " M", census.rank_deficient_max_m, 1, SGEMA_CENSUS_M_MAX, 4,                               \
         "... but only up to this m, 1.." SGEMA_STR(SGEMA_CENSUS_M_MAX))                            \
   X_REAL(CENSUS_REAL_TOL, "census", "real_tol", "real-tol", census.real_tol, SGEMA_POSITIVE, 1e-6, \
          "a solution is real when |Im| <= X (1 + |S|)")                                            \
@@ -209,7 +209,7 @@ const char *sgema_choice_list(const sgema_choice *c, char *buf, size_t size);
         "the rank-free system by parameter homotopy up to this m, total degree above")             \
   X_FLAG(CENSUS_RANK_ONE_SYSTEM, "census", "rank_one_system", "rank-one-system",                   \
          census.rank_one_system, 1,                                                                \
-         "at m = 2, 3 the rank-1 (and corank-1) systems, not the rank-free one")                   \
+         "the rank-1, corank-1 (m >= 3) and corank-2 (m = 4) systems, not the rank-free one")      \
   X_FLAG(CENSUS_RANK_ONE_ELIMINATION, "census", "rank_one_elimination", "rank-one-elimination",    \
          census.rank_one_elimination, 1,                                                           \
          "... solved by elimination to one polynomial instead of the parameter homotopy")

@@ -2,6 +2,7 @@
  */
 #include "sgema/census.h"
 
+#include "census_monodromy.h"
 #include "census_system.h"
 #include "homotopy.h"
 #include "rank1_elimination.h"
@@ -34,7 +35,7 @@ const char *sgema_equilibrium_class_name(sgema_equilibrium_class c) {
 
 void sgema_census_settings_default(sgema_census_settings *s) {
   s->rank_deficient = 1;
-  s->rank_deficient_max_m = 3;
+  s->rank_deficient_max_m = 4;
   s->real_tol = 1e-6;
   s->eig_tol = 1e-9;
   s->dedup_tol = 1e-7;
@@ -528,6 +529,17 @@ static void collect_end(void *ctx, sgema_path_end end, const double complex *x, 
  * from 2 runs and from 6) */
 #define SGEMA_CENSUS_CORANK1_START_RUNS 2
 
+/* Systems with more total-degree paths than this (the corank-1 and corank-2 systems at m = 4:
+ * 944,784 and 7,558,272) get their start roots by monodromy and have no total-degree fallback. */
+#define SGEMA_CENSUS_TOTAL_DEGREE_MAX 100000L
+
+static long total_degree_paths(const sgema_census_system *sys) {
+  long paths = 1;
+  for (int k = 0; k < sys->N; k++)
+    paths *= sys->degrees[k];
+  return paths;
+}
+
 /* Solves the generic system of kind and size m by total degree, twice with different gammas
  * (a path that fails in one run is unlikely to fail in both), and keeps the distinct finite
  * regular roots: Newton converges and the Jacobian's pivot ratio is not small. */
@@ -540,9 +552,14 @@ static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
     return st;
   sgema_hom_system hs;
   sgema_census_system_hom(&sys, &hs);
-  long paths = 1;
-  for (int k = 0; k < sys.N; k++)
-    paths *= sys.degrees[k];
+  long paths = total_degree_paths(&sys);
+  if (paths > SGEMA_CENSUS_TOTAL_DEGREE_MAX) {
+    sgema_tracker_settings track = c->track;
+    track.infinity_early = 0.0;
+    st = sgema_census_monodromy(c->tracker, &track, m, kind, NU, &c->start[kind][m],
+                                &c->n_start[kind][m]);
+    return st;
+  }
   uint32_t runs =
       kind == SGEMA_CENSUS_CORANK1 ? SGEMA_CENSUS_CORANK1_START_RUNS : SGEMA_CENSUS_START_RUNS;
   end_list l = {malloc((size_t)(runs * paths) * NU * sizeof(double complex)), 0,
@@ -622,8 +639,8 @@ static int paths_jumped(const sgema_census *c, long from, int N) {
  * chart sees badly, or a genuine multiple root: the next chart settles which); a failed path may be
  * anything. */
 static int corank1_settled(sgema_census *c, const sgema_census_settings *s,
-                           const sgema_census_system *sys, const long *counts) {
-  if (counts[SGEMA_PATH_FAILED] > 0)
+                           const sgema_census_system *sys, const long *counts, int tolerant) {
+  if (counts[SGEMA_PATH_FAILED] > 0 && !tolerant)
     return 0;
   int m = sys->m;
   for (long i = 0; i < c->n_cand; i++) {
@@ -656,10 +673,14 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
   int m = sys->m, st = SGEMA_OK, solved = 0;
   sgema_census_system_kind kind = sys->kind;
   long starts = parameter ? c->n_start[kind][m] : 0, counts[SGEMA_PATH_COUNT] = {0};
-  long bezout = 1;
-  for (int k = 0; k < sys->N; k++)
-    bezout *= sys->degrees[k];
-  if ((st = ensure_capacity(c, bezout)) != SGEMA_OK)
+  long bezout = total_degree_paths(sys);
+  int corank = sys->corank > 0, total_degree = bezout <= SGEMA_CENSUS_TOTAL_DEGREE_MAX;
+  long need = total_degree ? bezout : 0;
+  if (parameter && need < SGEMA_CENSUS_CORANK1_PASSES * starts)
+    need = SGEMA_CENSUS_CORANK1_PASSES * starts;
+  if (!parameter && !total_degree)
+    return SGEMA_EINVAL; /* millions of paths: never by total degree */
+  if ((st = ensure_capacity(c, need)) != SGEMA_OK)
     return st;
   c->n_cand = 0;
   *complete = 0;
@@ -676,20 +697,23 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
     /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
      * root; re-tracking one path alone on another arc could end on a root another path already
      * reached: the whole system is tracked again instead, with a new gamma. */
-    int attempts =
-        kind == SGEMA_CENSUS_CORANK1 ? SGEMA_CENSUS_CORANK1_ATTEMPTS : SGEMA_CENSUS_ATTEMPTS;
+    int attempts = corank ? SGEMA_CENSUS_CORANK1_ATTEMPTS : SGEMA_CENSUS_ATTEMPTS;
     /* The corank-1 system's paths can jump onto a neighbour of its (generically) double roots
      * without failing: one pass lost a rank-2 root in 5 of 300 data sets at m = 3, two passes in
      * 1, three in none of 600 (docs/CENSUS.md). It is tracked with several gammas and the ends of
      * the clean passes united. */
-    int passes = kind == SGEMA_CENSUS_CORANK1 ? SGEMA_CENSUS_CORANK1_PASSES : 1, done = 0;
+    /* Systems with no total-degree fallback (m = 4's corank systems, 397 and 73 generic roots)
+     * have failed or jumping paths in most passes (1-5% of them): every pass counts, its ends are
+     * united with the others', and a root is missed only when its path fails or jumps in each
+     * (docs/CENSUS.md, "Rank 2 and 3 at m = 4"). */
+    int passes = corank ? SGEMA_CENSUS_CORANK1_PASSES : 1, done = 0;
     long kept = 0, sum[SGEMA_PATH_COUNT] = {0};
     for (int attempt = 0; attempt < attempts && st == SGEMA_OK && done < passes; attempt++) {
       c->n_cand = kept;
       out->reruns += attempt > done;
       st = sgema_tracker_solve_parameter(c->tracker, &ps, &track, seed, run, trial, attempt,
                                          c->start[kind][m], starts, NU, on_end, c, counts);
-      if (counts[SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, kept, sys->N)) {
+      if (!total_degree || (counts[SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, kept, sys->N))) {
         done++;
         kept = c->n_cand;
         for (int e = 0; e < SGEMA_PATH_COUNT; e++)
@@ -704,9 +728,9 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
      * one): total degree, whose singular ends the census resolves (sort_candidates). */
     out->total_degree_fallback |= solved ? 0 : 1 << slot;
     *complete = solved && (counts[SGEMA_PATH_CONVERGED] == passes * starts ||
-                           (kind == SGEMA_CENSUS_CORANK1 && corank1_settled(c, s, sys, counts)));
+                           (corank && corank1_settled(c, s, sys, counts, !total_degree)));
   }
-  if (!solved && st == SGEMA_OK) {
+  if (!solved && total_degree && st == SGEMA_OK) {
     c->n_cand = 0;
     sgema_hom_system hs;
     sgema_census_system_hom(sys, &hs);
@@ -759,7 +783,7 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
   /* The rank-1 and corank-1 systems' chart misses directions near u_1 = 0 (v_1 = 0): the next chart
    * is solved too unless every root of this one was found regular
    * (sgema_census_system_set_chart). */
-  int charted = kind == SGEMA_CENSUS_RANK1 || kind == SGEMA_CENSUS_CORANK1;
+  int charted = kind == SGEMA_CENSUS_RANK1 || sys.corank > 0;
   int charts = charted ? m : 1, complete = 0;
   int eliminate = kind == SGEMA_CENSUS_RANK1 && parameter && s->rank_one_elimination && m == 2;
   for (int k = 0; k < charts && !complete && st == SGEMA_OK; k++) {
@@ -770,7 +794,7 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
     else
       st = track_system(c, s, &sys, parameter, slot, seed, run, trial, out, &complete);
     out->charts += kind == SGEMA_CENSUS_RANK1;
-    out->corank_charts += kind == SGEMA_CENSUS_CORANK1;
+    out->corank_charts += sys.corank > 0;
     if (st == SGEMA_OK)
       sort_candidates(c, s, &sys, out);
   }
@@ -974,9 +998,10 @@ static int check_problem(const sgema_census *c, const sgema_problem *p) {
  * otherwise the rank-free system, every rank at once. */
 static int rank_deficient_systems(const sgema_census_settings *s, int m,
                                   sgema_census_system_kind *kinds) {
-  if (s->rank_one_system && (m == 2 || m == 3)) {
+  if (s->rank_one_system && m >= 2) { /* ranks 1, m - 2 (at m = 4: 2), m - 1 */
     kinds[0] = SGEMA_CENSUS_RANK1;
-    kinds[1] = SGEMA_CENSUS_CORANK1;
+    kinds[1] = m == 4 ? SGEMA_CENSUS_CORANK2 : SGEMA_CENSUS_CORANK1;
+    kinds[2] = SGEMA_CENSUS_CORANK1;
     return m - 1;
   }
   kinds[0] = SGEMA_CENSUS_ANYRANK;
@@ -994,7 +1019,7 @@ int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgem
   if ((st = solve_system(c, s, p, SGEMA_CENSUS_EQ6, seed, run, trial, out)) != SGEMA_OK)
     return st;
   int deficient = s->rank_deficient && m <= s->rank_deficient_max_m;
-  sgema_census_system_kind lowrank[2];
+  sgema_census_system_kind lowrank[SGEMA_CENSUS_M_MAX - 1];
   int systems = deficient ? rank_deficient_systems(s, m, lowrank) : 0;
   for (int k = 0; k < systems; k++)
     if ((st = solve_system(c, s, p, lowrank[k], seed, run, trial, out)) != SGEMA_OK)

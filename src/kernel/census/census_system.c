@@ -1,5 +1,5 @@
-/* Eq. 6, its rank-free form and the rank-1 system as homogeneous polynomial systems with analytic
- * Jacobians. */
+/* Eq. 6, its rank-free form, the rank-1 and the corank-1 and corank-2 systems as homogeneous
+ * polynomial systems with analytic Jacobians. */
 #include "census_system.h"
 
 #include "sgema/rng.h"
@@ -21,7 +21,8 @@ static void rotate(int m, const double *Q, const double *A, double complex *out)
 
 int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
                              sgema_census_system_kind kind) {
-  if (p->m < 1 || p->m > SGEMA_CENSUS_MAX_M || (unsigned)kind >= SGEMA_CENSUS_SYSTEMS)
+  if (p->m < 1 || p->m > SGEMA_CENSUS_MAX_M || (unsigned)kind >= SGEMA_CENSUS_SYSTEMS ||
+      (kind == SGEMA_CENSUS_CORANK2 && p->m < 2))
     return SGEMA_EDIM;
   int m = p->m;
   memset(s, 0, sizeof *s);
@@ -34,7 +35,8 @@ int sgema_census_system_init(sgema_census_system *s, const sgema_problem *p,
       s->Syx[i * m + j] = p->Syx[i * m + j];
       s->Q[i * m + j] = i == j;
     }
-  if ((kind == SGEMA_CENSUS_RANK1 || kind == SGEMA_CENSUS_CORANK1) &&
+  if ((kind == SGEMA_CENSUS_RANK1 || kind == SGEMA_CENSUS_CORANK1 ||
+       kind == SGEMA_CENSUS_CORANK2) &&
       generic_rotation(m, s->Q) != SGEMA_OK)
     return SGEMA_ENOMEM;
   memcpy(s->Q0, s->Q, sizeof s->Q);
@@ -65,7 +67,8 @@ void sgema_census_system_at_target(sgema_census_system *s) {
 
 int sgema_census_system_init_params(sgema_census_system *s, int m, const sgema_census_params *prm,
                                     sgema_census_system_kind kind) {
-  if (m < 1 || m > SGEMA_CENSUS_MAX_M || (unsigned)kind >= SGEMA_CENSUS_SYSTEMS)
+  if (m < 1 || m > SGEMA_CENSUS_MAX_M || (unsigned)kind >= SGEMA_CENSUS_SYSTEMS ||
+      (kind == SGEMA_CENSUS_CORANK2 && m < 2))
     return SGEMA_EDIM;
   memset(s, 0, sizeof *s);
   s->kind = kind;
@@ -141,11 +144,16 @@ static int generic_rotation(int m, double *Q) {
 }
 
 void sgema_census_generic_params(int m, sgema_census_params *out) {
+  sgema_census_generic_params_from(m, (uint32_t)m, 0, out);
+}
+
+void sgema_census_generic_params_from(int m, uint32_t run, uint32_t trial,
+                                      sgema_census_params *out) {
   memset(out, 0, sizeof *out);
   gsl_rng *g = sgema_rng_alloc();
   if (!g)
     return;
-  sgema_rng_seek(g, SGEMA_CENSUS_GENERIC_SEED, (uint32_t)m, 0, SGEMA_STREAM_CENSUS);
+  sgema_rng_seek(g, SGEMA_CENSUS_GENERIC_SEED, run, trial, SGEMA_STREAM_CENSUS);
   double G[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
   for (int i = 0; i < m * m; i++)
     G[i] = gsl_ran_gaussian_ziggurat(g, 1.0);
@@ -195,10 +203,12 @@ static void set_layout(sgema_census_system *s, int m, sgema_census_system_kind k
       s->degrees[k] = kind == SGEMA_CENSUS_EQ6 ? 2 : 3;
       k++;
     }
-  if (kind == SGEMA_CENSUS_CORANK1) { /* then z_1 .. z_{m-1} and phi; S v = 0 has degree 2 */
-    s->N += m;
-    for (int i = 0; i < m; i++)
-      s->degrees[s->nS + i] = 2;
+  s->corank = kind == SGEMA_CENSUS_CORANK1 ? 1 : kind == SGEMA_CENSUS_CORANK2 ? 2 : 0;
+  if (s->corank > 0) { /* then Z, Phi; the equations S V = 0 (less the redundant ones) degree 2 */
+    int c = s->corank;
+    s->N += (m - c) * c + c * (c + 1) / 2;
+    for (int r = s->nS; r < s->N; r++)
+      s->degrees[r] = 2;
   }
 }
 
@@ -440,47 +450,72 @@ static void rank1_eval(const sgema_census_system *s, const double complex *X, do
     Fs[1 + i] = t * w.g * da[i] + dl * x03 * w.u[i] - K * x02 * db[i];
 }
 
-/* The corank-1 system (docs/CENSUS.md) from Eq. 6's block, which eval_all has put in the first nS
- * rows (F_ij, dF_ij/dx0 and dF_ij/dS_k; Fs_ij): with v = (x0, z) and the unknowns X = (x0, S's
- * upper triangle, z_1 .. z_{m-1}, phi),
- *   G_ij = x0 F_ij - phi v_i v_j   (degree 3),   H_i = (S v)_i   (degree 2). */
-static void corank1_finish(const sgema_census_system *s, const double complex *X,
-                           const double complex *S, double complex *F, double complex *J,
-                           double complex *Fs) {
-  int m = s->m, N = s->N, L = N + 1, nS = s->nS;
-  double complex x0 = X[0], phi = X[N], v[SGEMA_CENSUS_MAX_M];
-  v[0] = x0;
-  for (int q = 1; q < m; q++)
-    v[q] = X[nS + q];
+/* The corank-c systems (docs/CENSUS.md; c = 1, 2) from Eq. 6's block, which eval_all has put in
+ * the first nS rows (F_ij, dF_ij/dx0 and dF_ij/dS_k; Fs_ij): with the kernel chart V = [x0 I_c; Z]
+ * (m x c) and the unknowns X = (x0, S's upper triangle, Z row by row, Phi's upper triangle),
+ *   G_ij = x0 F_ij - (V Phi V^T)_ij   (degree 3),   H_ia = (S V)_ia   (degree 2),
+ * without H_ia for i < a < c: v_a^T S v_b = v_b^T S v_a makes those redundant. */
+static void corank_finish(const sgema_census_system *s, const double complex *X,
+                          const double complex *S, double complex *F, double complex *J,
+                          double complex *Fs) {
+  int m = s->m, N = s->N, L = N + 1, nS = s->nS, c = s->corank, nZ = (m - c) * c;
+  double complex x0 = X[0], V[SGEMA_CENSUS_MAX_M * 2], Phi[4], VP[SGEMA_CENSUS_MAX_M * 2];
+  for (int i = 0; i < m; i++)
+    for (int a = 0; a < c; a++)
+      V[i * c + a] = i < c ? (i == a ? x0 : 0.0) : X[nS + 1 + (i - c) * c + a];
+  for (int a = 0, k = 0; a < c; a++)
+    for (int b = a; b < c; b++, k++)
+      Phi[a * c + b] = Phi[b * c + a] = X[nS + 1 + nZ + k];
+  for (int i = 0; i < m; i++) /* V Phi (= (Phi V^T)^T) */
+    for (int a = 0; a < c; a++) {
+      double complex v = 0.0;
+      for (int b = 0; b < c; b++)
+        v += V[i * c + b] * Phi[b * c + a];
+      VP[i * c + a] = v;
+    }
   for (int r = 0; r < nS; r++) {
     int i = s->row[r], j = s->col[r];
-    double complex *row = J + r * L, Fij = F[r];
-    F[r] = x0 * Fij - phi * v[i] * v[j];
-    row[0] = Fij + x0 * row[0] - phi * ((i == 0 ? v[j] : 0.0) + (j == 0 ? v[i] : 0.0));
+    double complex *row = J + r * L, Fij = F[r], vpv = 0.0;
+    for (int a = 0; a < c; a++)
+      vpv += VP[i * c + a] * V[j * c + a];
+    F[r] = x0 * Fij - vpv;
+    row[0] = Fij + x0 * row[0] - ((i < c ? VP[j * c + i] : 0.0) + (j < c ? VP[i * c + j] : 0.0));
     for (int k = 0; k < nS; k++)
       row[k + 1] *= x0;
-    for (int q = 1; q < m; q++)
-      row[nS + q] = -phi * ((i == q ? v[j] : 0.0) + (j == q ? v[i] : 0.0));
-    row[N] = -v[i] * v[j];
+    for (int q = c; q < m; q++)
+      for (int a = 0; a < c; a++)
+        row[nS + 1 + (q - c) * c + a] =
+            -((i == q ? VP[j * c + a] : 0.0) + (j == q ? VP[i * c + a] : 0.0));
+    for (int a = 0, k = 0; a < c; a++)
+      for (int b = a; b < c; b++, k++)
+        row[nS + 1 + nZ + k] =
+            -(V[i * c + a] * V[j * c + b] + (a != b ? V[i * c + b] * V[j * c + a] : 0.0));
     if (Fs)
       Fs[r] *= x0;
   }
-  for (int i = 0; i < m; i++) {
-    double complex *row = J + (nS + i) * L, h = 0.0;
-    for (int j = 0; j < m; j++)
-      h += S[i * m + j] * v[j];
-    F[nS + i] = h;
-    row[0] = S[i * m];
-    for (int k = 0; k < nS; k++) {
-      int a = s->row[k], b = s->col[k];
-      row[k + 1] = (i == a ? v[b] : 0.0) + (i == b && a != b ? v[a] : 0.0);
+  int e = nS;
+  for (int a = 0; a < c; a++)
+    for (int i = 0; i < m; i++) {
+      if (i < a)
+        continue;
+      double complex *row = J + e * L, h = 0.0;
+      for (int j = 0; j < m; j++)
+        h += S[i * m + j] * V[j * c + a];
+      F[e] = h;
+      row[0] = S[i * m + a];
+      for (int k = 0; k < nS; k++) {
+        int p = s->row[k], q = s->col[k];
+        row[k + 1] = (i == p ? V[q * c + a] : 0.0) + (i == q && p != q ? V[p * c + a] : 0.0);
+      }
+      for (int q = c; q < m; q++)
+        for (int b = 0; b < c; b++)
+          row[nS + 1 + (q - c) * c + b] = b == a ? S[i * m + q] : 0.0;
+      for (int k = nS + 1 + nZ; k <= N; k++)
+        row[k] = 0.0;
+      if (Fs)
+        Fs[e] = 0.0;
+      e++;
     }
-    for (int q = 1; q < m; q++)
-      row[nS + q] = S[i * m + q];
-    row[N] = 0.0;
-    if (Fs)
-      Fs[nS + i] = 0.0;
-  }
 }
 
 /* F, J and (when Fs is not NULL) dF/ds at X with the current coefficients. */
@@ -531,8 +566,8 @@ static int eval_all(const sgema_census_system *s, const double complex *X, doubl
     for (int r = 0; r < nS; r++)
       J[r * L + k + 1] = D[s->row[r] * m + s->col[r]];
   }
-  if (s->kind == SGEMA_CENSUS_CORANK1)
-    corank1_finish(s, X, w.S, F, J, Fs);
+  if (s->corank > 0)
+    corank_finish(s, X, w.S, F, J, Fs);
   return 0;
 }
 
@@ -580,7 +615,7 @@ void sgema_census_unpack(const sgema_census_system *s, const double *x, double *
     R[s->row[k] * m + s->col[k]] = x[k];
     R[s->col[k] * m + s->row[k]] = x[k];
   }
-  if (s->kind != SGEMA_CENSUS_CORANK1) {
+  if (s->corank == 0) {
     memcpy(S, R, (size_t)m * m * sizeof *S);
     return;
   }

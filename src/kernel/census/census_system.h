@@ -8,9 +8,9 @@
 #include "sgema/problem.h"
 
 #define SGEMA_CENSUS_MAX_M 4
-/* the corank-1 system's: S's upper triangle, z and phi */
+/* the corank-2 system's: S's upper triangle, Z ((m - 2) x 2) and Phi (2 x 2 symmetric) */
 #define SGEMA_CENSUS_MAX_UNKNOWNS                                                                  \
-  (SGEMA_CENSUS_MAX_M * (SGEMA_CENSUS_MAX_M + 1) / 2 + SGEMA_CENSUS_MAX_M)
+  (SGEMA_CENSUS_MAX_M * (SGEMA_CENSUS_MAX_M + 1) / 2 + 2 * (SGEMA_CENSUS_MAX_M - 2) + 3)
 
 /* The coefficients of the census' systems, complex for the generic start system of the parameter
  * homotopy (Sxx complex symmetric, Syx and lambda any complex numbers). */
@@ -25,9 +25,12 @@ typedef struct {
   /* N unknowns: Eq. 6 and rank-free, m (m + 1) / 2, the upper triangle of S row by row; rank 1,
    * m + 1: t, z_1 .. z_{m-1} and K, with S = Q (t u u^T) Q^T and u = (1, z); corank 1,
    * m (m + 1) / 2 + m: the upper triangle of R, z_1 .. z_{m-1} and phi, with S = Q R Q^T,
-   * R v = 0 and F(R) = phi v v^T for v = (1, z) (in the rotated data) */
+   * R v = 0 and F(R) = phi v v^T for v = (1, z) (in the rotated data); corank 2,
+   * m (m + 1) / 2 + 2 (m - 2) + 3: R's upper triangle, Z and Phi's upper triangle, R V = 0 and
+   * F(R) = V Phi V^T for V = [I_2; Z] */
   int m, N;
-  int nS; /* of the N, the entries of S's upper triangle (the first ones; 0 for rank 1) */
+  int nS;     /* of the N, the entries of S's upper triangle (the first ones; 0 for rank 1) */
+  int corank; /* the corank-c systems' c (1, 2: the kernel chart V = [I_c; Z]), else 0 */
   double lambda;
   double Sxx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M]; /* the data, in its own coordinates */
   double Syx[SGEMA_CENSUS_MAX_M * SGEMA_CENSUS_MAX_M];
@@ -73,6 +76,10 @@ int sgema_census_system_init_params(sgema_census_system *s, int m, const sgema_c
  * symmetric, Syx complex, lambda complex, entries of modulus about 1 (lambda about 0.1, the
  * data's scale), the same on every call. */
 void sgema_census_generic_params(int m, sgema_census_params *out);
+/* ... drawn alike from the stream (generic seed, run, trial): the generic ones are run m, trial 0
+ * (monodromy's loops draw others) */
+void sgema_census_generic_params_from(int m, uint32_t run, uint32_t trial,
+                                      sgema_census_params *out);
 
 /* The family F(X; s) with coefficients start + s (target - start), target = s's own, as the
  * parameter homotopy's callback (ctx = s). Evaluations move s's coefficients along the path:
