@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MONODROMY_RUN 300u /* streams (generic seed, 300 + m, trial): apart from the start runs'   \
-                            */
+#define MONODROMY_RUN                                                                              \
+  300u /* streams (generic seed, 300 + m, trial): apart from the start runs'                       \
+        */
 
 typedef struct {
   int N, stride;
