@@ -49,9 +49,14 @@ typedef struct {
   double step_init, step_min, step_max; /* in t, which runs from 0 (start system) to 1 */
   double corrector_tol;                 /* relative Newton step accepted as converged */
   int corrector_iters;                  /* Newton iterations per corrector */
-  long max_steps;                       /* per path: never loops forever */
-  double endgame_t;                     /* a path stuck beyond this t is classified, not failed */
-  double infinity_tol;                  /* |x0| / |X| below this at t = 1: at infinity */
+  double contraction; /* each Newton step at most this times the previous one, or the step fails */
+  /* A failed path is tracked once more along the same arc with these (0 iterations: never): near
+   * a double root Newton converges only linearly, at ratio 1/2 (docs/CENSUS.md) */
+  int retrack_corrector_iters;
+  double retrack_contraction;
+  long max_steps;        /* per path: never loops forever */
+  double endgame_t;      /* a path stuck beyond this t is classified, not failed */
+  double infinity_tol;   /* |x0| / |X| below this at t = 1: at infinity */
   double infinity_early; /* ... or below this past endgame_t: at infinity, tracking stops */
   double singular_rcond; /* reciprocal condition of the final Jacobian below this: singular */
 } sgema_tracker_settings;
