@@ -612,10 +612,11 @@ long sgema_census_start_roots(sgema_census *c, int m, sgema_census_system_kind k
   return c->n_start[kind][m];
 }
 
-/* 1 when two paths converged to the same regular root: one of them jumped, and the root its own
- * path led to is missing (a regular root is the end of exactly one path of a parameter homotopy).
- */
-static int paths_jumped(const sgema_census *c, long from, int N) {
+/* The number of regular path ends from `from` on that repeat an earlier one: each is a path that
+ * jumped, and the root its own path led to is missing (a regular root is the end of exactly one
+ * path of a parameter homotopy). */
+static long jumped_paths(const sgema_census *c, long from, int N) {
+  long jumped = 0;
   for (long i = from; i < c->n_cand; i++)
     for (long j = from; j < i && c->cand_regular[i]; j++) {
       if (!c->cand_regular[j])
@@ -626,10 +627,16 @@ static int paths_jumped(const sgema_census *c, long from, int N) {
         d += creal(z * conj(z));
         na += creal(c->cand[i * NU + k] * conj(c->cand[i * NU + k]));
       }
-      if (sqrt(d) <= 1e-8 * (1.0 + sqrt(na)))
-        return 1;
+      if (sqrt(d) <= 1e-8 * (1.0 + sqrt(na))) {
+        jumped++;
+        break;
+      }
     }
-  return 0;
+  return jumped;
+}
+
+static int paths_jumped(const sgema_census *c, long from, int N) {
+  return jumped_paths(c, from, N) > 0;
 }
 
 /* Whether a corank-1 chart's paths left no PSD root unknown although some did not converge to a
@@ -713,6 +720,12 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
       out->reruns += attempt > done;
       st = sgema_tracker_solve_parameter(c->tracker, &ps, &track, seed, run, trial, attempt,
                                          c->start[kind][m], starts, NU, on_end, c, counts);
+      if (!total_degree) {
+        /* every pass counts here, so a jumped path is counted as what it is, a failure */
+        long jumped = jumped_paths(c, kept, sys->N);
+        counts[SGEMA_PATH_CONVERGED] -= jumped;
+        counts[SGEMA_PATH_FAILED] += jumped;
+      }
       if (!total_degree || (counts[SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, kept, sys->N))) {
         done++;
         kept = c->n_cand;
