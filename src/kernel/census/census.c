@@ -635,10 +635,6 @@ static long jumped_paths(const sgema_census *c, long from, int N) {
   return jumped;
 }
 
-static int paths_jumped(const sgema_census *c, long from, int N) {
-  return jumped_paths(c, from, N) > 0;
-}
-
 /* Whether a corank-1 chart's paths left no PSD root unknown although some did not converge to a
  * regular root. Its real indefinite roots are double for real data (docs/CENSUS.md), and end
  * singular whatever the chart, and 3 or 4 of its paths go to infinity on every data set and chart
@@ -726,7 +722,7 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
         counts[SGEMA_PATH_CONVERGED] -= jumped;
         counts[SGEMA_PATH_FAILED] += jumped;
       }
-      if (!total_degree || (counts[SGEMA_PATH_FAILED] == 0 && !paths_jumped(c, kept, sys->N))) {
+      if (!total_degree || (counts[SGEMA_PATH_FAILED] == 0 && jumped_paths(c, kept, sys->N) == 0)) {
         done++;
         kept = c->n_cand;
         for (int e = 0; e < SGEMA_PATH_COUNT; e++)
@@ -772,7 +768,7 @@ static int eliminate_rank1(sgema_census *c, sgema_census_system *sys, sgema_cens
       return -1;
     c->cand_regular[c->n_cand++] = 1;
   }
-  if (paths_jumped(c, 0, sys->N))
+  if (jumped_paths(c, 0, sys->N) > 0)
     return -1;
   out->paths[1][SGEMA_PATH_CONVERGED] += n;
   out->eliminated++;

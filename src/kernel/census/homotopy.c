@@ -302,8 +302,8 @@ static sgema_path_end finish_path(sgema_tracker *tr, const sgema_tracker_setting
   if (t >= 1.0) {
     memcpy(tr->Xs, tr->X, (size_t)L * sizeof *tr->X);
     double rc = 0.0;
-    if (correct(tr, tr->Xs, 1.0, 4, 1e-14, s->contraction, &rc) ==
-        0) /* a singular end keeps its t = 1 point */
+    /* a singular end keeps its t = 1 point */
+    if (correct(tr, tr->Xs, 1.0, 4, 1e-14, s->contraction, &rc) == 0)
       memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
     *rcond = rc;
     if (x0_ratio(tr->X, L) < s->infinity_tol)
