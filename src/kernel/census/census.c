@@ -525,8 +525,8 @@ static void collect_end(void *ctx, sgema_path_end end, const double complex *x, 
 #define SGEMA_CENSUS_CORANK1_ATTEMPTS 8
 /* total-degree solves of a generic system, their roots united */
 #define SGEMA_CENSUS_START_RUNS 2
-/* ... of the corank-1 system, whose single runs lose a root (m = 3: 36 in one run, 37 united
- * from 2 runs and from 6) */
+/* ... of the corank-1 system, whose single runs lose one of its large roots (m = 3: 36 in one
+ * run; 38 united from 2 runs since s31's Newton test, as monodromy finds) */
 #define SGEMA_CENSUS_CORANK1_START_RUNS 2
 
 /* Systems with more total-degree paths than this (the corank-1 and corank-2 systems at m = 4:
@@ -578,8 +578,8 @@ static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
                              counts);
   for (long i = 0; i < l.n && st == SGEMA_OK; i++) {
     double complex *x = l.x + i * NU;
-    double rcond = 0.0;
-    if (!(sgema_tracker_newton(c->tracker, &hs, x, 8, &rcond) < 1e-12) || rcond < 1e-9)
+    if (!sgema_tracker_regular_root(c->tracker, &hs, x, 8, SGEMA_START_ROOT_TOL,
+                                    SGEMA_START_ROOT_FLOOR, SGEMA_START_ROOT_RCOND))
       continue;
     int fresh = 1;
     for (long j = 0; j < n && fresh; j++) {
@@ -705,7 +705,7 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
      * without failing: one pass lost a rank-2 root in 5 of 300 data sets at m = 3, two passes in
      * 1, three in none of 600 (docs/CENSUS.md). It is tracked with several gammas and the ends of
      * the clean passes united. */
-    /* Systems with no total-degree fallback (m = 4's corank systems, 397 and 73 generic roots)
+    /* Systems with no total-degree fallback (m = 4's corank systems, 423 and 83 generic roots)
      * have failed or jumping paths in most passes (1-5% of them): every pass counts, its ends are
      * united with the others', and a root is missed only when its path fails or jumps in each
      * (docs/CENSUS.md, "Rank 2 and 3 at m = 4"). */

@@ -69,8 +69,8 @@ typedef struct {
 static int add_root(monodromy *w, double complex *x) {
   sgema_hom_system hs;
   sgema_census_system_hom(&w->sys0, &hs);
-  double rcond = 0.0;
-  if (!(sgema_tracker_newton(w->tr, &hs, x, 8, &rcond) < 1e-12) || rcond < 1e-9)
+  if (!sgema_tracker_regular_root(w->tr, &hs, x, 8, SGEMA_START_ROOT_TOL, SGEMA_START_ROOT_FLOOR,
+                                  SGEMA_START_ROOT_RCOND))
     return 0;
   if (set_has(&w->roots, x) || set_reserve(&w->roots, w->roots.n + 1) != SGEMA_OK)
     return 0;

@@ -6,8 +6,10 @@
 #include "census_system.h"
 #include "homotopy.h"
 
-/* Loops without a new root after which the set counts as complete: at m = 3 the corank-1 system's
- * 37th root (|x| ~ 630, which few paths reach) came on the 12th loop, after 5 quiet ones */
+/* Loops without a new root after which the set counts as complete. Not a proof: at m = 4, 40 quiet
+ * loops instead of 12 find one more corank-1 root (424; 3x the time), and 40 further loops from
+ * the 83 corank-2 roots an 84th, |x| ~ 23,000: large roots are reached by few loops
+ * (docs/CENSUS.md) */
 #define SGEMA_MONODROMY_QUIET_LOOPS 12
 #define SGEMA_MONODROMY_MAX_LOOPS 200 /* ... and the most loops tried in any case */
 #define SGEMA_MONODROMY_SEEDS 4       /* independent first roots (one per component, if several) */

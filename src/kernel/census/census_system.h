@@ -72,6 +72,16 @@ int sgema_census_system_init_params(sgema_census_system *s, int m, const sgema_c
  * them. */
 #define SGEMA_CENSUS_GENERIC_SEED 0x53474d41ull
 
+/* A path end is a root of a generic system when complex Newton (8 steps) ends on a regular root
+ * (sgema_tracker_regular_root): a last relative step of TOL, or of rounding over the scaled pivot
+ * ratio up to FLOOR, with a scaled pivot ratio of at least RCOND (between the 3e-9 to 8e-9 of
+ * double roots and the 8e-8 and more of large regular ones). TOL alone with an unscaled ratio of
+ * 1e-9 (until s31) refused large regular roots at random and left the m = 4 start systems
+ * incomplete (docs/CENSUS.md). */
+#define SGEMA_START_ROOT_TOL 1e-12
+#define SGEMA_START_ROOT_FLOOR 1e-8
+#define SGEMA_START_ROOT_RCOND 2.5e-8
+
 /* The generic coefficients of size m from a fixed seed (Philox, census stream): Sxx complex
  * symmetric, Syx complex, lambda complex, entries of modulus about 1 (lambda about 0.1, the
  * data's scale), the same on every call. */

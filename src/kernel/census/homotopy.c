@@ -259,6 +259,11 @@ static int predict(sgema_tracker *tr, double t, double h) {
   return 0;
 }
 
+/* The relative Newton step accepted as converged: tol, or rounding over the pivot ratio rcond. */
+static double accuracy_floor(double tol, double rcond) {
+  return fmax(tol, 16.0 * DBL_EPSILON / rcond);
+}
+
 /* Newton at fixed t on X in place; 0 when it converged (a contracting sequence reaching tol),
  * and the last pivot ratio in *rcond. */
 static int correct(sgema_tracker *tr, double complex *X, double t, int iters, double tol,
@@ -281,7 +286,7 @@ static int correct(sgema_tracker *tr, double complex *X, double t, int iters, do
       return 1;
     /* Converged at tol, or at the accuracy this Jacobian allows (rounding over the pivot ratio):
      * a path passing near a singular point (roots at infinity meeting) cannot do better there. */
-    if (dn <= fmax(tol, 16.0 * DBL_EPSILON / rc) * xn)
+    if (dn <= accuracy_floor(tol, rc) * xn)
       return 0;
     if (it > 0 && dn > contraction * prev) /* not contracting: the step was too long */
       return 1;
@@ -499,4 +504,36 @@ double sgema_tracker_newton(sgema_tracker *tr, const sgema_hom_system *sys, doub
       break;
   }
   return rel;
+}
+
+/* The pivot ratio of the affine Jacobian at x with its columns scaled by max(1, |x_j|) and its
+ * rows by their largest entry: large roots are badly scaled, not ill-conditioned, and keep a
+ * ratio of 8e-8 and more, while near a double root it is that of a singular matrix (3e-9 to
+ * 8e-9). */
+static double scaled_rcond(sgema_tracker *tr, const sgema_hom_system *sys,
+                           const double complex *x) {
+  int N = sys->N, L = N + 1;
+  tr->X[0] = 1.0;
+  memcpy(tr->X + 1, x, (size_t)N * sizeof *x);
+  if (sys->eval(sys->ctx, tr->X, tr->F, tr->JF) != 0)
+    return 0.0;
+  for (int i = 0; i < N; i++) {
+    double largest = 0.0;
+    for (int j = 0; j < N; j++) {
+      tr->M[i * N + j] = tr->JF[i * L + j + 1] * fmax(1.0, cabs(x[j]));
+      largest = fmax(largest, mod1(tr->M[i * N + j]));
+    }
+    if (largest == 0.0)
+      return 0.0;
+    for (int j = 0; j < N; j++)
+      tr->M[i * N + j] /= largest;
+  }
+  return lu_factor(tr->M, tr->piv, N);
+}
+
+int sgema_tracker_regular_root(sgema_tracker *tr, const sgema_hom_system *sys, double complex *x,
+                               int iters, double tol, double floor_max, double min_rcond) {
+  double rcond = 0.0, rel = sgema_tracker_newton(tr, sys, x, iters, &rcond);
+  double scaled = scaled_rcond(tr, sys, x);
+  return scaled >= min_rcond && rel <= fmax(tol, fmin(accuracy_floor(tol, scaled), floor_max));
 }

@@ -108,4 +108,14 @@ int sgema_tracker_solve_parameter(sgema_tracker *t, const sgema_par_system *sys,
 double sgema_tracker_newton(sgema_tracker *t, const sgema_hom_system *sys, double complex *x,
                             int iters, double *rcond);
 
+/* Newton from x as sgema_tracker_newton (x refined in place), then whether it ended on a regular
+ * root: the pivot ratio of the Jacobian at x, its columns scaled by max(1, |x_j|) and its rows
+ * equilibrated, at least min_rcond, and the last relative step at tol or, up to floor_max, at the
+ * accuracy that Jacobian allows (rounding over that ratio, the corrector's floor). Large regular
+ * roots (|x| ~ 200 to 23,000) stop at steps of 1e-12 to 2e-9, not below 1e-12, with scaled ratios
+ * of 8e-8 and more; Newton near a double root creeps on linearly, with scaled ratios of 3e-9 to
+ * 8e-9 (docs/CENSUS.md, "The start roots' Newton test"). */
+int sgema_tracker_regular_root(sgema_tracker *t, const sgema_hom_system *sys, double complex *x,
+                               int iters, double tol, double floor_max, double min_rcond);
+
 #endif
