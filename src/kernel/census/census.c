@@ -705,7 +705,7 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
      * without failing: one pass lost a rank-2 root in 5 of 300 data sets at m = 3, two passes in
      * 1, three in none of 600 (docs/CENSUS.md). It is tracked with several gammas and the ends of
      * the clean passes united. */
-    /* Systems with no total-degree fallback (m = 4's corank systems, 423 and 83 generic roots)
+    /* Systems with no total-degree fallback (m = 4's corank systems, 424 and 83 generic roots)
      * have failed or jumping paths in most passes (1-5% of them): every pass counts, its ends are
      * united with the others', and a root is missed only when its path fails or jumps in each
      * (docs/CENSUS.md, "Rank 2 and 3 at m = 4"). */

@@ -6,8 +6,8 @@
 #include "census_system.h"
 #include "homotopy.h"
 
-/* Loops without a new root after which the set counts as complete. Not a proof: at m = 4, 40 quiet
- * loops instead of 12 find one more corank-1 root (424; 3x the time), and 40 further loops from
+/* Loops without a new root after which the set counts as complete. Not a proof: at m = 4 (s31,
+ * fixed patch) 40 quiet loops instead of 12 found a 424th corank-1 root, and 40 further loops from
  * the 83 corank-2 roots an 84th, |x| ~ 23,000: large roots are reached by few loops
  * (docs/CENSUS.md) */
 #define SGEMA_MONODROMY_QUIET_LOOPS 12
