@@ -337,7 +337,6 @@ static void orthogonal_patch(sgema_tracker *tr) {
     tr->patch[j] = conj(tr->X[j]);
   }
 }
-
 /* Tracks tr->X from t = 0 to 1; returns the t reached. */
 static double track(sgema_tracker *tr, const sgema_tracker_settings *s) {
   int L = tr->N + 1;
@@ -371,8 +370,18 @@ static double track(sgema_tracker *tr, const sgema_tracker_settings *s) {
   return t;
 }
 
+/* X scaled onto the patch a . X = 1. */
+static void onto_patch(sgema_tracker *tr) {
+  int L = tr->N + 1;
+  double complex px = 0.0;
+  for (int j = 0; j < L; j++)
+    px += tr->patch[j] * tr->X[j];
+  for (int j = 0; j < L; j++)
+    tr->X[j] /= px;
+}
+
 /* Start point number idx: x_i = exp(2 pi i k_i / d_i) with the digits k_i of idx in the mixed
- * radix of the degrees, x0 = 1. */
+ * radix of the degrees, x0 = 1, scaled onto the patch. */
 static void start_point(sgema_tracker *tr, const sgema_hom_system *sys, long idx) {
   int N = sys->N;
   tr->X[0] = 1.0;
@@ -382,24 +391,25 @@ static void start_point(sgema_tracker *tr, const sgema_hom_system *sys, long idx
     idx /= d;
     tr->X[i + 1] = cexp(2.0 * M_PI * I * (double)k / (double)d);
   }
+  onto_patch(tr);
 }
 
-/* gamma from the Philox stream (seed, run, trial, census stream); attempt a > 0 takes the
- * (a + 1)-th gamma drawn from that stream. Each gamma is followed by the N + 1 complex numbers of
- * the fixed random patch used until s31 (the patch now moves with the path): still drawn, so
- * that the later attempts' gammas stay where they were. */
+/* gamma and the patch from the Philox stream (seed, run, trial, census stream); attempt a > 0
+ * takes the (a + 1)-th gamma and patch drawn from that stream. */
 static void draw_constants(sgema_tracker *tr, uint64_t seed, uint32_t run, uint32_t trial,
                            int attempt) {
   sgema_rng_seek(tr->rng, seed, run, trial, SGEMA_STREAM_CENSUS);
   for (int a = 0; a <= attempt; a++) {
     tr->gamma = cexp(2.0 * M_PI * I * gsl_rng_uniform(tr->rng));
-    for (int j = 0; j < 2 * (tr->N + 1); j++)
-      (void)gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
+    for (int j = 0; j <= tr->N; j++) {
+      double re = gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
+      tr->patch[j] = re + I * gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
+    }
   }
 }
 
-/* Tracks the path from tr->X (any nonzero scaling: the patch is moved to it) and reports its
- * end. */
+/* Tracks the path from tr->X (on the patch) and reports its end. */
+
 static void run_path(sgema_tracker *tr, const sgema_tracker_settings *s, sgema_hom_endpoint on_end,
                      void *ctx, long *counts) {
   int L = tr->N + 1;
@@ -478,6 +488,7 @@ int sgema_tracker_solve_parameter(sgema_tracker *tr, const sgema_par_system *sys
   for (long p = 0; p < n_starts && !tracker_stopped(tr); p++) {
     tr->X[0] = 1.0;
     memcpy(tr->X + 1, starts + p * stride, (size_t)N * sizeof *starts);
+    onto_patch(tr);
     run_path(tr, s, on_end, ctx, counts);
   }
   tr->psys = NULL;
