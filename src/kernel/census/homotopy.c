@@ -337,6 +337,7 @@ static void orthogonal_patch(sgema_tracker *tr) {
     tr->patch[j] = conj(tr->X[j]);
   }
 }
+
 /* Tracks tr->X from t = 0 to 1; returns the t reached. */
 static double track(sgema_tracker *tr, const sgema_tracker_settings *s) {
   int L = tr->N + 1;
@@ -408,8 +409,8 @@ static void draw_constants(sgema_tracker *tr, uint64_t seed, uint32_t run, uint3
   }
 }
 
-/* Tracks the path from tr->X (on the patch) and reports its end. */
-
+/* Tracks the path from tr->X (any nonzero scaling: the patch is moved to it) and reports its
+ * end. */
 static void run_path(sgema_tracker *tr, const sgema_tracker_settings *s, sgema_hom_endpoint on_end,
                      void *ctx, long *counts) {
   int L = tr->N + 1;
