@@ -81,6 +81,29 @@ static void test_classes(sgema_alg alg, int m, int n, sgema_method method, int t
   sgema_trial_free(td);
 }
 
+/* Trials (seed 1, run 0) whose ends hung on the noise CVODE's error control leaves in |f| at the
+ * run's tolerances: EMA m = 4 trial 467 ended partial (rank 3) at t = 4,786 where the dense path
+ * finds a stable full-rank limit; with CVODE's step growth from 1.05 and the run's tolerances in
+ * the tail, SG m = 8 trials 154, 458 and 787 ended at t_max (integrate_cvode.c, cvode_tail_tol).
+ * The hybrid must end where GSL's dense msbdf ends: converged, the same class and rank. */
+static void test_tail_case(sgema_alg alg, int m, int n, uint32_t trial) {
+  sgema_settings sk = settings(alg, m, n, SGEMA_METHOD_HYBRID),
+                 sd = settings(alg, m, n, SGEMA_METHOD_MSBDF);
+  sd.classification.spectrum = SGEMA_SPECTRUM_LAPACK;
+  sgema_trial *tk = sgema_trial_alloc(&sk), *td = sgema_trial_alloc(&sd);
+  sgema_record rk, rd;
+  int errors = sgema_trial_run(tk, 1, 0, trial, &rk, NULL) != 0;
+  errors += sgema_trial_run(td, 1, 0, trial, &rd, NULL) != 0;
+  CHECK(errors == 0 && rk.integ.end == SGEMA_END_CONVERGED && rd.integ.end == SGEMA_END_CONVERGED &&
+            rk.limit.cls == rd.limit.cls && rk.limit.rank == rd.limit.rank,
+        "%s m=%d n=%d trial %u: hybrid ends %s, %s, rank %d at t = %.0f; msbdf %s, %s, rank %d",
+        sgema_alg_name(alg), m, n, (unsigned)trial, sgema_end_name(rk.integ.end),
+        sgema_class_name(rk.limit.cls), rk.limit.rank, rk.integ.t_end, sgema_end_name(rd.integ.end),
+        sgema_class_name(rd.limit.cls), rd.limit.rank);
+  sgema_trial_free(tk);
+  sgema_trial_free(td);
+}
+
 /* ---- order independence --------------------------------------------------------------------- */
 
 #define NORDER 24
@@ -385,6 +408,10 @@ int main(void) {
   test_sized_solves(SGEMA_ALG_EMA, 3, 6);
   test_classes(SGEMA_ALG_SG, 2, 4, SGEMA_METHOD_CVODE, 200);
   test_classes(SGEMA_ALG_EMA, 2, 4, SGEMA_METHOD_CVODE, 200);
+  test_tail_case(SGEMA_ALG_EMA, 4, 8, 467);
+  test_tail_case(SGEMA_ALG_SG, 8, 16, 154);
+  test_tail_case(SGEMA_ALG_SG, 8, 16, 458);
+  test_tail_case(SGEMA_ALG_SG, 8, 16, 787);
   test_classes(SGEMA_ALG_SG, 4, 8, SGEMA_METHOD_HYBRID, 60);
   test_classes(SGEMA_ALG_EMA, 4, 8, SGEMA_METHOD_HYBRID, 40);
   for (int m = 2; m <= 8; m++)
