@@ -272,6 +272,55 @@ static void test_frozen_target(gsl_rng *rng) {
   sgema_classifier_free(cl);
 }
 
+/* A partial limit's A (9 x 8, rank 4: singular values 1.38, 0.92, 0.62, 0.53 and four below
+ * 7e-11) on which GSL's one-sided Jacobi SVD misses its tolerance (GSL_ETOL): sweep-m.yaml's
+ * ema-m8-n9, seed 1, run 22, trial 8091 ended "failed" with SGEMA_ELINALG in s32's first
+ * recomputation. The classifier must still give rank 4 (its Golub-Kahan fallback). */
+static void test_rank_hard_svd(void) {
+  static const double A[9 * 8] = {
+      -0.31006283533668499,  -0.36836645417065123,  0.10548471347326101,    -0.016513778652231671,
+      0.55990638703853535,   -0.22593277168555254,  -0.028574391346827273,  0.15638517225670823,
+      0.092327832484195682,  -0.11517774215394795,  -0.11924346061693432,   -0.26543819734456076,
+      -0.23807542281683416,  0.11708105868292057,   -0.3256736714413489,    0.011817833927014857,
+      -0.091685377927159736, 0.25056103457380957,   -0.43423611750155772,   -0.28368917020309492,
+      -0.15455901796938082,  0.08766760479652369,   -0.51561132506902618,   0.22708450425678217,
+      0.1366538952197105,    -0.22968993702335821,  -0.0095200073878558573, -0.0079588022853138256,
+      -0.35364168819871999,  0.092638224696942537,  -0.048824686566542798,  -0.058903716125292244,
+      0.19560459904266417,   0.028440469380310834,  0.59183164293312063,    0.026672442166965248,
+      0.41909348255108803,   -0.044757724061414275, 0.47898574209238848,    -0.36481669664977345,
+      0.25878774661566512,   -0.068296473962844551, 0.35634456401866754,    -0.16910486034599567,
+      0.053609019978601416,  0.080415259630266911,  0.1270326093971498,     -0.29003069540251308,
+      0.16497704613756264,   -0.10577372611508692,  0.041899006220783325,   -0.041441261326198263,
+      -0.26910979639209637,  0.098466994299479499,  -0.01274457926301,      -0.10402039923992837,
+      -0.064461560898166487, -0.042985486247538639, 0.015760518806265816,   -0.037796402360666517,
+      0.13979050023513392,   -0.042414347077935635, -0.03266095627252201,   0.033803467173276855,
+      0.086610951817819956,  0.26497218465928118,   0.13759159701330118,    -0.17317267651517715,
+      0.2212830988451433,    0.030226415085038538,  0.014628867696411869,   -0.12054236959388744,
+  };
+  sgema_problem p;
+  memset(&p, 0, sizeof p);
+  p.alg = SGEMA_ALG_SG;
+  p.m = 8;
+  p.n = 9;
+  p.lambda = 0.05;
+  for (int i = 0; i < 8; i++) {
+    p.Sxx[i * 8 + i] = 1.0;
+    p.Syx[i * 8 + i] = 0.5;
+    p.Syy[i * 8 + i] = 1.25;
+  }
+  p.time = SGEMA_TIME_FLOW;
+  static double y[9 * 8 + 9 * 9]; /* B = 0 */
+  memcpy(y, A, sizeof A);
+  sgema_classifier *cl = sgema_classifier_alloc(8, 9);
+  sgema_classification cs;
+  sgema_classification_default(&cs);
+  sgema_limit lim;
+  int st = sgema_classify(cl, &cs, &p, 0.0, y, SGEMA_END_T_MAX, &lim);
+  CHECK(st == 0 && lim.rank == 4, "a rank-4 A where one-sided Jacobi misses its tolerance: rank %d",
+        lim.rank);
+  sgema_classifier_free(cl);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   gsl_rng *rng = tu_rng(4711);
@@ -279,6 +328,7 @@ int main(void) {
   test_sphere_equilibria(rng, SGEMA_ALG_EMA);
   test_frozen_target(rng);
   test_negative_delta();
+  test_rank_hard_svd();
   gsl_rng_free(rng);
   return tu_finish();
 }
