@@ -191,15 +191,20 @@ static int target_frozen(const sgema_problem *p, double t) {
          sgema_momentum_dalpha(&p->momentum, t) == 0.0;
 }
 
+/* U = X, X row-major with U's shape. */
+static void load_rows(gsl_matrix *U, const double *X) {
+  for (size_t i = 0; i < U->size1; i++)
+    for (size_t j = 0; j < U->size2; j++)
+      gsl_matrix_set(U, i, j, X[i * U->size2 + j]);
+}
+
 /* Singular values (descending) of the n x m matrix X, with its left singular vectors left in
  * c->Asv; returns 0, or -1 when the SVD fails. */
 static int small_svd(sgema_classifier *c, const double *X, int m, int n, gsl_vector_view *S) {
   gsl_matrix_view U = gsl_matrix_submatrix(c->Asv, 0, 0, n, m);
   gsl_matrix_view V = gsl_matrix_submatrix(c->Asv_V, 0, 0, m, m);
   *S = gsl_vector_subvector(c->Asv_s, 0, m);
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < m; j++)
-      gsl_matrix_set(&U.matrix, i, j, X[i * m + j]);
+  load_rows(&U.matrix, X);
   if (gsl_linalg_SV_decomp_jacobi(&U.matrix, &V.matrix, &S->vector) == GSL_SUCCESS)
     return 0;
   /* One-sided Jacobi can miss its tolerance on columns of size 1e-11 (a partial limit's null
@@ -207,9 +212,7 @@ static int small_svd(sgema_classifier *c, const double *X, int m, int n, gsl_vec
    * 0.53 and four below 7e-11): its values are right, but it reports GSL_ETOL. Golub-Kahan (GSL's
    * SV_decomp) converges there and agrees with it and with LAPACK to 1e-15 on the large ones. */
   gsl_vector_view work = gsl_vector_subvector(c->Asv_work, 0, m);
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < m; j++)
-      gsl_matrix_set(&U.matrix, i, j, X[i * m + j]);
+  load_rows(&U.matrix, X);
   return gsl_linalg_SV_decomp(&U.matrix, &V.matrix, &S->vector, &work.vector) == GSL_SUCCESS ? 0
                                                                                              : -1;
 }
