@@ -8,8 +8,9 @@
 #include "sgema/status.h"
 #include "test_util.h"
 
-#include "census_monodromy.h" /* white box: monodromy against total degree */
-#include "census_system.h"    /* white box: the systems' Jacobians (after GSL: complex.h) */
+#include "census_monodromy.h"  /* white box: monodromy against total degree */
+#include "census_start_data.h" /* white box: the shipped start roots */
+#include "census_system.h"     /* white box: the systems' Jacobians (after GSL: complex.h) */
 
 #define NUMAX SGEMA_CENSUS_MAX_UNKNOWNS
 
@@ -500,6 +501,73 @@ static void test_generic_roots(sgema_census *c) {
         "corank-1 system: 38 generic roots at m = 3");
 }
 
+/* |F(1, x)| of the generic system (m, kind) over (1 + |x|)^3 (every equation has degree <= 4 and
+ * the roots' size dominates): how well a shipped root solves it, from the system's own
+ * evaluation, not the Newton test the census loads them with. */
+static double generic_residual(int m, sgema_census_system_kind kind, const double *re_im, int N) {
+  sgema_census_params prm;
+  sgema_census_generic_params(m, &prm);
+  sgema_census_system sys;
+  if (sgema_census_system_init_params(&sys, m, &prm, kind) != SGEMA_OK || sys.N != N)
+    return INFINITY;
+  double complex X[NUMAX + 1], F[NUMAX], J[NUMAX * (NUMAX + 1)];
+  double nx = 0.0, nf = 0.0;
+  X[0] = 1.0;
+  for (int k = 0; k < N; k++) {
+    X[k + 1] = re_im[2 * k] + I * re_im[2 * k + 1];
+    nx += pow(cabs(X[k + 1]), 2);
+  }
+  sgema_census_system_eval(&sys, X, F, J);
+  for (int k = 0; k < N; k++)
+    nf += pow(cabs(F[k]), 2);
+  return sqrt(nf) / pow(1.0 + sqrt(nx), 3);
+}
+
+/* The shipped start roots (census_start_data.c): every table solves its generic system, has no
+ * root twice, and is what the census loads (bit for bit: a table that failed the load check would
+ * have been replaced by roots solved afresh). Counts against independent solves: test_generic_roots
+ * (m <= 3), test_monodromy. */
+static void test_shipped_roots(void) {
+  sgema_census *c = sgema_census_alloc(SGEMA_CENSUS_M_MAX, SGEMA_CENSUS_M_MAX + 1);
+  int tables = 0, bad = 0;
+  double worst = 0.0;
+  for (int m = 1; m <= SGEMA_CENSUS_M_MAX; m++)
+    for (int k = 0; k < SGEMA_CENSUS_SYSTEMS; k++) {
+      sgema_census_system_kind kind = (sgema_census_system_kind)k;
+      const sgema_census_start_table *t = sgema_census_start_table_find(m, kind);
+      if (!t)
+        continue;
+      tables++;
+      int ok = c && sgema_census_start_roots(c, m, kind) == t->n;
+      for (long i = 0; i < t->n && ok; i++) {
+        double re[NUMAX], im[NUMAX], d = 0.0, nx = 0.0;
+        const double *x = t->re_im + 2 * i * t->N;
+        ok = sgema_census_start_root(c, m, kind, i, re, im) == t->N;
+        for (int j = 0; j < t->N && ok; j++) {
+          d += pow(re[j] - x[2 * j], 2) + pow(im[j] - x[2 * j + 1], 2);
+          nx += x[2 * j] * x[2 * j] + x[2 * j + 1] * x[2 * j + 1];
+        }
+        double r = generic_residual(m, kind, x, t->N);
+        worst = fmax(worst, r);
+        ok = ok && d == 0.0 && r <= 1e-12;
+        for (long j = 0; j < i && ok; j++) {
+          double e = 0.0;
+          for (int q = 0; q < 2 * t->N; q++)
+            e += pow(x[q] - t->re_im[2 * j * t->N + q], 2);
+          ok = sqrt(e) > 1e-8 * (1.0 + sqrt(nx));
+        }
+      }
+      if (!ok)
+        printf("  m = %d system %d: shipped roots not loaded, not roots, or repeated\n", m, k);
+      bad += !ok;
+    }
+  CHECK(tables >= 12 && bad == 0,
+        "the shipped start roots solve their generic systems (worst residual %.1e), are distinct "
+        "and are the census' (%d tables, %d bad)",
+        worst, tables, bad);
+  sgema_census_free(c);
+}
+
 /* Two censuses of one data set agree on their real equilibria (rank, kind, class, S to 1e-7
  * relative). */
 static int same_equilibria(const sgema_census_result *a, const sgema_census_result *b, int m) {
@@ -612,7 +680,8 @@ static void test_monodromy(sgema_census *c, int m_max) {
         continue; /* total degree: 1,024 paths for Eq. 6, 944,784 for the corank-1 system */
       double complex *roots = NULL;
       long n = -1, td = sgema_census_start_roots(c, m, kinds[k]);
-      int st = sgema_census_monodromy(tr, &ts, m, kinds[k], NUMAX, &roots, &n);
+      int st = sgema_census_monodromy(tr, &ts, m, kinds[k], SGEMA_MONODROMY_QUIET_LOOPS, NUMAX,
+                                      &roots, &n);
       tried++;
       if (st != SGEMA_OK || n != td) {
         printf("  m = %d system %d: monodromy %ld roots (status %d), total degree %ld\n", m,
@@ -627,6 +696,46 @@ static void test_monodromy(sgema_census *c, int m_max) {
       "monodromy finds as many generic roots as total degree (Eq. 6, rank-1, corank-1; m = 2..%d): "
       "%d of %d differ",
       m_max, bad, tried);
+}
+
+/* At m = 4 the corank-1 and corank-2 systems are too large for total degree: the census' own
+ * monodromy search (12 quiet loops, about two minutes) must find no root that the shipped roots
+ * (a longer search) lack. */
+static void test_shipped_cover_monodromy(sgema_census *c) {
+  sgema_tracker *tr = sgema_tracker_alloc(NUMAX);
+  sgema_tracker_settings ts;
+  sgema_tracker_settings_default(&ts);
+  ts.infinity_early = 0.0;
+  static const sgema_census_system_kind kinds[] = {SGEMA_CENSUS_CORANK2, SGEMA_CENSUS_CORANK1};
+  long missing = 0, found = 0, shipped = 0;
+  for (int k = 0; k < 2; k++) {
+    double complex *roots = NULL;
+    long n = -1, ns = sgema_census_start_roots(c, 4, kinds[k]);
+    int st = sgema_census_monodromy(tr, &ts, 4, kinds[k], SGEMA_MONODROMY_QUIET_LOOPS, NUMAX,
+                                    &roots, &n);
+    double re[NUMAX], im[NUMAX];
+    for (long i = 0; st == SGEMA_OK && i < n; i++) {
+      int hit = 0, N = 0;
+      for (long j = 0; j < ns && !hit; j++) {
+        N = sgema_census_start_root(c, 4, kinds[k], j, re, im);
+        double d = 0.0, nx = 0.0;
+        for (int q = 0; q < N; q++) {
+          d += pow(cabs(roots[i * NUMAX + q] - (re[q] + I * im[q])), 2);
+          nx += pow(cabs(roots[i * NUMAX + q]), 2);
+        }
+        hit = sqrt(d) <= 1e-6 * (1.0 + sqrt(nx));
+      }
+      missing += !hit;
+    }
+    found += st == SGEMA_OK ? n : -1000000;
+    shipped += ns;
+    free(roots);
+  }
+  sgema_tracker_free(tr);
+  CHECK(found > 0 && missing == 0,
+        "m = 4 corank-1 and corank-2: the census' own monodromy finds %ld roots, %ld of them not "
+        "among the %ld shipped",
+        found, missing, shipped);
 }
 
 /* The parameter homotopy against total degree on the same data sets (SG and EMA, n = m + 1 and 2m):
@@ -1229,6 +1338,7 @@ static int m4_mode(void) {
   s.rank_deficient_max_m = 4;
   sgema_census *c = sgema_census_alloc(4, 5);
   test_monodromy(c, 4);
+  test_shipped_cover_monodromy(c);
   gsl_rng *g = tu_rng(4712);
   int bad = 0, equilibria = 0, count = 3;
   for (int t = 0; t < count; t++) {
@@ -1273,6 +1383,7 @@ int main(int argc, char **argv) {
   test_parameter_derivative();
   test_generic_roots(c3);
   test_monodromy(c3, 3);
+  test_shipped_roots();
   test_parameter_vs_total(c3, 2, sets(240));
   test_rank_one_vs_free(c3, sets(400));
   test_elimination_vs_tracked(c3, sets(400));

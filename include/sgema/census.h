@@ -130,10 +130,24 @@ int sgema_census_run(sgema_census *c, const sgema_census_settings *s, const sgem
 void sgema_census_set_stop(sgema_census *c, sgema_stop_fn stop, void *ctx);
 
 /* The number of finite roots of the generic start system of the parameter homotopy for size m
- * and the system kind: the paths one census tracks. The system is solved (total degree, fixed
- * seed) at the first call that needs it and kept in c; the roots are a pure function of (m, kind).
- * Returns < 0 on a bad m or kind, or no memory. */
+ * and the system kind: the paths one census tracks. At the first call that needs them they are
+ * taken from the roots shipped with the library (each checked by Newton on the generic system)
+ * or, where none are shipped or one fails that check, solved (total degree or monodromy, fixed
+ * seed) and kept in c; either way a pure function of (m, kind). Returns < 0 on a bad m or kind, or
+ * no memory. */
 long sgema_census_start_roots(sgema_census *c, int m, sgema_census_system_kind kind);
+
+/* The same roots solved afresh, never the shipped ones, with quiet_loops monodromy loops without a
+ * new root before a monodromy search stops (the census' own solve uses 12): how the shipped roots
+ * are made (bench/sgema-start-roots). Returns their number, or < 0 as above. */
+long sgema_census_solve_start_roots(sgema_census *c, int m, sgema_census_system_kind kind,
+                                    int quiet_loops);
+
+/* Root i of the start roots of (m, kind) in c, its N unknowns' real and imaginary parts into re and
+ * im (SGEMA_CENSUS_M_MAX * (SGEMA_CENSUS_M_MAX + 1) / 2 + 2 SGEMA_CENSUS_M_MAX entries suffice);
+ * returns N, or -1 when they are not in c or i is out of range. */
+int sgema_census_start_root(const sgema_census *c, int m, sgema_census_system_kind kind, long i,
+                            double *re, double *im);
 
 /* The state y (sgema_problem_dim(p)) of an equilibrium with A^T A = S (S PSD, m x m): A = Q S^{1/2}
  * with Q = the first m columns of the n x n identity, B from Eq. 7, C = A for EMA. Eigenvalues of

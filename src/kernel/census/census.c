@@ -3,6 +3,7 @@
 #include "sgema/census.h"
 
 #include "census_monodromy.h"
+#include "census_start_data.h"
 #include "census_system.h"
 #include "homotopy.h"
 #include "rank1_elimination.h"
@@ -540,10 +541,61 @@ static long total_degree_paths(const sgema_census_system *sys) {
   return paths;
 }
 
-/* Solves the generic system of kind and size m by total degree, twice with different gammas
- * (a path that fails in one run is unlikely to fail in both), and keeps the distinct finite
- * regular roots: Newton converges and the Jacobian's pivot ratio is not small. */
-static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
+/* Whether x (N unknowns) differs from each of the n roots (NU apart) by more than 1e-8 relative. */
+static int root_is_new(const double complex *roots, long n, const double complex *x, int N) {
+  for (long j = 0; j < n; j++) {
+    double d = 0.0, na = 0.0;
+    for (int k = 0; k < N; k++) {
+      double complex z = x[k] - roots[j * NU + k];
+      d += creal(z * conj(z));
+      na += creal(x[k] * conj(x[k]));
+    }
+    if (sqrt(d) <= 1e-8 * (1.0 + sqrt(na)))
+      return 0;
+  }
+  return 1;
+}
+
+static int is_regular_start_root(sgema_census *c, const sgema_hom_system *hs, double complex *x) {
+  return sgema_tracker_regular_root(c->tracker, hs, x, 8, SGEMA_START_ROOT_TOL,
+                                    SGEMA_START_ROOT_FLOOR, SGEMA_START_ROOT_RCOND);
+}
+
+/* The shipped roots of (m, kind) (census_start_data.c) into c as they are (the same bits on every
+ * machine), kept only if all pass the start roots' test (Newton on a copy) and are distinct: 1 when
+ * they were taken, 0 when there are none or one fails (a table that does not fit this build's
+ * generic system: the census then solves the system itself, as it did before roots were shipped).
+ */
+static int load_shipped(sgema_census *c, int m, sgema_census_system_kind kind,
+                        const sgema_hom_system *hs) {
+  const sgema_census_start_table *t = sgema_census_start_table_find(m, kind);
+  if (!t || t->N != hs->N || t->n < 1)
+    return 0;
+  double complex *roots = malloc((size_t)t->n * NU * sizeof(double complex));
+  int ok = roots != NULL;
+  for (long i = 0; i < t->n && ok; i++) {
+    double complex *x = roots + i * NU, y[NU];
+    for (int k = 0; k < t->N; k++)
+      x[k] = t->re_im[2 * (i * t->N + k)] + I * t->re_im[2 * (i * t->N + k) + 1];
+    memcpy(y, x, sizeof y);
+    ok = is_regular_start_root(c, hs, y) && root_is_new(roots, i, x, t->N);
+  }
+  if (!ok) {
+    free(roots);
+    return 0;
+  }
+  c->start[kind][m] = roots;
+  c->n_start[kind][m] = t->n;
+  return 1;
+}
+
+/* Solves the generic system of kind and size m: by monodromy (quiet_loops loops without a new
+ * root) when total degree has too many paths, else by total degree twice with different gammas (a
+ * path that fails in one run is unlikely to fail in both), keeping the distinct finite regular
+ * roots: Newton converges and the Jacobian's pivot ratio is not small. shipped: take the shipped
+ * roots when they pass (load_shipped). */
+static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind, int quiet_loops,
+                       int shipped) {
   sgema_census_params prm;
   sgema_census_generic_params(m, &prm);
   sgema_census_system sys;
@@ -552,11 +604,13 @@ static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
     return st;
   sgema_hom_system hs;
   sgema_census_system_hom(&sys, &hs);
+  if (shipped && load_shipped(c, m, kind, &hs))
+    return SGEMA_OK;
   long paths = total_degree_paths(&sys);
   if (paths > SGEMA_CENSUS_TOTAL_DEGREE_MAX) {
     sgema_tracker_settings track = c->track;
     track.infinity_early = 0.0;
-    st = sgema_census_monodromy(c->tracker, &track, m, kind, NU, &c->start[kind][m],
+    st = sgema_census_monodromy(c->tracker, &track, m, kind, quiet_loops, NU, &c->start[kind][m],
                                 &c->n_start[kind][m]);
     return st;
   }
@@ -578,20 +632,7 @@ static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
                              counts);
   for (long i = 0; i < l.n && st == SGEMA_OK; i++) {
     double complex *x = l.x + i * NU;
-    if (!sgema_tracker_regular_root(c->tracker, &hs, x, 8, SGEMA_START_ROOT_TOL,
-                                    SGEMA_START_ROOT_FLOOR, SGEMA_START_ROOT_RCOND))
-      continue;
-    int fresh = 1;
-    for (long j = 0; j < n && fresh; j++) {
-      double d = 0.0, na = 0.0;
-      for (int k = 0; k < sys.N; k++) {
-        double complex z = x[k] - roots[j * NU + k];
-        d += creal(z * conj(z));
-        na += creal(x[k] * conj(x[k]));
-      }
-      fresh = sqrt(d) > 1e-8 * (1.0 + sqrt(na));
-    }
-    if (fresh && n < paths)
+    if (is_regular_start_root(c, &hs, x) && root_is_new(roots, n, x, sys.N) && n < paths)
       memcpy(roots + n++ * NU, x, NU * sizeof *x);
   }
   free(l.x);
@@ -604,12 +645,44 @@ static int solve_start(sgema_census *c, int m, sgema_census_system_kind kind) {
   return SGEMA_OK;
 }
 
+static int start_args_ok(const sgema_census *c, int m, sgema_census_system_kind kind) {
+  return m >= 1 && m <= c->m_max && (unsigned)kind < SGEMA_CENSUS_SYSTEMS;
+}
+
 long sgema_census_start_roots(sgema_census *c, int m, sgema_census_system_kind kind) {
-  if (m < 1 || m > c->m_max || (unsigned)kind >= SGEMA_CENSUS_SYSTEMS)
+  if (!start_args_ok(c, m, kind))
     return -1;
-  if (!c->start[kind][m] && solve_start(c, m, kind) != SGEMA_OK)
+  if (!c->start[kind][m] && solve_start(c, m, kind, SGEMA_MONODROMY_QUIET_LOOPS, 1) != SGEMA_OK)
     return -1;
   return c->n_start[kind][m];
+}
+
+long sgema_census_solve_start_roots(sgema_census *c, int m, sgema_census_system_kind kind,
+                                    int quiet_loops) {
+  if (!start_args_ok(c, m, kind) || quiet_loops < 1)
+    return -1;
+  free(c->start[kind][m]);
+  c->start[kind][m] = NULL;
+  c->n_start[kind][m] = 0;
+  if (solve_start(c, m, kind, quiet_loops, 0) != SGEMA_OK)
+    return -1;
+  return c->n_start[kind][m];
+}
+
+int sgema_census_start_root(const sgema_census *c, int m, sgema_census_system_kind kind, long i,
+                            double *re, double *im) {
+  if (!start_args_ok(c, m, kind) || !c->start[kind][m] || i < 0 || i >= c->n_start[kind][m])
+    return -1;
+  sgema_census_params prm;
+  sgema_census_generic_params(m, &prm);
+  sgema_census_system sys;
+  if (sgema_census_system_init_params(&sys, m, &prm, kind) != SGEMA_OK)
+    return -1;
+  for (int k = 0; k < sys.N; k++) {
+    re[k] = creal(c->start[kind][m][i * NU + k]);
+    im[k] = cimag(c->start[kind][m][i * NU + k]);
+  }
+  return sys.N;
 }
 
 /* The number of regular path ends from `from` on that repeat an earlier one: each is a path that
@@ -785,9 +858,10 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
   int m = p->m, parameter = s->homotopy == SGEMA_CENSUS_PARAMETER &&
                             (kind != SGEMA_CENSUS_ANYRANK || m <= s->parameter_rank_free_max_m);
   int slot = kind == SGEMA_CENSUS_EQ6 ? 0 : 1; /* out's: Eq. 6, or the rank-deficient system */
-  /* The start roots are solved here at first use (not through sgema_census_start_roots) to keep
-   * solve_start's status: a stop request there keeps nothing and says so. */
-  if (parameter && !c->start[kind][m] && (st = solve_start(c, m, kind)) != SGEMA_OK)
+  /* The start roots are loaded or solved here at first use (not through sgema_census_start_roots)
+   * to keep solve_start's status: a stop request there keeps nothing and says so. */
+  if (parameter && !c->start[kind][m] &&
+      (st = solve_start(c, m, kind, SGEMA_MONODROMY_QUIET_LOOPS, 1)) != SGEMA_OK)
     return st;
   /* The rank-1 and corank-1 systems' chart misses directions near u_1 = 0 (v_1 = 0): the next chart
    * is solved too unless every root of this one was found regular

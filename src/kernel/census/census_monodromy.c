@@ -175,8 +175,8 @@ static long loop(monodromy *w, uint32_t l, root_set *r1, root_set *r2) {
 }
 
 int sgema_census_monodromy(sgema_tracker *tr, const sgema_tracker_settings *ts, int m,
-                           sgema_census_system_kind kind, int stride, double complex **roots,
-                           long *n) {
+                           sgema_census_system_kind kind, int quiet_loops, int stride,
+                           double complex **roots, long *n) {
   monodromy w = {.tr = tr, .ts = ts, .m = m, .kind = kind};
   sgema_census_generic_params(m, &w.p0);
   int st = sgema_census_system_init_params(&w.sys0, m, &w.p0, kind);
@@ -186,8 +186,8 @@ int sgema_census_monodromy(sgema_tracker *tr, const sgema_tracker_settings *ts, 
   root_set r1 = {.N = w.sys0.N, .stride = stride}, r2 = r1;
   for (uint32_t k = 0; k < SGEMA_MONODROMY_SEEDS && st == SGEMA_OK; k++)
     st = seed(&w, k);
-  for (int l = 0, quiet = 0; st == SGEMA_OK && w.roots.n > 0 && l < SGEMA_MONODROMY_MAX_LOOPS &&
-                             quiet < SGEMA_MONODROMY_QUIET_LOOPS;
+  for (int l = 0, quiet = 0;
+       st == SGEMA_OK && w.roots.n > 0 && l < SGEMA_MONODROMY_MAX_LOOPS && quiet < quiet_loops;
        l++) {
     long added = loop(&w, (uint32_t)l, &r1, &r2);
     if (added < 0)
