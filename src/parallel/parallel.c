@@ -106,13 +106,19 @@ void par_recv(int from, int tag, int64_t *msg, int count) {
   MPI_Recv(msg, count, MPI_INT64_T, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
 
+/* A blocking wait polls and sleeps 0.1 ms between polls: Open MPI's MPI_Probe spins, and the
+ * master that only schedules (census data sets of seconds, schedule.c) would take a core from
+ * the workers on a machine with as many processes as cores, or more. */
 int par_probe(int tag, int blocking) {
-  int flag = 1;
+  int flag = 0;
   MPI_Status info;
-  if (blocking)
-    MPI_Probe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &info);
-  else
+  const struct timespec pause = {0, 100000};
+  for (;;) {
     MPI_Iprobe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &flag, &info);
+    if (flag || !blocking)
+      break;
+    nanosleep(&pause, NULL);
+  }
   return flag ? info.MPI_SOURCE : -1;
 }
 

@@ -13,6 +13,9 @@
 
 enum { TAG_REQUEST = 1, TAG_REPLY = 2 };
 enum { REPLY_WORK = 0, REPLY_SYNC = 1, REPLY_STOP = 2 };
+/* Seconds per item above which the master, when it has workers, only schedules: a worker asking
+ * for work waits for the master's item in flight (m = 4 census data sets take 3-10 s). */
+#define SCHEDULE_OWN_ITEM_MAX 0.1
 
 static double now(void) {
   struct timespec ts;
@@ -266,11 +269,13 @@ static int worker(workers_kit *kit) {
 typedef struct {
   const sgema_schedule_options *opt;
   work_queue q;
-  int workers;     /* P - 1 */
-  int *waiting;    /* per rank: a request not answered yet */
-  chunk *assigned; /* per rank: the chunk it is computing */
-  long done;       /* trials done, including those of earlier invocations */
-  long flushed;    /* done at the last flush */
+  int workers;         /* P - 1 */
+  int *waiting;        /* per rank: a request not answered yet */
+  chunk *assigned;     /* per rank: the chunk it is computing */
+  double *assigned_at; /* per rank: when that chunk was sent */
+  double item_seconds; /* a running mean of one trial's (data set's) time; 0: none measured yet */
+  long done;           /* trials done, including those of earlier invocations */
+  long flushed;        /* done at the last flush */
   long total, before;
   double start, last_flush, last_progress;
   int status;
@@ -291,6 +296,14 @@ static void progress(master_state *m, int final) {
           rate < 10.0 ? 2 : 0, rate, m->items, eta);
 }
 
+/* Folds the time of `items` items that took `seconds` into the running mean. */
+static void measure_items(master_state *m, long items, double seconds) {
+  if (items <= 0)
+    return;
+  double per_item = seconds / (double)items;
+  m->item_seconds = m->item_seconds > 0.0 ? 0.75 * m->item_seconds + 0.25 * per_item : per_item;
+}
+
 static void reply(int rank, int64_t kind, chunk c) {
   int64_t msg[4] = {kind, c.run, c.first, c.count};
   par_send(rank, TAG_REPLY, msg, 4);
@@ -306,6 +319,8 @@ static void receive_request(master_state *m, int blocking) {
   int status = (int)request[0];
   /* What the worker did of its chunk: less than all of it after a stop request. */
   m->done += request[1];
+  if (m->assigned[w].count > 0)
+    measure_items(m, (long)request[1], now() - m->assigned_at[w]);
   m->assigned[w].count = 0;
   m->waiting[w] = 1;
   if (status != SGEMA_OK && m->status == SGEMA_OK)
@@ -324,6 +339,13 @@ static chunk take(master_state *m, int processes) {
   long target = left / (4L * processes);
   if (target > 4096)
     target = 4096;
+  /* ... and to half a flush interval of work: a worker reports (and joins a flush) only between
+   * units, so a unit of 300 m = 4 census data sets (20 minutes) kept every result of the run in
+   * memory that long, where --flush-seconds promises a write every 30 s. Before any time is
+   * measured a unit is one item (the master's first, which measures it). */
+  long by_time = m->item_seconds > 0.0 ? (long)(0.5 * m->opt->flush_seconds / m->item_seconds) : 1;
+  if (target > by_time)
+    target = by_time;
   chunk c = m->q.items[m->q.next++];
   while (m->q.next < m->q.n && (long)c.count < target) {
     chunk d = m->q.items[m->q.next];
@@ -363,6 +385,7 @@ static int master(workers_kit *kit, master_state *m, const sgema_schedule_option
         told++;
       } else if (m->q.next < m->q.n) {
         m->assigned[w] = take(m, m->workers + 1);
+        m->assigned_at[w] = now();
         reply(w, REPLY_WORK, m->assigned[w]);
         m->waiting[w] = 0;
       }
@@ -379,13 +402,19 @@ static int master(workers_kit *kit, master_state *m, const sgema_schedule_option
         return m->status;
       continue;
     }
-    if (!have_own && !round && m->q.next < m->q.n) {
+    /* With workers, the master computes only items short enough for the workers' wait for a
+     * reply (up to one of its items) not to matter: a census data set at m = 4 takes seconds. */
+    int serve_only = m->workers > 0 && m->item_seconds > SCHEDULE_OWN_ITEM_MAX;
+    if (!have_own && !round && !serve_only && m->q.next < m->q.n) {
       own = take(m, m->workers + 1);
       own_next = own.first;
       have_own = 1;
     }
     if (have_own) {
+      double t0 = now();
       int st = compute_item(kit, own.run, own_next++);
+      if (!sgema_status_interrupted(st))
+        measure_items(m, 1, now() - t0);
       if (sgema_status_interrupted(st)) { /* abandoned: not done, and not an error */
         own.count = 0;
         st = SGEMA_OK;
@@ -446,11 +475,13 @@ int sgema_schedule_run(const sgema_experiment *e, sgema_output *out,
     m.workers = size - 1;
     m.waiting = calloc((size_t)size, sizeof(int));
     m.assigned = calloc((size_t)size, sizeof(chunk));
+    m.assigned_at = calloc((size_t)size, sizeof(double));
     m.done = m.flushed = m.before;
     m.start = m.last_flush = m.last_progress = start;
-    st = m.waiting && m.assigned ? master(&kit, &m, opt) : SGEMA_ENOMEM;
+    st = m.waiting && m.assigned && m.assigned_at ? master(&kit, &m, opt) : SGEMA_ENOMEM;
     free(m.waiting);
     free(m.assigned);
+    free(m.assigned_at);
   } else {
     st = worker(&kit);
   }
