@@ -341,8 +341,9 @@ static chunk take(master_state *m, int processes) {
     target = 4096;
   /* ... and to half a flush interval of work: a worker reports (and joins a flush) only between
    * units, so a unit of 300 m = 4 census data sets (20 minutes) kept every result of the run in
-   * memory that long, where --flush-seconds promises a write every 30 s. Before any time is
-   * measured a unit is one item (the master's first, which measures it). */
+   * memory that long, where --flush-seconds promises a write every 30 s. A unit is still at least
+   * one queued chunk (--chunk items), and the master's first, taken before any time is measured,
+   * no more. */
   long by_time = m->item_seconds > 0.0 ? (long)(0.5 * m->opt->flush_seconds / m->item_seconds) : 1;
   if (target > by_time)
     target = by_time;
