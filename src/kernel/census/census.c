@@ -577,7 +577,7 @@ static int load_shipped(sgema_census *c, int m, sgema_census_system_kind kind,
     double complex *x = roots + i * NU, y[NU];
     for (int k = 0; k < t->N; k++)
       x[k] = t->re_im[2 * (i * t->N + k)] + I * t->re_im[2 * (i * t->N + k) + 1];
-    memcpy(y, x, sizeof y);
+    memcpy(y, x, (size_t)t->N * sizeof *y);
     ok = is_regular_start_root(c, hs, y) && root_is_new(roots, i, x, t->N);
   }
   if (!ok) {
