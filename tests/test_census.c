@@ -72,15 +72,19 @@ static int accounted(sgema_census *c, const sgema_census_settings *s, const sgem
            r->corank_charts >= 1;
   }
   if (s->rank_one_system && m == 4 && rank_deficient && par && !(fb & 2)) {
-    /* the rank-1 system's charts, then the corank-2 and corank-1 systems' (a + b charts, three
-     * passes each, no total-degree fallback) */
+    /* the rank-1 system's charts, then the corank-2 and corank-1 systems' (no total-degree
+     * fallback: a and b charts, two at least each, the first with its passes, the others with
+     * theirs) */
     long r1 = r->charts * sgema_census_start_roots(c, 4, SGEMA_CENSUS_RANK1);
     long c1 = sgema_census_start_roots(c, 4, SGEMA_CENSUS_CORANK1);
     long c2 = sgema_census_start_roots(c, 4, SGEMA_CENSUS_CORANK2);
     int split = 0;
-    for (int a = 1; a < r->corank_charts; a++)
-      split |= total_paths(r, 1) ==
-               r1 + SGEMA_CENSUS_CORANK1_PASSES * (a * c2 + (r->corank_charts - a) * c1);
+    for (int a = 2; a + 2 <= r->corank_charts; a++) {
+      int b = r->corank_charts - a;
+      long per2 = SGEMA_CENSUS_FIRST_CHART_PASSES + (a - 1) * SGEMA_CENSUS_OTHER_CHART_PASSES;
+      long per1 = SGEMA_CENSUS_FIRST_CHART_PASSES + (b - 1) * SGEMA_CENSUS_OTHER_CHART_PASSES;
+      split |= total_paths(r, 1) == r1 + per2 * c2 + per1 * c1;
+    }
     return total_paths(r, 0) == eq6 && split && r->charts >= 1;
   }
   long low =
@@ -1326,6 +1330,58 @@ static void test_large_pd(void) {
   census_holds(&p, 0u, 417u, S_mc, 2, "sg-m2-n3 trial 417");
 }
 
+/* Data sets where the m = 4 census lost a root near its first chart's edge in every pass (s34:
+ * sg-m4-n5 data sets 569 and 968 of experiments/census.yaml, a rank-3 and a rank-2 saddle that
+ * censuses with other gammas found; docs/CENSUS.md, "Two charts at m = 4"): every equilibrium
+ * that the censuses with three other streams find solves S F(S) = 0 (this file's arithmetic) and
+ * is in the census with the run's own stream, at its rank. */
+static void test_other_streams_m4(sgema_census *c, const sgema_census_settings *s) {
+  static const uint32_t trials[] = {569, 968};
+  enum { STREAMS = 3, MAX_EQ = 256 };
+  static double own_S[MAX_EQ][16];
+  static int own_rank[MAX_EQ];
+  sgema_sampler *smp = sgema_sampler_alloc(4, 5);
+  int missing = 0, checked = 0, failed = 0;
+  double worst = 0.0;
+  for (size_t t = 0; t < sizeof trials / sizeof trials[0]; t++) {
+    sgema_problem p;
+    draw_seeded(smp, SGEMA_ALG_SG, 4, 5, 13u, 8u, trials[t], &p);
+    sgema_census_result r;
+    failed += sgema_census_run(c, s, &p, 13u, 8u, trials[t], &r) != SGEMA_OK;
+    int own = r.n_equilibria < MAX_EQ ? r.n_equilibria : MAX_EQ;
+    for (int i = 0; i < own; i++) {
+      memcpy(own_S[i], r.equilibria[i].S, sizeof own_S[i]);
+      own_rank[i] = r.equilibria[i].rank;
+    }
+    for (uint32_t k = 1; k <= STREAMS; k++) {
+      failed += sgema_census_run(c, s, &p, 13u, 1000u + k, trials[t], &r) != SGEMA_OK;
+      for (int i = 0; i < r.n_equilibria; i++) {
+        const sgema_census_equilibrium *e = &r.equilibria[i];
+        if (e->rank > 0) /* the origin is S = 0 exactly */
+          worst = fmax(worst, sf_residual(&p, e->S));
+        int present = 0;
+        for (int j = 0; j < own && !present; j++) {
+          double d = 0.0;
+          for (int q = 0; q < 16; q++)
+            d += (e->S[q] - own_S[j][q]) * (e->S[q] - own_S[j][q]);
+          present = own_rank[j] == e->rank && sqrt(d) <= 1e-7 * (1.0 + tu_norm(e->S, 16));
+        }
+        if (!present)
+          printf("  data set %u, stream %u: a rank-%d equilibrium (S_11 = %.6g) the own census "
+                 "lacks\n",
+                 trials[t], 1000u + k, e->rank, e->S[0]);
+        missing += !present;
+        checked++;
+      }
+    }
+  }
+  CHECK(failed == 0 && missing == 0 && worst < 1e-10,
+        "m = 4, sg-m4-n5 data sets 569 and 968: the %d equilibria of three other streams' censuses "
+        "(S F(S) = 0 to %.1e) are all in the own census: %d missing, %d failed",
+        checked, worst, missing, failed);
+  sgema_sampler_free(smp);
+}
+
 /* m = 4, every rank (test census_m4, apart: its start systems take about two minutes): monodromy
  * against total degree for the rank-1 system, and data sets with diagonal statistics, whose
  * equilibria of every rank are products of m = 1 censuses (up to 81). */
@@ -1341,6 +1397,7 @@ static int m4_mode(void) {
   sgema_census *c = sgema_census_alloc(4, 5);
   test_monodromy(c, 4);
   test_shipped_cover_monodromy(c);
+  test_other_streams_m4(c, &s);
   gsl_rng *g = tu_rng(4712);
   int bad = 0, equilibria = 0, count = 3;
   for (int t = 0; t < count; t++) {

@@ -13,6 +13,11 @@
  * different gammas and the ends united (docs/CENSUS.md): their paths per chart are this many times
  * their generic roots. */
 #define SGEMA_CENSUS_CORANK1_PASSES 3
+/* ... where total degree backs them up (m <= 3). At m = 4 they have no total-degree fallback and
+ * are solved in two charts at least, with this many passes in the first and one in each other
+ * (docs/CENSUS.md, "Two charts at m = 4"). */
+#define SGEMA_CENSUS_FIRST_CHART_PASSES 2
+#define SGEMA_CENSUS_OTHER_CHART_PASSES 1
 
 /* What a real solution S of the census' systems is. */
 typedef enum {
@@ -101,6 +106,8 @@ typedef struct {
   const sgema_census_equilibrium *indefinite; /* real indefinite solutions (kind and S only) */
   int reruns; /* parameter homotopy: systems tracked again with a new gamma after a path failed
                * or two converged to one regular root (paths[] holds the last attempt's) */
+  long retried_paths; /* parameter homotopy: failed paths tracked again on other gammas before a
+                       * re-run (paths[] counts where they ended then) */
   int total_degree_fallback; /* bit k set: system k (0: Eq. 6, 1: rank-deficient) still failed
                               * or jumped after the re-run and was solved by total degree */
   int charts; /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path

@@ -64,7 +64,13 @@ struct sgema_census {
   long n_cand;                 /* finite regular path ends of the current system */
   double complex *cand;        /* n_cand x N */
   unsigned char *cand_regular; /* n_cand: 1 when the path converged (a regular end) */
-  double complex *cplx;        /* distinct complex solutions, n_cplx x N */
+  long *failed;                /* a pass' failed paths, by their index among its starts (cap) */
+  long n_failed;
+  long path;             /* the pass' paths reported so far */
+  double complex *retry; /* their start roots, to be tracked again (cap x NU) */
+  long pass_from;        /* the pass' first candidate, and its number of unknowns */
+  int pass_N;
+  double complex *cplx; /* distinct complex solutions, n_cplx x N */
   int n_cplx;
   sgema_census_equilibrium *eq, *indef;
   int n_eq, n_indef;
@@ -99,6 +105,8 @@ void sgema_census_free(sgema_census *c) {
   sgema_field_free(c->field);
   free(c->cand);
   free(c->cand_regular);
+  free(c->failed);
+  free(c->retry);
   free(c->cplx);
   free(c->eq);
   free(c->indef);
@@ -137,13 +145,19 @@ static int ensure_capacity(sgema_census *c, long paths) {
   void *b = realloc(c->cplx, (size_t)paths * NU * sizeof(double complex));
   if (b)
     c->cplx = b;
+  void *g = realloc(c->failed, (size_t)paths * sizeof *c->failed);
+  if (g)
+    c->failed = g;
+  void *r = realloc(c->retry, (size_t)paths * NU * sizeof(double complex));
+  if (r)
+    c->retry = r;
   void *e = realloc(c->eq, (size_t)(paths + 1) * sizeof *c->eq);
   if (e)
     c->eq = e;
   void *d = realloc(c->indef, (size_t)(paths + 1) * sizeof *c->indef);
   if (d)
     c->indef = d;
-  if (!a || !b || !e || !d || !f)
+  if (!a || !b || !e || !d || !f || !g || !r)
     return SGEMA_ENOMEM;
   c->cap = paths;
   return SGEMA_OK;
@@ -194,6 +208,16 @@ static void on_end(void *ctx, sgema_path_end end, const double complex *x, doubl
   memcpy(c->cand + c->n_cand * NU, x, NU * sizeof *x);
   c->cand_regular[c->n_cand] = end == SGEMA_PATH_CONVERGED;
   c->n_cand++;
+}
+
+/* on_end, noting which paths of the pass failed (paths are reported once each, in order). */
+static void on_end_noting_failures(void *ctx, sgema_path_end end, const double complex *x,
+                                   double rcond) {
+  sgema_census *c = ctx;
+  if (end == SGEMA_PATH_FAILED && c->n_failed < c->cap)
+    c->failed[c->n_failed++] = c->path;
+  c->path++;
+  on_end(ctx, end, x, rcond);
 }
 
 static double vnorm(const double *x, int N) {
@@ -530,6 +554,17 @@ static void collect_end(void *ctx, sgema_path_end end, const double complex *x, 
  * run; 38 united from 2 runs since s31's Newton test, as monodromy finds) */
 #define SGEMA_CENSUS_CORANK1_START_RUNS 2
 
+/* A parameter pass' failed paths are tracked again from their start roots on other gammas, up to
+ * this many rounds, before the pass counts them failed (or is run again whole). At m = 4, whose
+ * corank systems have no total-degree fallback, 224 of 63,072 rank-deficient paths failed on 40
+ * bench data sets (seed 2); 2 rounds found the roots of 35 of them, 4 of 49, 12 of 86 (time +1%,
+ * +4%, +10%); the rest end at infinity or on roots already reached on the other arcs, as most
+ * failures happen at |x| ~ 1e5 where two paths nearly meet (docs/CENSUS.md, "Failed paths tracked
+ * again"). The retries' gammas follow the passes' (attempt numbers from
+ * SGEMA_CENSUS_RETRY_ATTEMPT0 on). */
+#define SGEMA_CENSUS_PATH_RETRIES 4
+#define SGEMA_CENSUS_RETRY_ATTEMPT0 SGEMA_CENSUS_CORANK1_ATTEMPTS
+
 /* Systems with more total-degree paths than this (the corank-1 and corank-2 systems at m = 4:
  * 944,784 and 7,558,272) get their start roots by monodromy and have no total-degree fallback. */
 #define SGEMA_CENSUS_TOTAL_DEGREE_MAX 100000L
@@ -554,6 +589,57 @@ static int root_is_new(const double complex *roots, long n, const double complex
       return 0;
   }
   return 1;
+}
+
+/* A retried path's end (retry_failed_paths): kept, as a converged path, only when it is a regular
+ * root that no path of the pass reached; any other end leaves the path failed, for the next
+ * round. */
+static void on_retry_end(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
+  (void)rcond;
+  sgema_census *c = ctx;
+  long from = c->pass_from;
+  if (end == SGEMA_PATH_CONVERGED && c->n_cand < c->cap &&
+      root_is_new(c->cand + from * NU, c->n_cand - from, x, c->pass_N)) {
+    memcpy(c->cand + c->n_cand * NU, x, NU * sizeof *x);
+    c->cand_regular[c->n_cand++] = 1;
+  } else if (c->n_failed < c->cap) {
+    c->failed[c->n_failed++] = c->path;
+  }
+  c->path++;
+}
+
+/* The paths of pass `attempt` that failed (c->failed, by start index) tracked again from their
+ * start roots, each round on a new gamma, until each has found its root. Why this accounting: on
+ * another arc a start root may lead to another root (the arcs' permutations differ), so only an
+ * end that no path of the pass (ends from c->cand[from]) reached tells where the failed path was
+ * going: every regular root is the end of exactly one path of a pass, and the others' are known.
+ * An end at infinity, singular or already reached tells nothing, and the path stays failed.
+ * counts[] trades each failure resolved so for a converged path. */
+static int retry_failed_paths(sgema_census *c, const sgema_par_system *ps,
+                              const sgema_tracker_settings *track, uint64_t seed, uint32_t run,
+                              uint32_t trial, int attempt, const double complex *starts, long from,
+                              long *counts) {
+  long n = c->n_failed;
+  for (long i = 0; i < n; i++)
+    memcpy(c->retry + i * NU, starts + c->failed[i] * NU, NU * sizeof *starts);
+  c->pass_from = from;
+  c->pass_N = ps->N;
+  for (int round = 0; round < SGEMA_CENSUS_PATH_RETRIES && n > 0; round++) {
+    long ignored[SGEMA_PATH_COUNT];
+    int gamma = SGEMA_CENSUS_RETRY_ATTEMPT0 + attempt * SGEMA_CENSUS_PATH_RETRIES + round;
+    c->n_failed = 0;
+    c->path = 0;
+    int st = sgema_tracker_solve_parameter(c->tracker, ps, track, seed, run, trial, gamma, c->retry,
+                                           n, NU, on_retry_end, c, ignored);
+    if (st != SGEMA_OK)
+      return st;
+    counts[SGEMA_PATH_FAILED] -= n - c->n_failed;
+    counts[SGEMA_PATH_CONVERGED] += n - c->n_failed;
+    n = c->n_failed;
+    for (long i = 0; i < n; i++) /* failed[i] >= i: each start moves forward, never over another */
+      memmove(c->retry + i * NU, c->retry + c->failed[i] * NU, NU * sizeof *c->retry);
+  }
+  return SGEMA_OK;
 }
 
 static int is_regular_start_root(sgema_census *c, const sgema_hom_system *hs, double complex *x) {
@@ -739,13 +825,22 @@ static int corank1_settled(sgema_census *c, const sgema_census_settings *s,
   return 1;
 }
 
+/* The passes of a corank system in chart `chart` (0 the first): SGEMA_CENSUS_CORANK1_PASSES where
+ * total degree backs it up, else SGEMA_CENSUS_FIRST_CHART_PASSES in the first chart and
+ * SGEMA_CENSUS_OTHER_CHART_PASSES in the others (solve_system solves two at least). */
+static int corank_passes(int total_degree, int chart) {
+  if (total_degree)
+    return SGEMA_CENSUS_CORANK1_PASSES;
+  return chart == 0 ? SGEMA_CENSUS_FIRST_CHART_PASSES : SGEMA_CENSUS_OTHER_CHART_PASSES;
+}
+
 /* Tracks sys (kind, into out->paths[slot], added) into c's candidates: the parameter homotopy
  * when parameter, re-run with a new gamma, then total degree when paths still fail or jump. Sets
  * *complete when every parameter path converged to its own regular root (all the target's
  * isolated roots are then known). */
 static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_census_system *sys,
-                        int parameter, int slot, uint64_t seed, uint32_t run, uint32_t trial,
-                        sgema_census_result *out, int *complete) {
+                        int parameter, int chart, int slot, uint64_t seed, uint32_t run,
+                        uint32_t trial, sgema_census_result *out, int *complete) {
   int m = sys->m, st = SGEMA_OK, solved = 0;
   sgema_census_system_kind kind = sys->kind;
   long starts = parameter ? c->n_start[kind][m] : 0, counts[SGEMA_PATH_COUNT] = {0};
@@ -771,8 +866,8 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
     sgema_tracker_settings track = c->track;
     track.infinity_early = 0.0;
     /* A failed path leaves its root unknown, as does a path that jumped onto another's regular
-     * root; re-tracking one path alone on another arc could end on a root another path already
-     * reached: the whole system is tracked again instead, with a new gamma. */
+     * root: failed paths are tracked again alone on other arcs (retry_failed_paths), and when a
+     * path still fails or one jumped, the whole system is tracked again with a new gamma. */
     int attempts = corank ? SGEMA_CENSUS_CORANK1_ATTEMPTS : SGEMA_CENSUS_ATTEMPTS;
     /* The corank-1 system's paths can jump onto a neighbour of its (generically) double roots
      * without failing: one pass lost a rank-2 root in 5 of 300 data sets at m = 3, two passes in
@@ -780,15 +875,23 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
      * the clean passes united. */
     /* Systems with no total-degree fallback (m = 4's corank systems, 424 and 83 generic roots)
      * have failed or jumping paths in most passes (1-5% of them): every pass counts, its ends are
-     * united with the others', and a root is missed only when its path fails or jumps in each
-     * (docs/CENSUS.md, "Rank 2 and 3 at m = 4"). */
-    int passes = corank ? SGEMA_CENSUS_CORANK1_PASSES : 1, done = 0;
+     * united with the others' and the other charts' (solve_system), and a root is missed only
+     * when its path fails or jumps in each (docs/CENSUS.md, "Rank 2 and 3 at m = 4"). */
+    int passes = corank ? corank_passes(total_degree, chart) : 1, done = 0;
     long kept = 0, sum[SGEMA_PATH_COUNT] = {0};
     for (int attempt = 0; attempt < attempts && st == SGEMA_OK && done < passes; attempt++) {
       c->n_cand = kept;
       out->reruns += attempt > done;
+      c->n_failed = 0;
+      c->path = 0;
       st = sgema_tracker_solve_parameter(c->tracker, &ps, &track, seed, run, trial, attempt,
-                                         c->start[kind][m], starts, NU, on_end, c, counts);
+                                         c->start[kind][m], starts, NU, on_end_noting_failures, c,
+                                         counts);
+      if (st == SGEMA_OK && c->n_failed > 0) {
+        out->retried_paths += c->n_failed;
+        st = retry_failed_paths(c, &ps, &track, seed, run, trial, attempt, c->start[kind][m], kept,
+                                counts);
+      }
       if (!total_degree) {
         /* every pass counts here, so a jumped path is counted as what it is, a failure */
         long jumped = jumped_paths(c, kept, sys->N);
@@ -868,6 +971,13 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
    * (sgema_census_system_set_chart). */
   int charted = kind == SGEMA_CENSUS_RANK1 || sys.corank > 0;
   int charts = charted ? m : 1, complete = 0;
+  /* The corank systems with no total-degree fallback (m = 4) are solved in two charts at least:
+   * a root near the first chart's edge is large there (|x| ~ 200, the kernel vector's first
+   * component small), its paths pass near infinity and were lost in all the passes on some data
+   * sets; it is well inside the next chart (docs/CENSUS.md, "Two charts at m = 4"). */
+  int min_charts =
+      parameter && sys.corank > 0 && total_degree_paths(&sys) > SGEMA_CENSUS_TOTAL_DEGREE_MAX ? 2
+                                                                                              : 1;
   int eliminate = kind == SGEMA_CENSUS_RANK1 && parameter && s->rank_one_elimination && m == 2;
   for (int k = 0; k < charts && !complete && st == SGEMA_OK; k++) {
     if (k > 0)
@@ -875,7 +985,8 @@ static int solve_system(sgema_census *c, const sgema_census_settings *s, const s
     if (eliminate && eliminate_rank1(c, &sys, out) == 0)
       complete = 1;
     else
-      st = track_system(c, s, &sys, parameter, slot, seed, run, trial, out, &complete);
+      st = track_system(c, s, &sys, parameter, k, slot, seed, run, trial, out, &complete);
+    complete = complete && k + 1 >= min_charts;
     out->charts += kind == SGEMA_CENSUS_RANK1;
     out->corank_charts += sys.corank > 0;
     if (st == SGEMA_OK)
