@@ -189,7 +189,7 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
   long paths[2][4] = {{0}}, kinds[SGEMA_SOLUTION_COUNT] = {0}, cls[SGEMA_EQUILIBRIUM_COUNT] = {0};
   long ranks[SGEMA_CENSUS_M_MAX + 1] = {0}, dup = 0, errors = 0, saddle_sets = 0, dropped = 0;
   long origin_added = 0, conj_added = 0, reruns = 0, fallbacks = 0, charts = 0, eliminated = 0;
-  long corank_charts = 0, retried = 0;
+  long corank_charts = 0, retried = 0, jumps = 0, jumps_resolved = 0;
   double worst = 0.0;
   w0 = now(CLOCK_MONOTONIC);
   c0 = now(CLOCK_PROCESS_CPUTIME_ID);
@@ -226,6 +226,8 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
     conj_added += r.conjugates_added;
     reruns += r.reruns;
     retried += r.retried_paths;
+    jumps += r.jumps_retracked;
+    jumps_resolved += r.jumps_resolved;
     fallbacks += r.total_degree_fallback != 0;
     charts += r.charts;
     corank_charts += r.corank_charts;
@@ -252,10 +254,11 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
              paths[k][2], paths[k][3], 100.0 * (double)paths[k][3] / (double)tot);
   }
   if (mode == SGEMA_CENSUS_PARAMETER)
-    printf("  failed paths tracked again on other gammas: %ld; systems tracked again (a path "
-           "failed or jumped): %ld; data sets where one fell back to total degree (failed or "
+    printf("  failed paths tracked again on other gammas: %ld; pairs of paths on one root tracked "
+           "again with shorter steps: %ld (%ld found the missing root); systems tracked again (a "
+           "path failed or jumped): %ld; data sets where one fell back to total degree (failed or "
            "jumped twice): %ld\n",
-           retried, reruns, fallbacks);
+           retried, jumps, jumps_resolved, reruns, fallbacks);
   if (charts > 0)
     printf("  rank-1 system: %ld charts solved, %ld of them by elimination; corank-1 and corank-2 "
            "systems: %ld charts\n",

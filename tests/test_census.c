@@ -415,6 +415,45 @@ static void test_parameter_derivative(void) {
   gsl_rng_free(g);
 }
 
+/* The extended-precision values (census_system_ld.c, written apart from the double evaluation)
+ * against the double ones, every system at every m, on the parameter path. */
+static void test_extended_values(void) {
+  gsl_rng *g = tu_rng(2387);
+  double worst = 0.0;
+  for (int t = 0; t < 8 * SGEMA_CENSUS_SYSTEMS; t++) {
+    sgema_problem p;
+    int m = 1 + t % 4;
+    tu_random_problem(g, SGEMA_ALG_SG, m, m + 1, &p);
+    sgema_census_system sys;
+    if (sgema_census_system_init(
+            &sys, &p, (sgema_census_system_kind)(t / 4 % SGEMA_CENSUS_SYSTEMS)) != SGEMA_OK)
+      continue;
+    sgema_census_params start;
+    sgema_census_generic_params(m, &start);
+    sgema_par_system ps;
+    sgema_census_system_par(&sys, &start, &ps);
+    int N = sys.N;
+    double complex X[NUMAX + 1], F[NUMAX], J[NUMAX * (NUMAX + 1)];
+    long double complex Xl[NUMAX + 1], Fl[NUMAX];
+    for (int j = 0; j <= N; j++) {
+      X[j] = gsl_ran_gaussian(g, 0.7) + I * gsl_ran_gaussian(g, 0.7);
+      Xl[j] = X[j];
+    }
+    double complex sp = 0.3 + 0.2 * I;
+    ps.eval(ps.ctx, X, sp, F, J, NULL);
+    ps.value_ld(ps.ctx, Xl, sp, Fl);
+    double err = 0.0, scale = 0.0;
+    for (int i = 0; i < N; i++) {
+      err = fmax(err, cabs(F[i] - (double complex)Fl[i]));
+      scale = fmax(scale, cabs(F[i]));
+    }
+    worst = fmax(worst, err / scale);
+  }
+  CHECK(worst < 1e-13,
+        "extended-precision values (every system), m = 1..4: the double ones to %.2g", worst);
+  gsl_rng_free(g);
+}
+
 /* Distinct finite regular roots of the generic system found by an independent total-degree solve
  * (other gammas and patches than the census' own start solve). */
 static long generic_count_independent(int m, sgema_census_system_kind kind, uint32_t seed,
@@ -1440,6 +1479,7 @@ int main(int argc, char **argv) {
   test_classes(c3, &s, 3, sets(10));
   test_determinism(c3, &s);
   test_parameter_derivative();
+  test_extended_values();
   test_generic_roots(c3);
   test_monodromy(c3, 3);
   test_shipped_roots();

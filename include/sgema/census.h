@@ -106,8 +106,11 @@ typedef struct {
   const sgema_census_equilibrium *indefinite; /* real indefinite solutions (kind and S only) */
   int reruns; /* parameter homotopy: systems tracked again with a new gamma after a path failed
                * or two converged to one regular root (paths[] holds the last attempt's) */
-  long retried_paths; /* parameter homotopy: failed paths tracked again on other gammas before a
-                       * re-run (paths[] counts where they ended then) */
+  long retried_paths;   /* parameter homotopy: failed paths tracked again on other gammas before a
+                         * re-run (paths[] counts where they ended then) */
+  long jumps_retracked; /* parameter homotopy: pairs of paths that ended on one regular root,
+                         * tracked again on their arc with shorter steps ... */
+  long jumps_resolved;  /* ... and of those, pairs where one then found a root the pass lacked */
   int total_degree_fallback; /* bit k set: system k (0: Eq. 6, 1: rank-deficient) still failed
                               * or jumped after the re-run and was solved by total degree */
   int charts; /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path

@@ -64,9 +64,11 @@ struct sgema_census {
   long n_cand;                 /* finite regular path ends of the current system */
   double complex *cand;        /* n_cand x N */
   unsigned char *cand_regular; /* n_cand: 1 when the path converged (a regular end) */
+  long *cand_path;             /* n_cand: the index of its path among its pass' starts, or -1 */
   long *failed;                /* a pass' failed paths, by their index among its starts (cap) */
   long n_failed;
   long path;             /* the pass' paths reported so far */
+  long cur_path;         /* the path on_end is told of, or -1 (not a parameter pass' own) */
   double complex *retry; /* their start roots, to be tracked again (cap x NU) */
   long pass_from;        /* the pass' first candidate, and its number of unknowns */
   int pass_N;
@@ -105,6 +107,7 @@ void sgema_census_free(sgema_census *c) {
   sgema_field_free(c->field);
   free(c->cand);
   free(c->cand_regular);
+  free(c->cand_path);
   free(c->failed);
   free(c->retry);
   free(c->cplx);
@@ -142,6 +145,9 @@ static int ensure_capacity(sgema_census *c, long paths) {
   void *f = realloc(c->cand_regular, (size_t)paths);
   if (f)
     c->cand_regular = f;
+  void *h = realloc(c->cand_path, (size_t)paths * sizeof *c->cand_path);
+  if (h)
+    c->cand_path = h;
   void *b = realloc(c->cplx, (size_t)paths * NU * sizeof(double complex));
   if (b)
     c->cplx = b;
@@ -157,7 +163,7 @@ static int ensure_capacity(sgema_census *c, long paths) {
   void *d = realloc(c->indef, (size_t)(paths + 1) * sizeof *c->indef);
   if (d)
     c->indef = d;
-  if (!a || !b || !e || !d || !f || !g || !r)
+  if (!a || !b || !e || !d || !f || !g || !r || !h)
     return SGEMA_ENOMEM;
   c->cap = paths;
   return SGEMA_OK;
@@ -171,6 +177,7 @@ sgema_census *sgema_census_alloc(int m, int n) {
     return NULL;
   c->m_max = m;
   c->n_max = n;
+  c->cur_path = -1;
   size_t N = sgema_problem_dim_for(SGEMA_ALG_EMA, m, n);
   c->tracker = sgema_tracker_alloc(NU);
   sgema_tracker_settings_default(&c->track);
@@ -207,6 +214,7 @@ static void on_end(void *ctx, sgema_path_end end, const double complex *x, doubl
     return;
   memcpy(c->cand + c->n_cand * NU, x, NU * sizeof *x);
   c->cand_regular[c->n_cand] = end == SGEMA_PATH_CONVERGED;
+  c->cand_path[c->n_cand] = c->cur_path;
   c->n_cand++;
 }
 
@@ -216,8 +224,9 @@ static void on_end_noting_failures(void *ctx, sgema_path_end end, const double c
   sgema_census *c = ctx;
   if (end == SGEMA_PATH_FAILED && c->n_failed < c->cap)
     c->failed[c->n_failed++] = c->path;
-  c->path++;
+  c->cur_path = c->path++;
   on_end(ctx, end, x, rcond);
+  c->cur_path = -1;
 }
 
 static double vnorm(const double *x, int N) {
@@ -563,6 +572,10 @@ static void collect_end(void *ctx, sgema_path_end end, const double complex *x, 
  * again"). The retries' gammas follow the passes' (attempt numbers from
  * SGEMA_CENSUS_RETRY_ATTEMPT0 on). */
 #define SGEMA_CENSUS_PATH_RETRIES 4
+
+/* Two paths of a pass on one regular root are tracked again on their arc with steps this many
+ * times shorter (retrack_jumped_paths; docs/CENSUS.md, "Jumped paths tracked again"). */
+#define SGEMA_CENSUS_JUMP_STEP_DIVISOR 16.0
 #define SGEMA_CENSUS_RETRY_ATTEMPT0 SGEMA_CENSUS_CORANK1_ATTEMPTS
 
 /* Systems with more total-degree paths than this (the corank-1 and corank-2 systems at m = 4:
@@ -601,6 +614,7 @@ static void on_retry_end(void *ctx, sgema_path_end end, const double complex *x,
   if (end == SGEMA_PATH_CONVERGED && c->n_cand < c->cap &&
       root_is_new(c->cand + from * NU, c->n_cand - from, x, c->pass_N)) {
     memcpy(c->cand + c->n_cand * NU, x, NU * sizeof *x);
+    c->cand_path[c->n_cand] = -1;
     c->cand_regular[c->n_cand++] = 1;
   } else if (c->n_failed < c->cap) {
     c->failed[c->n_failed++] = c->path;
@@ -638,6 +652,61 @@ static int retry_failed_paths(sgema_census *c, const sgema_par_system *ps,
     n = c->n_failed;
     for (long i = 0; i < n; i++) /* failed[i] >= i: each start moves forward, never over another */
       memmove(c->retry + i * NU, c->retry + c->failed[i] * NU, NU * sizeof *c->retry);
+  }
+  return SGEMA_OK;
+}
+
+static long repeated_end(const sgema_census *c, long from, long i, int N);
+
+/* One path's end, as retrack_jumped_paths asks for it. */
+typedef struct {
+  sgema_path_end end;
+  double complex x[NU];
+} single_end;
+
+static void on_single_end(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
+  (void)rcond;
+  single_end *e = ctx;
+  e->end = end;
+  if (x)
+    memcpy(e->x, x, NU * sizeof *x);
+}
+
+/* Two paths of pass `attempt` that ended on one regular root: one of them jumped there from its
+ * own path, whose root the pass then misses. Both are tracked again on the same arc with steps
+ * SGEMA_CENSUS_JUMP_STEP_DIVISOR times shorter; the first whose end is a regular root that no path
+ * of the pass reached (ends from c->cand[from]) was the one that jumped, and its end is replaced
+ * (the same accounting as retry_failed_paths'). Pairs left as they were count as jumped. */
+static int retrack_jumped_paths(sgema_census *c, const sgema_par_system *ps,
+                                const sgema_tracker_settings *track, uint64_t seed, uint32_t run,
+                                uint32_t trial, int attempt, const double complex *starts,
+                                long from, sgema_census_result *out) {
+  sgema_tracker_settings fine = *track;
+  fine.step_init /= SGEMA_CENSUS_JUMP_STEP_DIVISOR;
+  fine.step_max /= SGEMA_CENSUS_JUMP_STEP_DIVISOR;
+  fine.extended = 1;
+  int N = ps->N;
+  for (long i = from; i < c->n_cand; i++) {
+    long j = c->cand_regular[i] ? repeated_end(c, from, i, N) : -1;
+    if (j < 0 || c->cand_path[i] < 0 || c->cand_path[j] < 0)
+      continue;
+    out->jumps_retracked++;
+    long pair[2] = {i, j};
+    for (int k = 0; k < 2; k++) {
+      single_end e = {.end = SGEMA_PATH_FAILED};
+      long ignored[SGEMA_PATH_COUNT];
+      int st = sgema_tracker_solve_parameter(c->tracker, ps, &fine, seed, run, trial, attempt,
+                                             starts + c->cand_path[pair[k]] * NU, 1, NU,
+                                             on_single_end, &e, ignored);
+      if (st != SGEMA_OK)
+        return st;
+      if (e.end == SGEMA_PATH_CONVERGED &&
+          root_is_new(c->cand + from * NU, c->n_cand - from, e.x, N)) {
+        memcpy(c->cand + pair[k] * NU, e.x, NU * sizeof e.x[0]);
+        out->jumps_resolved++;
+        break;
+      }
+    }
   }
   return SGEMA_OK;
 }
@@ -771,26 +840,31 @@ int sgema_census_start_root(const sgema_census *c, int m, sgema_census_system_ki
   return sys.N;
 }
 
+/* The earlier regular end (from `from` on) that candidate i, a regular end, repeats within 1e-8
+ * relative, or -1. */
+static long repeated_end(const sgema_census *c, long from, long i, int N) {
+  for (long j = from; j < i; j++) {
+    if (!c->cand_regular[j])
+      continue;
+    double d = 0.0, na = 0.0;
+    for (int k = 0; k < N; k++) {
+      double complex z = c->cand[i * NU + k] - c->cand[j * NU + k];
+      d += creal(z * conj(z));
+      na += creal(c->cand[i * NU + k] * conj(c->cand[i * NU + k]));
+    }
+    if (sqrt(d) <= 1e-8 * (1.0 + sqrt(na)))
+      return j;
+  }
+  return -1;
+}
+
 /* The number of regular path ends from `from` on that repeat an earlier one: each is a path that
  * jumped, and the root its own path led to is missing (a regular root is the end of exactly one
  * path of a parameter homotopy). */
 static long jumped_paths(const sgema_census *c, long from, int N) {
   long jumped = 0;
   for (long i = from; i < c->n_cand; i++)
-    for (long j = from; j < i && c->cand_regular[i]; j++) {
-      if (!c->cand_regular[j])
-        continue;
-      double d = 0.0, na = 0.0;
-      for (int k = 0; k < N; k++) {
-        double complex z = c->cand[i * NU + k] - c->cand[j * NU + k];
-        d += creal(z * conj(z));
-        na += creal(c->cand[i * NU + k] * conj(c->cand[i * NU + k]));
-      }
-      if (sqrt(d) <= 1e-8 * (1.0 + sqrt(na))) {
-        jumped++;
-        break;
-      }
-    }
+    jumped += c->cand_regular[i] && repeated_end(c, from, i, N) >= 0;
   return jumped;
 }
 
@@ -892,6 +966,9 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
         st = retry_failed_paths(c, &ps, &track, seed, run, trial, attempt, c->start[kind][m], kept,
                                 counts);
       }
+      if (st == SGEMA_OK)
+        st = retrack_jumped_paths(c, &ps, &track, seed, run, trial, attempt, c->start[kind][m],
+                                  kept, out);
       if (!total_degree) {
         /* every pass counts here, so a jumped path is counted as what it is, a failure */
         long jumped = jumped_paths(c, kept, sys->N);
@@ -942,6 +1019,7 @@ static int eliminate_rank1(sgema_census *c, sgema_census_system *sys, sgema_cens
     memcpy(x, roots + r * NU, NU * sizeof *x);
     if (!refine_complex(c, sys, x))
       return -1;
+    c->cand_path[c->n_cand] = -1;
     c->cand_regular[c->n_cand++] = 1;
   }
   if (jumped_paths(c, 0, sys->N) > 0)

@@ -182,6 +182,7 @@ void sgema_census_system_par(sgema_census_system *s, const sgema_census_params *
   out->N = s->N;
   out->eval = sgema_census_system_par_eval;
   out->ctx = s;
+  out->value_ld = sgema_census_system_par_value_ld;
 }
 
 /* The unknowns' layout (the upper triangle, row by row) and the degrees. */

@@ -99,6 +99,10 @@ void sgema_census_system_par(sgema_census_system *s, const sgema_census_params *
 int sgema_census_system_par_eval(void *ctx, const double complex *X, double complex sp,
                                  double complex *F, double complex *J, double complex *Fs);
 void sgema_census_system_at_target(sgema_census_system *s);
+/* The family's value alone in extended precision (census_system_ld.c), with the coefficients
+ * start + sp (target - start) formed in extended precision; leaves s unchanged. */
+int sgema_census_system_par_value_ld(void *ctx, const long double complex *X,
+                                     long double complex sp, long double complex *F);
 
 /* The system as the tracker's callback (ctx = the sgema_census_system). */
 void sgema_census_system_hom(sgema_census_system *s, sgema_hom_system *out);

@@ -29,10 +29,17 @@ typedef struct {
 typedef int (*sgema_par_eval)(void *ctx, const double complex *X, double complex s,
                               double complex *F, double complex *J, double complex *Fs);
 
+/* F(X; s) alone in extended precision (long double), for the corrector that re-tracks a failed
+ * path: near infinity the Jacobian's pivot ratio falls to 1e-11..1e-13 and F in double leaves
+ * Newton steps of 1e-3 relative noise (docs/CENSUS.md, "Extended-precision residuals"). */
+typedef int (*sgema_par_value_ld)(void *ctx, const long double complex *X, long double complex s,
+                                  long double complex *F);
+
 typedef struct {
   int N;
   sgema_par_eval eval;
   void *ctx;
+  sgema_par_value_ld value_ld; /* NULL: failed paths are not re-tracked in extended precision */
 } sgema_par_system;
 
 typedef enum {
@@ -54,6 +61,9 @@ typedef struct {
    * a double root Newton converges only linearly, at ratio 1/2 (docs/CENSUS.md) */
   int retrack_corrector_iters;
   double retrack_contraction;
+  /* Parameter paths whose family has value_ld are tracked in extended precision from the start
+   * (else only after failing in double) */
+  int extended;
   long max_steps;        /* per path: never loops forever */
   double endgame_t;      /* a path stuck beyond this t is classified, not failed */
   double infinity_tol;   /* |x0| / |X| below this at t = 1: at infinity */
