@@ -348,8 +348,110 @@ static void orthogonal_patch(sgema_tracker *tr) {
   }
 }
 
-/* Tracks tr->X from t = 0 to 1; returns the t reached. */
-static double track(sgema_tracker *tr, const sgema_tracker_settings *s) {
+/* The extended-precision re-track of a failed parameter path (s36). Failed paths stop at the
+ * step floor near infinity (|x0| / |X| ~ 1e-4..1e-6), where the Jacobian's pivot ratio is
+ * 1e-11..1e-13: F in double then leaves Newton steps of 1e-3 relative noise, at any step size
+ * (docs/CENSUS.md, "Extended-precision residuals"). Mixed precision, as iterative refinement:
+ * the point and the residual in long double, the Jacobian, its LU and the predictor in double
+ * (an LU accurate to 1e-16 relative still contracts Newton by about eps / pivot ratio per step). */
+
+static long double cnorm_ld(const long double complex *x, int L) {
+  long double s = 0.0L;
+  for (int i = 0; i < L; i++)
+    s += creall(x[i]) * creall(x[i]) + cimagl(x[i]) * cimagl(x[i]);
+  return sqrtl(s);
+}
+
+/* orthogonal_patch for the extended point; tr->X and the double patch (the Jacobian's last row)
+ * its rounding. */
+static void orthogonal_patch_ld(sgema_tracker *tr) {
+  int L = tr->N + 1;
+  long double n = cnorm_ld(tr->Xl, L);
+  for (int j = 0; j < L; j++) {
+    tr->Xl[j] /= n;
+    tr->patchl[j] = conjl(tr->Xl[j]);
+    tr->patch[j] = (double complex)tr->patchl[j];
+    tr->X[j] = (double complex)tr->Xl[j];
+  }
+}
+
+/* M = [H_X; patch] at X rounded to double, rhs = -[H; patch.X - 1] with H and patch.X in
+ * extended precision. */
+static int newton_system_ld(sgema_tracker *tr, const long double complex *X, double t) {
+  int N = tr->N, L = N + 1;
+  for (int j = 0; j < L; j++)
+    tr->dX[j] = (double complex)X[j];
+  double complex dsdt, s = param_arc(tr->gamma, t, &dsdt);
+  long double tl = t;
+  long double complex sl = tl + (long double complex)tr->gamma * tl * (1.0L - tl);
+  if (tr->psys->eval(tr->psys->ctx, tr->dX, s, tr->F, tr->M, NULL) != 0 ||
+      tr->psys->value_ld(tr->psys->ctx, X, sl, tr->Fl) != 0)
+    return 1;
+  long double complex px = 0.0L;
+  for (int j = 0; j < L; j++) {
+    tr->M[N * L + j] = tr->patch[j];
+    px += tr->patchl[j] * X[j];
+  }
+  for (int i = 0; i < N; i++)
+    tr->rhs[i] = (double complex) - tr->Fl[i];
+  tr->rhs[N] = (double complex)(1.0L - px);
+  return 0;
+}
+
+/* correct() with the point and the residual in extended precision: the accuracy floor is
+ * rounding in long double over the pivot ratio. */
+static int correct_ld(sgema_tracker *tr, long double complex *X, double t, int iters, double tol,
+                      double contraction, double *rcond) {
+  int L = tr->N + 1;
+  double prev = INFINITY;
+  for (int it = 0; it < iters; it++) {
+    if (newton_system_ld(tr, X, t) != 0)
+      return 1;
+    double rc = lu_factor(tr->M, tr->piv, L);
+    if (rcond)
+      *rcond = rc;
+    if (rc == 0.0)
+      return 1;
+    lu_solve(tr->M, tr->piv, L, tr->rhs);
+    double dn = cnorm(tr->rhs, L), xn = (double)cnorm_ld(X, L);
+    for (int j = 0; j < L; j++)
+      X[j] += (long double complex)tr->rhs[j];
+    if (!(dn <= xn * 1e12))
+      return 1;
+    if (dn <= fmax(tol, 16.0 * LDBL_EPSILON / rc) * xn)
+      return 0;
+    if (it > 0 && dn > contraction * prev)
+      return 1;
+    prev = dn;
+  }
+  return 1;
+}
+
+/* One predictor-corrector step from (tr->X, t) over h; 0 when it was taken, the new point then
+ * in tr->X. Extended: the corrector works on tr->Xl (tr->X its rounding), retrack_extended. */
+static int path_step(sgema_tracker *tr, const sgema_tracker_settings *s, double t, double h,
+                     int extended) {
+  int L = tr->N + 1;
+  if (predict(tr, t, h) != 0)
+    return 1;
+  if (!extended) {
+    if (correct(tr, tr->Xs, t + h, s->corrector_iters, s->corrector_tol, s->contraction, NULL))
+      return 1;
+    memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
+    orthogonal_patch(tr);
+    return 0;
+  }
+  for (int j = 0; j < L; j++)
+    tr->Xsl[j] = tr->Xs[j];
+  if (correct_ld(tr, tr->Xsl, t + h, s->corrector_iters, s->corrector_tol, s->contraction, NULL))
+    return 1;
+  memcpy(tr->Xl, tr->Xsl, (size_t)L * sizeof *tr->Xl);
+  orthogonal_patch_ld(tr);
+  return 0;
+}
+
+/* Tracks tr->X (extended: tr->Xl) from t = 0 to 1; returns the t reached. */
+static double track(sgema_tracker *tr, const sgema_tracker_settings *s, int extended) {
   int L = tr->N + 1;
   double t = 0.0, h = s->step_init;
   int successes = 0;
@@ -357,11 +459,7 @@ static double track(sgema_tracker *tr, const sgema_tracker_settings *s) {
     if (step % TRACK_POLL_EVERY == TRACK_POLL_EVERY - 1 && tracker_stopped(tr))
       break;
     h = fmin(h, 1.0 - t);
-    int ok = predict(tr, t, h) == 0 && correct(tr, tr->Xs, t + h, s->corrector_iters,
-                                               s->corrector_tol, s->contraction, NULL) == 0;
-    if (ok) {
-      memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
-      orthogonal_patch(tr);
+    if (path_step(tr, s, t, h, extended) == 0) {
       t = (h >= 1.0 - t) ? 1.0 : t + h;
       /* Early end of a path going to infinity: past the endgame's t with x0 already tiny, the
        * rest (often a singular end at infinity) would only cost steps. */
@@ -419,132 +517,13 @@ static void draw_constants(sgema_tracker *tr, uint64_t seed, uint32_t run, uint3
   }
 }
 
-/* The extended-precision re-track of a failed parameter path (s36). Failed paths stop at the
- * step floor near infinity (|x0| / |X| ~ 1e-4..1e-6), where the Jacobian's pivot ratio is
- * 1e-11..1e-13: F in double then leaves Newton steps of 1e-3 relative noise, at any step size
- * (docs/CENSUS.md, "Extended-precision residuals"). Mixed precision, as iterative refinement:
- * the point and the residual in long double, the Jacobian, its LU and the predictor in double
- * (an LU accurate to 1e-16 relative still contracts Newton by about eps / pivot ratio per step). */
-
-static long double cnorm_ld(const long double complex *x, int L) {
-  long double s = 0.0L;
-  for (int i = 0; i < L; i++)
-    s += creall(x[i]) * creall(x[i]) + cimagl(x[i]) * cimagl(x[i]);
-  return sqrtl(s);
-}
-
-/* orthogonal_patch for the extended point; the double patch, the Jacobian's last row, rounded. */
-static void orthogonal_patch_ld(sgema_tracker *tr) {
-  int L = tr->N + 1;
-  long double n = cnorm_ld(tr->Xl, L);
-  for (int j = 0; j < L; j++) {
-    tr->Xl[j] /= n;
-    tr->patchl[j] = conjl(tr->Xl[j]);
-    tr->patch[j] = (double complex)tr->patchl[j];
-  }
-}
-
-/* M = [H_X; patch] at X rounded to double, rhs = -[H; patch.X - 1] with H and patch.X in
- * extended precision. */
-static int newton_system_ld(sgema_tracker *tr, const long double complex *X, double t) {
-  int N = tr->N, L = N + 1;
-  for (int j = 0; j < L; j++)
-    tr->dX[j] = (double complex)X[j];
-  double complex dsdt, s = param_arc(tr->gamma, t, &dsdt);
-  long double tl = t;
-  long double complex sl = tl + (long double complex)tr->gamma * tl * (1.0L - tl);
-  if (tr->psys->eval(tr->psys->ctx, tr->dX, s, tr->F, tr->M, NULL) != 0 ||
-      tr->psys->value_ld(tr->psys->ctx, X, sl, tr->Fl) != 0)
-    return 1;
-  long double complex px = 0.0L;
-  for (int j = 0; j < L; j++) {
-    tr->M[N * L + j] = tr->patch[j];
-    px += tr->patchl[j] * X[j];
-  }
-  for (int i = 0; i < N; i++)
-    tr->rhs[i] = (double complex) - tr->Fl[i];
-  tr->rhs[N] = (double complex)(1.0L - px);
-  return 0;
-}
-
-/* correct() with the point and the residual in extended precision: the accuracy floor is
- * rounding in long double over the pivot ratio. */
-static int correct_ld(sgema_tracker *tr, long double complex *X, double t, int iters, double tol,
-                      double contraction, double *rcond) {
-  int L = tr->N + 1;
-  double prev = INFINITY;
-  for (int it = 0; it < iters; it++) {
-    if (newton_system_ld(tr, X, t) != 0)
-      return 1;
-    double rc = lu_factor(tr->M, tr->piv, L);
-    if (rcond)
-      *rcond = rc;
-    if (rc == 0.0)
-      return 1;
-    lu_solve(tr->M, tr->piv, L, tr->rhs);
-    double dn = cnorm(tr->rhs, L), xn = (double)cnorm_ld(X, L);
-    for (int j = 0; j < L; j++)
-      X[j] += (long double complex)tr->rhs[j];
-    if (!(dn <= xn * 1e12))
-      return 1;
-    if (dn <= fmax(tol, 16.0 * LDBL_EPSILON / rc) * xn)
-      return 0;
-    if (it > 0 && dn > contraction * prev)
-      return 1;
-    prev = dn;
-  }
-  return 1;
-}
-
-/* track() on the extended point tr->Xl: the double predictor from its rounding, the extended
- * corrector; leaves the point, rounded, in tr->X and returns the t reached. */
-static double track_ld(sgema_tracker *tr, const sgema_tracker_settings *s) {
-  int L = tr->N + 1;
-  double t = 0.0, h = s->step_init;
-  int successes = 0;
-  for (long step = 0; step < s->max_steps && t < 1.0; step++) {
-    if (step % TRACK_POLL_EVERY == TRACK_POLL_EVERY - 1 && tracker_stopped(tr))
-      break;
-    h = fmin(h, 1.0 - t);
-    for (int j = 0; j < L; j++)
-      tr->X[j] = (double complex)tr->Xl[j];
-    int ok = predict(tr, t, h) == 0;
-    if (ok) {
-      for (int j = 0; j < L; j++)
-        tr->Xsl[j] = tr->Xs[j];
-      ok = correct_ld(tr, tr->Xsl, t + h, s->corrector_iters, s->corrector_tol, s->contraction,
-                      NULL) == 0;
-    }
-    if (ok) {
-      memcpy(tr->Xl, tr->Xsl, (size_t)L * sizeof *tr->Xl);
-      orthogonal_patch_ld(tr);
-      t = (h >= 1.0 - t) ? 1.0 : t + h;
-      if (t >= s->endgame_t && t < 1.0 &&
-          (double)(cabsl(tr->Xl[0]) / cnorm_ld(tr->Xl, L)) < s->infinity_early)
-        break;
-      if (++successes >= 2) {
-        h = fmin(2.0 * h, s->step_max);
-        successes = 0;
-      }
-    } else {
-      h *= 0.5;
-      successes = 0;
-      if (h < s->step_min)
-        break;
-    }
-  }
-  for (int j = 0; j < L; j++)
-    tr->X[j] = (double complex)tr->Xl[j];
-  return t;
-}
-
 /* The path from tr->X_start in extended precision; returns the t reached. */
 static double retrack_extended(sgema_tracker *tr, const sgema_tracker_settings *s) {
   int L = tr->N + 1;
   for (int j = 0; j < L; j++)
     tr->Xl[j] = tr->X_start[j];
   orthogonal_patch_ld(tr);
-  return track_ld(tr, s);
+  return track(tr, s, 1);
 }
 
 /* Tracks the path from tr->X (any nonzero scaling: the patch is moved to it) and reports its
@@ -555,7 +534,7 @@ static void run_path(sgema_tracker *tr, const sgema_tracker_settings *s, sgema_h
   orthogonal_patch(tr);
   memcpy(tr->X_start, tr->X, (size_t)L * sizeof *tr->X);
   int extended = tr->psys && tr->psys->value_ld;
-  double t = s->extended && extended ? retrack_extended(tr, s) : track(tr, s), rcond = 0.0;
+  double t = s->extended && extended ? retrack_extended(tr, s) : track(tr, s, 0), rcond = 0.0;
   if (tr->stopped) /* abandoned half way: neither an end nor counted */
     return;
   sgema_path_end e = finish_path(tr, s, t, &rcond);
@@ -568,7 +547,7 @@ static void run_path(sgema_tracker *tr, const sgema_tracker_settings *s, sgema_h
     careful.contraction = s->retrack_contraction;
     memcpy(tr->X, tr->X_start, (size_t)L * sizeof *tr->X);
     orthogonal_patch(tr);
-    t = track(tr, &careful);
+    t = track(tr, &careful, 0);
     if (tr->stopped)
       return;
     e = finish_path(tr, s, t, &rcond);
