@@ -274,6 +274,32 @@ static double accuracy_floor(double tol, double rcond) {
   return fmax(tol, 16.0 * DBL_EPSILON / rcond);
 }
 
+/* The Newton step of the system in tr->M, tr->rhs (solved in place into rhs); returns the pivot
+ * ratio (into *rcond when asked), 0 when singular. */
+static double newton_solve(sgema_tracker *tr, double *rcond) {
+  int L = tr->N + 1;
+  double rc = lu_factor(tr->M, tr->piv, L);
+  if (rcond)
+    *rcond = rc;
+  if (rc != 0.0)
+    lu_solve(tr->M, tr->piv, L, tr->rhs);
+  return rc;
+}
+
+/* After Newton step `it` of relative size dn / xn: 0 converged (at floor), 1 failed (diverging,
+ * or not contracting: the step was too long), -1 go on; *prev keeps the last step's size. */
+static int newton_verdict(int it, double dn, double xn, double floor, double contraction,
+                          double *prev) {
+  if (!(dn <= xn * 1e12))
+    return 1;
+  if (dn <= floor * xn)
+    return 0;
+  if (it > 0 && dn > contraction * *prev)
+    return 1;
+  *prev = dn;
+  return -1;
+}
+
 /* Newton at fixed t on X in place; 0 when it converged (a contracting sequence reaching tol),
  * and the last pivot ratio in *rcond. */
 static int correct(sgema_tracker *tr, double complex *X, double t, int iters, double tol,
@@ -281,26 +307,17 @@ static int correct(sgema_tracker *tr, double complex *X, double t, int iters, do
   int L = tr->N + 1;
   double prev = INFINITY;
   for (int it = 0; it < iters; it++) {
-    if (homotopy_system(tr, X, t, 1) != 0)
+    double rc;
+    if (homotopy_system(tr, X, t, 1) != 0 || (rc = newton_solve(tr, rcond)) == 0.0)
       return 1;
-    double rc = lu_factor(tr->M, tr->piv, L);
-    if (rcond)
-      *rcond = rc;
-    if (rc == 0.0)
-      return 1;
-    lu_solve(tr->M, tr->piv, L, tr->rhs);
     double dn = cnorm(tr->rhs, L), xn = cnorm(X, L);
     for (int j = 0; j < L; j++)
       X[j] += tr->rhs[j];
-    if (!(dn <= xn * 1e12))
-      return 1;
     /* Converged at tol, or at the accuracy this Jacobian allows (rounding over the pivot ratio):
      * a path passing near a singular point (roots at infinity meeting) cannot do better there. */
-    if (dn <= accuracy_floor(tol, rc) * xn)
-      return 0;
-    if (it > 0 && dn > contraction * prev) /* not contracting: the step was too long */
-      return 1;
-    prev = dn;
+    int verdict = newton_verdict(it, dn, xn, accuracy_floor(tol, rc), contraction, &prev);
+    if (verdict >= 0)
+      return verdict;
   }
   return 1;
 }
@@ -405,24 +422,16 @@ static int correct_ld(sgema_tracker *tr, long double complex *X, double t, int i
   int L = tr->N + 1;
   double prev = INFINITY;
   for (int it = 0; it < iters; it++) {
-    if (newton_system_ld(tr, X, t) != 0)
+    double rc;
+    if (newton_system_ld(tr, X, t) != 0 || (rc = newton_solve(tr, rcond)) == 0.0)
       return 1;
-    double rc = lu_factor(tr->M, tr->piv, L);
-    if (rcond)
-      *rcond = rc;
-    if (rc == 0.0)
-      return 1;
-    lu_solve(tr->M, tr->piv, L, tr->rhs);
     double dn = cnorm(tr->rhs, L), xn = (double)cnorm_ld(X, L);
     for (int j = 0; j < L; j++)
       X[j] += (long double complex)tr->rhs[j];
-    if (!(dn <= xn * 1e12))
-      return 1;
-    if (dn <= fmax(tol, 16.0 * LDBL_EPSILON / rc) * xn)
-      return 0;
-    if (it > 0 && dn > contraction * prev)
-      return 1;
-    prev = dn;
+    int verdict =
+        newton_verdict(it, dn, xn, fmax(tol, 16.0 * LDBL_EPSILON / rc), contraction, &prev);
+    if (verdict >= 0)
+      return verdict;
   }
   return 1;
 }
