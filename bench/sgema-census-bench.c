@@ -235,11 +235,12 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
     if (o->verbose)
       printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, "
              "rank-deficient "
-             "%ld %ld %ld %ld; reruns %d\n",
+             "%ld %ld %ld %ld; reruns %d; retried paths %ld; jumped pairs %ld, resolved %ld\n",
              t, r.count[SGEMA_SOLUTION_PD], r.count[SGEMA_SOLUTION_PSD],
              r.count[SGEMA_SOLUTION_INDEFINITE], r.count[SGEMA_SOLUTION_COMPLEX], r.paths[0][0],
              r.paths[0][1], r.paths[0][2], r.paths[0][3], r.paths[1][0], r.paths[1][1],
-             r.paths[1][2], r.paths[1][3], r.reruns);
+             r.paths[1][2], r.paths[1][3], r.reruns, r.retried_paths, r.jumps_retracked,
+             r.jumps_resolved);
   }
   double wall = now(CLOCK_MONOTONIC) - w0, cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
   printf("census %s m=%d n=%d stats=%s rank-deficient=%d homotopy=%s: %d data sets in %.3f s = "

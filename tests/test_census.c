@@ -1341,42 +1341,49 @@ static void test_large_pd(void) {
   census_holds(&p, 0u, 417u, S_mc, 2, "sg-m2-n3 trial 417");
 }
 
-/* Data sets where the m = 4 census lost a root near its first chart's edge in every pass (s34:
- * sg-m4-n5 data sets 569 and 968 of experiments/census.yaml, a rank-3 and a rank-2 saddle that
- * censuses with other gammas found; docs/CENSUS.md, "Two charts at m = 4"): every equilibrium
- * that the censuses with three other streams find solves S F(S) = 0 (this file's arithmetic) and
- * is in the census with the run's own stream, at its rank. */
-static void test_other_streams_m4(sgema_census *c, const sgema_census_settings *s) {
-  static const uint32_t trials[] = {569, 968};
+/* Whether the own census (own_S, own_rank: n of them) has e at its rank. */
+static int in_own_census(const sgema_census_equilibrium *e, const double (*own_S)[16],
+                         const int *own_rank, int n) {
+  for (int j = 0; j < n; j++) {
+    double d = 0.0;
+    for (int q = 0; q < 16; q++)
+      d += (e->S[q] - own_S[j][q]) * (e->S[q] - own_S[j][q]);
+    if (own_rank[j] == e->rank && sqrt(d) <= 1e-7 * (1.0 + tu_norm(e->S, 16)))
+      return 1;
+  }
+  return 0;
+}
+
+/* m = 4 SG data sets (seed, run, trials[]) whose censuses with three other streams find only
+ * equilibria that solve S F(S) = 0 (this file's arithmetic) and that the census with the run's
+ * own stream has, at its rank. Adds the own censuses' resolved jumps to *jumps_resolved. */
+static void other_streams_hold(sgema_census *c, const sgema_census_settings *s, uint64_t seed,
+                               uint32_t run, const uint32_t *trials, int n_trials,
+                               const char *label, long *jumps_resolved) {
   enum { STREAMS = 3, MAX_EQ = 256 };
   static double own_S[MAX_EQ][16];
   static int own_rank[MAX_EQ];
   sgema_sampler *smp = sgema_sampler_alloc(4, 5);
   int missing = 0, checked = 0, failed = 0;
   double worst = 0.0;
-  for (size_t t = 0; t < sizeof trials / sizeof trials[0]; t++) {
+  for (int t = 0; t < n_trials; t++) {
     sgema_problem p;
-    draw_seeded(smp, SGEMA_ALG_SG, 4, 5, 13u, 8u, trials[t], &p);
+    draw_seeded(smp, SGEMA_ALG_SG, 4, 5, seed, run, trials[t], &p);
     sgema_census_result r;
-    failed += sgema_census_run(c, s, &p, 13u, 8u, trials[t], &r) != SGEMA_OK;
+    failed += sgema_census_run(c, s, &p, seed, run, trials[t], &r) != SGEMA_OK;
+    *jumps_resolved += r.jumps_resolved;
     int own = r.n_equilibria < MAX_EQ ? r.n_equilibria : MAX_EQ;
     for (int i = 0; i < own; i++) {
       memcpy(own_S[i], r.equilibria[i].S, sizeof own_S[i]);
       own_rank[i] = r.equilibria[i].rank;
     }
     for (uint32_t k = 1; k <= STREAMS; k++) {
-      failed += sgema_census_run(c, s, &p, 13u, 1000u + k, trials[t], &r) != SGEMA_OK;
+      failed += sgema_census_run(c, s, &p, seed, 1000u + k, trials[t], &r) != SGEMA_OK;
       for (int i = 0; i < r.n_equilibria; i++) {
         const sgema_census_equilibrium *e = &r.equilibria[i];
         if (e->rank > 0) /* the origin is S = 0 exactly */
           worst = fmax(worst, sf_residual(&p, e->S));
-        int present = 0;
-        for (int j = 0; j < own && !present; j++) {
-          double d = 0.0;
-          for (int q = 0; q < 16; q++)
-            d += (e->S[q] - own_S[j][q]) * (e->S[q] - own_S[j][q]);
-          present = own_rank[j] == e->rank && sqrt(d) <= 1e-7 * (1.0 + tu_norm(e->S, 16));
-        }
+        int present = in_own_census(e, (const double(*)[16])own_S, own_rank, own);
         if (!present)
           printf("  data set %u, stream %u: a rank-%d equilibrium (S_11 = %.6g) the own census "
                  "lacks\n",
@@ -1387,9 +1394,145 @@ static void test_other_streams_m4(sgema_census *c, const sgema_census_settings *
     }
   }
   CHECK(failed == 0 && missing == 0 && worst < 1e-10,
-        "m = 4, sg-m4-n5 data sets 569 and 968: the %d equilibria of three other streams' censuses "
-        "(S F(S) = 0 to %.1e) are all in the own census: %d missing, %d failed",
-        checked, worst, missing, failed);
+        "m = 4, %s: the %d equilibria of three other streams' censuses (S F(S) = 0 to %.1e) are "
+        "all in the own census: %d missing, %d failed",
+        label, checked, worst, missing, failed);
+  sgema_sampler_free(smp);
+}
+
+/* Data sets where the m = 4 census lost a root near its first chart's edge in every pass (s34:
+ * sg-m4-n5 data sets 569 and 968 of experiments/census.yaml, a rank-3 and a rank-2 saddle that
+ * censuses with other gammas found; docs/CENSUS.md, "Two charts at m = 4"), and one where paths
+ * of a pass jump onto another's root and are tracked again (retrack_jumped_paths; data set 3 of
+ * sgema-census-bench --m 4 --n 5 --seed 1): the own census has every equilibrium that other
+ * streams find, and the jump re-track found roots there. */
+static void test_other_streams_m4(sgema_census *c, const sgema_census_settings *s) {
+  static const uint32_t shipped[] = {569, 968}, bench[] = {3};
+  long jumps_shipped = 0, jumps_bench = 0;
+  other_streams_hold(c, s, 13u, 8u, shipped, 2, "sg-m4-n5 data sets 569 and 968", &jumps_shipped);
+  other_streams_hold(c, s, 1u, 0u, bench, 1, "bench seed 1 data set 3", &jumps_bench);
+  CHECK(jumps_bench > 0,
+        "m = 4, bench seed 1 data set 3: pairs of paths on one root tracked again found %ld "
+        "missing roots",
+        jumps_bench);
+}
+
+/* Every path end of a parameter pass, by start index. */
+typedef struct {
+  sgema_path_end *end;
+  double complex *x;
+  long n;
+} pass_ends;
+
+static void keep_pass_end(void *ctx, sgema_path_end end, const double complex *x, double rcond) {
+  (void)rcond;
+  pass_ends *l = ctx;
+  l->end[l->n] = end;
+  if (x)
+    memcpy(l->x + l->n * NUMAX, x, sizeof(double complex) * NUMAX);
+  l->n++;
+}
+
+/* One parameter pass of sys (the census' stream and settings, gamma number `attempt`) from the
+ * shipped generic roots, with or without the extended-precision re-track of failed paths; returns
+ * its failed paths. */
+static long track_pass(sgema_census *c, sgema_tracker *tr, sgema_census_system *sys, uint64_t seed,
+                       uint32_t trial, int attempt, int extended, pass_ends *l) {
+  sgema_census_params start;
+  sgema_census_generic_params(sys->m, &start);
+  sgema_par_system ps;
+  sgema_census_system_par(sys, &start, &ps);
+  if (!extended)
+    ps.value_ld = NULL;
+  long n = sgema_census_start_roots(c, sys->m, sys->kind);
+  double complex *starts = calloc((size_t)n * NUMAX, sizeof *starts);
+  for (long j = 0; starts && j < n; j++) {
+    double re[NUMAX], im[NUMAX];
+    int N = sgema_census_start_root(c, sys->m, sys->kind, j, re, im);
+    for (int q = 0; q < N; q++)
+      starts[j * NUMAX + q] = re[q] + I * im[q];
+  }
+  sgema_tracker_settings ts;
+  sgema_tracker_settings_default(&ts);
+  ts.infinity_early = 0.0;
+  long counts[SGEMA_PATH_COUNT] = {0};
+  l->n = 0;
+  if (!starts || sgema_tracker_solve_parameter(tr, &ps, &ts, seed, 0, trial, attempt, starts, n,
+                                               NUMAX, keep_pass_end, l, counts) != SGEMA_OK)
+    l->n = -1;
+  free(starts);
+  sgema_census_system_at_target(sys);
+  return counts[SGEMA_PATH_FAILED];
+}
+
+static double root_distance(const double complex *a, const double complex *b, int N) {
+  double d = 0.0, na = 0.0;
+  for (int k = 0; k < N; k++) {
+    d += pow(cabs(a[k] - b[k]), 2);
+    na += pow(cabs(a[k]), 2);
+  }
+  return sqrt(d) / (1.0 + sqrt(na));
+}
+
+/* Whether x is among the converged ends of l other than path `skip`. */
+static int among_converged(const pass_ends *l, const double complex *x, long skip, int N) {
+  for (long j = 0; j < l->n; j++)
+    if (j != skip && l->end[j] == SGEMA_PATH_CONVERGED &&
+        root_distance(x, l->x + j * NUMAX, N) <= 1e-8)
+      return 1;
+  return 0;
+}
+
+/* The extended-precision re-track (homotopy.c, retrack_extended) on paths that need it: the
+ * corank-1 system of data set 1 of sgema-census-bench --m 4 --n 5 --seed 1, whose first pass fails
+ * 3 of its 424 paths in double even after the careful re-track. With the re-track none fails; the
+ * other paths end bit for bit where they did; and a path that only the re-track brings home ends
+ * on a regular root of the target (Newton's test on the double system) that no other path of the
+ * pass reached and that a pass on another gamma (other arcs) reaches too. */
+static void test_extended_retrack(sgema_census *c) {
+  enum { CAP = 1024, TRIAL = 1, OTHER_GAMMAS = 2 };
+  static sgema_path_end e0[CAP], e1[CAP], e2[OTHER_GAMMAS][CAP];
+  static double complex x0[CAP * NUMAX], x1[CAP * NUMAX], x2[OTHER_GAMMAS][CAP * NUMAX];
+  sgema_sampler *smp = sgema_sampler_alloc(4, 5);
+  sgema_tracker *tr = sgema_tracker_alloc(NUMAX);
+  sgema_problem p;
+  draw_seeded(smp, SGEMA_ALG_SG, 4, 5, 1u, 0u, TRIAL, &p);
+  sgema_census_system sys;
+  long failed_double = -1, failed_extended = -1, brought = 0, moved = 0, bad = 0;
+  pass_ends d = {e0, x0, -1}, x = {e1, x1, -1};
+  pass_ends o[OTHER_GAMMAS] = {{e2[0], x2[0], -1}, {e2[1], x2[1], -1}};
+  if (sgema_census_system_init(&sys, &p, SGEMA_CENSUS_CORANK1) == SGEMA_OK) {
+    failed_double = track_pass(c, tr, &sys, 1u, TRIAL, 0, 0, &d);
+    failed_extended = track_pass(c, tr, &sys, 1u, TRIAL, 0, 1, &x);
+    for (int a = 0; a < OTHER_GAMMAS; a++)
+      track_pass(c, tr, &sys, 1u, TRIAL, 1 + a, 1, &o[a]);
+  }
+  sgema_hom_system hs;
+  sgema_census_system_hom(&sys, &hs);
+  for (long i = 0; d.n > 0 && x.n == d.n && i < d.n; i++) {
+    if (d.end[i] != SGEMA_PATH_FAILED) {
+      moved += x.end[i] != d.end[i] || (d.end[i] == SGEMA_PATH_CONVERGED &&
+                                        root_distance(x0 + i * NUMAX, x1 + i * NUMAX, sys.N) > 0.0);
+      continue;
+    }
+    if (x.end[i] != SGEMA_PATH_CONVERGED)
+      continue;
+    brought++;
+    double complex r[NUMAX];
+    memcpy(r, x1 + i * NUMAX, sizeof r);
+    int elsewhere = 0;
+    for (int a = 0; a < OTHER_GAMMAS; a++)
+      elsewhere |= among_converged(&o[a], r, -1, sys.N);
+    bad += !sgema_tracker_regular_root(tr, &hs, r, 8, SGEMA_START_ROOT_TOL, SGEMA_START_ROOT_FLOOR,
+                                       SGEMA_START_ROOT_RCOND) ||
+           among_converged(&x, r, i, sys.N) || !elsewhere;
+  }
+  CHECK(failed_double > 0 && failed_extended == 0 && moved == 0 && brought > 0 && bad == 0,
+        "m = 4 corank-1 pass (bench seed 1, data set 1): %ld of %ld paths failed in double, %ld "
+        "with the extended re-track; the %ld it brought home are new regular roots that other arcs "
+        "reach (%ld not), the other paths' ends unchanged (%ld moved)",
+        failed_double, d.n, failed_extended, brought, bad, moved);
+  sgema_tracker_free(tr);
   sgema_sampler_free(smp);
 }
 
@@ -1409,6 +1552,7 @@ static int m4_mode(void) {
   test_monodromy(c, 4);
   test_shipped_cover_monodromy(c);
   test_other_streams_m4(c, &s);
+  test_extended_retrack(c);
   gsl_rng *g = tu_rng(4712);
   int bad = 0, equilibria = 0, count = 3;
   for (int t = 0; t < count; t++) {

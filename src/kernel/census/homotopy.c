@@ -42,7 +42,10 @@ struct sgema_tracker {
   const sgema_par_system *psys; /* parameter mode: the parameterised family, else NULL */
   gsl_rng *rng;
   double complex gamma;
-  double complex *patch;       /* N + 1 */
+  double complex *patch; /* N + 1: moves with the path (orthogonal_patch) */
+  /* N + 1: drawn with gamma; every start of a pass is scaled onto it, so a path's rounding does
+   * not depend on where the path before it left the moving patch */
+  double complex *start_patch;
   double complex *X, *Xs, *dX; /* N + 1: the point, a trial point, a step */
   double complex *X_start;     /* N + 1: the path's start, kept for a retrack */
   double complex *k[4];        /* N + 1 each: Runge-Kutta stages */
@@ -83,8 +86,9 @@ sgema_tracker *sgema_tracker_alloc(int N_max) {
   size_t L = (size_t)N_max + 1;
   t->N_max = N_max;
   t->rng = sgema_rng_alloc();
-  double complex **vecs[] = {&t->patch, &t->X, &t->Xs, &t->dX,  &t->k[0], &t->k[1],   &t->k[2],
-                             &t->k[3],  &t->F, &t->G,  &t->rhs, &t->Fs,   &t->X_start};
+  double complex **vecs[] = {&t->patch, &t->start_patch, &t->X,    &t->Xs,     &t->dX,
+                             &t->k[0],  &t->k[1],        &t->k[2], &t->k[3],   &t->F,
+                             &t->G,     &t->rhs,         &t->Fs,   &t->X_start};
   int ok = t->rng != NULL;
   for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
     ok = ok && (*vecs[i] = malloc(L * sizeof(double complex))) != NULL;
@@ -105,8 +109,9 @@ void sgema_tracker_free(sgema_tracker *t) {
   if (!t)
     return;
   sgema_rng_free(t->rng);
-  double complex *vecs[] = {t->patch, t->X, t->Xs,  t->dX, t->k[0], t->k[1], t->k[2],   t->k[3],
-                            t->F,     t->G, t->rhs, t->JF, t->M,    t->Fs,   t->X_start};
+  double complex *vecs[] = {t->patch, t->start_patch, t->X,    t->Xs,     t->dX, t->k[0],
+                            t->k[1],  t->k[2],        t->k[3], t->F,      t->G,  t->rhs,
+                            t->JF,    t->M,           t->Fs,   t->X_start};
   for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
     free(vecs[i]);
   long double complex *lvecs[] = {t->Xl, t->Xsl, t->patchl, t->Fl};
@@ -488,18 +493,18 @@ static double track(sgema_tracker *tr, const sgema_tracker_settings *s, int exte
   return t;
 }
 
-/* X scaled onto the patch a . X = 1. */
-static void onto_patch(sgema_tracker *tr) {
+/* A start X scaled onto the pass' drawn patch a . X = 1. */
+static void onto_start_patch(sgema_tracker *tr) {
   int L = tr->N + 1;
   double complex px = 0.0;
   for (int j = 0; j < L; j++)
-    px += tr->patch[j] * tr->X[j];
+    px += tr->start_patch[j] * tr->X[j];
   for (int j = 0; j < L; j++)
     tr->X[j] /= px;
 }
 
 /* Start point number idx: x_i = exp(2 pi i k_i / d_i) with the digits k_i of idx in the mixed
- * radix of the degrees, x0 = 1, scaled onto the patch. */
+ * radix of the degrees, x0 = 1, scaled onto the drawn start patch. */
 static void start_point(sgema_tracker *tr, const sgema_hom_system *sys, long idx) {
   int N = sys->N;
   tr->X[0] = 1.0;
@@ -509,7 +514,7 @@ static void start_point(sgema_tracker *tr, const sgema_hom_system *sys, long idx
     idx /= d;
     tr->X[i + 1] = cexp(2.0 * M_PI * I * (double)k / (double)d);
   }
-  onto_patch(tr);
+  onto_start_patch(tr);
 }
 
 /* gamma and the patch from the Philox stream (seed, run, trial, census stream); attempt a > 0
@@ -521,7 +526,7 @@ static void draw_constants(sgema_tracker *tr, uint64_t seed, uint32_t run, uint3
     tr->gamma = cexp(2.0 * M_PI * I * gsl_rng_uniform(tr->rng));
     for (int j = 0; j <= tr->N; j++) {
       double re = gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
-      tr->patch[j] = re + I * gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
+      tr->start_patch[j] = re + I * gsl_ran_gaussian_ziggurat(tr->rng, 1.0);
     }
   }
 }
@@ -622,7 +627,7 @@ int sgema_tracker_solve_parameter(sgema_tracker *tr, const sgema_par_system *sys
   for (long p = 0; p < n_starts && !tracker_stopped(tr); p++) {
     tr->X[0] = 1.0;
     memcpy(tr->X + 1, starts + p * stride, (size_t)N * sizeof *starts);
-    onto_patch(tr);
+    onto_start_patch(tr);
     run_path(tr, s, on_end, ctx, counts);
   }
   tr->psys = NULL;
