@@ -1,5 +1,6 @@
 /* The ARPACK wrapper (src/kernel/classify_arnoldi.c) on operators with known spectra: the rightmost
- * eigenvalue, a budget the default basis does not meet and the wide basis does, bad arguments. */
+ * eigenvalue, a budget the default basis does not meet and the wide basis does, a product budget,
+ * bad arguments. */
 #include "classify_arnoldi.h"
 #include "test_util.h"
 
@@ -34,19 +35,28 @@ static void test_wide_basis(void) {
   if (!d || !narrow || !wide)
     goto done;
   arnoldi_result r = {0};
-  int rc = arnoldi_rightmost(narrow, n, 1, 1e-6, 2, diag_product, NULL, &o, &r);
+  int rc = arnoldi_rightmost(narrow, n, 1, 1e-6, 2, 0, diag_product, NULL, &o, &r);
   CHECK(rc == -1,
         "80 vectors, 2 restarts, evenly spaced spectrum: no convergence (rc %d, %ld "
         "products)",
         rc, r.products);
-  rc = arnoldi_rightmost(wide, n, 1, 1e-6, 2, diag_product, NULL, &o, &r);
+  rc = arnoldi_rightmost(wide, n, 1, 1e-6, 2, 0, diag_product, NULL, &o, &r);
   CHECK(rc == 0 && fabs(r.abscissa + 0.5) < 1e-9 && r.error < 1e-6 * 0.5,
         "160 vectors, 2 restarts: converged (rc %d) on %.15g = -0.5 (Ritz estimate %.1e, %ld "
         "products)",
         rc, r.abscissa, r.error, r.products);
-  rc = arnoldi_rightmost(narrow, n, 1, 1e-6, 400, diag_product, NULL, &o, &r);
+  rc = arnoldi_rightmost(narrow, n, 1, 1e-6, 400, 0, diag_product, NULL, &o, &r);
   CHECK(rc == 0 && fabs(r.abscissa + 0.5) < 1e-9,
         "80 vectors with the default budget: converged (rc %d) on %.15g = -0.5", rc, r.abscissa);
+  long needed = r.products;
+  rc = arnoldi_rightmost(narrow, n, 1, 1e-6, 400, needed - 1, diag_product, NULL, &o, &r);
+  CHECK(rc == -1 && r.products == needed - 1,
+        "a product budget one short of the %ld products it needs: no convergence (rc %d) after "
+        "%ld products",
+        needed, rc, r.products);
+  rc = arnoldi_rightmost(narrow, n, 1, 1e-6, 400, needed, diag_product, NULL, &o, &r);
+  CHECK(rc == 0 && r.products == needed && fabs(r.abscissa + 0.5) < 1e-9,
+        "a budget of exactly %ld products: converged (rc %d) on %.15g", needed, rc, r.abscissa);
 done:
   arnoldi_free(narrow);
   arnoldi_free(wide);
@@ -60,11 +70,12 @@ static void test_bad_arguments(void) {
   diag_op o = {n, d};
   arnoldi_ws *w = arnoldi_alloc(n);
   arnoldi_result r = {0};
-  CHECK(w && arnoldi_rightmost(w, n + 1, 1, 1e-6, 10, diag_product, NULL, &o, &r) == -1,
+  CHECK(w && arnoldi_rightmost(w, n + 1, 1, 1e-6, 10, 0, diag_product, NULL, &o, &r) == -1,
         "an operator larger than the workspace is refused");
-  CHECK(w && arnoldi_rightmost(w, n, ARNOLDI_MAX_K + 1, 1e-6, 10, diag_product, NULL, &o, &r) == -1,
+  CHECK(w && arnoldi_rightmost(w, n, ARNOLDI_MAX_K + 1, 1e-6, 10, 0, diag_product, NULL, &o, &r) ==
+                 -1,
         "more than ARNOLDI_MAX_K eigenvalues are refused");
-  int rc = w ? arnoldi_rightmost(w, n, 1, 1e-6, 10, diag_product, NULL, &o, &r) : -1;
+  int rc = w ? arnoldi_rightmost(w, n, 1, 1e-6, 10, 0, diag_product, NULL, &o, &r) : -1;
   CHECK(rc == 0 && fabs(r.abscissa + 0.5) < 1e-9, "n = 50: the rightmost eigenvalue %.15g = -0.5",
         r.abscissa);
   arnoldi_free(w);

@@ -209,6 +209,35 @@ static void test_arnoldi_missed_cluster(void) {
   sgema_classifier_free(ca);
 }
 
+/* An SG m = 8 partial limit (seed 1, run 0, trial 12; rank 4) on which ARPACK does not converge:
+ * it ran 17,557 products (0.31 s) before the dense fallback until s38, and now stops at its
+ * budget, N^2 / 32 = 4,608 products for N = 384 (classify.c, arnoldi_budget); the abscissa is
+ * LAPACK's, bit for bit, as the fallback computes it. */
+static void test_arnoldi_budget(void) {
+  sgema_settings s = settings(SGEMA_ALG_SG, 8, 16, SGEMA_METHOD_HYBRID);
+  sgema_trial *t = sgema_trial_alloc(&s);
+  sgema_classifier *cl = sgema_classifier_alloc(8, 16), *ca = sgema_classifier_alloc(8, 16);
+  sgema_classification sl = s.classification, sa = s.classification;
+  sl.spectrum = SGEMA_SPECTRUM_LAPACK;
+  sa.spectrum = SGEMA_SPECTRUM_ARNOLDI;
+  sgema_record r;
+  int st = sgema_trial_run(t, 1, 0, 12, &r, NULL);
+  sgema_limit ll, la;
+  const sgema_problem *p = &r.problem;
+  st = st || sgema_classify(cl, &sl, p, r.integ.t_end, r.y_end, r.integ.end, &ll);
+  st = st || sgema_classify(ca, &sa, p, r.integ.t_end, r.y_end, r.integ.end, &la);
+  const sgema_spectrum_info *in = sgema_classifier_last_spectrum(ca);
+  CHECK(st == 0 && la.cls == SGEMA_CLASS_PARTIAL && in->fell_back &&
+            in->used == SGEMA_SPECTRUM_LAPACK && in->products > 0 && in->products <= 4608 &&
+            la.max_re == ll.max_re,
+        "sg m=8 n=16 trial 12: ARPACK stopped at its budget (%ld products of 4,608), the "
+        "abscissa %.12g is LAPACK's %.12g",
+        in->products, la.max_re, ll.max_re);
+  sgema_trial_free(t);
+  sgema_classifier_free(cl);
+  sgema_classifier_free(ca);
+}
+
 /* ---- spectra: LAPACK and Arnoldi against GSL's dense eigensolver ---------------------------- */
 
 /* On sampled limits: arnoldi (default k) and lapack give the same class and abscissae within 1e-6;
@@ -404,6 +433,7 @@ int main(void) {
   test_order(SGEMA_ALG_EMA, 4, 8, SGEMA_METHOD_HYBRID);
   test_arnoldi_history();
   test_arnoldi_missed_cluster();
+  test_arnoldi_budget();
   test_sized_solves(SGEMA_ALG_SG, 4, 8);
   test_sized_solves(SGEMA_ALG_EMA, 3, 6);
   test_classes(SGEMA_ALG_SG, 2, 4, SGEMA_METHOD_CVODE, 200);

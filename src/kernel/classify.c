@@ -542,9 +542,10 @@ static double dense_bytes(const sgema_classifier *c, const sgema_problem *p) {
 }
 
 /* ARPACK on the reduced operator for the k rightmost eigenvalues: 0 and *res, -1 when it did not
- * converge, or ARNOLDI_STOPPED. *products accumulates the operator applications. */
+ * converge (or *products reached budget, when budget > 0), or ARNOLDI_STOPPED. *products
+ * accumulates the operator applications. */
 static int arnoldi_attempts(arnoldi_ws *arn, const sgema_classification *s, reduced_op *o, int k,
-                            size_t korbit, arnoldi_result *res, long *products) {
+                            size_t korbit, long budget, arnoldi_result *res, long *products) {
   o->offset = 0.0;
   double shift = reduced_shift(o);
   int rc = 0;
@@ -554,9 +555,12 @@ static int arnoldi_attempts(arnoldi_ws *arn, const sgema_classification *s, redu
    * converged at t_max) it asks for 1e-12 and more and stalls (m = 64, n = 128); the operator
    * shifted by the identity makes the test absolute, tol itself, and is tried second. */
   for (int attempt = 0; attempt < 4; attempt++) {
+    if (budget > 0 && *products >= budget)
+      return -1;
     o->shift = shift;
-    rc = arnoldi_rightmost(arn, o->N, k, s->arnoldi_tol, s->arnoldi_restarts, reduced_product,
-                           reduced_stopped, o, res);
+    rc = arnoldi_rightmost(arn, o->N, k, s->arnoldi_tol, s->arnoldi_restarts,
+                           budget > 0 ? budget - *products : 0, reduced_product, reduced_stopped, o,
+                           res);
     *products += res->products;
     if (rc == ARNOLDI_STOPPED)
       return rc;
@@ -592,12 +596,29 @@ static int arnoldi_wide(sgema_classifier *c, const sgema_classification *s, redu
     c->arn_wide = arnoldi_alloc_basis(c->N_max, ARNOLDI_WIDE_NCV);
   if (!c->arn_wide)
     return SGEMA_ENOMEM;
-  return arnoldi_attempts(c->arn_wide, s, o, s->eigenvalues, korbit, res, products);
+  return arnoldi_attempts(c->arn_wide, s, o, s->eigenvalues, korbit, 0, res, products);
+}
+
+/* Where the dense spectrum can follow, ARPACK gets at most N^2 / ARNOLDI_DENSE_PRODUCTS_DIVISOR
+ * products (all its attempts together) before the caller computes the dense spectrum instead: about
+ * what the dense solve costs (one to three times; measured on one core: N = 96 (SG m = 4) dense
+ * 0.9 ms, a product about 3 us; N = 384 (m = 8) 50-70 ms, 18 us; N = 1,536 (m = 16) 0.95 s).
+ * Without it, an SG m = 8 partial limit (seed 1 trial 12, a cluster next to the abscissa) ran
+ * 17,557 products, 0.31 s, before falling back to a dense solve of 0.05 s, which is most of the
+ * ARPACK time of 100 such trials. The dense spectrum is the cross-check, so the class and
+ * abscissa only get closer to it. */
+enum { ARNOLDI_DENSE_PRODUCTS_DIVISOR = 32 };
+
+static long arnoldi_budget(const sgema_classifier *c, const sgema_problem *p, size_t N) {
+  if (dense_bytes(c, p) > SGEMA_DENSE_SPECTRUM_BYTES_MAX)
+    return 0; /* no dense fallback: ARPACK's restarts are the only limit */
+  long budget = (long)(N * N / ARNOLDI_DENSE_PRODUCTS_DIVISOR);
+  return budget > 0 ? budget : 1;
 }
 
 /* The k rightmost reduced eigenvalues by ARPACK, the orbit's dimension into *k; -1 when it did not
- * converge or missed the bound twice (the caller then computes the dense spectrum), else a
- * status. */
+ * converge, ran out of its budget or missed the bound twice (the caller then computes the dense
+ * spectrum), else a status. */
 static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
                             const sgema_problem *p, double t, const double *y, size_t N, int frozen,
                             size_t *k, double *max_re) {
@@ -614,15 +635,15 @@ static int arnoldi_spectrum(sgema_classifier *c, const sgema_classification *s,
     return SGEMA_ENOMEM;
   reduced_op o = {c, p, t, y, N, sgema_problem_dim(p), 0.0, 0.0};
   arnoldi_result res;
-  long products = 0;
-  int rc = arnoldi_attempts(c->arn, s, &o, s->eigenvalues, *k, &res, &products);
+  long products = 0, budget = arnoldi_budget(c, p, N);
+  int rc = arnoldi_attempts(c->arn, s, &o, s->eigenvalues, *k, budget, &res, &products);
   /* A miss is a cluster ARPACK's few wanted Ritz values did not catch (seen: k = 1 at an SG m = 8
    * partial limit, -lambda with multiplicity 55 next to a complex pair; asking for 4 finds it):
    * asked again for more, then the dense solver. */
   int retry_k = s->eigenvalues + ARNOLDI_RETRY_K;
   if (rc == 0 && arnoldi_missed(p, &o, &res) && retry_k <= ARNOLDI_MAX_K &&
       (size_t)retry_k + 2 <= N - *k) {
-    rc = arnoldi_attempts(c->arn, s, &o, retry_k, *k, &res, &products);
+    rc = arnoldi_attempts(c->arn, s, &o, retry_k, *k, budget, &res, &products);
     res.k = s->eigenvalues;
   }
   if (rc == -1 && dense_bytes(c, p) > SGEMA_DENSE_SPECTRUM_BYTES_MAX)

@@ -141,8 +141,8 @@ static double ritz_estimate(const arnoldi_ws *w, const a_int *ipntr, size_t ncv,
   return est;
 }
 
-int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, arnoldi_op op,
-                      arnoldi_stop stop, void *ctx, arnoldi_result *out) {
+int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, long max_products,
+                      arnoldi_op op, arnoldi_stop stop, void *ctx, arnoldi_result *out) {
   memset(out, 0, sizeof *out);
   if (n > w->n_max || k < 1 || k > ARNOLDI_MAX_K || (size_t)k + 2 > n || restarts < 1)
     return -1;
@@ -167,6 +167,8 @@ int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, 
      * iteration (thousands of products at m = 64) can be abandoned. */
     if (stop && out->products % ARNOLDI_POLL_EVERY == 0 && stop(ctx))
       return ARNOLDI_STOPPED;
+    if (max_products > 0 && out->products >= max_products)
+      return -1;
     op(ctx, w->workd + ipntr[0] - 1, w->workd + ipntr[1] - 1);
     out->products++;
   }

@@ -34,10 +34,10 @@ enum { ARNOLDI_POLL_EVERY = 8, ARNOLDI_STOPPED = -2 };
 
 /* The k rightmost eigenvalues (largest real part) of the n x n operator, 2 <= k + 2 <= n,
  * k <= ARNOLDI_MAX_K, each Ritz value to the relative accuracy tol. Returns 0, or -1 when ARPACK
- * did not converge within `restarts` restarts or failed (the caller falls back to a dense
- * eigensolver), or ARNOLDI_STOPPED when stop (may be NULL; its context is ctx) asked to stop.
- * Deterministic: the start vector is fixed. */
-int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, arnoldi_op op,
-                      arnoldi_stop stop, void *ctx, arnoldi_result *out);
+ * did not converge within `restarts` restarts or max_products operator applications (0: no such
+ * limit) or failed (the caller falls back to a dense eigensolver), or ARNOLDI_STOPPED when stop
+ * (may be NULL; its context is ctx) asked to stop. Deterministic: the start vector is fixed. */
+int arnoldi_rightmost(arnoldi_ws *w, size_t n, int k, double tol, int restarts, long max_products,
+                      arnoldi_op op, arnoldi_stop stop, void *ctx, arnoldi_result *out);
 
 #endif
