@@ -426,6 +426,16 @@ static void test_parameter_derivative(void) {
   gsl_rng_free(g);
 }
 
+/* |a - b| relative to 1 + |a|: two path ends within 1e-8 of it are one root. */
+static double root_distance(const double complex *a, const double complex *b, int N) {
+  double d = 0.0, na = 0.0;
+  for (int k = 0; k < N; k++) {
+    d += pow(cabs(a[k] - b[k]), 2);
+    na += pow(cabs(a[k]), 2);
+  }
+  return sqrt(d) / (1.0 + sqrt(na));
+}
+
 /* Distinct finite regular roots of the generic system found by an independent total-degree solve
  * (other gammas and patches than the census' own start solve). */
 static long generic_count_independent(int m, sgema_census_system_kind kind, uint32_t seed,
@@ -459,14 +469,8 @@ static long generic_count_independent(int m, sgema_census_system_kind kind, uint
                                     SGEMA_START_ROOT_RCOND))
       continue;
     int fresh = 1;
-    for (long j = 0; j < n && fresh; j++) {
-      double d = 0.0, na = 0.0;
-      for (int k = 0; k < sys.N; k++) {
-        d += pow(cabs(x[k] - roots[j * NUMAX + k]), 2);
-        na += pow(cabs(x[k]), 2);
-      }
-      fresh = sqrt(d) > 1e-8 * (1.0 + sqrt(na));
-    }
+    for (long j = 0; j < n && fresh; j++)
+      fresh = root_distance(x, roots + j * NUMAX, sys.N) > 1e-8;
     if (fresh)
       memcpy(roots + n++ * NUMAX, x, sizeof(double complex) * NUMAX);
   }
@@ -1463,15 +1467,6 @@ static long track_pass(sgema_census *c, sgema_tracker *tr, sgema_census_system *
   free(starts);
   sgema_census_system_at_target(sys);
   return counts[SGEMA_PATH_FAILED];
-}
-
-static double root_distance(const double complex *a, const double complex *b, int N) {
-  double d = 0.0, na = 0.0;
-  for (int k = 0; k < N; k++) {
-    d += pow(cabs(a[k] - b[k]), 2);
-    na += pow(cabs(a[k]), 2);
-  }
-  return sqrt(d) / (1.0 + sqrt(na));
 }
 
 /* Whether x is among the converged ends of l other than path `skip`. */
