@@ -181,32 +181,48 @@ static void test_arnoldi_history(void) {
   sgema_trial_free(t2);
 }
 
-/* An SG m = 8 partial limit (rank 5; sweep-m.yaml's seed 1, run 11, trial 1089) where ARPACK,
- * asked for the rightmost eigenvalue only, converged on a complex pair at -0.0599 and missed
- * -lambda = -0.0535, an eigenvalue of multiplicity 55: the abscissa it gives must be LAPACK's, and
- * never left of -lambda. */
-static void test_arnoldi_missed_cluster(void) {
+/* An SG m = 8, n = 16 trial's limit classified by LAPACK and by ARPACK (with its info). */
+typedef struct {
+  sgema_record r;
+  sgema_limit lapack, arnoldi;
+  sgema_spectrum_info info; /* ARPACK's classification */
+  int status;
+} both_spectra;
+
+static void classify_both_m8(uint32_t seed, uint32_t run, uint32_t trial, both_spectra *b) {
   sgema_settings s = settings(SGEMA_ALG_SG, 8, 16, SGEMA_METHOD_HYBRID);
   sgema_trial *t = sgema_trial_alloc(&s);
   sgema_classifier *cl = sgema_classifier_alloc(8, 16), *ca = sgema_classifier_alloc(8, 16);
   sgema_classification sl = s.classification, sa = s.classification;
   sl.spectrum = SGEMA_SPECTRUM_LAPACK;
   sa.spectrum = SGEMA_SPECTRUM_ARNOLDI;
-  sgema_record r;
-  int st = sgema_trial_run(t, 1, 11, 1089, &r, NULL);
-  sgema_limit ll, la;
-  const sgema_problem *p = &r.problem;
-  st = st || sgema_classify(cl, &sl, p, r.integ.t_end, r.y_end, r.integ.end, &ll);
-  st = st || sgema_classify(ca, &sa, p, r.integ.t_end, r.y_end, r.integ.end, &la);
-  const sgema_spectrum_info *in = sgema_classifier_last_spectrum(ca);
-  CHECK(st == 0 && la.cls == SGEMA_CLASS_PARTIAL && fabs(la.max_re - ll.max_re) < 1e-6 &&
-            fabs(ll.max_re + p->lambda) < 1e-6 && in->used == SGEMA_SPECTRUM_ARNOLDI,
-        "sg m=8 n=16 trial 1089: arnoldi's abscissa %.12g (%ld products) is LAPACK's %.12g = "
-        "-lambda (%.12g)",
-        la.max_re, in->products, ll.max_re, -p->lambda);
+  sgema_record *r = &b->r;
+  int st = !t || !cl || !ca || sgema_trial_run(t, seed, run, trial, r, NULL);
+  const sgema_problem *p = &r->problem;
+  st = st || sgema_classify(cl, &sl, p, r->integ.t_end, r->y_end, r->integ.end, &b->lapack);
+  st = st || sgema_classify(ca, &sa, p, r->integ.t_end, r->y_end, r->integ.end, &b->arnoldi);
+  if (!st)
+    b->info = *sgema_classifier_last_spectrum(ca);
+  b->status = st;
   sgema_trial_free(t);
   sgema_classifier_free(cl);
   sgema_classifier_free(ca);
+}
+
+/* An SG m = 8 partial limit (rank 5; sweep-m.yaml's seed 1, run 11, trial 1089) where ARPACK,
+ * asked for the rightmost eigenvalue only, converged on a complex pair at -0.0599 and missed
+ * -lambda = -0.0535, an eigenvalue of multiplicity 55: the abscissa it gives must be LAPACK's, and
+ * never left of -lambda. */
+static void test_arnoldi_missed_cluster(void) {
+  both_spectra b;
+  classify_both_m8(1, 11, 1089, &b);
+  double lambda = b.r.problem.lambda;
+  CHECK(b.status == 0 && b.arnoldi.cls == SGEMA_CLASS_PARTIAL &&
+            fabs(b.arnoldi.max_re - b.lapack.max_re) < 1e-6 &&
+            fabs(b.lapack.max_re + lambda) < 1e-6 && b.info.used == SGEMA_SPECTRUM_ARNOLDI,
+        "sg m=8 n=16 trial 1089: arnoldi's abscissa %.12g (%ld products) is LAPACK's %.12g = "
+        "-lambda (%.12g)",
+        b.arnoldi.max_re, b.info.products, b.lapack.max_re, -lambda);
 }
 
 /* An SG m = 8 partial limit (seed 1, run 0, trial 12; rank 4) on which ARPACK does not converge:
@@ -214,28 +230,14 @@ static void test_arnoldi_missed_cluster(void) {
  * budget, N^2 / 32 = 4,608 products for N = 384 (classify.c, arnoldi_budget); the abscissa is
  * LAPACK's, bit for bit, as the fallback computes it. */
 static void test_arnoldi_budget(void) {
-  sgema_settings s = settings(SGEMA_ALG_SG, 8, 16, SGEMA_METHOD_HYBRID);
-  sgema_trial *t = sgema_trial_alloc(&s);
-  sgema_classifier *cl = sgema_classifier_alloc(8, 16), *ca = sgema_classifier_alloc(8, 16);
-  sgema_classification sl = s.classification, sa = s.classification;
-  sl.spectrum = SGEMA_SPECTRUM_LAPACK;
-  sa.spectrum = SGEMA_SPECTRUM_ARNOLDI;
-  sgema_record r;
-  int st = sgema_trial_run(t, 1, 0, 12, &r, NULL);
-  sgema_limit ll, la;
-  const sgema_problem *p = &r.problem;
-  st = st || sgema_classify(cl, &sl, p, r.integ.t_end, r.y_end, r.integ.end, &ll);
-  st = st || sgema_classify(ca, &sa, p, r.integ.t_end, r.y_end, r.integ.end, &la);
-  const sgema_spectrum_info *in = sgema_classifier_last_spectrum(ca);
-  CHECK(st == 0 && la.cls == SGEMA_CLASS_PARTIAL && in->fell_back &&
-            in->used == SGEMA_SPECTRUM_LAPACK && in->products > 0 && in->products <= 4608 &&
-            la.max_re == ll.max_re,
+  both_spectra b;
+  classify_both_m8(1, 0, 12, &b);
+  CHECK(b.status == 0 && b.arnoldi.cls == SGEMA_CLASS_PARTIAL && b.info.fell_back &&
+            b.info.used == SGEMA_SPECTRUM_LAPACK && b.info.products > 0 &&
+            b.info.products <= 4608 && b.arnoldi.max_re == b.lapack.max_re,
         "sg m=8 n=16 trial 12: ARPACK stopped at its budget (%ld products of 4,608), the "
         "abscissa %.12g is LAPACK's %.12g",
-        in->products, la.max_re, ll.max_re);
-  sgema_trial_free(t);
-  sgema_classifier_free(cl);
-  sgema_classifier_free(ca);
+        b.info.products, b.arnoldi.max_re, b.lapack.max_re);
 }
 
 /* ---- spectra: LAPACK and Arnoldi against GSL's dense eigensolver ---------------------------- */
