@@ -607,13 +607,16 @@ static int arnoldi_wide(sgema_classifier *c, const sgema_classification *s, redu
  * 17,557 products, 0.31 s, before falling back to a dense solve of 0.05 s, which is most of the
  * ARPACK time of 100 such trials. The dense spectrum is the cross-check, so the class and
  * abscissa only get closer to it. */
-enum { ARNOLDI_DENSE_PRODUCTS_DIVISOR = 32 };
+/* Never fewer than ARNOLDI_MIN_PRODUCTS, the 30 to 250 products ARPACK takes on the limits it
+ * resolves: below N = 64 the dense cost is smaller still, and a smaller budget would turn an
+ * explicit `spectrum: arnoldi` (the iterative cross-check at m = 2) into the dense solver. */
+enum { ARNOLDI_DENSE_PRODUCTS_DIVISOR = 32, ARNOLDI_MIN_PRODUCTS = 256 };
 
 static long arnoldi_budget(const sgema_classifier *c, const sgema_problem *p, size_t N) {
   if (dense_bytes(c, p) > SGEMA_DENSE_SPECTRUM_BYTES_MAX)
     return 0; /* no dense fallback: ARPACK's restarts are the only limit */
   long budget = (long)(N * N / ARNOLDI_DENSE_PRODUCTS_DIVISOR);
-  return budget > 0 ? budget : 1;
+  return budget > ARNOLDI_MIN_PRODUCTS ? budget : ARNOLDI_MIN_PRODUCTS;
 }
 
 /* The k rightmost reduced eigenvalues by ARPACK, the orbit's dimension into *k; -1 when it did not
