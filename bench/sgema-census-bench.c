@@ -189,7 +189,7 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
   long paths[2][4] = {{0}}, kinds[SGEMA_SOLUTION_COUNT] = {0}, cls[SGEMA_EQUILIBRIUM_COUNT] = {0};
   long ranks[SGEMA_CENSUS_M_MAX + 1] = {0}, dup = 0, errors = 0, saddle_sets = 0, dropped = 0;
   long origin_added = 0, conj_added = 0, reruns = 0, fallbacks = 0, charts = 0, eliminated = 0;
-  long corank_charts = 0, retried = 0, jumps = 0, jumps_resolved = 0;
+  long corank_charts = 0, corank_passes = 0, retried = 0, jumps = 0, jumps_resolved = 0;
   double worst = 0.0;
   w0 = now(CLOCK_MONOTONIC);
   c0 = now(CLOCK_PROCESS_CPUTIME_ID);
@@ -231,6 +231,7 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
     fallbacks += r.total_degree_fallback != 0;
     charts += r.charts;
     corank_charts += r.corank_charts;
+    corank_passes += r.corank_passes;
     eliminated += r.eliminated;
     if (o->verbose)
       printf("set %d: pd %d psd %d indefinite %d complex %d; eq6 paths %ld %ld %ld %ld, "
@@ -262,8 +263,8 @@ static int run_mode(const bench_options *o, const variant *v, signature *sig) {
            retried, jumps, jumps_resolved, reruns, fallbacks);
   if (charts > 0)
     printf("  rank-1 system: %ld charts solved, %ld of them by elimination; corank-1 and corank-2 "
-           "systems: %ld charts\n",
-           charts, eliminated, corank_charts);
+           "systems: %ld charts, %ld passes\n",
+           charts, eliminated, corank_charts, corank_passes);
   printf("  real solutions: pd %ld, psd %ld (by rank:", kinds[SGEMA_SOLUTION_PD],
          kinds[SGEMA_SOLUTION_PSD]);
   for (int k = 0; k <= o->m; k++)

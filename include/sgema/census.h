@@ -9,9 +9,10 @@
 #include <stdint.h>
 
 #define SGEMA_CENSUS_M_MAX 4 /* total-degree homotopy: 2^(m(m+1)/2) paths for Eq. 6 */
-/* The corank-1 and corank-2 systems (ranks m - 1, m - 2) are tracked this many times with
+/* The corank-1 and corank-2 systems (ranks m - 1, m - 2) are tracked up to this many times with
  * different gammas and the ends united (docs/CENSUS.md): their paths per chart are this many times
- * their generic roots. */
+ * their generic roots, or fewer passes' when the first already reached as many distinct regular
+ * roots as the generic system has (result.corank_passes). */
 #define SGEMA_CENSUS_CORANK1_PASSES 3
 /* ... where total degree backs them up (m <= 3). At m = 4 they have no total-degree fallback and
  * are solved in two charts at least, with this many passes in the first and one in each other
@@ -116,8 +117,11 @@ typedef struct {
   int charts; /* the rank-1 system's charts solved (paths[1] sums them): 1, or more when a path
                * of the first did not converge to a regular root (docs/CENSUS.md, "Rank 1") */
   int corank_charts; /* the corank-1 and corank-2 systems' charts solved (rank m - 1, m - 2) */
-  int eliminated;    /* of these, solved by elimination (rank_one_elimination): their 6 roots count
-                      * as converged paths; the others were tracked */
+  /* their passes counted in paths[1], all charts: at m = 3 up to SGEMA_CENSUS_CORANK1_PASSES a
+   * chart, fewer when the first passes already reached every generic root's counterpart */
+  int corank_passes;
+  int eliminated; /* of these, solved by elimination (rank_one_elimination): their 6 roots count
+                   * as converged paths; the others were tracked */
 } sgema_census_result;
 
 typedef struct sgema_census sgema_census;

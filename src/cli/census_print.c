@@ -52,8 +52,9 @@ void census_print_text(FILE *out, const sgema_problem *p, const sgema_census_res
   for (int s = 0; s < 2; s++) {
     fprintf(out, "%s %s", s ? ";" : "", system_names[s]);
     if (s == 1 && r->charts > 0 && r->corank_charts > 0)
-      fprintf(out, " (rank-1, %d chart%s; corank systems, %d chart%s)", r->charts,
-              r->charts > 1 ? "s" : "", r->corank_charts, r->corank_charts > 1 ? "s" : "");
+      fprintf(out, " (rank-1, %d chart%s; corank systems, %d chart%s, %d pass%s)", r->charts,
+              r->charts > 1 ? "s" : "", r->corank_charts, r->corank_charts > 1 ? "s" : "",
+              r->corank_passes, r->corank_passes != 1 ? "es" : "");
     else if (s == 1 && r->charts > 0)
       fprintf(out, " (rank-1, %d chart%s)", r->charts, r->charts > 1 ? "s" : "");
     else if (s == 1)
@@ -130,6 +131,8 @@ void census_print_json(jw_writer *w, const sgema_problem *p, const sgema_census_
       jw_long(w, "charts", r->charts > 1 ? r->charts : 1);
       if (r->corank_charts > 0) /* m >= 3: the corank-1 (and at m = 4 corank-2) systems' */
         jw_long(w, "corank_charts", r->corank_charts);
+      if (r->corank_passes > 0)
+        jw_long(w, "corank_passes", r->corank_passes);
     }
     for (int k = 0; k < 4; k++)
       jw_long(w, outcome_names[k], r->paths[s][k]);

@@ -868,6 +868,14 @@ static long jumped_paths(const sgema_census *c, long from, int N) {
   return jumped;
 }
 
+/* The number of distinct regular roots among c's candidates. */
+static long distinct_regular(const sgema_census *c, int N) {
+  long n = 0;
+  for (long i = 0; i < c->n_cand; i++)
+    n += c->cand_regular[i] && repeated_end(c, 0, i, N) < 0;
+  return n;
+}
+
 /* Whether a corank-1 chart's paths left no PSD root unknown although some did not converge to a
  * regular root. Its real indefinite roots are double for real data (docs/CENSUS.md), and end
  * singular whatever the chart, and 3 or 4 of its paths go to infinity on every data set and chart
@@ -951,9 +959,10 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
      * have failed or jumping paths in most passes (1-5% of them): every pass counts, its ends are
      * united with the others' and the other charts' (solve_system), and a root is missed only
      * when its path fails or jumps in each (docs/CENSUS.md, "Rank 2 and 3 at m = 4"). */
-    int passes = corank ? corank_passes(total_degree, chart) : 1, done = 0;
+    int passes = corank ? corank_passes(total_degree, chart) : 1, done = 0, all_found = 0;
     long kept = 0, sum[SGEMA_PATH_COUNT] = {0};
-    for (int attempt = 0; attempt < attempts && st == SGEMA_OK && done < passes; attempt++) {
+    for (int attempt = 0; attempt < attempts && st == SGEMA_OK && done < passes && !all_found;
+         attempt++) {
       c->n_cand = kept;
       out->reruns += attempt > done;
       c->n_failed = 0;
@@ -980,16 +989,22 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
         kept = c->n_cand;
         for (int e = 0; e < SGEMA_PATH_COUNT; e++)
           sum[e] += counts[e];
+        /* The passes united hold as many distinct regular roots as the generic system has: they
+         * are all the data's isolated roots (no system has more than its generic member), and
+         * further passes could add none. Only where total degree solved the generic system
+         * (m <= 3): m = 4's monodromy counts are lower bounds (docs/CENSUS.md). */
+        all_found = corank && total_degree && distinct_regular(c, sys->N) == starts;
       }
     }
-    solved = done == passes;
+    out->corank_passes += corank ? done : 0;
+    solved = done == passes || all_found;
     if (solved)
       memcpy(counts, sum, sizeof sum);
     sgema_census_system_at_target(sys);
     /* Still failing or jumping (two roots nearly one: 1e-4 apart relative, both paths end on
      * one): total degree, whose singular ends the census resolves (sort_candidates). */
     out->total_degree_fallback |= solved ? 0 : 1 << slot;
-    *complete = solved && (counts[SGEMA_PATH_CONVERGED] == passes * starts ||
+    *complete = solved && (all_found || counts[SGEMA_PATH_CONVERGED] == passes * starts ||
                            (corank && corank1_settled(c, s, sys, counts, !total_degree)));
   }
   if (!solved && total_degree && st == SGEMA_OK) {
