@@ -996,8 +996,8 @@ static int track_system(sgema_census *c, const sgema_census_settings *s, sgema_c
         all_found = corank && total_degree && distinct_regular(c, sys->N) == starts;
       }
     }
-    out->corank_passes += corank ? done : 0;
     solved = done == passes || all_found;
+    out->corank_passes += corank && solved ? done : 0; /* a fallback's paths are total degree's */
     if (solved)
       memcpy(counts, sum, sizeof sum);
     sgema_census_system_at_target(sys);
