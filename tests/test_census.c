@@ -1467,6 +1467,9 @@ static long track_pass(sgema_census *c, sgema_tracker *tr, sgema_census_system *
   sgema_tracker_settings ts;
   sgema_tracker_settings_default(&ts);
   ts.infinity_early = 0.0;
+  /* the step rules before s40's step control, whose passes fail this data set's paths (with the
+   * step control two other paths fail, and the re-track ends them at infinity or singular) */
+  ts.step_target = 0.0;
   long counts[SGEMA_PATH_COUNT] = {0};
   l->n = 0;
   if (!starts || sgema_tracker_solve_parameter(tr, &ps, &ts, seed, 0, trial, attempt, starts, n,

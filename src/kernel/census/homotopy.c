@@ -25,6 +25,9 @@ void sgema_tracker_settings_default(sgema_tracker_settings *s) {
   s->corrector_tol = 1e-9;
   s->corrector_iters = 3;
   s->contraction = 0.5;
+  s->step_target = 5e-4;
+  s->step_noise = 100.0;
+  s->step_x0_min = 1e-3;
   s->retrack_corrector_iters = 10;
   s->retrack_contraction = 0.95;
   s->extended = 0;
@@ -59,6 +62,10 @@ struct sgema_tracker {
   int (*stop)(void *ctx); /* the stop request (sgema_tracker_set_stop), or NULL */
   void *stop_ctx;
   int stopped; /* the solve in progress saw a stop request */
+  /* the last corrector's first relative Newton step and its rounding floor (step control) */
+  double first_step, first_floor;
+  int k0_at_X; /* k[0] is the tangent at the current (X, t): a step retried after a rejection
+                * starts from the same point and reuses it */
 };
 
 /* Steps between two polls of the stop request along a path (a step at m = 4 takes microseconds,
@@ -262,11 +269,12 @@ static int tangent(sgema_tracker *tr, const double complex *X, double t, double 
 static int predict(sgema_tracker *tr, double t, double h) {
   int L = tr->N + 1;
   static const double c[4] = {0.0, 0.5, 0.5, 1.0};
-  for (int s = 0; s < 4; s++) {
+  for (int s = tr->k0_at_X ? 1 : 0; s < 4; s++) {
     for (int j = 0; j < L; j++)
       tr->Xs[j] = s == 0 ? tr->X[j] : tr->X[j] + c[s] * h * tr->k[s - 1][j];
     if (tangent(tr, tr->Xs, t + c[s] * h, tr->k[s]) != 0)
       return 1;
+    tr->k0_at_X = 1;
   }
   for (int j = 0; j < L; j++)
     tr->Xs[j] =
@@ -292,23 +300,40 @@ static double newton_solve(sgema_tracker *tr, double *rcond) {
 }
 
 /* After Newton step `it` of relative size dn / xn: 0 converged (at floor), 1 failed (diverging,
- * or not contracting: the step was too long), -1 go on; *prev keeps the last step's size. */
+ * or not contracting: the step was too long), -1 go on; *prev keeps the last step's size.
+ * With `estimate`, converged also when the error left after this step, estimated from the
+ * observed contraction theta = dn / prev as dn theta / (1 - theta) (Deuflhard's a-posteriori
+ * bound for a contracting Newton sequence), is at floor: waiting for the next step to be that
+ * small costs a third Newton iteration on most steps for an error already far below floor. */
 static int newton_verdict(int it, double dn, double xn, double floor, double contraction,
-                          double *prev) {
+                          int estimate, double *prev) {
   if (!(dn <= xn * 1e12))
     return 1;
   if (dn <= floor * xn)
     return 0;
   if (it > 0 && dn > contraction * *prev)
     return 1;
+  if (estimate && it > 0) {
+    double theta = dn / *prev;
+    if (dn * theta / (1.0 - theta) <= floor * xn)
+      return 0;
+  }
   *prev = dn;
   return -1;
+}
+
+/* The first Newton step of a corrector, for the step control. */
+static void note_first_step(sgema_tracker *tr, int it, double dn, double xn, double floor) {
+  if (it == 0) {
+    tr->first_step = dn / xn;
+    tr->first_floor = floor;
+  }
 }
 
 /* Newton at fixed t on X in place; 0 when it converged (a contracting sequence reaching tol),
  * and the last pivot ratio in *rcond. */
 static int correct(sgema_tracker *tr, double complex *X, double t, int iters, double tol,
-                   double contraction, double *rcond) {
+                   double contraction, int estimate, double *rcond) {
   int L = tr->N + 1;
   double prev = INFINITY;
   for (int it = 0; it < iters; it++) {
@@ -318,9 +343,10 @@ static int correct(sgema_tracker *tr, double complex *X, double t, int iters, do
     double dn = cnorm(tr->rhs, L), xn = cnorm(X, L);
     for (int j = 0; j < L; j++)
       X[j] += tr->rhs[j];
+    note_first_step(tr, it, dn, xn, 16.0 * DBL_EPSILON / rc);
     /* Converged at tol, or at the accuracy this Jacobian allows (rounding over the pivot ratio):
      * a path passing near a singular point (roots at infinity meeting) cannot do better there. */
-    int verdict = newton_verdict(it, dn, xn, accuracy_floor(tol, rc), contraction, &prev);
+    int verdict = newton_verdict(it, dn, xn, accuracy_floor(tol, rc), contraction, estimate, &prev);
     if (verdict >= 0)
       return verdict;
   }
@@ -340,7 +366,7 @@ static sgema_path_end finish_path(sgema_tracker *tr, const sgema_tracker_setting
     memcpy(tr->Xs, tr->X, (size_t)L * sizeof *tr->X);
     double rc = 0.0;
     /* a singular end keeps its t = 1 point */
-    if (correct(tr, tr->Xs, 1.0, 4, 1e-14, s->contraction, &rc) == 0)
+    if (correct(tr, tr->Xs, 1.0, 4, 1e-14, s->contraction, 0, &rc) == 0)
       memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
     *rcond = rc;
     if (x0_ratio(tr->X, L) < s->infinity_tol)
@@ -423,7 +449,7 @@ static int newton_system_ld(sgema_tracker *tr, const long double complex *X, dou
 /* correct() with the point and the residual in extended precision: the accuracy floor is
  * rounding in long double over the pivot ratio. */
 static int correct_ld(sgema_tracker *tr, long double complex *X, double t, int iters, double tol,
-                      double contraction, double *rcond) {
+                      double contraction, int estimate, double *rcond) {
   int L = tr->N + 1;
   double prev = INFINITY;
   for (int it = 0; it < iters; it++) {
@@ -433,12 +459,25 @@ static int correct_ld(sgema_tracker *tr, long double complex *X, double t, int i
     double dn = cnorm(tr->rhs, L), xn = (double)cnorm_ld(X, L);
     for (int j = 0; j < L; j++)
       X[j] += (long double complex)tr->rhs[j];
-    int verdict =
-        newton_verdict(it, dn, xn, fmax(tol, 16.0 * LDBL_EPSILON / rc), contraction, &prev);
+    note_first_step(tr, it, dn, xn, 16.0 * LDBL_EPSILON / rc);
+    int verdict = newton_verdict(it, dn, xn, fmax(tol, 16.0 * LDBL_EPSILON / rc), contraction,
+                                 estimate, &prev);
     if (verdict >= 0)
       return verdict;
   }
   return 1;
+}
+
+/* The step control and the corrector's contraction estimate (sgema_tracker_settings.step_target)
+ * at (tr->X, t): parameter homotopies before the endgame, away from infinity. Near t = 1 paths
+ * close in on clustered and singular roots, where a point's last digits decide its root (one
+ * rank-2 equilibrium 3e-5 from another was lost with the estimate there); near infinity the
+ * Jacobian's pivot ratio falls to 1e-10 and below (at m = 4, with the rules there too, three in
+ * ten more paths failed); total-degree homotopies, the cross-checks and the fallback, lost a root
+ * of the m = 2 rank-free generic system with them (s40). */
+static int adaptive(const sgema_tracker *tr, const sgema_tracker_settings *s, double t) {
+  return tr->psys && s->step_target > 0.0 && t < s->endgame_t &&
+         x0_ratio(tr->X, tr->N + 1) >= s->step_x0_min;
 }
 
 /* One predictor-corrector step from (tr->X, t) over h; 0 when it was taken, the new point then
@@ -449,7 +488,8 @@ static int path_step(sgema_tracker *tr, const sgema_tracker_settings *s, double 
   if (predict(tr, t, h) != 0)
     return 1;
   if (!extended) {
-    if (correct(tr, tr->Xs, t + h, s->corrector_iters, s->corrector_tol, s->contraction, NULL))
+    if (correct(tr, tr->Xs, t + h, s->corrector_iters, s->corrector_tol, s->contraction,
+                adaptive(tr, s, t + h), NULL))
       return 1;
     memcpy(tr->X, tr->Xs, (size_t)L * sizeof *tr->X);
     orthogonal_patch(tr);
@@ -457,11 +497,28 @@ static int path_step(sgema_tracker *tr, const sgema_tracker_settings *s, double 
   }
   for (int j = 0; j < L; j++)
     tr->Xsl[j] = tr->Xs[j];
-  if (correct_ld(tr, tr->Xsl, t + h, s->corrector_iters, s->corrector_tol, s->contraction, NULL))
+  if (correct_ld(tr, tr->Xsl, t + h, s->corrector_iters, s->corrector_tol, s->contraction,
+                 adaptive(tr, s, t + h), NULL))
     return 1;
   memcpy(tr->Xl, tr->Xsl, (size_t)L * sizeof *tr->Xl);
   orthogonal_patch_ld(tr);
   return 0;
+}
+
+/* The step after an accepted step h (sgema_tracker_settings.step_target); *successes counts
+ * accepted steps for the doubling rule. */
+static double next_step(const sgema_tracker *tr, const sgema_tracker_settings *s, double t,
+                        double h, int *successes) {
+  if (!adaptive(tr, s, t)) {
+    if (++*successes < 2)
+      return h;
+    *successes = 0;
+    return fmin(2.0 * h, s->step_max);
+  }
+  double d = tr->first_step, factor = 2.0;
+  if (d > s->step_noise * tr->first_floor) /* 0.9: aim a little below the target */
+    factor = fmin(2.0, fmax(0.5, 0.9 * pow(s->step_target / d, 0.2)));
+  return fmin(factor * h, s->step_max);
 }
 
 /* Tracks tr->X (extended: tr->Xl) from t = 0 to 1; returns the t reached. */
@@ -469,20 +526,19 @@ static double track(sgema_tracker *tr, const sgema_tracker_settings *s, int exte
   int L = tr->N + 1;
   double t = 0.0, h = s->step_init;
   int successes = 0;
+  tr->k0_at_X = 0;
   for (long step = 0; step < s->max_steps && t < 1.0; step++) {
     if (step % TRACK_POLL_EVERY == TRACK_POLL_EVERY - 1 && tracker_stopped(tr))
       break;
     h = fmin(h, 1.0 - t);
     if (path_step(tr, s, t, h, extended) == 0) {
+      tr->k0_at_X = 0;
       t = (h >= 1.0 - t) ? 1.0 : t + h;
       /* Early end of a path going to infinity: past the endgame's t with x0 already tiny, the
        * rest (often a singular end at infinity) would only cost steps. */
       if (t >= s->endgame_t && t < 1.0 && x0_ratio(tr->X, L) < s->infinity_early)
         break;
-      if (++successes >= 2) {
-        h = fmin(2.0 * h, s->step_max);
-        successes = 0;
-      }
+      h = next_step(tr, s, t, h, &successes);
     } else {
       h *= 0.5;
       successes = 0;

@@ -57,6 +57,16 @@ typedef struct {
   double corrector_tol;                 /* relative Newton step accepted as converged */
   int corrector_iters;                  /* Newton iterations per corrector */
   double contraction; /* each Newton step at most this times the previous one, or the step fails */
+  /* Step-size control of parameter homotopies before endgame_t, away from infinity (s40): after an
+   * accepted step h becomes h (step_target / d)^(1/5), within [h / 2, 2 h], d the corrector's first
+   * relative Newton step (the fourth-order predictor's error, O(h^5)); a d within step_noise times
+   * the Newton floor's rounding says nothing about h and lets it double; the corrector stops once
+   * its contraction bounds the error left by corrector_tol. Elsewhere, and with step_target 0
+   * everywhere (the tracker before s40): h doubles after every two accepted steps and the
+   * corrector stops when a Newton step is below corrector_tol. */
+  double step_target;
+  double step_noise;
+  double step_x0_min; /* ... and only while |x0| / |X| >= this (nearer infinity: the old rules) */
   /* A failed path is tracked once more along the same arc with these (0 iterations: never): near
    * a double root Newton converges only linearly, at ratio 1/2 (docs/CENSUS.md) */
   int retrack_corrector_iters;
