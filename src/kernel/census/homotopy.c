@@ -472,9 +472,9 @@ static int correct_ld(sgema_tracker *tr, long double complex *X, double t, int i
  * at (tr->X, t): parameter homotopies before the endgame, away from infinity. Near t = 1 paths
  * close in on clustered and singular roots, where a point's last digits decide its root (one
  * rank-2 equilibrium 3e-5 from another was lost with the estimate there); near infinity the
- * Jacobian's pivot ratio falls to 1e-10 and below (at m = 4, with the rules there too, three in
- * ten more paths failed); total-degree homotopies, the cross-checks and the fallback, lost a root
- * of the m = 2 rank-free generic system with them (s40). */
+ * Jacobian's pivot ratio falls to 1e-10 and below (with the rules there too, a whole m = 4 row
+ * ended with 0.106% of its paths failed against 0.057%); total-degree homotopies, the cross-checks
+ * and the fallback, lost a root of the m = 2 rank-free generic system with them (s40). */
 static int adaptive(const sgema_tracker *tr, const sgema_tracker_settings *s, double t) {
   return tr->psys && s->step_target > 0.0 && t < s->endgame_t &&
          x0_ratio(tr->X, tr->N + 1) >= s->step_x0_min;
