@@ -1,8 +1,8 @@
 /* The census' generic start roots (census_start_data.h), written by
  * `sgema-start-roots --quiet-loops 200 --m-max 4 -o src/kernel/census/census_start_data.c`
- * (bench/sgema-start-roots.c): do not edit. The m = 1, 2 tables are s40's build's (`--m-max 2`:
- * its step control changed the roots' last bits), the m = 3 ones s37's, the m = 4 ones s33's (the
- * same 24, 12, 38 and 124, 20, 424, 83 roots; the m = 4 search takes over 20 minutes here). */
+ * (bench/sgema-start-roots.c): do not edit. The m = 1..3 tables are s37's build's (`--m-max 3`:
+ * its start patch changed the roots' last bits), the m = 4 ones s33's (the same 124, 20, 424
+ * and 83 roots; the m = 4 search takes over 20 minutes here). */
 #include "census_start_data.h"
 
 #include <stddef.h>
